@@ -1,0 +1,152 @@
+package handlers
+
+import (
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"groupdeck/store"
+	"groupdeck/views"
+	"groupdeck/whatsapp"
+)
+
+func (h *Handler) home(c echo.Context) error {
+	return c.Redirect(http.StatusSeeOther, "/groups")
+}
+
+func (h *Handler) groupsView(c echo.Context) (views.GroupsView, error) {
+	q := strings.TrimSpace(c.QueryParam("q"))
+	gs, total, err := h.Store.Groups(c.Request().Context(), store.GroupFilter{Search: q, Limit: 50})
+	return views.GroupsView{Groups: gs, Total: total, Search: q, CanEdit: currentUser(c).CanEdit()}, err
+}
+
+func (h *Handler) groupList(c echo.Context) error {
+	v, err := h.groupsView(c)
+	if err != nil {
+		return err
+	}
+	return h.page(c, http.StatusOK, "Groups", "groups", views.Groups(v))
+}
+
+func (h *Handler) groupRows(c echo.Context) error {
+	v, err := h.groupsView(c)
+	if err != nil {
+		return err
+	}
+	return h.fragment(c, views.GroupRows(v))
+}
+
+func (h *Handler) groupNew(c echo.Context) error {
+	return h.page(c, http.StatusOK, "New group", "groups", views.NewGroup(views.GroupForm{}))
+}
+
+// validateGroup applies the Groups API's rules before anything is sent.
+func validateGroup(f *views.GroupForm) {
+	f.Errors = map[string]string{}
+	f.Subject = strings.TrimSpace(f.Subject)
+	switch n := utf8.RuneCountInString(f.Subject); {
+	case n == 0:
+		f.Errors["subject"] = "Give the group a subject."
+	case n > 128:
+		f.Errors["subject"] = "The subject has " + itoa(n) + " characters; WhatsApp allows at most 128."
+	}
+	if n := utf8.RuneCountInString(f.Description); n > 2048 {
+		f.Errors["description"] = "The description has " + itoa(n) + " characters; WhatsApp allows at most 2048."
+	}
+	switch f.JoinApprovalMode {
+	case "", "auto_approve":
+		f.JoinApprovalMode = "auto_approve"
+	case "approval_required":
+	default:
+		f.Errors["join_approval_mode"] = "Choose who can join."
+	}
+}
+
+func (h *Handler) groupCreate(c echo.Context) error {
+	ctx := c.Request().Context()
+	f := views.GroupForm{Subject: c.FormValue("subject"), Description: c.FormValue("description"), JoinApprovalMode: c.FormValue("join_approval_mode")}
+	validateGroup(&f)
+	if len(f.Errors) > 0 {
+		if c.Request().Header.Get("HX-Request") == "true" {
+			return h.fragmentStatus(c, http.StatusUnprocessableEntity, views.NewGroupForm(f))
+		}
+		return h.page(c, http.StatusUnprocessableEntity, "New group", "groups", views.NewGroup(f))
+	}
+	u := currentUser(c)
+	g := &store.Group{Subject: f.Subject, Description: f.Description, JoinApprovalMode: f.JoinApprovalMode, CreatedBy: u.ID}
+	if err := h.Store.CreateGroup(ctx, g); err != nil {
+		return err
+	}
+	// No transaction is open across the API call: the row above is
+	// committed, and the outcome is recorded after.
+	reqID, err := h.WA.CreateGroup(ctx, whatsapp.CreateGroupRequest{Subject: g.Subject, Description: g.Description, JoinApprovalMode: g.JoinApprovalMode})
+	if err != nil {
+		reason := whatsapp.Human(err)
+		if ferr := h.Store.FailGroup(ctx, g.ID, reason); ferr != nil {
+			return ferr
+		}
+		_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: "group.create", GroupID: g.ID, Detail: g.Subject, Outcome: "failed: " + reason})
+	} else {
+		touched, err := h.Ingest.GroupRequested(ctx, g.ID, reqID)
+		if err != nil {
+			return err
+		}
+		_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: "group.create", GroupID: g.ID, Detail: g.Subject})
+		h.publishGroups(touched...)
+	}
+	h.publishGroups(g.ID)
+	url := "/groups/" + itoa64(g.ID)
+	if c.Request().Header.Get("HX-Request") == "true" {
+		c.Response().Header().Set("HX-Location", url)
+		return c.NoContent(http.StatusNoContent)
+	}
+	return c.Redirect(http.StatusSeeOther, url)
+}
+
+func (h *Handler) loadGroup(c echo.Context) (*store.Group, error) {
+	id, err := pathID(c)
+	if err != nil {
+		return nil, err
+	}
+	return h.Store.GroupByID(c.Request().Context(), id)
+}
+
+func (h *Handler) groupShow(c echo.Context) error {
+	ctx := c.Request().Context()
+	g, err := h.loadGroup(c)
+	if err != nil {
+		return err
+	}
+	ps, err := h.Store.Participants(ctx, g.ID)
+	if err != nil {
+		return err
+	}
+	ms, err := h.Store.Messages(ctx, g.ID, 100)
+	if err != nil {
+		return err
+	}
+	v := views.GroupView{Group: g, Participants: ps, Messages: ms, CanEdit: currentUser(c).CanEdit()}
+	return h.page(c, http.StatusOK, g.Subject, "groups", views.GroupPage(v))
+}
+
+func (h *Handler) groupSummary(c echo.Context) error {
+	g, err := h.loadGroup(c)
+	if err != nil {
+		return err
+	}
+	return h.fragment(c, views.GroupSummary(g))
+}
+
+func (h *Handler) groupParticipants(c echo.Context) error {
+	g, err := h.loadGroup(c)
+	if err != nil {
+		return err
+	}
+	ps, err := h.Store.Participants(c.Request().Context(), g.ID)
+	if err != nil {
+		return err
+	}
+	return h.fragment(c, views.ParticipantList(g, ps))
+}

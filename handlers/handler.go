@@ -1,0 +1,137 @@
+// Package handlers holds groupdeck's HTTP routes.
+package handlers
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"sync"
+
+	"github.com/labstack/echo/v4"
+
+	"groupdeck/ingest"
+	"groupdeck/store"
+	"groupdeck/views"
+	"groupdeck/web"
+	"groupdeck/whatsapp"
+)
+
+// WhatsApp is the part of the Cloud API client the handlers use.
+type WhatsApp interface {
+	CreateGroup(ctx context.Context, r whatsapp.CreateGroupRequest) (string, error)
+}
+
+// Deps are what the handlers need; main builds them.
+type Deps struct {
+	Log         *slog.Logger
+	Store       *store.Store
+	Hub         *web.Hub
+	Sessions    *web.Sessions
+	WA          WhatsApp
+	Ingest      *ingest.Ingester
+	AppSecret   string
+	VerifyToken string
+	Phone       Phone // nil outside sandbox mode
+	WakeOutbox  func()
+}
+
+// Handler serves every route.
+type Handler struct {
+	Deps
+	loginLimit *web.Limiter
+	stopping   chan struct{}
+	stopOnce   sync.Once
+}
+
+// Stop ends every open event stream, so a graceful shutdown does not wait
+// for browsers that never hang up.
+func (h *Handler) Stop() { h.stopOnce.Do(func() { close(h.stopping) }) }
+
+// New returns the handlers.
+func New(d Deps) *Handler {
+	if d.WakeOutbox == nil {
+		d.WakeOutbox = func() {}
+	}
+	return &Handler{Deps: d, loginLimit: web.NewLimiter(loginInterval, loginBurst), stopping: make(chan struct{})}
+}
+
+func (h *Handler) chrome(c echo.Context, title, nav string) views.Chrome {
+	return views.Chrome{Title: title, User: currentUser(c), CSRF: web.CSRFToken(c), Sandbox: h.Phone != nil, Nav: nav}
+}
+
+func (h *Handler) page(c echo.Context, status int, title, nav string, body templComponent) error {
+	return web.Render(c, status, views.Page(h.chrome(c, title, nav), body))
+}
+
+// publishGroups tells open pages that these groups changed. Called only
+// after the change is committed.
+func (h *Handler) publishGroups(ids ...int64) {
+	for _, id := range ids {
+		h.Hub.Publish(groupTopic(id), "changed", strconv.FormatInt(id, 10))
+	}
+	if len(ids) > 0 {
+		h.Hub.Publish(GlobalTopic, "changed", "groups")
+	}
+}
+
+// GlobalTopic is the feed every dashboard page can follow.
+const GlobalTopic = "global"
+
+func groupTopic(id int64) string { return "group:" + strconv.FormatInt(id, 10) }
+
+// PublishGroups is publishGroups for code outside handlers (workers).
+func (h *Handler) PublishGroups(ids ...int64) { h.publishGroups(ids...) }
+
+// ErrorHandler turns errors into responses: a page for normal requests,
+// a flash fragment for htmx ones. Only server errors are logged, and their
+// text never reaches the browser.
+func (h *Handler) ErrorHandler(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	status, msg := http.StatusInternalServerError, "Something went wrong on our side. Try again; if it keeps happening, tell your administrator."
+	var he *echo.HTTPError
+	switch {
+	case errors.As(err, &he):
+		status = he.Code
+		if m, ok := he.Message.(string); ok && he.Code < 500 {
+			msg = m
+		} else if he.Code < 500 {
+			msg = http.StatusText(he.Code)
+		}
+		if he.Code == http.StatusRequestEntityTooLarge {
+			msg = "That upload or request is too large."
+		}
+	case errors.Is(err, store.ErrNotFound):
+		status, msg = http.StatusNotFound, "That page or item does not exist (any more)."
+	}
+	if status >= 500 {
+		h.Log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path,
+			"request_id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err)
+	}
+	if c.Request().Method == http.MethodHead {
+		_ = c.NoContent(status)
+		return
+	}
+	if web.IsHTMX(c) {
+		c.Response().Header().Set("HX-Retarget", "#flash")
+		c.Response().Header().Set("HX-Reswap", "innerHTML")
+		_ = web.Render(c, status, views.Flash("error", msg))
+		return
+	}
+	if c.Path() == "/webhook" || c.Path() == "/healthz" {
+		_ = c.String(status, msg)
+		return
+	}
+	_ = h.page(c, status, "Error", "", views.ErrorPage(status, msg))
+}
+
+func pathID(c echo.Context) (int64, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, store.ErrNotFound
+	}
+	return id, nil
+}

@@ -1,0 +1,57 @@
+package handlers
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/a-h/templ"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"groupdeck/static"
+)
+
+type templComponent = templ.Component
+
+// Register lists every route in one place.
+func (h *Handler) Register(e *echo.Echo) {
+	e.HTTPErrorHandler = h.ErrorHandler
+	e.IPExtractor = echo.ExtractIPDirect() // X-Forwarded-For is spoofable unless a proxy is configured
+	isWebhook := func(p string) bool { return p == "/webhook" }
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "1M",
+		Skipper: func(c echo.Context) bool { return isWebhook(c.Request().URL.Path) }}))
+
+	e.GET("/healthz", h.health)
+	e.GET("/favicon.ico", func(c echo.Context) error { return c.NoContent(http.StatusNoContent) })
+	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", static.Handler())))
+	e.GET("/webhook", h.webhookVerify)
+	e.POST("/webhook", h.webhookReceive, middleware.BodyLimit("8M"))
+
+	// Everything below uses the session and CSRF protection.
+	s := e.Group("", h.Sessions.CSRF(func(p string) bool { return isWebhook(p) || strings.HasPrefix(p, "/static/") }), h.loadUser)
+	s.GET("/login", h.loginShow)
+	s.POST("/login", h.loginSubmit)
+	s.POST("/logout", h.logout)
+	s.GET("/setup", h.setupShow)
+	s.POST("/setup", h.setupSubmit)
+
+	u := s.Group("", h.requireUser)
+	u.GET("/", h.home)
+	u.GET("/events", h.events)
+	u.GET("/groups", h.groupList)
+	u.GET("/groups/rows", h.groupRows)
+	u.GET("/groups/new", h.groupNew, h.requireEditor)
+	u.POST("/groups", h.groupCreate, h.requireEditor)
+	u.GET("/groups/:id", h.groupShow)
+	u.GET("/groups/:id/summary", h.groupSummary)
+	u.GET("/groups/:id/participants", h.groupParticipants)
+	u.GET("/groups/:id/messages", h.messageList)
+	u.POST("/groups/:id/messages", h.messageCreate, h.requireEditor)
+
+	u.GET("/sandbox", h.sandboxShow, h.requireSandbox)
+	u.POST("/sandbox/users", h.sandboxAddUser, h.requireSandbox, h.requireEditor)
+	u.POST("/sandbox/tap", h.sandboxTap, h.requireSandbox, h.requireEditor)
+	u.POST("/sandbox/leave", h.sandboxLeave, h.requireSandbox, h.requireEditor)
+	u.POST("/sandbox/say", h.sandboxSay, h.requireSandbox, h.requireEditor)
+	u.POST("/sandbox/read", h.sandboxRead, h.requireSandbox, h.requireEditor)
+}

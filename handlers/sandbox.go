@@ -1,0 +1,100 @@
+package handlers
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"groupdeck/views"
+	"groupdeck/web"
+)
+
+// Phone lets staff act as simulated WhatsApp users in sandbox mode.
+type Phone interface {
+	Users() []views.PhoneUser
+	AddUser(name, waID string) (views.PhoneUser, error)
+	Tap(waID, link string) (string, error)
+	Leave(waID, groupID string) error
+	Say(waID, groupID, text string) error
+	Groups(waID string) []views.PhoneGroup
+	Inbox(waID string) []views.PhoneMessage
+	Read(waID, messageID string) error
+}
+
+func (h *Handler) requireSandbox(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if h.Phone == nil {
+			return echo.NewHTTPError(http.StatusNotFound, "The Sandbox phone exists only in sandbox mode.")
+		}
+		return next(c)
+	}
+}
+
+func (h *Handler) sandboxShow(c echo.Context) error {
+	v := views.SandboxView{Users: h.Phone.Users(), Notice: c.QueryParam("notice"), Error: c.QueryParam("error"), CSRF: web.CSRFToken(c)}
+	want := c.QueryParam("u")
+	for i, u := range v.Users {
+		if u.WaID == want || (want == "" && i == len(v.Users)-1) {
+			v.Current = &v.Users[i]
+		}
+	}
+	if v.Current != nil {
+		v.Groups = h.Phone.Groups(v.Current.WaID)
+		v.Inbox = h.Phone.Inbox(v.Current.WaID)
+	}
+	return h.page(c, http.StatusOK, "Sandbox phone", "sandbox", views.Sandbox(v))
+}
+
+// back returns to the phone page as user u with a notice or an error.
+func back(c echo.Context, u, notice string, err error) error {
+	q := url.Values{"u": {u}}
+	if err != nil {
+		q.Set("error", err.Error())
+	} else if notice != "" {
+		q.Set("notice", notice)
+	}
+	return c.Redirect(http.StatusSeeOther, "/sandbox?"+q.Encode())
+}
+
+func (h *Handler) sandboxAddUser(c echo.Context) error {
+	name := strings.TrimSpace(c.FormValue("name"))
+	if name == "" {
+		return back(c, "", "", errText("Give the person a name."))
+	}
+	u, err := h.Phone.AddUser(name, c.FormValue("wa_id"))
+	if err != nil {
+		return back(c, "", "", err)
+	}
+	return back(c, u.WaID, name+" is ready. Paste an invite link to join a group.", nil)
+}
+
+func (h *Handler) sandboxTap(c echo.Context) error {
+	u := c.FormValue("u")
+	res, err := h.Phone.Tap(u, strings.TrimSpace(c.FormValue("link")))
+	return back(c, u, res, err)
+}
+
+func (h *Handler) sandboxLeave(c echo.Context) error {
+	u := c.FormValue("u")
+	return back(c, u, "You left the group.", h.Phone.Leave(u, c.FormValue("group")))
+}
+
+func (h *Handler) sandboxSay(c echo.Context) error {
+	u := c.FormValue("u")
+	text := strings.TrimSpace(c.FormValue("text"))
+	if text == "" {
+		return back(c, u, "", errText("Write something to send."))
+	}
+	return back(c, u, "Sent.", h.Phone.Say(u, c.FormValue("group"), text))
+}
+
+func (h *Handler) sandboxRead(c echo.Context) error {
+	u := c.FormValue("u")
+	return back(c, u, "Marked as read.", h.Phone.Read(u, c.FormValue("message")))
+}
+
+type errText string
+
+func (e errText) Error() string { return string(e) }

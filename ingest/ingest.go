@@ -1,0 +1,173 @@
+// Package ingest applies Cloud API webhook deliveries to the store.
+//
+// Every delivery is stored raw before it is applied, in the same
+// transaction. Each change inside it gets a de-duplication key, so a
+// delivery Meta retries changes nothing the second time, and a change
+// naming a group the app does not know yet is kept until that group
+// appears.
+package ingest
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"groupdeck/store"
+	"groupdeck/whatsapp"
+)
+
+// Ingester applies deliveries.
+type Ingester struct {
+	Store *store.Store
+}
+
+// change is one group event or message item, as kept while deferred.
+type change struct {
+	Field    string               `json:"field"`
+	Group    *whatsapp.GroupEvent `json:"group,omitempty"`
+	Message  *whatsapp.Message    `json:"message,omitempty"`
+	Contacts []whatsapp.Contact   `json:"contacts,omitempty"`
+	Status   *whatsapp.Status     `json:"status,omitempty"`
+}
+
+// Apply stores and applies one delivery. The error is non-nil only when
+// the delivery could not be stored; then the sender must try again.
+func (in *Ingester) Apply(ctx context.Context, body []byte) (store.DeliveryResult, error) {
+	p, perr := whatsapp.ParseWebhook(body)
+	return in.Store.SaveDelivery(ctx, body, fieldsOf(p), func(t *store.Tx) error {
+		if perr != nil {
+			return perr
+		}
+		for _, e := range p.Entry {
+			for _, ch := range e.Changes {
+				for _, c := range split(ch) {
+					if err := in.applyChange(t, c); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// Replay applies a stored delivery again, e.g. one that failed before a fix.
+func (in *Ingester) Replay(ctx context.Context, body []byte) (store.DeliveryResult, error) {
+	return in.Apply(ctx, body)
+}
+
+// GroupRequested records a create call's request id and applies any
+// lifecycle webhook that arrived before the call returned.
+func (in *Ingester) GroupRequested(ctx context.Context, groupID int64, requestID string) ([]int64, error) {
+	return in.Store.WithTx(ctx, func(t *store.Tx) error {
+		if err := t.SetRequestID(groupID, requestID); err != nil {
+			return err
+		}
+		return in.resume(t, "request:"+requestID)
+	})
+}
+
+func fieldsOf(p *whatsapp.Payload) string {
+	if p == nil {
+		return ""
+	}
+	seen := map[string]bool{}
+	for _, e := range p.Entry {
+		for _, c := range e.Changes {
+			seen[c.Field] = true
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for f := range seen {
+		out = append(out, f)
+	}
+	sort.Strings(out)
+	return strings.Join(out, ",")
+}
+
+// split turns one change into its items, each applied and de-duplicated
+// on its own.
+func split(ch whatsapp.Change) []change {
+	var out []change
+	for i := range ch.Value.Groups {
+		out = append(out, change{Field: ch.Field, Group: &ch.Value.Groups[i]})
+	}
+	for i := range ch.Value.Messages {
+		out = append(out, change{Field: ch.Field, Message: &ch.Value.Messages[i], Contacts: ch.Value.Contacts})
+	}
+	for i := range ch.Value.Statuses {
+		out = append(out, change{Field: ch.Field, Status: &ch.Value.Statuses[i]})
+	}
+	return out
+}
+
+func (c change) dedupKey() string {
+	switch {
+	case c.Message != nil:
+		return "m:" + c.Message.ID
+	case c.Status != nil:
+		s := c.Status
+		return "s:" + s.ID + ":" + s.Status + ":" + s.RecipientParticipantID + ":" + s.RecipientParticipantUserID
+	}
+	b, _ := json.Marshal(c.Group)
+	h := sha256.Sum256(append([]byte(c.Field+"\x00"), b...))
+	return "g:" + hex.EncodeToString(h[:16])
+}
+
+func (in *Ingester) applyChange(t *store.Tx, c change) error {
+	key := c.dedupKey()
+	dup, err := t.Seen(key)
+	if err != nil || dup {
+		return err
+	}
+	waitKey, err := in.dispatch(t, c)
+	if err != nil {
+		return fmt.Errorf("%s: %w", describe(c), err)
+	}
+	if waitKey == "" {
+		return nil
+	}
+	// Not applicable yet: keep it, and let its later application count.
+	if err := t.Forget(key); err != nil {
+		return err
+	}
+	payload, err := json.Marshal(c)
+	if err != nil {
+		return err
+	}
+	return t.Defer(waitKey, c.Field, payload)
+}
+
+// resume applies the changes that waited on any of keys.
+func (in *Ingester) resume(t *store.Tx, keys ...string) error {
+	evs, err := t.TakeDeferred(keys...)
+	if err != nil {
+		return err
+	}
+	for _, ev := range evs {
+		var c change
+		if err := json.Unmarshal(ev.Payload, &c); err != nil {
+			return fmt.Errorf("deferred event %d: %w", ev.ID, err)
+		}
+		if err := in.applyChange(t, c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func describe(c change) string {
+	switch {
+	case c.Group != nil:
+		return c.Group.Type + " for group " + c.Group.GroupID
+	case c.Message != nil:
+		return "message " + c.Message.ID
+	case c.Status != nil:
+		return c.Status.Status + " status for " + c.Status.ID
+	}
+	return c.Field
+}

@@ -1,0 +1,25 @@
+// Package static serves groupdeck's own assets and the vendored ones the
+// build copies from node_modules into vendor/.
+package static
+
+import (
+	"embed"
+	"net/http"
+)
+
+//go:embed *
+var files embed.FS
+
+// Handler serves the embedded files. embed.FS has no directory escape:
+// ".." paths are rejected by io/fs.
+func Handler() http.Handler {
+	fs := http.FileServer(http.FS(files))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "" || r.URL.Path[len(r.URL.Path)-1] == '/' || r.URL.Path == "static.go" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		fs.ServeHTTP(w, r)
+	})
+}

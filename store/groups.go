@@ -1,0 +1,161 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Group statuses.
+const (
+	GroupCreating = "creating"
+	GroupActive   = "active"
+	GroupFailed   = "failed"
+	GroupDeleting = "deleting"
+	GroupDeleted  = "deleted"
+)
+
+// MaxParticipants is the Groups API cap on people per group.
+const MaxParticipants = 8
+
+// Group is one WhatsApp group as the app knows it.
+type Group struct {
+	ID               int64
+	WaGroupID        string
+	RequestID        string
+	Subject          string
+	Description      string
+	JoinApprovalMode string
+	Status           string
+	Suspended        bool
+	InviteLink       string
+	Failure          string
+	ParticipantCount int
+	PendingRequests  int
+	CreatedBy        int64
+	CreatedAt        int64
+	UpdatedAt        int64
+	LastActivityAt   int64
+	ConfirmedAt      int64
+}
+
+const groupCols = `id, coalesce(wa_group_id, ''), coalesce(request_id, ''), subject, description,
+	join_approval_mode, status, suspended, invite_link, failure, participant_count, pending_requests,
+	coalesce(created_by, 0), created_at, updated_at, last_activity_at, confirmed_at`
+
+func scanGroup(row interface{ Scan(...any) error }) (*Group, error) {
+	var g Group
+	err := row.Scan(&g.ID, &g.WaGroupID, &g.RequestID, &g.Subject, &g.Description,
+		&g.JoinApprovalMode, &g.Status, &g.Suspended, &g.InviteLink, &g.Failure, &g.ParticipantCount,
+		&g.PendingRequests, &g.CreatedBy, &g.CreatedAt, &g.UpdatedAt, &g.LastActivityAt, &g.ConfirmedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	return &g, err
+}
+
+// CreateGroup records a group the app is about to ask WhatsApp to create.
+func (s *Store) CreateGroup(ctx context.Context, g *Group) error {
+	now := s.now()
+	g.Status, g.CreatedAt, g.UpdatedAt, g.LastActivityAt = GroupCreating, now, now, now
+	res, err := s.w.ExecContext(ctx, `INSERT INTO groups
+		(subject, description, join_approval_mode, status, created_by, created_at, updated_at, last_activity_at)
+		VALUES (?, ?, ?, ?, nullif(?, 0), ?, ?, ?)`,
+		g.Subject, g.Description, g.JoinApprovalMode, g.Status, g.CreatedBy, now, now, now)
+	if err != nil {
+		return fmt.Errorf("store: create group: %w", err)
+	}
+	g.ID, _ = res.LastInsertId()
+	return nil
+}
+
+// SetGroupRequest records the request id WhatsApp gave an asynchronous
+// create, so its webhook can find the group.
+func (s *Store) SetGroupRequest(ctx context.Context, id int64, requestID string) error {
+	_, err := s.w.ExecContext(ctx, `UPDATE groups SET request_id = ?, updated_at = ? WHERE id = ?`, requestID, s.now(), id)
+	if err != nil {
+		return fmt.Errorf("store: set group request: %w", err)
+	}
+	return nil
+}
+
+// FailGroup marks a group whose creation failed, keeping the reason.
+func (s *Store) FailGroup(ctx context.Context, id int64, reason string) error {
+	_, err := s.w.ExecContext(ctx, `UPDATE groups SET status = 'failed', failure = ?, updated_at = ? WHERE id = ?`,
+		reason, s.now(), id)
+	if err != nil {
+		return fmt.Errorf("store: fail group: %w", err)
+	}
+	return nil
+}
+
+// GroupByID returns one group.
+func (s *Store) GroupByID(ctx context.Context, id int64) (*Group, error) {
+	g, err := scanGroup(s.r.QueryRowContext(ctx, `SELECT `+groupCols+` FROM groups WHERE id = ?`, id))
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return nil, fmt.Errorf("store: group %d: %w", id, err)
+	}
+	return g, err
+}
+
+// GroupFilter selects a page of the groups list.
+type GroupFilter struct {
+	Search string
+	Status string
+	Limit  int
+	Offset int
+}
+
+// Groups returns a page of groups, newest first, and the total that match.
+func (s *Store) Groups(ctx context.Context, f GroupFilter) ([]*Group, int, error) {
+	var where []string
+	var args []any
+	if q := strings.TrimSpace(f.Search); q != "" {
+		where = append(where, `subject LIKE ? ESCAPE '\'`)
+		args = append(args, "%"+escapeLike(q)+"%")
+	}
+	if f.Status != "" {
+		where = append(where, `status = ?`)
+		args = append(args, f.Status)
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = " WHERE " + strings.Join(where, " AND ")
+	}
+	var total int
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM groups`+cond, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("store: count groups: %w", err)
+	}
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT `+groupCols+` FROM groups`+cond+`
+		ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: groups: %w", err)
+	}
+	defer rows.Close()
+	var out []*Group
+	for rows.Next() {
+		g, err := scanGroup(rows)
+		if err != nil {
+			return nil, 0, fmt.Errorf("store: groups: %w", err)
+		}
+		out = append(out, g)
+	}
+	return out, total, rows.Err()
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// JoinApprovalModeText says in words how people get in.
+func (g *Group) JoinApprovalModeText() string {
+	if g.JoinApprovalMode == "approval_required" {
+		return "People who open this link ask to join; staff approve each request."
+	}
+	return "Anyone who opens this link joins at once, up to 8 people."
+}

@@ -1,0 +1,195 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// Delivery outcomes.
+const (
+	OutcomeApplied   = "applied"
+	OutcomeDuplicate = "duplicate"
+	OutcomeFailed    = "failed"
+	OutcomeDeferred  = "deferred"
+)
+
+// Tx is one webhook delivery being applied. Its methods change state
+// inside the transaction that also stores the raw delivery, so a delivery
+// is either stored and applied, or stored as failed, never half-applied.
+type Tx struct {
+	tx         *sql.Tx
+	ctx        context.Context
+	now        int64
+	DeliveryID int64
+	fresh      int // changes not seen before
+	deferred   int
+	touched    map[int64]bool
+	global     bool
+}
+
+// Touched lists the groups this delivery changed.
+func (t *Tx) Touched() []int64 {
+	out := make([]int64, 0, len(t.touched))
+	for id := range t.touched {
+		out = append(out, id)
+	}
+	return out
+}
+
+func (t *Tx) touch(groupID int64) {
+	if t.touched == nil {
+		t.touched = map[int64]bool{}
+	}
+	t.touched[groupID] = true
+}
+
+// DeliveryResult tells the caller what a stored delivery did.
+type DeliveryResult struct {
+	ID      int64
+	Outcome string
+	Error   string
+	Groups  []int64
+}
+
+// SaveDelivery stores a raw webhook body and applies it with apply in the
+// same transaction. When apply fails the delivery is still stored, marked
+// failed with the error, for replay. Only an error from storing itself is
+// returned: then nothing was kept and the sender must retry.
+func (s *Store) SaveDelivery(ctx context.Context, body []byte, fields string, apply func(*Tx) error) (DeliveryResult, error) {
+	var res DeliveryResult
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		t := &Tx{tx: tx, ctx: ctx, now: s.now()}
+		r, err := tx.ExecContext(ctx, `INSERT INTO webhook_deliveries (received_at, fields, body, outcome)
+			VALUES (?, ?, ?, 'applied')`, t.now, fields, body)
+		if err != nil {
+			return err
+		}
+		t.DeliveryID, _ = r.LastInsertId()
+		if err := apply(t); err != nil {
+			return &applyError{err}
+		}
+		res = DeliveryResult{ID: t.DeliveryID, Outcome: t.outcome(), Groups: t.Touched()}
+		if res.Outcome != OutcomeApplied {
+			_, err = tx.ExecContext(ctx, `UPDATE webhook_deliveries SET outcome = ? WHERE id = ?`, res.Outcome, t.DeliveryID)
+		}
+		return err
+	})
+	var ae *applyError
+	if errors.As(err, &ae) {
+		res = DeliveryResult{Outcome: OutcomeFailed, Error: ae.err.Error()}
+		r, err := s.w.ExecContext(ctx, `INSERT INTO webhook_deliveries (received_at, fields, body, outcome, error)
+			VALUES (?, ?, ?, 'failed', ?)`, s.now(), fields, body, res.Error)
+		if err != nil {
+			return res, fmt.Errorf("store: save failed delivery: %w", err)
+		}
+		res.ID, _ = r.LastInsertId()
+		return res, nil
+	}
+	if err != nil {
+		return res, fmt.Errorf("store: save delivery: %w", err)
+	}
+	return res, nil
+}
+
+type applyError struct{ err error }
+
+func (e *applyError) Error() string { return e.err.Error() }
+
+func (t *Tx) outcome() string {
+	switch {
+	case t.fresh == 0 && t.deferred == 0:
+		return OutcomeDuplicate
+	case t.fresh == 0:
+		return OutcomeDeferred
+	}
+	return OutcomeApplied
+}
+
+// Seen records a change's de-duplication key and reports whether it had
+// been applied before.
+func (t *Tx) Seen(key string) (bool, error) {
+	r, err := t.tx.ExecContext(t.ctx, `INSERT INTO webhook_events (dedup_key, delivery_id, applied_at)
+		VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, key, t.DeliveryID, t.now)
+	if err != nil {
+		return false, fmt.Errorf("store: dedup: %w", err)
+	}
+	n, _ := r.RowsAffected()
+	if n == 1 {
+		t.fresh++
+	}
+	return n == 0, nil
+}
+
+// Forget undoes Seen for a change that was deferred instead of applied,
+// so its later application is not taken for a duplicate.
+func (t *Tx) Forget(key string) error {
+	_, err := t.tx.ExecContext(t.ctx, `DELETE FROM webhook_events WHERE dedup_key = ?`, key)
+	if err == nil {
+		t.fresh--
+	}
+	return err
+}
+
+// Defer keeps a change that names a group the app does not know yet;
+// waitKey says what it waits for ("group:<wa id>" or "request:<id>").
+func (t *Tx) Defer(waitKey, field string, payload []byte) error {
+	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO deferred_events (wait_key, delivery_id, field, payload, created_at)
+		VALUES (?, ?, ?, ?, ?)`, waitKey, t.DeliveryID, field, payload, t.now)
+	if err != nil {
+		return fmt.Errorf("store: defer: %w", err)
+	}
+	t.deferred++
+	return nil
+}
+
+// DeferredEvent is a change waiting for its group.
+type DeferredEvent struct {
+	ID      int64
+	Field   string
+	Payload []byte
+}
+
+// TakeDeferred removes and returns the changes waiting on any of keys.
+func (t *Tx) TakeDeferred(keys ...string) ([]DeferredEvent, error) {
+	var out []DeferredEvent
+	for _, k := range keys {
+		if k == "" {
+			continue
+		}
+		rows, err := t.tx.QueryContext(t.ctx, `DELETE FROM deferred_events WHERE wait_key = ?
+			RETURNING id, field, payload`, k)
+		if err != nil {
+			return nil, fmt.Errorf("store: take deferred: %w", err)
+		}
+		for rows.Next() {
+			var e DeferredEvent
+			if err := rows.Scan(&e.ID, &e.Field, &e.Payload); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out = append(out, e)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// WithTx runs fn on a Tx that is not tied to a delivery, for applying
+// deferred changes when their group appears outside a webhook.
+func (s *Store) WithTx(ctx context.Context, fn func(*Tx) error) ([]int64, error) {
+	var touched []int64
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		t := &Tx{tx: tx, ctx: ctx, now: s.now()}
+		if err := fn(t); err != nil {
+			return err
+		}
+		touched = t.Touched()
+		return nil
+	})
+	return touched, err
+}

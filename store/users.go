@@ -1,0 +1,133 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// Roles, from most to least powerful.
+const (
+	RoleAdmin   = "admin"
+	RoleManager = "manager"
+	RoleViewer  = "viewer"
+)
+
+// ErrEmailTaken is returned when a user with that e-mail exists.
+var ErrEmailTaken = errors.New("store: e-mail already in use")
+
+// User is a staff account.
+type User struct {
+	ID           int64
+	Email        string
+	Name         string
+	PasswordHash string
+	Role         string
+	Disabled     bool
+	SessionEpoch int64
+	CreatedAt    int64
+}
+
+// CanEdit reports whether the user may change anything.
+func (u *User) CanEdit() bool { return u != nil && !u.Disabled && u.Role != RoleViewer }
+
+// IsAdmin reports whether the user administers groupdeck itself.
+func (u *User) IsAdmin() bool { return u != nil && !u.Disabled && u.Role == RoleAdmin }
+
+const userCols = `id, email, name, password_hash, role, disabled, session_epoch, created_at`
+
+func scanUser(row interface{ Scan(...any) error }) (*User, error) {
+	var u User
+	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.PasswordHash, &u.Role, &u.Disabled, &u.SessionEpoch, &u.CreatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	return &u, err
+}
+
+// CreateUser inserts a user; the password must already be hashed.
+func (s *Store) CreateUser(ctx context.Context, u *User) error {
+	u.CreatedAt = s.now()
+	res, err := s.w.ExecContext(ctx, `INSERT INTO users (email, name, password_hash, role, created_at)
+		VALUES (?, ?, ?, ?, ?)`, u.Email, u.Name, u.PasswordHash, u.Role, u.CreatedAt)
+	if isUnique(err) {
+		return ErrEmailTaken
+	}
+	if err != nil {
+		return fmt.Errorf("store: create user: %w", err)
+	}
+	u.ID, _ = res.LastInsertId()
+	return nil
+}
+
+// UserByID returns one user.
+func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
+	u, err := scanUser(s.r.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE id = ?`, id))
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return nil, fmt.Errorf("store: user %d: %w", id, err)
+	}
+	return u, err
+}
+
+// UserByEmail returns one user, matching the e-mail case-insensitively.
+func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
+	u, err := scanUser(s.r.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE email = ?`, email))
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return nil, fmt.Errorf("store: user by email: %w", err)
+	}
+	return u, err
+}
+
+// CountUsers returns how many accounts exist.
+func (s *Store) CountUsers(ctx context.Context) (int, error) {
+	var n int
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM users`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count users: %w", err)
+	}
+	return n, nil
+}
+
+// Users lists every account by e-mail.
+func (s *Store) Users(ctx context.Context) ([]*User, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+userCols+` FROM users ORDER BY email`)
+	if err != nil {
+		return nil, fmt.Errorf("store: users: %w", err)
+	}
+	defer rows.Close()
+	var out []*User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: users: %w", err)
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// SetPassword replaces a password hash and ends the user's other sessions.
+func (s *Store) SetPassword(ctx context.Context, id int64, hash string) error {
+	return s.updateUser(ctx, `UPDATE users SET password_hash = ?, session_epoch = session_epoch + 1 WHERE id = ?`, hash, id)
+}
+
+// SetRole changes a user's role.
+func (s *Store) SetRole(ctx context.Context, id int64, role string) error {
+	return s.updateUser(ctx, `UPDATE users SET role = ? WHERE id = ?`, role, id)
+}
+
+// SetDisabled disables or enables an account; disabling ends its sessions.
+func (s *Store) SetDisabled(ctx context.Context, id int64, disabled bool) error {
+	return s.updateUser(ctx, `UPDATE users SET disabled = ?, session_epoch = session_epoch + 1 WHERE id = ?`, disabled, id)
+}
+
+func (s *Store) updateUser(ctx context.Context, q string, args ...any) error {
+	res, err := s.w.ExecContext(ctx, q, args...)
+	if err != nil {
+		return fmt.Errorf("store: update user: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}

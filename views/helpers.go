@@ -1,0 +1,103 @@
+// Package views holds groupdeck's templ components.
+package views
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+
+	"groupdeck/store"
+	"strings"
+	"time"
+)
+
+func csrfHeaders(tok string) string {
+	b, _ := json.Marshal(map[string]string{"X-CSRF-Token": tok})
+	return string(b)
+}
+
+func current(nav, item string) string {
+	if nav == item {
+		return "page"
+	}
+	return ""
+}
+
+func statusTitle(status int) string {
+	switch status {
+	case http.StatusNotFound:
+		return "Not found"
+	case http.StatusForbidden:
+		return "Not allowed"
+	case http.StatusTooManyRequests:
+		return "Too many attempts"
+	}
+	if status >= 500 {
+		return "Something went wrong"
+	}
+	return http.StatusText(status)
+}
+
+// when formats a Unix-ms time for people; zero is "never".
+func when(ms int64) string {
+	if ms == 0 {
+		return "never"
+	}
+	return time.UnixMilli(ms).UTC().Format("2 Jan 2006 15:04 UTC")
+}
+
+func isoTime(ms int64) string {
+	return time.UnixMilli(ms).UTC().Format(time.RFC3339)
+}
+
+// Phone formats a wa_id (digits with country code) for reading, e.g.
+// "+1 650 555 1234"; anything else is shown as it is.
+func Phone(waID string) string {
+	if waID == "" || strings.Trim(waID, "0123456789") != "" {
+		return waID
+	}
+	if len(waID) == 11 && waID[0] == '1' {
+		return fmt.Sprintf("+1 %s %s %s", waID[1:4], waID[4:7], waID[7:])
+	}
+	if len(waID) > 6 {
+		return "+" + waID[:2] + " " + waID[2:]
+	}
+	return "+" + waID
+}
+
+func itoa(n int) string { return fmt.Sprint(n) }
+
+func idPath(format string, id int64) string { return fmt.Sprintf(format, id) }
+
+func queryEscape(s string) string { return url.QueryEscape(s) }
+
+func displayName(p store.Participant) string {
+	switch {
+	case p.Name != "":
+		return p.Name
+	case p.Username != "":
+		return "@" + p.Username
+	}
+	return "Unknown name"
+}
+
+func senderName(m store.Message) string {
+	if m.SenderName != "" {
+		return m.SenderName
+	}
+	return "Participant"
+}
+
+func messageText(m store.Message) string {
+	switch m.Kind {
+	case "text", "":
+		return m.Body
+	case "unsupported":
+		return "(a message type WhatsApp does not pass on to businesses)"
+	}
+	if m.Body != "" {
+		return "[" + m.Kind + "] " + m.Body
+	}
+	return "[" + m.Kind + "]"
+}

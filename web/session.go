@@ -1,0 +1,115 @@
+package web
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"net/http"
+
+	"github.com/gorilla/sessions"
+	"github.com/labstack/echo/v4"
+)
+
+// Sessions keeps signed and encrypted cookie sessions.
+type Sessions struct {
+	store *sessions.CookieStore
+	name  string
+}
+
+// NewSessions builds the cookie store. key must be 64 bytes: half signs,
+// half encrypts. Secure cookies are used when the site is served over https.
+func NewSessions(key []byte, secure bool) *Sessions {
+	st := sessions.NewCookieStore(key[:32], key[32:64])
+	st.Options = &sessions.Options{
+		Path: "/", MaxAge: 14 * 24 * 3600, HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode,
+	}
+	return &Sessions{store: st, name: "groupdeck"}
+}
+
+// Get returns the request's session, or a fresh one when the cookie is
+// missing or does not verify.
+func (s *Sessions) Get(c echo.Context) *sessions.Session {
+	if v, ok := c.Get("session").(*sessions.Session); ok {
+		return v
+	}
+	sess, err := s.store.Get(c.Request(), s.name)
+	if err != nil {
+		sess, _ = s.store.New(c.Request(), s.name)
+	}
+	c.Set("session", sess)
+	return sess
+}
+
+// Save writes the session cookie.
+func (s *Sessions) Save(c echo.Context, sess *sessions.Session) error {
+	return sess.Save(c.Request(), c.Response())
+}
+
+// Renew starts a new session after login: fresh id and CSRF token, so a
+// session fixed by an attacker before login is worthless.
+func (s *Sessions) Renew(c echo.Context) *sessions.Session {
+	sess := s.Get(c)
+	for k := range sess.Values {
+		delete(sess.Values, k)
+	}
+	sess.Values["sid"] = RandomToken(18)
+	sess.Values["csrf"] = RandomToken(24)
+	return sess
+}
+
+// RandomToken returns n random bytes, URL-safe base64 encoded.
+func RandomToken(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // the system's randomness failing is not recoverable
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// CSRFField is the form field, and CSRFHeader the header, that carry the token.
+const (
+	CSRFField  = "_csrf"
+	CSRFHeader = "X-CSRF-Token"
+)
+
+// CSRF makes sure every session has a token and refuses any
+// state-changing request that does not echo it back. skip exempts paths
+// that authenticate otherwise (the signed webhook).
+func (s *Sessions) CSRF(skip func(path string) bool) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if skip(c.Request().URL.Path) {
+				return next(c)
+			}
+			sess := s.Get(c)
+			tok, _ := sess.Values["csrf"].(string)
+			if tok == "" {
+				tok = RandomToken(24)
+				sess.Values["csrf"] = tok
+				sess.Values["sid"] = RandomToken(18)
+				if err := s.Save(c, sess); err != nil {
+					return err
+				}
+			}
+			c.Set("csrf", tok)
+			switch c.Request().Method {
+			case http.MethodGet, http.MethodHead, http.MethodOptions:
+				return next(c)
+			}
+			sent := c.Request().Header.Get(CSRFHeader)
+			if sent == "" {
+				sent = c.FormValue(CSRFField)
+			}
+			if subtle.ConstantTimeCompare([]byte(sent), []byte(tok)) != 1 {
+				return echo.NewHTTPError(http.StatusForbidden, "The form expired or came from another site. Reload the page and try again.")
+			}
+			return next(c)
+		}
+	}
+}
+
+// CSRFToken returns the token the CSRF middleware put on the request.
+func CSRFToken(c echo.Context) string {
+	t, _ := c.Get("csrf").(string)
+	return t
+}
