@@ -146,9 +146,10 @@ func (t *Tx) Defer(waitKey, field string, payload []byte) error {
 
 // DeferredEvent is a change waiting for its group.
 type DeferredEvent struct {
-	ID      int64
-	Field   string
-	Payload []byte
+	ID         int64
+	DeliveryID int64
+	Field      string
+	Payload    []byte
 }
 
 // TakeDeferred removes and returns the changes waiting on any of keys.
@@ -159,13 +160,13 @@ func (t *Tx) TakeDeferred(keys ...string) ([]DeferredEvent, error) {
 			continue
 		}
 		rows, err := t.tx.QueryContext(t.ctx, `DELETE FROM deferred_events WHERE wait_key = ?
-			RETURNING id, field, payload`, k)
+			RETURNING id, delivery_id, field, payload`, k)
 		if err != nil {
 			return nil, fmt.Errorf("store: take deferred: %w", err)
 		}
 		for rows.Next() {
 			var e DeferredEvent
-			if err := rows.Scan(&e.ID, &e.Field, &e.Payload); err != nil {
+			if err := rows.Scan(&e.ID, &e.DeliveryID, &e.Field, &e.Payload); err != nil {
 				rows.Close()
 				return nil, err
 			}
