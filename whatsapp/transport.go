@@ -103,7 +103,7 @@ func (c *Client) send(ctx context.Context, r request) (*response, error) {
 			"method", r.method, "path", path, "attempt", attempt,
 			"wait_ms", wait.Milliseconds(), "error", c.redact(err.Error()))
 		if serr := c.sleep(ctx, wait); serr != nil {
-			return nil, fmt.Errorf("whatsapp: %s %s: retry abandoned after %v: %w", r.method, path, err, serr)
+			return nil, fmt.Errorf("whatsapp: %s %s: retry abandoned: %w: %w", r.method, path, serr, err)
 		}
 	}
 }
