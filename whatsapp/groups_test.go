@@ -97,9 +97,9 @@ func TestCreateGroupValidation(t *testing.T) {
 
 func TestDeleteGroup(t *testing.T) {
 	for body, want := range map[string]string{
-		`{"success":true}`:                      "",
-		`{"success":"true"}`:                    "",
-		`{"success":true,"request_id":"98765"}`: "98765",
+		`{"success":true}`:                                      "",
+		`{"success":"true"}`:                                    "",
+		`{"success":true,"request_id":"98765"}`:                 "98765",
 		`{"messaging_product":"whatsapp","request_id":"98766"}`: "98766",
 	} {
 		c, _ := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
