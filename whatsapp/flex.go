@@ -65,7 +65,7 @@ func parseFlexInt(b []byte) (int64, error) {
 		return n, nil
 	}
 	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || f > math.MaxInt64 || f < math.MinInt64 {
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || f >= math.MaxInt64 || f < math.MinInt64 {
 		return 0, fmt.Errorf("not a number: %.40q", s)
 	}
 	return int64(f), nil
