@@ -1,0 +1,298 @@
+// Package wasim is an in-process simulator of the WhatsApp Cloud API Groups
+// API (see /work/shared/spec/groups-api.md). It serves the Graph endpoints as
+// an http.Handler, keeps the group/participant state model, drives simulated
+// WhatsApp users and delivers signed webhooks asynchronously, like Meta does.
+//
+// The /_sim/ endpoints served by the same handler are an unauthenticated test
+// hook for driving users and switches; never expose them publicly.
+package wasim
+
+import (
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Server is the simulator. All state sits behind mu; the webhook queue has its
+// own lock and is only ever taken after mu, never before.
+type Server struct {
+	mu      sync.Mutex
+	cfg     Config
+	log     *slog.Logger
+	ids     *idGen
+	version string // paging cursors embed it so foreign cursors fail with 131059
+
+	groups         map[string]*group
+	order          []*group // creation order, deleted groups included
+	pendingCreates int
+	links          map[string]*group // live invite link ID → group
+	deadLinks      map[string]string // dead invite link ID → why it's dead
+	users          map[string]*simUser
+	media          map[string]*mediaObject
+	msgs           map[string]*sentMessage // business sends, by wamid
+	inbound        map[string]*inboundMessage
+	ops            []time.Time // recent group operations for the 131208 limit
+	closed         bool
+
+	q *queue
+}
+
+// New builds a simulator. It starts no goroutines: webhooks queue up until
+// Start, which lets tests set things up before anything is delivered.
+func New(cfg Config) *Server {
+	cfg.withDefaults()
+	s := &Server{
+		cfg:       cfg,
+		log:       cfg.Logger,
+		ids:       newIDGen(cfg.Seed),
+		groups:    map[string]*group{},
+		links:     map[string]*group{},
+		deadLinks: map[string]string{},
+		users:     map[string]*simUser{},
+		media:     map[string]*mediaObject{},
+		msgs:      map[string]*sentMessage{},
+		inbound:   map[string]*inboundMessage{},
+	}
+	s.version = s.ids.token(8)
+	s.q = newQueue(s)
+	return s
+}
+
+// Start starts the webhook delivery worker. Calling it twice is harmless.
+func (s *Server) Start() { s.q.start() }
+
+// Close stops the delivery worker and drops every future async outcome.
+func (s *Server) Close() {
+	s.mu.Lock()
+	s.closed = true
+	s.mu.Unlock()
+	s.q.stop()
+}
+
+// SetWebhookURL changes where webhooks go, including for queued ones.
+func (s *Server) SetWebhookURL(u string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cfg.WebhookURL = u
+}
+
+var versionPrefix = regexp.MustCompile(`^/v\d+\.\d+(/|$)`)
+
+// ServeHTTP routes /<version>/<path> and /<path> the same way.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	path := r.URL.Path
+	if loc := versionPrefix.FindStringIndex(path); loc != nil {
+		path = "/" + path[loc[1]:]
+	}
+	if path == "/_sim" || strings.HasPrefix(path, "/_sim/") {
+		s.serveSim(w, r, strings.TrimPrefix(path, "/_sim"))
+		return
+	}
+	if err := s.authorize(r); err != nil {
+		s.writeError(w, err)
+		return
+	}
+	if strings.HasPrefix(path, "/_media/") {
+		s.serveMediaDownload(w, strings.TrimPrefix(path, "/_media/"))
+		return
+	}
+	segs := strings.Split(strings.Trim(path, "/"), "/")
+	status, body, apiErr := s.route(r, segs)
+	if apiErr != nil {
+		s.log.Debug("api error", "method", r.Method, "path", path, "code", apiErr.Code, "details", apiErr.Details)
+		s.writeError(w, apiErr)
+		return
+	}
+	writeJSON(w, status, body)
+}
+
+func (s *Server) route(r *http.Request, segs []string) (int, any, *apiError) {
+	if len(segs) == 0 || segs[0] == "" {
+		return 0, nil, errParam("Unsupported request: no object ID in path")
+	}
+	id := segs[0]
+	if len(segs) == 2 && id == s.phoneID() {
+		switch segs[1] + " " + r.Method {
+		case "groups POST":
+			return s.handleCreateGroup(r)
+		case "groups GET":
+			return s.handleListGroups(r)
+		case "messages POST":
+			return s.handleMessages(r)
+		case "media POST":
+			return s.handleUploadMedia(r)
+		}
+		return 0, nil, unsupported(r, segs)
+	}
+	if len(segs) == 1 {
+		if s.isMedia(id) {
+			switch r.Method {
+			case http.MethodGet:
+				return s.handleGetMedia(r, id)
+			case http.MethodDelete:
+				return s.handleDeleteMedia(id)
+			}
+			return 0, nil, unsupported(r, segs)
+		}
+		switch r.Method {
+		case http.MethodGet:
+			return s.handleGroupInfo(r, id)
+		case http.MethodPost:
+			return s.handleUpdateSettings(r, id)
+		case http.MethodDelete:
+			return s.handleDeleteGroup(id)
+		}
+		return 0, nil, unsupported(r, segs)
+	}
+	if len(segs) == 2 {
+		switch segs[1] + " " + r.Method {
+		case "invite_link GET", "invite_link POST", "invite_link DELETE":
+			return s.handleInviteLink(r, id)
+		case "join_requests GET":
+			return s.handleListJoinRequests(r, id)
+		case "join_requests POST", "join_requests DELETE":
+			return s.handleDecideJoinRequests(r, id)
+		case "participants DELETE":
+			return s.handleRemoveParticipants(r, id)
+		case "participants POST":
+			return 0, nil, errParam("Adding participants is not supported: users join through the invite link")
+		}
+	}
+	return 0, nil, unsupported(r, segs)
+}
+
+func unsupported(r *http.Request, segs []string) *apiError {
+	e := errParam("Unsupported %s request. Object with ID '%s' does not exist, cannot be loaded due to missing permissions, or does not support this operation.",
+		strings.ToLower(r.Method), segs[0])
+	e.Subcode = 33
+	return e
+}
+
+func (s *Server) phoneID() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cfg.PhoneNumberID
+}
+
+func (s *Server) authorize(r *http.Request) *apiError {
+	tok := ""
+	if h := r.Header.Get("Authorization"); h != "" {
+		scheme, rest, ok := strings.Cut(h, " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") {
+			return &apiError{Code: 190, Status: http.StatusUnauthorized, Details: "Cannot parse access token"}
+		}
+		tok = strings.TrimSpace(rest)
+	} else {
+		tok = r.URL.Query().Get("access_token")
+	}
+	s.mu.Lock()
+	want := s.cfg.AccessToken
+	s.mu.Unlock()
+	if tok == "" || (want != "" && tok != want) {
+		return &apiError{Code: 190, Status: http.StatusUnauthorized, Details: "Cannot parse access token"}
+	}
+	return nil
+}
+
+func writeJSON(w http.ResponseWriter, status int, body any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(body)
+}
+
+// decodeBody reads a JSON request body. An empty body decodes to the zero
+// value because several Graph calls make the body optional.
+func decodeBody(r *http.Request, v any) *apiError {
+	if r.Body == nil {
+		return nil
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 1<<20))
+	if err := dec.Decode(v); err != nil {
+		if err.Error() == "EOF" {
+			return nil
+		}
+		return errParam("Request body is not valid JSON: %v", err)
+	}
+	return nil
+}
+
+// checkProduct enforces messaging_product where Meta requires it.
+func checkProduct(p string, required bool) *apiError {
+	if p == "" && !required {
+		return nil
+	}
+	if p != "whatsapp" {
+		return errParam("messaging_product must be \"whatsapp\"")
+	}
+	return nil
+}
+
+// groupOp applies the checks every group operation shares: eligibility, the
+// rate limit, existence and suspension. Callers hold s.mu.
+func (s *Server) groupOp(id string, allowSuspended bool) (*group, *apiError) {
+	if err := s.countOp(); err != nil {
+		return nil, err
+	}
+	g := s.groups[id]
+	if g == nil || g.deleted {
+		return nil, errUnknownGroup()
+	}
+	if g.suspended && !allowSuspended {
+		return nil, errSuspended()
+	}
+	return g, nil
+}
+
+// countOp enforces eligibility and the group-operation rate limit; rejected
+// operations do not count against the window.
+func (s *Server) countOp() *apiError {
+	if s.cfg.Ineligible {
+		return newErr(131215, "This phone number is not eligible for the Groups API; it must belong to an Official Business Account.")
+	}
+	if s.cfg.OpsPerWindow <= 0 {
+		return nil
+	}
+	now := s.now()
+	keep := s.ops[:0]
+	for _, t := range s.ops {
+		if now.Sub(t) < s.cfg.opsWindow() {
+			keep = append(keep, t)
+		}
+	}
+	s.ops = keep
+	if len(s.ops) >= s.cfg.OpsPerWindow {
+		return newErr(131208, "Too many group operations from this phone number recently; try again later.")
+	}
+	s.ops = append(s.ops, now)
+	return nil
+}
+
+// after runs f with s.mu held once d has passed. The queue counts it as
+// pending meanwhile so WaitIdle also waits for outcomes not yet emitted.
+func (s *Server) after(d time.Duration, f func()) {
+	s.q.schedule()
+	run := func() {
+		s.mu.Lock()
+		if !s.closed {
+			f()
+		}
+		s.mu.Unlock()
+		s.q.unschedule()
+	}
+	if d <= 0 {
+		go run()
+		return
+	}
+	time.AfterFunc(d, run)
+}
+
+func unixStr(t time.Time) string { return itoa(t.Unix()) }
+
+func itoa(n int64) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}
