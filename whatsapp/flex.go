@@ -7,6 +7,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Meta's samples quote numbers and booleans inconsistently (timestamps,
@@ -34,6 +35,15 @@ func (t Timestamp) MarshalJSON() ([]byte, error) {
 
 // Int64 returns the Unix seconds.
 func (t Timestamp) Int64() int64 { return int64(t) }
+
+// Time converts to time.Time; zero stays the zero time so "missing" is
+// distinguishable from the epoch.
+func (t Timestamp) Time() time.Time {
+	if t == 0 {
+		return time.Time{}
+	}
+	return time.Unix(int64(t), 0).UTC()
+}
 
 type flexInt int64
 

@@ -72,9 +72,10 @@ func (c *Client) MediaURL(ctx context.Context, mediaID string) (string, string, 
 }
 
 // DownloadMedia fetches a URL returned by MediaURL and returns the bytes and
-// Content-Type. The access token is sent because Meta's media host requires
-// it; a relative URL is resolved against the base URL so simulators can
-// return paths.
+// Content-Type. Meta's media host requires the access token, but it is only
+// sent to the API host and Meta's own domains so that a crafted URL cannot
+// collect it. A relative URL is resolved against the base URL so simulators
+// can return paths.
 func (c *Client) DownloadMedia(ctx context.Context, mediaURL string) ([]byte, string, error) {
 	if strings.TrimSpace(mediaURL) == "" {
 		return nil, "", invalid("url", "must not be empty")
@@ -93,9 +94,29 @@ func (c *Client) DownloadMedia(ctx context.Context, mediaURL string) ([]byte, st
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return nil, "", invalid("url", "scheme must be http or https")
 	}
-	resp, err := c.send(ctx, request{method: http.MethodGet, url: u.String(), idempotent: true, limit: maxMediaResponse})
+	resp, err := c.send(ctx, request{
+		method: http.MethodGet, url: u.String(), idempotent: true,
+		limit: maxMediaResponse, anonymous: !c.tokenAllowed(u),
+	})
 	if err != nil {
 		return nil, "", err
 	}
 	return resp.body, resp.header.Get("Content-Type"), nil
+}
+
+// tokenAllowed reports whether the access token may travel to u.
+func (c *Client) tokenAllowed(u *url.URL) bool {
+	if base, err := url.Parse(c.baseURL); err == nil && strings.EqualFold(base.Host, u.Host) {
+		return true
+	}
+	if u.Scheme != "https" {
+		return false
+	}
+	host := strings.ToLower(u.Hostname())
+	for _, d := range []string{"facebook.com", "fbsbx.com", "fbcdn.net", "whatsapp.net", "whatsapp.com"} {
+		if host == d || strings.HasSuffix(host, "."+d) {
+			return true
+		}
+	}
+	return false
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -251,4 +253,30 @@ func TestMediaURLAndDownload(t *testing.T) {
 	}
 	_, _, err = c.DownloadMedia(context.Background(), "ftp://x/y")
 	mustValidation(t, err, "url")
+}
+
+func TestDownloadMediaKeepsTokenAtHome(t *testing.T) {
+	foreign := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if got := r.Header.Get("Authorization"); got != "" {
+			t.Errorf("token sent to a foreign host: %q", got)
+		}
+		_, _ = io.WriteString(w, "x")
+	}))
+	defer foreign.Close()
+	c, _ := newTestClient(t, failOnCall(t))
+	if _, _, err := c.DownloadMedia(context.Background(), foreign.URL+"/evil"); err != nil {
+		t.Fatal(err)
+	}
+	for raw, want := range map[string]bool{
+		"https://lookaside.fbsbx.com/whatsapp_business/attachments/?mid=1": true,
+		"https://scontent.whatsapp.net/v/t61":                              true,
+		"http://lookaside.fbsbx.com/x":                                     false,
+		"https://fbsbx.com.evil.example/x":                                 false,
+		"https://evilfacebook.com/x":                                       false,
+	} {
+		u, _ := url.Parse(raw)
+		if got := c.tokenAllowed(u); got != want {
+			t.Errorf("tokenAllowed(%s) = %v", raw, got)
+		}
+	}
 }

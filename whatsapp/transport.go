@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -35,6 +34,9 @@ type request struct {
 	contentType string
 	idempotent  bool
 	limit       int64
+	// anonymous omits the Authorization header (downloads from hosts that
+	// must not see the token).
+	anonymous bool
 }
 
 type response struct {
@@ -117,7 +119,9 @@ func (c *Client) once(ctx context.Context, r request, path string, attempt int) 
 	if err != nil {
 		return nil, fmt.Errorf("whatsapp: build %s %s: %w", r.method, path, err)
 	}
-	req.Header.Set("Authorization", "Bearer "+c.token)
+	if !r.anonymous {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", "groupdeck-whatsapp/1")
 	if r.contentType != "" {
@@ -193,12 +197,4 @@ func logPath(raw string) string {
 		return "?"
 	}
 	return u.EscapedPath()
-}
-
-// isTransportError reports whether err came from the network rather than
-// from an API response.
-func isTransportError(err error) bool {
-	var apiErr *APIError
-	var vErr *ValidationError
-	return err != nil && !errors.As(err, &apiErr) && !errors.As(err, &vErr)
 }
