@@ -382,3 +382,17 @@ func TestBadJSONSuccessBody(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestBackoffCapped(t *testing.T) {
+	c := New("http://x/v1", "1", "t", WithRetry(100, time.Second))
+	c.jitter = func(d time.Duration) time.Duration { return d }
+	if got := c.backoff(1); got != time.Second {
+		t.Fatalf("backoff(1) = %v", got)
+	}
+	if got := c.backoff(3); got != 4*time.Second {
+		t.Fatalf("backoff(3) = %v", got)
+	}
+	if got := c.backoff(90); got != maxRetryWait {
+		t.Fatalf("backoff(90) = %v", got)
+	}
+}

@@ -96,7 +96,7 @@ func (c *Client) DownloadMedia(ctx context.Context, mediaURL string) ([]byte, st
 	}
 	resp, err := c.send(ctx, request{
 		method: http.MethodGet, url: u.String(), idempotent: true,
-		limit: maxMediaResponse, anonymous: !c.tokenAllowed(u),
+		limit: maxMediaResponse, anonymous: !c.tokenAllowed(u), accept: "*/*",
 	})
 	if err != nil {
 		return nil, "", err

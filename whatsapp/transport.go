@@ -37,6 +37,7 @@ type request struct {
 	// anonymous omits the Authorization header (downloads from hosts that
 	// must not see the token).
 	anonymous bool
+	accept    string
 }
 
 type response struct {
@@ -94,7 +95,7 @@ func (c *Client) send(ctx context.Context, r request) (*response, error) {
 		if !r.idempotent || attempt >= c.maxTries || !shouldRetry(ctx, resp, apiErr) {
 			return nil, err
 		}
-		wait := c.jitter(c.retryBase << (attempt - 1))
+		wait := c.backoff(attempt)
 		if apiErr != nil && apiErr.RetryAfter > 0 {
 			wait = apiErr.RetryAfter
 		}
@@ -122,7 +123,11 @@ func (c *Client) once(ctx context.Context, r request, path string, attempt int) 
 	if !r.anonymous {
 		req.Header.Set("Authorization", "Bearer "+c.token)
 	}
-	req.Header.Set("Accept", "application/json")
+	accept := r.accept
+	if accept == "" {
+		accept = "application/json"
+	}
+	req.Header.Set("Accept", accept)
 	req.Header.Set("User-Agent", "groupdeck-whatsapp/1")
 	if r.contentType != "" {
 		req.Header.Set("Content-Type", r.contentType)
@@ -156,6 +161,16 @@ func shouldRetry(ctx context.Context, resp *response, apiErr *APIError) bool {
 		return resp == nil
 	}
 	return apiErr.HTTPStatus == http.StatusTooManyRequests || apiErr.HTTPStatus >= 500
+}
+
+// backoff doubles the base delay per attempt, capped at maxRetryWait so a
+// large WithRetry count cannot overflow or stall a request for minutes.
+func (c *Client) backoff(attempt int) time.Duration {
+	d := c.retryBase
+	for i := 1; i < attempt && d < maxRetryWait; i++ {
+		d *= 2
+	}
+	return c.jitter(min(d, maxRetryWait))
 }
 
 // halfJitter keeps at least half of the computed delay so retries stay
