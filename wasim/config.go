@@ -17,6 +17,9 @@ type Config struct {
 	AccessToken        string // bearer token the API accepts; empty = accept any non-empty token
 	AppSecret          string // HMAC key for X-Hub-Signature-256
 	WebhookURL         string // where webhooks go; may be set later with SetWebhookURL
+	// BaseURL is how the app reaches the simulator, used for media URLs in
+	// inbound webhooks; empty = learned from the Host of API requests.
+	BaseURL string
 
 	WebhookDelay time.Duration // delay before async outcomes (create, delete, settings, removal); default 300ms
 	SentDelay    time.Duration // delay of the group-level "sent" status after a send; default 100ms
@@ -126,4 +129,3 @@ func (c *Config) deliverDelay() time.Duration { return effective(c.DeliverDelay,
 func (c *Config) readDelay() time.Duration    { return effective(c.ReadDelay, 1500*time.Millisecond) }
 func (c *Config) retryBase() time.Duration    { return effective(c.RetryBase, 100*time.Millisecond) }
 func (c *Config) opsWindow() time.Duration    { return effective(c.OpsWindow, time.Minute) }
-

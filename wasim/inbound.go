@@ -49,7 +49,7 @@ func (s *Server) Say(waID, groupID, kind, text string) (string, error) {
 		msg["text"] = map[string]any{"body": text}
 	case "image":
 		mo := s.storeMedia(sampleJPEG(), "image/jpeg", "")
-		img := map[string]any{"mime_type": mo.mime, "sha256": mo.sha, "id": mo.id}
+		img := map[string]any{"mime_type": mo.mime, "sha256": mo.sha, "id": mo.id, "url": s.baseURL() + "/_media/" + mo.id}
 		if text != "" {
 			img["caption"] = text
 		}

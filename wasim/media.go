@@ -86,6 +86,9 @@ func (s *Server) handleGetMedia(r *http.Request, id string) (int, any, *apiError
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	mo := s.media[id]
+	if mo == nil {
+		return 0, nil, errParam("media %s was deleted", id)
+	}
 	scheme := "http"
 	if r.TLS != nil {
 		scheme = "https"

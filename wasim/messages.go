@@ -328,6 +328,9 @@ func (s *Server) sendToUser(req sendRequest) (int, any, *apiError) {
 			}
 		}
 	}
+	// Recipients the operator never registered become simulated users, so
+	// an invite sent to any number can be tapped from the /_sim API.
+	s.addUser(User{WaID: wa})
 	now := s.now()
 	m := &sentMessage{id: s.ids.messageID(), to: wa, kind: req.Type, text: text, category: category, priceTyp: "regular",
 		recips: map[string]*recipState{wa: {}}, order: []string{wa}, at: now}

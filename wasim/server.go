@@ -9,6 +9,8 @@ package wasim
 
 import (
 	"encoding/json"
+	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"regexp"
@@ -37,6 +39,7 @@ type Server struct {
 	inbound        map[string]*inboundMessage
 	ops            []time.Time // recent group operations for the 131208 limit
 	closed         bool
+	seenBase       string // scheme://host of the latest API request
 
 	q *queue
 }
@@ -92,6 +95,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveSim(w, r, strings.TrimPrefix(path, "/_sim"))
 		return
 	}
+	s.noteBase(r)
 	if err := s.authorize(r); err != nil {
 		s.writeError(w, err)
 		return
@@ -108,6 +112,27 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, status, body)
+}
+
+func (s *Server) noteBase(r *http.Request) {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	s.mu.Lock()
+	s.seenBase = scheme + "://" + r.Host
+	s.mu.Unlock()
+}
+
+// baseURL is where media download URLs in webhooks point; callers hold s.mu.
+func (s *Server) baseURL() string {
+	switch {
+	case s.cfg.BaseURL != "":
+		return strings.TrimRight(s.cfg.BaseURL, "/")
+	case s.seenBase != "":
+		return s.seenBase
+	}
+	return "http://localhost"
 }
 
 func (s *Server) route(r *http.Request, segs []string) (int, any, *apiError) {
@@ -212,7 +237,7 @@ func decodeBody(r *http.Request, v any) *apiError {
 	}
 	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 1<<20))
 	if err := dec.Decode(v); err != nil {
-		if err.Error() == "EOF" {
+		if errors.Is(err, io.EOF) {
 			return nil
 		}
 		return errParam("Request body is not valid JSON: %v", err)

@@ -2,6 +2,8 @@ package wasim
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"image/jpeg"
 	"net/http"
 	"strings"
@@ -137,7 +139,10 @@ func (s *Server) applySettings(g *group, reqID string, up settingsUpdate) {
 		ok++
 	}
 	if up.photo != nil {
-		res := map[string]any{"mime_type": "image/jpeg"}
+		// sha256 identifies the submitted photo even when it was refused, so
+		// the app can tell which upload a failure belongs to.
+		sum := sha256.Sum256(up.photo)
+		res := map[string]any{"mime_type": "image/jpeg", "sha256": hex.EncodeToString(sum[:])}
 		if up.photoErr != nil {
 			res["update_successful"] = false
 			res["errors"] = []any{up.photoErr.object()}
@@ -145,7 +150,6 @@ func (s *Server) applySettings(g *group, reqID string, up settingsUpdate) {
 			firstErr = up.photoErr
 		} else {
 			g.photo = s.storeMedia(up.photo, "image/jpeg", "")
-			res["sha256"] = g.photo.sha
 			res["update_successful"] = true
 			ok++
 		}

@@ -40,10 +40,6 @@ func (s *Server) sendFailure(m *sentMessage) *apiError {
 		case g.suspended:
 			return errSuspended()
 		}
-		return nil
-	}
-	if s.users[m.to] == nil {
-		return newErr(131026, "Message undeliverable: %s is not a WhatsApp user known to the simulator.", m.to)
 	}
 	return nil
 }

@@ -129,6 +129,7 @@ func (q *queue) take(ctx context.Context) ([]change, bool) {
 	q.s.mu.Lock()
 	window, reorder := q.s.cfg.BatchWindow, q.s.cfg.Reorder
 	q.s.mu.Unlock()
+	batching := window > 0
 	if reorder && window == 0 {
 		window = 20 * time.Millisecond
 	}
@@ -155,19 +156,13 @@ func (q *queue) take(ctx context.Context) ([]change, bool) {
 		q.s.ids.shuffle(len(q.items), func(i, j int) { q.items[i], q.items[j] = q.items[j], q.items[i] })
 	}
 	n := 1
-	if q.s.batchWindow() > 0 {
+	if batching {
 		n = min(len(q.items), maxBatch)
 	}
 	batch := append([]change(nil), q.items[:n]...)
 	q.items = q.items[n:]
 	q.inflight += n
 	return batch, true
-}
-
-func (s *Server) batchWindow() time.Duration {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.cfg.BatchWindow
 }
 
 func (s *Server) envelope(changes []change) map[string]any {
