@@ -97,18 +97,6 @@ const (
 
 // SendMedia posts an image, video, audio, document or sticker to the group.
 func (c *Client) SendMedia(ctx context.Context, groupID, kind string, m MediaRef) (*SendResult, error) {
-	if (m.ID == "") == (m.Link == "") {
-		return nil, invalid("media", "set exactly one of id or link")
-	}
-	if n := utf8.RuneCountInString(m.Caption); n > maxCaption {
-		return nil, invalid("caption", "is %d characters, the maximum is %d", n, maxCaption)
-	}
-	if m.Caption != "" && (kind == KindAudio || kind == KindSticker) {
-		return nil, invalid("caption", "%s messages cannot have a caption", kind)
-	}
-	if m.Filename != "" && kind != KindDocument {
-		return nil, invalid("filename", "only documents have a filename")
-	}
 	body := &mediaBody{ID: m.ID, Link: m.Link, Caption: m.Caption, Filename: m.Filename}
 	msg := outgoing{Type: kind}
 	switch kind {
@@ -124,6 +112,18 @@ func (c *Client) SendMedia(ctx context.Context, groupID, kind string, m MediaRef
 		msg.Sticker = body
 	default:
 		return nil, invalid("type", "unsupported media kind %q", kind)
+	}
+	if (m.ID == "") == (m.Link == "") {
+		return nil, invalid("media", "set exactly one of id or link")
+	}
+	if n := utf8.RuneCountInString(m.Caption); n > maxCaption {
+		return nil, invalid("caption", "is %d characters, the maximum is %d", n, maxCaption)
+	}
+	if m.Caption != "" && (kind == KindAudio || kind == KindSticker) {
+		return nil, invalid("caption", "%s messages cannot have a caption", kind)
+	}
+	if m.Filename != "" && kind != KindDocument {
+		return nil, invalid("filename", "only documents have a filename")
 	}
 	return c.sendToGroup(ctx, groupID, msg)
 }

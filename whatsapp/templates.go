@@ -93,6 +93,9 @@ func buildTemplate(t Template, first *TemplateParam) (*templateBody, error) {
 	for i, p := range params {
 		switch p.Type {
 		case "", ParamText:
+			if p.Text == "" {
+				return nil, invalid("template", "parameter %d: text must not be empty", i+1)
+			}
 			wire = append(wire, templateParam{Type: ParamText, Text: p.Text})
 		case ParamGroupID:
 			if p.GroupID == "" {

@@ -56,6 +56,21 @@ type Entry struct {
 	Changes []Change `json:"changes"`
 }
 
+// UnmarshalJSON accepts a numeric account ID.
+func (e *Entry) UnmarshalJSON(b []byte) error {
+	type plain Entry
+	var w struct {
+		*plain
+		ID flexString `json:"id"`
+	}
+	w.plain = (*plain)(e)
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	e.ID = string(w.ID)
+	return nil
+}
+
 // Change is one subscription field's update.
 type Change struct {
 	Field string `json:"field"`
@@ -79,6 +94,19 @@ type Value struct {
 type Metadata struct {
 	DisplayPhoneNumber string `json:"display_phone_number"`
 	PhoneNumberID      string `json:"phone_number_id"`
+}
+
+// UnmarshalJSON accepts numeric phone numbers and IDs.
+func (m *Metadata) UnmarshalJSON(b []byte) error {
+	var w struct {
+		Display flexString `json:"display_phone_number"`
+		ID      flexString `json:"phone_number_id"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*m = Metadata{DisplayPhoneNumber: string(w.Display), PhoneNumberID: string(w.ID)}
+	return nil
 }
 
 // GroupEvent is one element of value.groups. Only the fields relevant to

@@ -55,6 +55,13 @@ func TestParseWebhookTolerance(t *testing.T) {
 				e := p.Entry[0].Changes[0].Value.Errors[0]
 				return e.Code == 131000 && e.Details == "d"
 			}},
+		{"numeric account and phone IDs",
+			`{"object":"whatsapp_business_account","entry":[{"id":102290129340398,"changes":[{"field":"messages","value":{"metadata":{"display_phone_number":15550783881,"phone_number_id":106540352242922}}}]}]}`,
+			func(p *Payload) bool {
+				e := p.Entry[0]
+				return e.ID == "102290129340398" && e.Changes[0].Value.Metadata.PhoneNumberID == "106540352242922" &&
+					e.Changes[0].Value.Metadata.DisplayPhoneNumber == "15550783881"
+			}},
 		{"no entries", `{"object":"whatsapp_business_account"}`, func(p *Payload) bool { return len(p.Entry) == 0 }},
 	}
 	for _, tt := range tests {
