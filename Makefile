@@ -1,0 +1,78 @@
+# groupdeck — the two everyday commands are `make run` and `make test`.
+# Both install what they need on a fresh Debian machine (run as root, or
+# with sudo available for apt).
+
+SHELL := /bin/bash
+GO ?= go
+CHROMIUM ?= /usr/bin/chromium
+VENDOR := static/vendor/htmx.min.js static/vendor/sse.min.js
+
+# Sandbox defaults for `make run`; override on the command line or in the environment.
+GROUPDECK_DB ?= groupdeck-sandbox.db
+GROUPDECK_ADMIN_EMAIL ?= admin@example.com
+GROUPDECK_ADMIN_PASSWORD ?= sandbox-password
+export GROUPDECK_DB GROUPDECK_ADMIN_EMAIL GROUPDECK_ADMIN_PASSWORD
+
+.PHONY: run test build bench vendor generate check-generated deps chromium unit e2e fuzz race
+
+run: vendor
+	$(GO) build -o bin/groupdeck .
+	@echo "Sign in as $(GROUPDECK_ADMIN_EMAIL) / $(GROUPDECK_ADMIN_PASSWORD) (sandbox mode unless WA_ACCESS_TOKEN is set)"
+	./bin/groupdeck serve
+
+build: vendor
+	$(GO) build -o bin/groupdeck .
+
+test: deps vendor chromium check-generated
+	$(GO) vet ./...
+	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -tags e2e ./e2e/
+
+unit: vendor
+	$(GO) test -count=1 ./...
+
+e2e: deps vendor chromium
+	$(GO) test -count=1 -tags e2e -v ./e2e/
+
+race: vendor
+	$(GO) test -race -count=1 ./...
+
+bench: vendor
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzParseWebhook -fuzztime 30s ./whatsapp/
+
+# npm ci only when node_modules is missing or older than the lockfile.
+node_modules/.package-lock.json: package.json package-lock.json
+	@command -v npm >/dev/null || { apt-get update && apt-get install -y nodejs npm; }
+	npm ci --no-audit --no-fund
+	@touch $@
+
+# The one copy step from npm into the git-ignored static/vendor/.
+vendor: node_modules/.package-lock.json
+	@mkdir -p static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+	cp node_modules/htmx-ext-sse/dist/sse.min.js static/vendor/sse.min.js
+
+deps: node_modules/.package-lock.json
+	$(GO) mod download
+
+chromium:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+		echo "installing Debian's chromium for the browser tests"; \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	fi
+
+generate:
+	$(GO) tool templ generate
+
+# Generated templ code is committed; fail when it is out of date.
+check-generated:
+	$(GO) tool templ generate
+	@if command -v git >/dev/null && git rev-parse --git-dir >/dev/null 2>&1; then \
+		if ! git diff --quiet -- '*_templ.go' || [ -n "$$(git ls-files --others --exclude-standard -- '*_templ.go')" ]; then \
+			echo "generated templ code is stale: run 'make generate' and commit the *_templ.go files"; \
+			git status --short -- '*_templ.go'; exit 1; \
+		fi; \
+	fi

@@ -1,0 +1,206 @@
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+
+	"github.com/labstack/echo/v4"
+
+	"groupdeck/handlers"
+	"groupdeck/ingest"
+	"groupdeck/outbox"
+	"groupdeck/store"
+	"groupdeck/wasim"
+	"groupdeck/web"
+	"groupdeck/whatsapp"
+)
+
+// App is a running groupdeck.
+type App struct {
+	Cfg     *Config
+	Log     *slog.Logger
+	Store   *store.Store
+	Hub     *web.Hub
+	Handler *handlers.Handler
+	Echo    *echo.Echo
+	WA      *whatsapp.Client
+	Sim     *wasim.Server // nil unless sandbox mode
+	Outbox  *outbox.Worker
+	// URL is where the app listens, e.g. http://127.0.0.1:8080.
+	URL string
+
+	ln     net.Listener
+	srv    *http.Server
+	simSrv *http.Server
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// New opens the store, listens on cfg.Addr, and wires every part. In
+// sandbox mode it also starts the simulator on its own loopback port, so
+// the client reaches it over real HTTP exactly as it would reach Meta.
+func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (_ *App, err error) {
+	a := &App{Cfg: cfg, Log: log, Hub: web.NewHub(64)}
+	defer func() {
+		if err != nil {
+			a.Close()
+		}
+	}()
+	if a.Store, err = store.Open(ctx, cfg.DB); err != nil {
+		return nil, err
+	}
+	if a.ln, err = net.Listen("tcp", cfg.Addr); err != nil {
+		return nil, fmt.Errorf("listen on GROUPDECK_ADDR %s: %w", cfg.Addr, err)
+	}
+	a.URL = "http://" + a.ln.Addr().String()
+	if cfg.baseDerived {
+		cfg.BaseURL = a.URL
+	}
+	key := cfg.SessionKey
+	if key == nil {
+		if key, err = sessionKey(ctx, a.Store); err != nil {
+			return nil, err
+		}
+	}
+	graphURL, token := cfg.GraphURL, cfg.AccessToken
+	var phone handlers.Phone
+	if cfg.Sandbox {
+		if graphURL, err = a.startSim(); err != nil {
+			return nil, err
+		}
+		token = SandboxToken
+		phone = &sandboxPhone{sim: a.Sim}
+	}
+	a.WA = whatsapp.New(graphURL, cfg.PhoneNumberID, token, whatsapp.WithLogger(log))
+	in := &ingest.Ingester{Store: a.Store}
+	a.Handler = handlers.New(handlers.Deps{
+		Log: log, Store: a.Store, Hub: a.Hub, Sessions: web.NewSessions(key, cfg.SecureCookies()),
+		WA: a.WA, Ingest: in, AppSecret: cfg.AppSecret, VerifyToken: cfg.VerifyToken, Phone: phone,
+	})
+	a.Outbox = outbox.New(a.Store, a.WA, log, func(id int64) { a.Handler.PublishGroups(id) })
+	a.Handler.WakeOutbox = a.Outbox.Wake
+	a.Echo = web.NewEcho(log)
+	a.Handler.Register(a.Echo)
+	a.srv = &http.Server{Handler: a.Echo, ReadHeaderTimeout: readHeaderTimeout, ReadTimeout: readTimeout,
+		WriteTimeout: writeTimeout, IdleTimeout: idleTimeout, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	if err := a.bootstrapAdmin(ctx, stdout); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *App) startSim() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("sandbox: listen: %w", err)
+	}
+	sc := wasim.Config{
+		PhoneNumberID: a.Cfg.PhoneNumberID, WABAID: a.Cfg.WABAID, AccessToken: SandboxToken,
+		AppSecret: a.Cfg.AppSecret, WebhookURL: a.URL + "/webhook", Logger: a.Log.With("component", "simulator"),
+	}
+	if a.Cfg.SimFast {
+		sc.WebhookDelay, sc.DeliverDelay, sc.ReadDelay = 50e6, 200e6, 600e6
+	}
+	a.Sim = wasim.New(sc)
+	a.simSrv = &http.Server{Handler: a.Sim, ReadHeaderTimeout: readHeaderTimeout}
+	go a.simSrv.Serve(ln)
+	return "http://" + ln.Addr().String() + "/v23.0", nil
+}
+
+// Start serves HTTP and runs the workers in the background.
+func (a *App) Start() {
+	ctx, cancel := context.WithCancel(context.Background())
+	a.cancel = cancel
+	if a.Sim != nil {
+		a.Sim.Start()
+	}
+	a.wg.Add(2)
+	go func() { defer a.wg.Done(); a.Outbox.Run(ctx) }()
+	go func() {
+		defer a.wg.Done()
+		if err := a.srv.Serve(a.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			a.Log.Error("server stopped", "err", err)
+		}
+	}()
+}
+
+// Shutdown stops accepting requests, lets running ones finish, then
+// closes everything.
+func (a *App) Shutdown(ctx context.Context) error {
+	a.Handler.Stop()
+	err := a.srv.Shutdown(ctx)
+	a.Close()
+	return err
+}
+
+// Close stops everything at once; it is safe on a partly built App.
+func (a *App) Close() {
+	if a.srv != nil {
+		a.srv.Close()
+	} else if a.ln != nil {
+		a.ln.Close()
+	}
+	if a.cancel != nil {
+		a.cancel()
+	}
+	a.wg.Wait()
+	if a.Sim != nil {
+		a.Sim.Close()
+	}
+	if a.simSrv != nil {
+		a.simSrv.Close()
+	}
+	if a.Store != nil {
+		a.Store.Close()
+	}
+}
+
+// sessionKey returns the cookie key kept in the database, creating it on
+// first start so sessions survive restarts without configuration.
+func sessionKey(ctx context.Context, st *store.Store) ([]byte, error) {
+	k, err := st.Setting(ctx, "session_key")
+	if err == nil && len(k) == 64 {
+		return k, nil
+	}
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	k = make([]byte, 64)
+	if _, err := rand.Read(k); err != nil {
+		return nil, err
+	}
+	return k, st.SetSetting(ctx, "session_key", k)
+}
+
+// bootstrapAdmin makes sure someone can sign in: the configured admin,
+// or a one-time setup link printed (not logged: it is a secret).
+func (a *App) bootstrapAdmin(ctx context.Context, stdout io.Writer) error {
+	n, err := a.Store.CountUsers(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	if a.Cfg.AdminEmail != "" {
+		hash, err := handlers.HashPassword(a.Cfg.AdminPassword)
+		if err != nil {
+			return fmt.Errorf("config: GROUPDECK_ADMIN_PASSWORD: %w", err)
+		}
+		if err := a.Store.CreateUser(ctx, &store.User{Email: a.Cfg.AdminEmail, PasswordHash: hash, Role: store.RoleAdmin}); err != nil {
+			return err
+		}
+		a.Log.Info("created the first administrator", "email", a.Cfg.AdminEmail)
+		return nil
+	}
+	tok, err := handlers.NewSetupToken(ctx, a.Store)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "No user exists yet. Create the first administrator here (the link works once):\n  %s/setup?token=%s\n", a.Cfg.BaseURL, tok)
+	return nil
+}

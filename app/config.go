@@ -1,0 +1,170 @@
+// Package app assembles groupdeck from its parts: configuration, store,
+// Cloud API client (or the in-process simulator), handlers and workers.
+// main and the end-to-end tests both start it through here.
+package app
+
+import (
+	"crypto/sha512"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Config is groupdeck's configuration. Names follow the configuration
+// contract in the README: flags fall back to environment variables, and
+// secrets come only from the environment.
+type Config struct {
+	Addr     string
+	DB       string
+	BaseURL  string
+	GraphURL string
+
+	AdminEmail    string
+	AdminPassword string
+	SessionKey    []byte // 64 bytes derived from GROUPDECK_SESSION_KEY; nil = kept in the database
+
+	AccessToken   string
+	PhoneNumberID string
+	WABAID        string
+	AppSecret     string
+	VerifyToken   string
+
+	LogFormat string
+	LogLevel  string
+
+	// Sandbox is true when no access token is set: the simulator runs
+	// in-process and the client talks to it.
+	Sandbox bool
+	// SimDelays shortens the simulator's delays (tests).
+	SimFast bool
+
+	baseDerived bool // BaseURL came from Addr, so follows the real port
+}
+
+// Sandbox defaults, used when the WA_* variables are not set.
+const (
+	SandboxPhoneNumberID = "100000000000001"
+	SandboxWABAID        = "200000000000001"
+	SandboxAppSecret     = "sandbox-app-secret"
+	SandboxVerifyToken   = "sandbox-verify-token"
+	SandboxToken         = "sandbox-access-token"
+	// DefaultGraphURL is the real Graph API, with the version groupdeck speaks.
+	DefaultGraphURL = "https://graph.facebook.com/v23.0"
+)
+
+// ParseConfig reads flags (args) with environment fallbacks (getenv).
+// Invalid values produce one clear error naming the setting.
+func ParseConfig(args []string, getenv func(string) string, stderr io.Writer) (*Config, error) {
+	env := func(k, def string) string {
+		if v := getenv(k); v != "" {
+			return v
+		}
+		return def
+	}
+	c := &Config{}
+	fs := flag.NewFlagSet("groupdeck serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.Addr, "addr", env("GROUPDECK_ADDR", "127.0.0.1:8080"), "listen address (GROUPDECK_ADDR)")
+	fs.StringVar(&c.DB, "db", env("GROUPDECK_DB", "groupdeck.db"), "SQLite file (GROUPDECK_DB)")
+	fs.StringVar(&c.BaseURL, "base-url", env("GROUPDECK_BASE_URL", ""), "public URL (GROUPDECK_BASE_URL); default from -addr")
+	fs.StringVar(&c.GraphURL, "graph-url", env("WA_GRAPH_URL", ""), "Graph API base URL with version (WA_GRAPH_URL)")
+	fs.StringVar(&c.LogFormat, "log-format", env("GROUPDECK_LOG_FORMAT", "text"), "log format: text or json")
+	fs.StringVar(&c.LogLevel, "log-level", env("GROUPDECK_LOG_LEVEL", "info"), "log level: debug, info, warn or error")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("config: unexpected argument %q", fs.Arg(0))
+	}
+	c.AdminEmail = getenv("GROUPDECK_ADMIN_EMAIL")
+	c.AdminPassword = getenv("GROUPDECK_ADMIN_PASSWORD")
+	c.AccessToken = getenv("WA_ACCESS_TOKEN")
+	c.Sandbox = c.AccessToken == ""
+	c.PhoneNumberID = env("WA_PHONE_NUMBER_ID", SandboxPhoneNumberID)
+	c.WABAID = env("WA_WABA_ID", SandboxWABAID)
+	c.AppSecret = env("WA_APP_SECRET", SandboxAppSecret)
+	c.VerifyToken = env("WA_VERIFY_TOKEN", SandboxVerifyToken)
+	if k := getenv("GROUPDECK_SESSION_KEY"); k != "" {
+		if len(k) < 32 {
+			return nil, errors.New("config: GROUPDECK_SESSION_KEY must have at least 32 characters")
+		}
+		sum := sha512.Sum512([]byte(k))
+		c.SessionKey = sum[:]
+	}
+	return c, c.validate()
+}
+
+func (c *Config) validate() error {
+	host, port, err := net.SplitHostPort(c.Addr)
+	if err != nil || port == "" {
+		return fmt.Errorf("config: GROUPDECK_ADDR (-addr) %q must be host:port, e.g. 127.0.0.1:8080", c.Addr)
+	}
+	if c.DB == "" {
+		return errors.New("config: GROUPDECK_DB (-db) must name a file")
+	}
+	if c.BaseURL == "" {
+		if host == "" || host == "0.0.0.0" || host == "::" {
+			host = "127.0.0.1"
+		}
+		c.BaseURL = "http://" + net.JoinHostPort(host, port)
+		c.baseDerived = true
+	}
+	if err := checkURL(c.BaseURL); err != nil {
+		return fmt.Errorf("config: GROUPDECK_BASE_URL (-base-url) %q %s", c.BaseURL, err)
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	if c.GraphURL != "" {
+		if err := checkURL(c.GraphURL); err != nil {
+			return fmt.Errorf("config: WA_GRAPH_URL (-graph-url) %q %s", c.GraphURL, err)
+		}
+	} else if !c.Sandbox {
+		c.GraphURL = DefaultGraphURL
+	}
+	if (c.AdminEmail == "") != (c.AdminPassword == "") {
+		return errors.New("config: set both GROUPDECK_ADMIN_EMAIL and GROUPDECK_ADMIN_PASSWORD, or neither")
+	}
+	if c.AdminEmail != "" && !strings.Contains(c.AdminEmail, "@") {
+		return fmt.Errorf("config: GROUPDECK_ADMIN_EMAIL %q is not an e-mail address", c.AdminEmail)
+	}
+	if c.AdminPassword != "" && len(c.AdminPassword) < 10 {
+		return errors.New("config: GROUPDECK_ADMIN_PASSWORD must have at least 10 characters")
+	}
+	if !c.Sandbox && c.AppSecret == SandboxAppSecret {
+		return errors.New("config: WA_APP_SECRET must be set when WA_ACCESS_TOKEN is (webhooks could not be verified)")
+	}
+	switch c.LogFormat {
+	case "text", "json":
+	default:
+		return fmt.Errorf("config: GROUPDECK_LOG_FORMAT (-log-format) %q must be text or json", c.LogFormat)
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return fmt.Errorf("config: GROUPDECK_LOG_LEVEL (-log-level) %q must be debug, info, warn or error", c.LogLevel)
+	}
+	return nil
+}
+
+func checkURL(s string) error {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return errors.New("must be an absolute http(s) URL")
+	}
+	return nil
+}
+
+// SecureCookies reports whether cookies must be marked Secure.
+func (c *Config) SecureCookies() bool { return strings.HasPrefix(c.BaseURL, "https://") }
+
+// Timeouts for the HTTP server.
+const (
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 30 * time.Second
+	writeTimeout      = 60 * time.Second // event streams clear their own deadline
+	idleTimeout       = 120 * time.Second
+)

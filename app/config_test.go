@@ -1,0 +1,81 @@
+package app
+
+import (
+	"io"
+	"strings"
+	"testing"
+)
+
+func envFrom(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestParseConfigDefaults(t *testing.T) {
+	c, err := ParseConfig(nil, envFrom(nil), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:8080" || c.DB != "groupdeck.db" || c.BaseURL != "http://127.0.0.1:8080" {
+		t.Errorf("defaults: addr %q db %q base %q", c.Addr, c.DB, c.BaseURL)
+	}
+	if !c.Sandbox || c.AppSecret != SandboxAppSecret || c.VerifyToken != SandboxVerifyToken || c.PhoneNumberID != SandboxPhoneNumberID {
+		t.Errorf("sandbox defaults not applied: %+v", c)
+	}
+	if c.SecureCookies() {
+		t.Error("http base URL must not give Secure cookies")
+	}
+}
+
+func TestParseConfigFlagsOverrideEnv(t *testing.T) {
+	env := envFrom(map[string]string{"GROUPDECK_ADDR": "127.0.0.1:1111", "GROUPDECK_DB": "env.db",
+		"GROUPDECK_BASE_URL": "https://deck.example.com/", "WA_ACCESS_TOKEN": "tok", "WA_APP_SECRET": "s3cret",
+		"GROUPDECK_SESSION_KEY": strings.Repeat("k", 40)})
+	c, err := ParseConfig([]string{"-addr", "127.0.0.1:2222", "-db", "flag.db"}, env, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:2222" || c.DB != "flag.db" {
+		t.Errorf("flags did not win: %q %q", c.Addr, c.DB)
+	}
+	if c.BaseURL != "https://deck.example.com" || !c.SecureCookies() {
+		t.Errorf("base URL %q secure %v", c.BaseURL, c.SecureCookies())
+	}
+	if c.Sandbox || c.GraphURL != DefaultGraphURL || c.AccessToken != "tok" {
+		t.Errorf("live mode not chosen: sandbox %v graph %q", c.Sandbox, c.GraphURL)
+	}
+	if len(c.SessionKey) != 64 {
+		t.Errorf("session key length %d", len(c.SessionKey))
+	}
+}
+
+func TestParseConfigInvalid(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string // the setting the error must name
+	}{
+		{"addr without port", []string{"-addr", "localhost"}, nil, "GROUPDECK_ADDR"},
+		{"base url not absolute", nil, map[string]string{"GROUPDECK_BASE_URL": "deck.example.com"}, "GROUPDECK_BASE_URL"},
+		{"base url ftp", nil, map[string]string{"GROUPDECK_BASE_URL": "ftp://x"}, "GROUPDECK_BASE_URL"},
+		{"graph url", []string{"-graph-url", "nope"}, nil, "WA_GRAPH_URL"},
+		{"admin email without password", nil, map[string]string{"GROUPDECK_ADMIN_EMAIL": "a@b.c"}, "GROUPDECK_ADMIN_PASSWORD"},
+		{"admin email invalid", nil, map[string]string{"GROUPDECK_ADMIN_EMAIL": "nobody", "GROUPDECK_ADMIN_PASSWORD": "long enough pw"}, "GROUPDECK_ADMIN_EMAIL"},
+		{"admin password short", nil, map[string]string{"GROUPDECK_ADMIN_EMAIL": "a@b.c", "GROUPDECK_ADMIN_PASSWORD": "short"}, "GROUPDECK_ADMIN_PASSWORD"},
+		{"session key short", nil, map[string]string{"GROUPDECK_SESSION_KEY": "short"}, "GROUPDECK_SESSION_KEY"},
+		{"live without app secret", nil, map[string]string{"WA_ACCESS_TOKEN": "tok"}, "WA_APP_SECRET"},
+		{"log format", []string{"-log-format", "xml"}, nil, "GROUPDECK_LOG_FORMAT"},
+		{"stray argument", []string{"extra"}, nil, "extra"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseConfig(tt.args, envFrom(tt.env), io.Discard)
+			if err == nil {
+				t.Fatal("want an error")
+			}
+			if !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), "\n") {
+				t.Errorf("error %q should be one line naming %s", err, tt.want)
+			}
+		})
+	}
+}

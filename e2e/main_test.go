@@ -1,0 +1,198 @@
+//go:build e2e
+
+// Package e2e drives a real Chromium against groupdeck started in-process
+// with the Cloud API simulator.
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/mxschmitt/playwright-go"
+
+	"groupdeck/app"
+)
+
+var (
+	pw      *playwright.Playwright
+	browser playwright.Browser
+	expect  playwright.PlaywrightAssertions
+)
+
+const (
+	adminEmail    = "admin@example.com"
+	adminPassword = "e2e-password-123"
+)
+
+func TestMain(m *testing.M) {
+	os.Exit(runMain(m))
+}
+
+func runMain(m *testing.M) int {
+	root, err := moduleRoot()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		return 1
+	}
+	if os.Getenv("PLAYWRIGHT_NODEJS_PATH") == "" {
+		node, err := exec.LookPath("node")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "e2e: node not found (Node.js 20 or newer is needed)")
+			return 1
+		}
+		os.Setenv("PLAYWRIGHT_NODEJS_PATH", node)
+	}
+	dir := os.Getenv("PLAYWRIGHT_DRIVER_PATH")
+	if dir == "" {
+		// playwright-go wants <dir>/package/cli.js: point it at npm's copy.
+		dir, err = os.MkdirTemp("", "pwdriver")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "e2e:", err)
+			return 1
+		}
+		defer os.RemoveAll(dir)
+		if err := os.Symlink(filepath.Join(root, "node_modules", "playwright-core"), filepath.Join(dir, "package")); err != nil {
+			fmt.Fprintln(os.Stderr, "e2e:", err)
+			return 1
+		}
+	}
+	opts := &playwright.RunOptions{DriverDirectory: dir, SkipInstallBrowsers: true, Stderr: os.Stderr}
+	if err := playwright.Install(opts); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: playwright driver (run npm ci):", err)
+		return 1
+	}
+	pw, err = playwright.Run(opts)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: start playwright:", err)
+		return 1
+	}
+	defer pw.Stop()
+	exe := os.Getenv("CHROMIUM_PATH")
+	if exe == "" {
+		exe = "/usr/bin/chromium"
+	}
+	browser, err = pw.Chromium.Launch(playwright.BrowserTypeLaunchOptions{
+		ExecutablePath: playwright.String(exe),
+		Headless:       playwright.Bool(true),
+		Args: []string{"--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+			"--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"},
+		Timeout: playwright.Float(60000),
+	})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: launch chromium:", err)
+		return 1
+	}
+	defer browser.Close()
+	expect = playwright.NewPlaywrightAssertions(15000)
+	return m.Run()
+}
+
+func moduleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("no go.mod above the working directory")
+		}
+		dir = parent
+	}
+}
+
+// syncBuffer collects the app's log, printed only when a test fails.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// startApp runs a fresh groupdeck in sandbox mode with its own database.
+func startApp(t *testing.T) *app.App {
+	t.Helper()
+	env := map[string]string{"GROUPDECK_ADMIN_EMAIL": adminEmail, "GROUPDECK_ADMIN_PASSWORD": adminPassword}
+	cfg, err := app.ParseConfig([]string{"-addr", "127.0.0.1:0", "-db", filepath.Join(t.TempDir(), "e2e.db"), "-log-level", "debug"},
+		func(k string) string { return env[k] }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.SimFast = true
+	logs := &syncBuffer{}
+	a, err := app.New(context.Background(), cfg, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Start()
+	t.Cleanup(func() {
+		a.Close()
+		if t.Failed() {
+			t.Log("app log:\n" + logs.String())
+		}
+	})
+	return a
+}
+
+// newPage opens a page in a fresh browser context (its own cookies).
+func newPage(t *testing.T, a *app.App) playwright.Page {
+	t.Helper()
+	ctx, err := browser.NewContext(playwright.BrowserNewContextOptions{BaseURL: playwright.String(a.URL)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ctx.Close() })
+	page, err := ctx.NewPage()
+	if err != nil {
+		t.Fatal(err)
+	}
+	page.SetDefaultTimeout(15000)
+	page.OnConsole(func(m playwright.ConsoleMessage) {
+		if m.Type() == "error" {
+			t.Errorf("browser console error: %s", m.Text())
+		}
+	})
+	return page
+}
+
+func login(t *testing.T, page playwright.Page) {
+	t.Helper()
+	must(t, gotoPath(page, "/login"))
+	must(t, page.GetByLabel("E-mail").Fill(adminEmail))
+	must(t, page.GetByLabel("Password").Fill(adminPassword))
+	must(t, page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Sign in"}).Click())
+	must(t, expect.Locator(page.GetByTestId("signed-in")).ToContainText(adminEmail))
+}
+
+func gotoPath(page playwright.Page, path string) error {
+	_, err := page.Goto(path)
+	return err
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
