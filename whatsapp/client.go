@@ -82,15 +82,15 @@ func WithLogger(l *slog.Logger) Option {
 // (values below 1 mean 1) and the base delay of the exponential back-off.
 // Sends, creates and uploads are never retried because a retry after a lost
 // response could message a group twice.
-func WithRetry(max int, base time.Duration) Option {
+func WithRetry(tries int, base time.Duration) Option {
 	return func(c *Client) {
-		if max < 1 {
-			max = 1
+		if tries < 1 {
+			tries = 1
 		}
 		if base < 0 {
 			base = 0
 		}
-		c.maxTries = max
+		c.maxTries = tries
 		c.retryBase = base
 	}
 }
