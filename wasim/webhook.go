@@ -107,8 +107,10 @@ func (q *queue) run(ctx context.Context, done chan struct{}) {
 			return
 		case <-q.wake:
 		}
-		for {
-			batch, ok := q.take(ctx)
+		// Only the first take after a wake-up waits for the batch/reorder
+		// window; later ones find whatever piled up during the delivery.
+		for fresh := true; ; fresh = false {
+			batch, ok := q.take(ctx, fresh)
 			if !ok {
 				break
 			}
@@ -125,7 +127,7 @@ func (q *queue) run(ctx context.Context, done chan struct{}) {
 
 // take removes the next delivery's changes from the queue, first waiting for
 // the batch/reorder window so there is something to batch or shuffle.
-func (q *queue) take(ctx context.Context) ([]change, bool) {
+func (q *queue) take(ctx context.Context, wait bool) ([]change, bool) {
 	q.s.mu.Lock()
 	window, reorder := q.s.cfg.BatchWindow, q.s.cfg.Reorder
 	q.s.mu.Unlock()
@@ -143,7 +145,7 @@ func (q *queue) take(ctx context.Context) ([]change, bool) {
 	if empty {
 		return nil, false
 	}
-	if window > 0 {
+	if window > 0 && wait {
 		select {
 		case <-ctx.Done():
 		case <-time.After(window):
