@@ -45,6 +45,8 @@ func (s *Server) serveSim(w http.ResponseWriter, r *http.Request, path string) {
 			ok(s.Inbox(q.Get("wa_id")))
 		case "config":
 			ok(s.simConfig())
+		case "sent":
+			ok(s.Sent())
 		case "pending":
 			ok(map[string]any{"pending": s.Pending()})
 		default:
@@ -54,6 +56,21 @@ func (s *Server) serveSim(w http.ResponseWriter, r *http.Request, path string) {
 	}
 	if r.Method != http.MethodPost {
 		fail(http.StatusMethodNotAllowed, "use GET or POST")
+		return
+	}
+	if path == "verify" {
+		var v struct {
+			VerifyToken string `json:"verify_token"`
+		}
+		if err := json.NewDecoder(r.Body).Decode(&v); err != nil {
+			fail(http.StatusBadRequest, "body must be JSON: "+err.Error())
+			return
+		}
+		if err := s.VerifyWebhook(r.Context(), v.VerifyToken); err != nil {
+			fail(http.StatusConflict, err.Error())
+			return
+		}
+		ok(map[string]any{"ok": true})
 		return
 	}
 	if path == "config" {

@@ -255,13 +255,19 @@ func (s *Server) sendToGroup(req sendRequest) (int, any, *apiError) {
 		}
 		g.sends = append(g.sends, m)
 	}
-	s.msgs[m.id] = m
-	s.scheduleStatuses(m)
+	s.record(m)
 	return http.StatusOK, map[string]any{
 		"messaging_product": "whatsapp",
 		"contacts":          []any{map[string]any{"input": g.id, "wa_id": g.id}},
 		"messages":          []any{map[string]any{"id": m.id, "group_id": g.id}},
 	}, nil
+}
+
+// record registers an accepted send and starts its status lifecycle.
+func (s *Server) record(m *sentMessage) {
+	s.msgs[m.id] = m
+	s.sentLog = append(s.sentLog, m)
+	s.scheduleStatuses(m)
 }
 
 // groupPricing implements §5.1: non-template → group_service; templates by
@@ -334,9 +340,8 @@ func (s *Server) sendToUser(req sendRequest) (int, any, *apiError) {
 	now := s.now()
 	m := &sentMessage{id: s.ids.messageID(), to: wa, kind: req.Type, text: text, category: category, priceTyp: "regular",
 		recips: map[string]*recipState{wa: {}}, order: []string{wa}, at: now}
-	s.msgs[m.id] = m
 	s.deliverToInbox(wa, InboxItem{ID: m.id, GroupID: groupID, From: s.cfg.DisplayPhoneNumber, Type: req.Type, Text: text, At: now})
-	s.scheduleStatuses(m)
+	s.record(m)
 	return http.StatusOK, map[string]any{
 		"messaging_product": "whatsapp",
 		"contacts":          []any{map[string]any{"input": req.To, "wa_id": wa}},

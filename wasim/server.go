@@ -36,6 +36,7 @@ type Server struct {
 	users          map[string]*simUser
 	media          map[string]*mediaObject
 	msgs           map[string]*sentMessage // business sends, by wamid
+	sentLog        []*sentMessage          // business sends in order, for Sent
 	inbound        map[string]*inboundMessage
 	ops            []time.Time // recent group operations for the 131208 limit
 	closed         bool

@@ -176,3 +176,30 @@ func (s *Server) ForceDelete(groupID string) error {
 	s.deleteGroup(g)
 	return nil
 }
+
+// SentMessage is a message the business sent through the API, as recorded
+// by the simulator. Exactly one of GroupID and To is set.
+type SentMessage struct {
+	ID       string    `json:"id"`
+	GroupID  string    `json:"group_id,omitempty"`
+	To       string    `json:"to,omitempty"`
+	Type     string    `json:"type"`
+	Text     string    `json:"text"`
+	Category string    `json:"category,omitempty"` // pricing category chosen at send time
+	At       time.Time `json:"at"`
+}
+
+// Sent lists every message the business sent, oldest first.
+func (s *Server) Sent() []SentMessage {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]SentMessage, 0, len(s.sentLog))
+	for _, m := range s.sentLog {
+		r := SentMessage{ID: m.id, To: m.to, Type: m.kind, Text: m.text, Category: m.category, At: m.at}
+		if m.group != nil {
+			r.GroupID = m.group.id
+		}
+		out = append(out, r)
+	}
+	return out
+}

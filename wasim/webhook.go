@@ -135,12 +135,9 @@ func (q *queue) take(ctx context.Context, wait bool) ([]change, bool) {
 	if reorder && window == 0 {
 		window = 20 * time.Millisecond
 	}
+	// Items stay queued during the window, so Pending never sees a gap.
 	q.mu.Lock()
 	empty := len(q.items) == 0
-	if !empty {
-		// Count the wait as in flight so WaitIdle can't see an idle gap.
-		q.inflight++
-	}
 	q.mu.Unlock()
 	if empty {
 		return nil, false
@@ -153,7 +150,6 @@ func (q *queue) take(ctx context.Context, wait bool) ([]change, bool) {
 	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	q.inflight--
 	if reorder {
 		q.s.ids.shuffle(len(q.items), func(i, j int) { q.items[i], q.items[j] = q.items[j], q.items[i] })
 	}
