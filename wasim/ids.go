@@ -41,12 +41,6 @@ func (g *idGen) digits(n int) string {
 	}
 }
 
-func (g *idGen) intn(n int) int {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return g.rng.IntN(n)
-}
-
 func (g *idGen) shuffle(n int, swap func(i, j int)) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
