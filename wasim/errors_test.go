@@ -81,6 +81,8 @@ func TestSyncErrors(t *testing.T) {
 		{"image unknown media id", "POST", phonePath + "/messages", grp(id, "image", map[string]any{"id": "999"}), 400, 131009},
 		{"template without name", "POST", phonePath + "/messages", grp(id, "template", map[string]any{"language": map[string]any{"code": "en"}}), 400, 100},
 		{"individual to group id", "POST", phonePath + "/messages", map[string]any{"messaging_product": "whatsapp", "recipient_type": "individual", "to": id, "type": "text", "text": map[string]any{"body": "x"}}, 400, 100},
+		{"individual to non-phone", "POST", phonePath + "/messages", map[string]any{"messaging_product": "whatsapp", "to": "bob", "type": "text", "text": map[string]any{"body": "x"}}, 400, 100},
+		{"to of wrong type", "POST", phonePath + "/messages", map[string]any{"messaging_product": "whatsapp", "to": 5, "type": "text", "text": map[string]any{"body": "x"}}, 400, 100},
 		{"bad recipient_type", "POST", phonePath + "/messages", map[string]any{"messaging_product": "whatsapp", "recipient_type": "channel", "to": id, "type": "text", "text": map[string]any{"body": "x"}}, 400, 100},
 		{"mark unknown read", "POST", phonePath + "/messages", map[string]any{"messaging_product": "whatsapp", "status": "read", "message_id": "wamid.nope"}, 400, 131009},
 		{"pin bad expiration", "POST", phonePath + "/messages", grp(id, "pin", map[string]any{"type": "pin", "message_id": wamid, "expiration_days": 31}), 400, 100},

@@ -77,7 +77,9 @@ func (s *Server) handleMessages(r *http.Request) (int, any, *apiError) {
 	}
 	var req sendRequest
 	b, _ := json.Marshal(raw)
-	_ = json.Unmarshal(b, &req)
+	if err := json.Unmarshal(b, &req); err != nil {
+		return 0, nil, errParam("Invalid message body: %v", err)
+	}
 	req.Raw = raw
 	if err := checkProduct(req.MessagingProduct, true); err != nil {
 		return 0, nil, err
@@ -95,9 +97,25 @@ func (s *Server) handleMessages(r *http.Request) (int, any, *apiError) {
 		if s.looksLikeGroup(req.To) {
 			return 0, nil, errParam("recipient_type must be \"group\" when to is a group ID")
 		}
+		if !isPhone(req.To) {
+			return 0, nil, errParam("to must be a phone number or WhatsApp ID")
+		}
 		return s.sendToUser(req)
 	}
 	return 0, nil, errParam("recipient_type must be individual or group")
+}
+
+func isPhone(s string) bool {
+	s = normalizePhone(s)
+	if len(s) < 5 || len(s) > 20 {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *Server) looksLikeGroup(to string) bool {

@@ -1,10 +1,3 @@
-// Package wasim is an in-process simulator of the WhatsApp Cloud API Groups
-// API (see /work/shared/spec/groups-api.md). It serves the Graph endpoints as
-// an http.Handler, keeps the group/participant state model, drives simulated
-// WhatsApp users and delivers signed webhooks asynchronously, like Meta does.
-//
-// The /_sim/ endpoints served by the same handler are an unauthenticated test
-// hook for driving users and switches; never expose them publicly.
 package wasim
 
 import (
