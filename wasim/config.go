@@ -55,6 +55,8 @@ type Config struct {
 	SyncPhotoErrors        bool // photo aspect/size errors fail the request (400) instead of the webhook
 	BSUID                  bool // add user_id to participants, contacts and participant events
 	Ineligible             bool // every Groups API call fails with 131215
+	CreationDisabled       bool // group creation fails with 131214 (too many marketing messages in windows)
+	FailCreates            bool // creations are accepted but their group_create webhook reports failure
 
 	Logger     *slog.Logger
 	HTTPClient *http.Client

@@ -24,6 +24,8 @@
 //     (131209) and size (131210) problems fail that setting in the webhook
 //     (top-level 131201 if other settings succeeded, else the setting's own
 //     error), or the request when Config.SyncPhotoErrors is set.
+//   - Config.CreationDisabled answers 131214; Config.FailCreates accepts
+//     creations and reports failure in group_create (errors[], no group_id).
 //   - a suspended group answers 131207 (403) to everything except
 //     GET /{group}, which is how the app sees "suspended": true.
 //   - pricing: text/media/sticker → group_service; templates whose name

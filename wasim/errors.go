@@ -38,6 +38,7 @@ var errTitles = map[int]string{
 	131211: "Group create limit reached",
 	131212: "Participant is not a part of the group",
 	131213: "Group join request does not exist",
+	131214: "Group creation is temporarily disabled",
 	131215: "Phone number not eligible for Groups APIs",
 	130501: "Unsupported message type",
 }

@@ -229,3 +229,31 @@ func TestVersionPrefixesAndBody(t *testing.T) {
 		t.Errorf("bogus version prefix accepted")
 	}
 }
+
+func TestCreateFailures(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.CreationDisabled = true })
+	body := map[string]any{"messaging_product": "whatsapp", "subject": "  Trim me  ", "description": "d"}
+	if st, b := h.do("POST", phonePath+"/groups", body); st != 400 || errCode(b) != 131214 {
+		t.Fatalf("disabled: %d %v", st, b)
+	}
+	h.sim.Configure(func(c *Config) { c.CreationDisabled, c.FailCreates = false, true })
+	st, b := h.do("POST", phonePath+"/groups", body)
+	if st != 200 {
+		t.Fatalf("create: %d %v", st, b)
+	}
+	h.wait()
+	got := findChange(t, h.rc, "group_lifecycle_update", groupEvent("group_create", has("errors")))
+	if got == nil {
+		t.Fatal("no failed group_create webhook")
+	}
+	for _, e := range matchShape("$", loadGolden(t, "group_create_failed.json"), got) {
+		t.Error(e)
+	}
+	ev := got.(map[string]any)["value"].(map[string]any)["groups"].([]any)[0].(map[string]any)
+	if ev["subject"] != "Trim me" || ev["request_id"] != b["request_id"] {
+		t.Errorf("failed create event %v", ev)
+	}
+	if len(h.sim.Groups()) != 0 {
+		t.Error("a failed create left a group behind")
+	}
+}

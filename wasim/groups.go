@@ -107,13 +107,26 @@ func (s *Server) handleCreateGroup(r *http.Request) (int, any, *apiError) {
 	if err := s.countOp(); err != nil {
 		return 0, nil, err
 	}
+	if s.cfg.CreationDisabled {
+		return 0, nil, newErr(131214, "Group creation is temporarily disabled: too many marketing messages were sent in customer service windows over the past 7 days.")
+	}
 	if s.activeGroups()+s.pendingCreates >= s.cfg.GroupCap {
 		return 0, nil, newErr(131211, "This phone number reached its limit of %d groups.", s.cfg.GroupCap)
 	}
 	reqID := s.ids.requestID()
 	s.pendingCreates++
+	fail := s.cfg.FailCreates
 	s.after(s.cfg.webhookDelay(), func() {
 		s.pendingCreates--
+		if fail {
+			// Spec §6.1 item 16: Meta's failure sample has a group_id, which
+			// makes no sense for a group that was never made; omit it.
+			s.emitGroupEvent("group_lifecycle_update", map[string]any{
+				"type": "group_create", "request_id": reqID, "subject": subject, "description": desc,
+				"errors": []any{newErr(131000, "The group could not be created.").object()},
+			})
+			return
+		}
 		g := s.newGroup(subject, desc, mode)
 		s.emitGroupEvent("group_lifecycle_update", map[string]any{
 			"group_id":           g.id,

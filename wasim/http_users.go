@@ -173,6 +173,8 @@ type simConfig struct {
 	SyncPhotoErrors        *bool   `json:"sync_photo_errors,omitempty"`
 	BSUID                  *bool   `json:"bsuid,omitempty"`
 	Ineligible             *bool   `json:"ineligible,omitempty"`
+	CreationDisabled       *bool   `json:"creation_disabled,omitempty"`
+	FailCreates            *bool   `json:"fail_creates,omitempty"`
 }
 
 func (c simConfig) apply(cfg *Config) {
@@ -221,6 +223,8 @@ func (c simConfig) apply(cfg *Config) {
 	set(&cfg.SyncPhotoErrors, c.SyncPhotoErrors)
 	set(&cfg.BSUID, c.BSUID)
 	set(&cfg.Ineligible, c.Ineligible)
+	set(&cfg.CreationDisabled, c.CreationDisabled)
+	set(&cfg.FailCreates, c.FailCreates)
 }
 
 func (s *Server) simConfig() simConfig {
@@ -237,5 +241,6 @@ func (s *Server) simConfig() simConfig {
 		AggregateStatuses: b(cfg.AggregateStatuses), ReadSkipsDelivered: b(cfg.ReadSkipsDelivered),
 		ParticipantRecipientID: b(cfg.ParticipantRecipientID), DeleteReturnsRequestID: b(cfg.DeleteReturnsRequestID),
 		SyncPhotoErrors: b(cfg.SyncPhotoErrors), BSUID: b(cfg.BSUID), Ineligible: b(cfg.Ineligible),
+		CreationDisabled: b(cfg.CreationDisabled), FailCreates: b(cfg.FailCreates),
 	}
 }
