@@ -82,4 +82,3 @@ func (s *Server) paging(r *http.Request, limit int, first, last int, hasPrev, ha
 	}
 	return p
 }
-
