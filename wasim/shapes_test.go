@@ -298,8 +298,8 @@ func TestWebhookShapes(t *testing.T) {
 func TestStatusShapesAggregatedAndFailed(t *testing.T) {
 	h := newHarness(t, func(c *Config) {
 		c.AggregateStatuses, c.ReadSkipsDelivered = true, true
-		c.SentDelay = 30 * time.Millisecond
-		c.DeliverDelay, c.ReadDelay = 35*time.Millisecond, 40*time.Millisecond
+		c.SentDelay = 100 * time.Millisecond
+		c.DeliverDelay, c.ReadDelay = 105*time.Millisecond, 110*time.Millisecond
 	})
 	id, _ := h.groupWithMembers("16505550001", "16505550002")
 	st, b := h.do("POST", phonePath+"/messages", map[string]any{

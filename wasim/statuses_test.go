@@ -170,7 +170,7 @@ func TestAggregatedDeliveredAndSpelling(t *testing.T) {
 }
 
 func TestFailedAfterDelete(t *testing.T) {
-	h := newHarness(t, func(c *Config) { c.SentDelay = 40 * time.Millisecond })
+	h := newHarness(t, func(c *Config) { c.SentDelay = 100 * time.Millisecond })
 	id, _ := h.groupWithMembers("16505550001")
 	sendText(t, h, id, "too late")
 	h.do("DELETE", "/v23.0/"+id, nil)
