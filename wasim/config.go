@@ -49,6 +49,7 @@ type Config struct {
 	AggregateStatuses      bool // one webhook per message×participants (or messages×one participant)
 	ReadSkipsDelivered     bool // auto-read emits only "read", as when delivery and read coincide
 	ParticipantRecipientID bool // spell the field "participant_recipient_id" like two Meta samples
+	ConversationObject     bool // add the ≤v23.0 "conversation" object beside pricing (omitted on v24.0+)
 
 	// Response-shape switches for spec §6.1 disagreements.
 	DeleteReturnsRequestID bool // DELETE /{group} also returns request_id

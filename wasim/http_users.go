@@ -169,6 +169,7 @@ type simConfig struct {
 	AggregateStatuses      *bool   `json:"aggregate_statuses,omitempty"`
 	ReadSkipsDelivered     *bool   `json:"read_skips_delivered,omitempty"`
 	ParticipantRecipientID *bool   `json:"participant_recipient_id,omitempty"`
+	ConversationObject     *bool   `json:"conversation_object,omitempty"`
 	DeleteReturnsRequestID *bool   `json:"delete_returns_request_id,omitempty"`
 	SyncPhotoErrors        *bool   `json:"sync_photo_errors,omitempty"`
 	BSUID                  *bool   `json:"bsuid,omitempty"`
@@ -219,6 +220,7 @@ func (c simConfig) apply(cfg *Config) {
 	set(&cfg.AggregateStatuses, c.AggregateStatuses)
 	set(&cfg.ReadSkipsDelivered, c.ReadSkipsDelivered)
 	set(&cfg.ParticipantRecipientID, c.ParticipantRecipientID)
+	set(&cfg.ConversationObject, c.ConversationObject)
 	set(&cfg.DeleteReturnsRequestID, c.DeleteReturnsRequestID)
 	set(&cfg.SyncPhotoErrors, c.SyncPhotoErrors)
 	set(&cfg.BSUID, c.BSUID)
@@ -239,7 +241,7 @@ func (s *Server) simConfig() simConfig {
 		OpsPerWindow: n(cfg.OpsPerWindow), OpsWindowMS: msp(cfg.opsWindow()),
 		DuplicateDelivery: b(cfg.DuplicateDelivery), Reorder: b(cfg.Reorder), BatchWindowMS: msp(cfg.BatchWindow),
 		AggregateStatuses: b(cfg.AggregateStatuses), ReadSkipsDelivered: b(cfg.ReadSkipsDelivered),
-		ParticipantRecipientID: b(cfg.ParticipantRecipientID), DeleteReturnsRequestID: b(cfg.DeleteReturnsRequestID),
+		ParticipantRecipientID: b(cfg.ParticipantRecipientID), ConversationObject: b(cfg.ConversationObject), DeleteReturnsRequestID: b(cfg.DeleteReturnsRequestID),
 		SyncPhotoErrors: b(cfg.SyncPhotoErrors), BSUID: b(cfg.BSUID), Ineligible: b(cfg.Ineligible),
 		CreationDisabled: b(cfg.CreationDisabled), FailCreates: b(cfg.FailCreates),
 	}

@@ -57,6 +57,7 @@ type sentMessage struct {
 	text     string
 	category string // pricing category, decided at send time
 	priceTyp string // regular | free_group_customer_service
+	convID   string // conversation.id for ≤v23.0-style statuses
 	recips   map[string]*recipState
 	order    []string // recipients in membership order, for stable output
 	at       time.Time
@@ -283,6 +284,7 @@ func (s *Server) sendToGroup(req sendRequest) (int, any, *apiError) {
 
 // record registers an accepted send and starts its status lifecycle.
 func (s *Server) record(m *sentMessage) {
+	m.convID = s.ids.token(32)
 	s.msgs[m.id] = m
 	s.sentLog = append(s.sentLog, m)
 	s.scheduleStatuses(m)

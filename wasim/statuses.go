@@ -85,6 +85,9 @@ func (s *Server) recipientStatus(m *sentMessage, wa, status string, rs *recipSta
 			"type":          m.priceTyp,
 			"category":      m.category,
 		}
+		if s.cfg.ConversationObject {
+			st["conversation"] = map[string]any{"id": m.convID, "origin": map[string]any{"type": m.category}}
+		}
 	}
 	return st
 }

@@ -169,6 +169,27 @@ func TestAggregatedDeliveredAndSpelling(t *testing.T) {
 	}
 }
 
+func TestConversationObject(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.ConversationObject = true })
+	id, _ := h.groupWithMembers("16505550001")
+	sendTemplate(t, h, id, "shipping_update")
+	h.wait()
+	var withConv int
+	for _, st := range h.rc.statuses() {
+		conv, ok := st["conversation"].(map[string]any)
+		if !ok {
+			continue
+		}
+		withConv++
+		if st["pricing"] == nil || conv["id"] == "" || conv["origin"].(map[string]any)["type"] != "group_utility" {
+			t.Fatalf("conversation %v", st)
+		}
+	}
+	if withConv != 1 {
+		t.Fatalf("%d statuses carry conversation, want 1 (the priced one)", withConv)
+	}
+}
+
 func TestFailedAfterDelete(t *testing.T) {
 	h := newHarness(t, func(c *Config) { c.SentDelay = 100 * time.Millisecond })
 	id, _ := h.groupWithMembers("16505550001")
