@@ -15,6 +15,7 @@ import (
 
 	"groupdeck/handlers"
 	"groupdeck/ingest"
+	"groupdeck/jobs"
 	"groupdeck/outbox"
 	"groupdeck/store"
 	"groupdeck/wasim"
@@ -33,6 +34,7 @@ type App struct {
 	WA      *whatsapp.Client
 	Sim     *wasim.Server // nil unless sandbox mode
 	Outbox  *outbox.Worker
+	Jobs    *jobs.Manager
 	// URL is where the app listens, e.g. http://127.0.0.1:8080.
 	URL string
 
@@ -86,6 +88,8 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (
 	})
 	a.Outbox = outbox.New(a.Store, a.WA, log, func(id int64) { a.Handler.PublishGroups(id) })
 	a.Handler.WakeOutbox = a.Outbox.Wake
+	a.Jobs = jobs.New(a.Store, log, func(id int64) { a.Handler.PublishJob(id) })
+	a.Handler.Jobs = a.Jobs
 	a.Echo = web.NewEcho(log)
 	a.Handler.Register(a.Echo)
 	a.srv = &http.Server{Handler: a.Echo, ReadHeaderTimeout: readHeaderTimeout, ReadTimeout: readTimeout,
@@ -121,8 +125,9 @@ func (a *App) Start() {
 	if a.Sim != nil {
 		a.Sim.Start()
 	}
-	a.wg.Add(2)
+	a.wg.Add(3)
 	go func() { defer a.wg.Done(); a.Outbox.Run(ctx) }()
+	go func() { defer a.wg.Done(); a.Jobs.Run(ctx) }()
 	go func() {
 		defer a.wg.Done()
 		if err := a.srv.Serve(a.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {

@@ -13,17 +13,20 @@ import (
 // Heartbeat is how often an idle event stream gets a comment line.
 var Heartbeat = 25 * time.Second
 
-// events streams changes: one group's (?group=ID) or the global feed.
+// events streams changes: one group's (?group=ID), one job's (?job=ID),
+// or the global feed.
 // Pages re-fetch their fragments when the stream (re)opens, so a browser
 // that was cut off catches up on what it missed.
 func (h *Handler) events(c echo.Context) error {
 	topic := GlobalTopic
-	if g := c.QueryParam("group"); g != "" {
-		id, err := strconv.ParseInt(g, 10, 64)
-		if err != nil {
-			return echo.NewHTTPError(http.StatusBadRequest, "Unknown group.")
+	for param, name := range map[string]func(int64) string{"group": groupTopic, "job": jobTopic} {
+		if v := c.QueryParam(param); v != "" {
+			id, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				return echo.NewHTTPError(http.StatusBadRequest, "Unknown "+param+".")
+			}
+			topic = name(id)
 		}
-		topic = groupTopic(id)
 	}
 	sub := h.Hub.Subscribe(currentUser(c).ID, topic)
 	defer h.Hub.Unsubscribe(sub)

@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"groupdeck/ingest"
+	"groupdeck/jobs"
 	"groupdeck/store"
 	"groupdeck/views"
 	"groupdeck/web"
@@ -35,6 +36,7 @@ type Deps struct {
 	VerifyToken string
 	Phone       Phone // nil outside sandbox mode
 	WakeOutbox  func()
+	Jobs        *jobs.Manager
 }
 
 // Handler serves every route.

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"groupdeck/ingest"
+	"groupdeck/jobs"
 	"groupdeck/store"
 	"groupdeck/web"
 	"groupdeck/whatsapp"
@@ -36,6 +37,7 @@ type testServer struct {
 	t     *testing.T
 	store *store.Store
 	wa    *fakeWA
+	h     *Handler
 }
 
 func newTestServer(t *testing.T) *testServer {
@@ -47,7 +49,8 @@ func newTestServer(t *testing.T) *testServer {
 	wa := &fakeWA{}
 	h := New(Deps{Log: slog.New(slog.DiscardHandler), Store: st, Hub: web.NewHub(8),
 		Sessions: web.NewSessions([]byte(strings.Repeat("k", 64)), false), WA: wa,
-		Ingest: &ingest.Ingester{Store: st}, AppSecret: testSecret, VerifyToken: "vt"})
+		Ingest: &ingest.Ingester{Store: st}, AppSecret: testSecret, VerifyToken: "vt",
+		Jobs: jobs.New(st, slog.New(slog.DiscardHandler), nil)})
 	e := web.NewEcho(slog.New(slog.DiscardHandler))
 	h.Register(e)
 	ts := httptest.NewServer(e)
@@ -58,7 +61,7 @@ func newTestServer(t *testing.T) *testServer {
 			t.Fatal(err)
 		}
 	}
-	return &testServer{Server: ts, t: t, store: st, wa: wa}
+	return &testServer{Server: ts, t: t, store: st, wa: wa, h: h}
 }
 
 // client is a browser: a cookie jar, and no redirect following.

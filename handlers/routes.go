@@ -48,6 +48,11 @@ func (h *Handler) Register(e *echo.Echo) {
 	u.GET("/groups/:id/messages", h.messageList)
 	u.POST("/groups/:id/messages", h.messageCreate, h.requireEditor)
 
+	u.GET("/jobs", h.jobList)
+	u.GET("/jobs/:id", h.jobShow)
+	u.GET("/jobs/:id/progress", h.jobProgress)
+	u.POST("/jobs/:id/cancel", h.jobCancel, h.requireEditor)
+
 	u.GET("/sandbox", h.sandboxShow, h.requireSandbox)
 	u.POST("/sandbox/users", h.sandboxAddUser, h.requireSandbox, h.requireEditor)
 	u.POST("/sandbox/tap", h.sandboxTap, h.requireSandbox, h.requireEditor)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
@@ -92,6 +93,7 @@ func (s *Sessions) CSRF(skip func(path string) bool) echo.MiddlewareFunc {
 				}
 			}
 			c.Set("csrf", tok)
+			c.SetRequest(c.Request().WithContext(context.WithValue(c.Request().Context(), csrfKey{}, tok)))
 			switch c.Request().Method {
 			case http.MethodGet, http.MethodHead, http.MethodOptions:
 				return next(c)
@@ -106,6 +108,15 @@ func (s *Sessions) CSRF(skip func(path string) bool) echo.MiddlewareFunc {
 			return next(c)
 		}
 	}
+}
+
+type csrfKey struct{}
+
+// CSRFFromContext returns the request's CSRF token, so any component
+// rendering a form can include it.
+func CSRFFromContext(ctx context.Context) string {
+	t, _ := ctx.Value(csrfKey{}).(string)
+	return t
 }
 
 // CSRFToken returns the token the CSRF middleware put on the request.

@@ -1,0 +1,77 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"groupdeck/store"
+	"groupdeck/views"
+)
+
+// jobItemsShown bounds the per-item table; the counts cover the rest.
+const jobItemsShown = 500
+
+func (h *Handler) jobView(c echo.Context) (views.JobView, error) {
+	id, err := pathID(c)
+	if err != nil {
+		return views.JobView{}, err
+	}
+	ctx := c.Request().Context()
+	j, err := h.Store.JobByID(ctx, id)
+	if err != nil {
+		return views.JobView{}, err
+	}
+	items, err := h.Store.JobItems(ctx, id, 0, jobItemsShown)
+	if err != nil {
+		return views.JobView{}, err
+	}
+	return views.JobView{Job: j, Items: items, More: j.Total - len(items), CanEdit: currentUser(c).CanEdit()}, nil
+}
+
+func (h *Handler) jobShow(c echo.Context) error {
+	v, err := h.jobView(c)
+	if err != nil {
+		return err
+	}
+	return h.page(c, http.StatusOK, v.Job.Title, "jobs", views.JobPage(v))
+}
+
+func (h *Handler) jobProgress(c echo.Context) error {
+	v, err := h.jobView(c)
+	if err != nil {
+		return err
+	}
+	return h.fragment(c, views.JobProgress(v))
+}
+
+func (h *Handler) jobList(c echo.Context) error {
+	js, err := h.Store.Jobs(c.Request().Context(), "", 100)
+	if err != nil {
+		return err
+	}
+	return h.page(c, http.StatusOK, "Background jobs", "jobs", views.Jobs(views.JobsView{Jobs: js}))
+}
+
+func (h *Handler) jobCancel(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	if _, err := h.Store.JobByID(ctx, id); err != nil {
+		return err
+	}
+	if err := h.Jobs.Cancel(ctx, id); err != nil {
+		return err
+	}
+	_ = h.Store.Audit(ctx, store.AuditEntry{UserID: currentUser(c).ID, Action: "job.cancel", Detail: itoa64(id)})
+	return c.Redirect(http.StatusSeeOther, "/jobs/"+itoa64(id))
+}
+
+// PublishJob refreshes open progress pages of a job.
+func (h *Handler) PublishJob(id int64) {
+	h.Hub.Publish(jobTopic(id), "changed", itoa64(id))
+}
+
+func jobTopic(id int64) string { return "job:" + itoa64(id) }

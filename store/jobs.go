@@ -1,0 +1,154 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// Job states.
+const (
+	JobQueued   = "queued"
+	JobRunning  = "running"
+	JobWaiting  = "waiting"
+	JobDone     = "done"
+	JobCanceled = "canceled"
+)
+
+// Job item states.
+const (
+	ItemPending = "pending"
+	ItemRunning = "running"
+	ItemDone    = "done"
+	ItemFailed  = "failed"
+	ItemSkipped = "skipped"
+)
+
+// Job is a long-running piece of work made of items, e.g. one group to
+// create per item.
+type Job struct {
+	ID         int64
+	Kind       string
+	Title      string
+	State      string
+	Params     []byte // JSON, the kind's own settings
+	Total      int
+	Done       int
+	Failed     int
+	Skipped    int
+	Note       string // why it waits, e.g. a rate limit
+	WaitUntil  int64
+	CreatedBy  int64
+	CreatedAt  int64
+	UpdatedAt  int64
+	FinishedAt int64
+}
+
+// Processed counts the items that reached a final state.
+func (j *Job) Processed() int { return j.Done + j.Failed + j.Skipped }
+
+// Active reports whether the job still has work to do.
+func (j *Job) Active() bool {
+	return j.State == JobQueued || j.State == JobRunning || j.State == JobWaiting
+}
+
+// JobItem is one unit of a job.
+type JobItem struct {
+	JobID     int64
+	Seq       int
+	Input     string
+	State     string
+	Result    string
+	Error     string
+	Attempts  int
+	UpdatedAt int64
+}
+
+const jobCols = `id, kind, title, state, params, total, done, failed, skipped, note, wait_until,
+	coalesce(created_by, 0), created_at, updated_at, finished_at`
+
+func scanJob(row interface{ Scan(...any) error }) (*Job, error) {
+	var j Job
+	err := row.Scan(&j.ID, &j.Kind, &j.Title, &j.State, &j.Params, &j.Total, &j.Done, &j.Failed, &j.Skipped,
+		&j.Note, &j.WaitUntil, &j.CreatedBy, &j.CreatedAt, &j.UpdatedAt, &j.FinishedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	return &j, err
+}
+
+// CreateJob stores a job and its items in one transaction.
+func (s *Store) CreateJob(ctx context.Context, j *Job, inputs []string) error {
+	now := s.now()
+	j.State, j.Total, j.CreatedAt, j.UpdatedAt = JobQueued, len(inputs), now, now
+	if len(j.Params) == 0 {
+		j.Params = []byte("{}")
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO jobs (kind, title, state, params, total, created_by, created_at, updated_at)
+			VALUES (?, ?, 'queued', ?, ?, nullif(?, 0), ?, ?)`, j.Kind, j.Title, j.Params, j.Total, j.CreatedBy, now, now)
+		if err != nil {
+			return fmt.Errorf("store: create job: %w", err)
+		}
+		j.ID, _ = res.LastInsertId()
+		stmt, err := tx.PrepareContext(ctx, `INSERT INTO job_items (job_id, seq, input, state, updated_at) VALUES (?, ?, ?, 'pending', ?)`)
+		if err != nil {
+			return fmt.Errorf("store: create job items: %w", err)
+		}
+		defer stmt.Close()
+		for i, in := range inputs {
+			if _, err := stmt.ExecContext(ctx, j.ID, i+1, in, now); err != nil {
+				return fmt.Errorf("store: create job item: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// JobByID returns one job.
+func (s *Store) JobByID(ctx context.Context, id int64) (*Job, error) {
+	j, err := scanJob(s.r.QueryRowContext(ctx, `SELECT `+jobCols+` FROM jobs WHERE id = ?`, id))
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return nil, fmt.Errorf("store: job %d: %w", id, err)
+	}
+	return j, err
+}
+
+// Jobs lists the newest jobs, optionally of one kind.
+func (s *Store) Jobs(ctx context.Context, kind string, limit int) ([]*Job, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+jobCols+` FROM jobs WHERE ? = '' OR kind = ? ORDER BY id DESC LIMIT ?`,
+		kind, kind, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: jobs: %w", err)
+	}
+	defer rows.Close()
+	var out []*Job
+	for rows.Next() {
+		j, err := scanJob(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: jobs: %w", err)
+		}
+		out = append(out, j)
+	}
+	return out, rows.Err()
+}
+
+// JobItems returns a page of a job's items in order.
+func (s *Store) JobItems(ctx context.Context, jobID int64, offset, limit int) ([]JobItem, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT job_id, seq, input, state, result, error, attempts, updated_at
+		FROM job_items WHERE job_id = ? ORDER BY seq LIMIT ? OFFSET ?`, jobID, limit, offset)
+	if err != nil {
+		return nil, fmt.Errorf("store: job items: %w", err)
+	}
+	defer rows.Close()
+	var out []JobItem
+	for rows.Next() {
+		var it JobItem
+		if err := rows.Scan(&it.JobID, &it.Seq, &it.Input, &it.State, &it.Result, &it.Error, &it.Attempts, &it.UpdatedAt); err != nil {
+			return nil, fmt.Errorf("store: job items: %w", err)
+		}
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
