@@ -16,28 +16,6 @@ func (h *Handler) home(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/groups")
 }
 
-func (h *Handler) groupsView(c echo.Context) (views.GroupsView, error) {
-	q := strings.TrimSpace(c.QueryParam("q"))
-	gs, total, err := h.Store.Groups(c.Request().Context(), store.GroupFilter{Search: q, Limit: 50})
-	return views.GroupsView{Groups: gs, Total: total, Search: q, CanEdit: currentUser(c).CanEdit()}, err
-}
-
-func (h *Handler) groupList(c echo.Context) error {
-	v, err := h.groupsView(c)
-	if err != nil {
-		return err
-	}
-	return h.page(c, http.StatusOK, "Groups", "groups", views.Groups(v))
-}
-
-func (h *Handler) groupRows(c echo.Context) error {
-	v, err := h.groupsView(c)
-	if err != nil {
-		return err
-	}
-	return h.fragment(c, views.GroupRows(v))
-}
-
 func (h *Handler) groupNew(c echo.Context) error {
 	return h.page(c, http.StatusOK, "New group", "groups", views.NewGroup(views.GroupForm{}))
 }
@@ -128,6 +106,9 @@ func (h *Handler) groupShow(c echo.Context) error {
 		return err
 	}
 	v := views.GroupView{Group: g, Participants: ps, Messages: ms, CanEdit: currentUser(c).CanEdit()}
+	if err := h.fillManage(c, &v); err != nil {
+		return err
+	}
 	return h.page(c, http.StatusOK, g.Subject, "groups", views.GroupPage(v))
 }
 
@@ -148,5 +129,5 @@ func (h *Handler) groupParticipants(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.fragment(c, views.ParticipantList(g, ps))
+	return h.fragment(c, views.ParticipantList(g, ps, currentUser(c).CanEdit()))
 }

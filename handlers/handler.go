@@ -22,6 +22,15 @@ import (
 // WhatsApp is the part of the Cloud API client the handlers use.
 type WhatsApp interface {
 	CreateGroup(ctx context.Context, r whatsapp.CreateGroupRequest) (string, error)
+	DeleteGroup(ctx context.Context, groupID string) (string, error)
+	InviteLink(ctx context.Context, groupID string) (string, error)
+	ResetInviteLink(ctx context.Context, groupID string) (string, error)
+	DeleteInviteLink(ctx context.Context, groupID string) error
+	JoinRequests(ctx context.Context, groupID string, o whatsapp.ListGroupsOptions) ([]whatsapp.JoinRequest, string, error)
+	ApproveJoinRequests(ctx context.Context, groupID string, ids []string) (*whatsapp.JoinRequestResult, error)
+	RejectJoinRequests(ctx context.Context, groupID string, ids []string) (*whatsapp.JoinRequestResult, error)
+	RemoveParticipants(ctx context.Context, groupID string, targets []whatsapp.RemoveTarget) (string, error)
+	UpdateSettings(ctx context.Context, groupID string, u whatsapp.SettingsUpdate) (string, error)
 }
 
 // Deps are what the handlers need; main builds them.

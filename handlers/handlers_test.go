@@ -25,11 +25,91 @@ const testSecret = "test-app-secret"
 type fakeWA struct {
 	creates []whatsapp.CreateGroupRequest
 	err     error
+	// calls records every management call as "method group args".
+	calls []string
+	// decide answers approve/reject; nil means every request succeeds.
+	decide func(ids []string) (*whatsapp.JoinRequestResult, error)
+	// link is the next link ResetInviteLink returns.
+	link    string
+	pending []whatsapp.JoinRequest
 }
 
 func (f *fakeWA) CreateGroup(_ context.Context, r whatsapp.CreateGroupRequest) (string, error) {
 	f.creates = append(f.creates, r)
 	return "req-1", f.err
+}
+
+func (f *fakeWA) call(s string) { f.calls = append(f.calls, s) }
+
+func (f *fakeWA) DeleteGroup(_ context.Context, id string) (string, error) {
+	f.call("delete " + id)
+	return "req-del", f.err
+}
+
+func (f *fakeWA) InviteLink(_ context.Context, id string) (string, error) {
+	f.call("link " + id)
+	return f.link, f.err
+}
+
+func (f *fakeWA) ResetInviteLink(_ context.Context, id string) (string, error) {
+	f.call("reset " + id)
+	if f.err != nil {
+		return "", f.err
+	}
+	return f.link, nil
+}
+
+func (f *fakeWA) DeleteInviteLink(_ context.Context, id string) error {
+	f.call("unlink " + id)
+	return f.err
+}
+
+func (f *fakeWA) JoinRequests(_ context.Context, id string, _ whatsapp.ListGroupsOptions) ([]whatsapp.JoinRequest, string, error) {
+	f.call("requests " + id)
+	return f.pending, "", f.err
+}
+
+func (f *fakeWA) decideCall(verb, id string, ids []string) (*whatsapp.JoinRequestResult, error) {
+	f.call(verb + " " + id + " " + strings.Join(ids, ","))
+	if f.err != nil {
+		return nil, f.err
+	}
+	if f.decide != nil {
+		return f.decide(ids)
+	}
+	return &whatsapp.JoinRequestResult{Done: ids}, nil
+}
+
+func (f *fakeWA) ApproveJoinRequests(_ context.Context, id string, ids []string) (*whatsapp.JoinRequestResult, error) {
+	return f.decideCall("approve", id, ids)
+}
+
+func (f *fakeWA) RejectJoinRequests(_ context.Context, id string, ids []string) (*whatsapp.JoinRequestResult, error) {
+	return f.decideCall("reject", id, ids)
+}
+
+func (f *fakeWA) RemoveParticipants(_ context.Context, id string, ts []whatsapp.RemoveTarget) (string, error) {
+	var who []string
+	for _, t := range ts {
+		who = append(who, t.User+t.UserID)
+	}
+	f.call("remove " + id + " " + strings.Join(who, ","))
+	return "req-rm", f.err
+}
+
+func (f *fakeWA) UpdateSettings(_ context.Context, id string, u whatsapp.SettingsUpdate) (string, error) {
+	s := "settings " + id
+	if u.Subject != nil {
+		s += " subject=" + *u.Subject
+	}
+	if u.Description != nil {
+		s += " description=" + *u.Description
+	}
+	if len(u.Photo) > 0 {
+		s += " photo"
+	}
+	f.call(s)
+	return "req-set", f.err
 }
 
 type testServer struct {

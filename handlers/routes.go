@@ -18,8 +18,10 @@ func (h *Handler) Register(e *echo.Echo) {
 	e.HTTPErrorHandler = h.ErrorHandler
 	e.IPExtractor = echo.ExtractIPDirect() // X-Forwarded-For is spoofable unless a proxy is configured
 	isWebhook := func(p string) bool { return p == "/webhook" }
+	// Group photos may be 5 MB; the settings route sets its own limit.
+	isUpload := func(p string) bool { return strings.HasPrefix(p, "/groups/") && strings.HasSuffix(p, "/settings") }
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "1M",
-		Skipper: func(c echo.Context) bool { return isWebhook(c.Request().URL.Path) }}))
+		Skipper: func(c echo.Context) bool { p := c.Request().URL.Path; return isWebhook(p) || isUpload(p) }}))
 
 	e.GET("/healthz", h.health)
 	e.GET("/favicon.ico", func(c echo.Context) error { return c.NoContent(http.StatusNoContent) })
@@ -45,6 +47,31 @@ func (h *Handler) Register(e *echo.Echo) {
 	u.GET("/groups/:id", h.groupShow)
 	u.GET("/groups/:id/summary", h.groupSummary)
 	u.GET("/groups/:id/participants", h.groupParticipants)
+	u.GET("/groups/:id/invite", h.groupInvite)
+	u.GET("/groups/:id/invite/qr.png", h.inviteQR)
+	u.GET("/groups/:id/invite/qr.svg", h.inviteQR)
+	u.POST("/groups/:id/invite/reset", h.inviteReset, h.requireEditor)
+	u.POST("/groups/:id/invite/delete", h.inviteDelete, h.requireEditor)
+	u.GET("/groups/:id/changes", h.groupChanges)
+	u.GET("/groups/:id/settings", h.settingsShow, h.requireEditor)
+	u.POST("/groups/:id/settings", h.settingsSave, h.requireEditor, middleware.BodyLimit("6M"))
+	u.GET("/groups/:id/delete", h.groupDeleteShow, h.requireEditor)
+	u.POST("/groups/:id/delete", h.groupDelete, h.requireEditor)
+	u.POST("/groups/:id/participants/remove", h.participantRemove, h.requireEditor)
+	u.GET("/groups/:id/participants.csv", h.participantsCSV)
+	u.GET("/participants.csv", h.participantsCSV)
+	u.GET("/groups/:id/requests", h.groupRequests)
+	u.POST("/groups/:id/requests/sync", h.groupRequestsSync, h.requireEditor)
+	u.GET("/requests", h.inboxShow)
+	u.GET("/requests/rows", h.inboxRows)
+	u.POST("/requests/decide", h.requestsDecide, h.requireEditor)
+	u.GET("/users", h.usersShow, h.requireAdmin)
+	u.POST("/users", h.userCreate, h.requireAdmin)
+	u.POST("/users/:id/role", h.userRole, h.requireAdmin)
+	u.POST("/users/:id/password", h.userPassword, h.requireAdmin)
+	u.POST("/users/:id/disable", h.userDisable, h.requireAdmin)
+	u.POST("/users/:id/enable", h.userEnable, h.requireAdmin)
+	u.GET("/audit", h.auditShow, h.requireAdmin)
 	u.GET("/groups/:id/messages", h.messageList)
 	u.POST("/groups/:id/messages", h.messageCreate, h.requireEditor)
 

@@ -51,6 +51,13 @@ func (in *Ingester) groupEvent(t *store.Tx, ev *whatsapp.GroupEvent) (string, er
 				return "", err
 			}
 		}
+		if ev.InitiatedBy == "business" {
+			return "", in.removalResult(t, id, ev)
+		}
+	case whatsapp.EventSettingsUpdate:
+		return "", in.settingsResult(t, id, ev)
+	case whatsapp.EventGroupDelete:
+		return "", in.deleteResult(t, id, ev)
 	}
 	return "", nil
 }

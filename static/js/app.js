@@ -24,6 +24,33 @@
     }
   });
 
+  // Group photo: check WhatsApp's rules (JPEG, square, at least 192 px,
+  // at most 5 MB) before uploading, and say what is wrong in words.
+  document.addEventListener("change", function (ev) {
+    var input = ev.target;
+    if (!input.matches || !input.matches("input[type=file][data-photo-check]")) return;
+    var out = document.getElementById(input.getAttribute("aria-describedby"));
+    var say = function (msg) {
+      input.setCustomValidity(msg);
+      input.setAttribute("aria-invalid", msg ? "true" : "false");
+      if (out) { out.textContent = msg; out.hidden = !msg; }
+    };
+    var file = input.files && input.files[0];
+    if (!file) { say(""); return; }
+    if (file.type !== "image/jpeg") { say("The photo must be a JPEG (.jpg) file; this one is " + (file.type || "of an unknown type") + "."); return; }
+    if (file.size > 5 * 1024 * 1024) { say("The photo is " + (file.size / 1048576).toFixed(1) + " MB; WhatsApp accepts at most 5 MB."); return; }
+    var img = new Image();
+    var url = URL.createObjectURL(file);
+    img.onload = function () {
+      URL.revokeObjectURL(url);
+      if (img.naturalWidth !== img.naturalHeight) say("The photo is " + img.naturalWidth + "×" + img.naturalHeight + " pixels; it must be square (crop it first).");
+      else if (img.naturalWidth < 192) say("The photo is " + img.naturalWidth + "×" + img.naturalHeight + " pixels; it must be at least 192×192.");
+      else say("");
+    };
+    img.onerror = function () { URL.revokeObjectURL(url); say("That file could not be read as an image."); };
+    img.src = url;
+  });
+
   // A form answered with 422 re-renders in place; move focus to the first
   // invalid field so keyboard and screen-reader users land on the problem.
   document.addEventListener("htmx:afterSwap", function (ev) {

@@ -1,0 +1,91 @@
+package handlers
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"groupdeck/store"
+	"groupdeck/views"
+)
+
+const recentChanges = 10
+
+// fillManage adds the management parts of the group page.
+func (h *Handler) fillManage(c echo.Context, v *views.GroupView) error {
+	ctx := c.Request().Context()
+	rv, err := h.requestsView(c, v.Group.ID)
+	if err != nil {
+		return err
+	}
+	v.Requests = rv
+	v.Changes, err = h.Store.RecentChanges(ctx, v.Group.ID, recentChanges)
+	return err
+}
+
+func (h *Handler) groupInvite(c echo.Context) error {
+	g, err := h.loadGroup(c)
+	if err != nil {
+		return err
+	}
+	return h.fragment(c, views.GroupInvite(g, currentUser(c).CanEdit()))
+}
+
+func (h *Handler) groupChanges(c echo.Context) error {
+	g, err := h.loadGroup(c)
+	if err != nil {
+		return err
+	}
+	cs, err := h.Store.RecentChanges(c.Request().Context(), g.ID, recentChanges)
+	if err != nil {
+		return err
+	}
+	return h.fragment(c, views.ChangeList(cs))
+}
+
+func (h *Handler) groupDeleteShow(c echo.Context) error {
+	g, err := h.activeGroup(c)
+	if err != nil {
+		return err
+	}
+	return h.page(c, http.StatusOK, "Delete "+g.Subject, "groups", views.DeletePage(views.DeleteForm{Group: g}))
+}
+
+// groupDelete asks WhatsApp to delete the group once the subject was typed
+// exactly; the group_delete webhook confirms it.
+func (h *Handler) groupDelete(c echo.Context) error {
+	ctx := c.Request().Context()
+	g, err := h.activeGroup(c)
+	if err != nil {
+		return err
+	}
+	f := views.DeleteForm{Group: g, Typed: c.FormValue("subject")}
+	if strings.TrimSpace(f.Typed) != g.Subject {
+		f.Error = "Type the subject exactly as shown to confirm."
+		return h.page(c, http.StatusUnprocessableEntity, "Delete "+g.Subject, "groups", views.DeletePage(f))
+	}
+	u := currentUser(c)
+	ch := &store.GroupChange{GroupID: g.ID, Kind: store.ChangeDelete, CreatedBy: u.ID}
+	if err := h.Store.RecordChange(ctx, ch); err != nil {
+		return err
+	}
+	reqID, err := h.WA.DeleteGroup(ctx, g.WaGroupID)
+	if err != nil {
+		msg := humanErr(err)
+		_ = h.Store.FinishChange(ctx, ch.ID, msg)
+		_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: "group.delete", GroupID: g.ID, Detail: g.Subject, Outcome: "failed: " + msg})
+		h.publishGroups(g.ID)
+		f.Error = msg
+		return h.page(c, http.StatusBadGateway, "Delete "+g.Subject, "groups", views.DeletePage(f))
+	}
+	if err := h.Store.SetChangeRequest(ctx, reqID, ch.ID); err != nil {
+		return err
+	}
+	if err := h.Store.MarkGroupDeleting(ctx, g.ID); err != nil {
+		return err
+	}
+	_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: "group.delete", GroupID: g.ID, Detail: g.Subject})
+	h.publishGroups(g.ID)
+	return c.Redirect(http.StatusSeeOther, "/groups/"+itoa64(g.ID))
+}

@@ -1,0 +1,150 @@
+package handlers
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/http"
+	"path"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	qrcode "github.com/skip2/go-qrcode"
+
+	"groupdeck/store"
+	"groupdeck/views"
+	"groupdeck/whatsapp"
+)
+
+// activeGroup loads a group that WhatsApp knows and that can be changed,
+// or answers with a sentence saying why not.
+func (h *Handler) activeGroup(c echo.Context) (*store.Group, error) {
+	g, err := h.loadGroup(c)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case g.Status == store.GroupCreating:
+		return nil, echo.NewHTTPError(http.StatusConflict, "WhatsApp has not confirmed this group yet; wait a few seconds.")
+	case g.Status != store.GroupActive || g.WaGroupID == "":
+		return nil, echo.NewHTTPError(http.StatusConflict, "This group is not active, so it cannot be changed.")
+	}
+	return g, nil
+}
+
+// inviteReset creates a new invite link; every earlier link stops working.
+func (h *Handler) inviteReset(c echo.Context) error {
+	return h.inviteChange(c, "invite.reset", func(g *store.Group) (string, error) {
+		return h.WA.ResetInviteLink(c.Request().Context(), g.WaGroupID)
+	})
+}
+
+// inviteDelete removes the link: nobody can join until a new one is made.
+func (h *Handler) inviteDelete(c echo.Context) error {
+	return h.inviteChange(c, "invite.delete", func(g *store.Group) (string, error) {
+		return "", h.WA.DeleteInviteLink(c.Request().Context(), g.WaGroupID)
+	})
+}
+
+func (h *Handler) inviteChange(c echo.Context, action string, call func(*store.Group) (string, error)) error {
+	ctx := c.Request().Context()
+	g, err := h.activeGroup(c)
+	if err != nil {
+		return err
+	}
+	u := currentUser(c)
+	link, err := call(g)
+	if err != nil {
+		msg := humanErr(err)
+		_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: action, GroupID: g.ID, Outcome: "failed: " + msg})
+		return h.fragment(c, views.InviteCardMsg(g, u.CanEdit(), "", msg))
+	}
+	if err := h.Store.SetInviteLink(ctx, g.ID, link); err != nil {
+		return err
+	}
+	_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: action, GroupID: g.ID})
+	h.publishGroups(g.ID)
+	g.InviteLink = link
+	notice := "The invite link was deleted. Nobody can join until you create a new one."
+	if link != "" {
+		notice = "New invite link created. Every earlier copy of the link has stopped working."
+	}
+	return h.fragment(c, views.InviteCardMsg(g, u.CanEdit(), notice, ""))
+}
+
+// inviteQR serves the invite link as a QR code, PNG or SVG, for posters.
+func (h *Handler) inviteQR(c echo.Context) error {
+	g, err := h.loadGroup(c)
+	if err != nil {
+		return err
+	}
+	if g.InviteLink == "" {
+		return echo.NewHTTPError(http.StatusNotFound, "This group has no invite link at the moment.")
+	}
+	q, err := qrcode.New(g.InviteLink, qrcode.Medium)
+	if err != nil {
+		return fmt.Errorf("handlers: qr code: %w", err)
+	}
+	name, ext := "invite-"+itoa64(g.ID), path.Ext(c.Request().URL.Path)[1:]
+	if c.QueryParam("download") == "1" {
+		c.Response().Header().Set("Content-Disposition", `attachment; filename="`+name+"."+ext+`"`)
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	switch ext {
+	case "png":
+		png, err := q.PNG(512)
+		if err != nil {
+			return fmt.Errorf("handlers: qr png: %w", err)
+		}
+		return c.Blob(http.StatusOK, "image/png", png)
+	case "svg":
+		return c.Blob(http.StatusOK, "image/svg+xml", qrSVG(q.Bitmap()))
+	}
+	return store.ErrNotFound
+}
+
+// qrSVG draws a QR bitmap as one path of unit squares, which scales to any
+// print size without blurring.
+func qrSVG(bits [][]bool) []byte {
+	n := len(bits)
+	var b bytes.Buffer
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" shape-rendering="crispEdges">`, n, n)
+	fmt.Fprintf(&b, `<rect width="%d" height="%d" fill="#fff"/><path fill="#000" d="`, n, n)
+	for y, row := range bits {
+		for x, on := range row {
+			if on {
+				fmt.Fprintf(&b, "M%d %dh1v1h-1z", x, y)
+			}
+		}
+	}
+	b.WriteString(`"/></svg>`)
+	return b.Bytes()
+}
+
+// humanErr is whatsapp.Human plus what to do about a rate limit.
+func humanErr(err error) string {
+	msg := whatsapp.Human(err)
+	var a *whatsapp.APIError
+	if errors.As(err, &a) && a.Code == 131208 {
+		wait := a.RetryAfter
+		if wait <= 0 {
+			wait = defaultRateWait
+		}
+		msg += fmt.Sprintf(" — try again in %d s", int(wait.Seconds()+0.5))
+	}
+	return msg
+}
+
+// RateWait is how long to wait after a 131208 that carries no Retry-After.
+func RateWait(err error) (time.Duration, bool) {
+	var a *whatsapp.APIError
+	if !errors.As(err, &a) || a.Code != 131208 {
+		return 0, false
+	}
+	if a.RetryAfter > 0 {
+		return a.RetryAfter, true
+	}
+	return defaultRateWait, true
+}
+
+const defaultRateWait = 30 * time.Second

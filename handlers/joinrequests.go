@@ -1,0 +1,206 @@
+package handlers
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"groupdeck/store"
+	"groupdeck/views"
+	"groupdeck/whatsapp"
+)
+
+const requestsShown = 200
+
+func (h *Handler) requestsView(c echo.Context, groupID int64) (views.RequestsView, error) {
+	rs, total, err := h.Store.PendingJoinRequests(c.Request().Context(), groupID, requestsShown)
+	return views.RequestsView{GroupID: groupID, Requests: rs, Total: total, CanEdit: currentUser(c).CanEdit()}, err
+}
+
+func (h *Handler) inboxShow(c echo.Context) error {
+	v, err := h.requestsView(c, 0)
+	if err != nil {
+		return err
+	}
+	return h.page(c, http.StatusOK, "Requests inbox", "requests", views.Inbox(v))
+}
+
+func (h *Handler) inboxRows(c echo.Context) error {
+	v, err := h.requestsView(c, 0)
+	if err != nil {
+		return err
+	}
+	return h.fragment(c, views.RequestList(v))
+}
+
+func (h *Handler) groupRequests(c echo.Context) error {
+	g, err := h.loadGroup(c)
+	if err != nil {
+		return err
+	}
+	v, err := h.requestsView(c, g.ID)
+	if err != nil {
+		return err
+	}
+	return h.fragment(c, views.RequestList(v))
+}
+
+// groupRequestsSync reads the pending requests from WhatsApp, so requests
+// whose webhook was missed still show up.
+func (h *Handler) groupRequestsSync(c echo.Context) error {
+	ctx := c.Request().Context()
+	g, err := h.activeGroup(c)
+	if err != nil {
+		return err
+	}
+	var list []store.PendingFromAPI
+	after := ""
+	for page := 0; page < 20; page++ {
+		rs, next, err := h.WA.JoinRequests(ctx, g.WaGroupID, whatsapp.ListGroupsOptions{Limit: 100, After: after})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusFailedDependency, "Could not read the join requests from WhatsApp: "+humanErr(err))
+		}
+		for _, r := range rs {
+			list = append(list, store.PendingFromAPI{JoinRequestID: r.ID, WaID: r.WaID, UserID: r.UserID, CreatedAt: r.CreatedAt * 1000})
+		}
+		if next == "" {
+			break
+		}
+		after = next
+	}
+	if err := h.Store.SyncJoinRequests(ctx, g.ID, list); err != nil {
+		return err
+	}
+	h.publishGroups(g.ID)
+	return h.groupRequests(c)
+}
+
+// requestsDecide approves or rejects one request, a selection, or all
+// shown. Anything but a single request is confirmed first with its count.
+// The API takes one group per call, so requests are batched by group.
+func (h *Handler) requestsDecide(c echo.Context) error {
+	ctx := c.Request().Context()
+	form, err := c.FormParams()
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, "The form could not be read.")
+	}
+	action, which, _ := strings.Cut(c.FormValue("do"), ":")
+	if action != "approve" && action != "reject" {
+		return echo.NewHTTPError(http.StatusBadRequest, "Choose approve or reject.")
+	}
+	groupID, _ := strconv.ParseInt(c.FormValue("group"), 10, 64)
+	target := "#inbox-confirm"
+	if groupID != 0 {
+		target = "#requests-confirm"
+	}
+	var raw []string
+	single := false
+	switch which {
+	case "selected":
+		raw = form["id"]
+	case "all":
+		raw = form["shown"]
+	default:
+		raw, single = []string{which}, true
+	}
+	var ids []int64
+	for _, s := range raw {
+		if id, err := strconv.ParseInt(s, 10, 64); err == nil {
+			ids = append(ids, id)
+		}
+	}
+	reqs, err := h.Store.JoinRequestsByID(ctx, ids)
+	if err != nil {
+		return err
+	}
+	if groupID != 0 {
+		kept := reqs[:0]
+		for _, r := range reqs {
+			if r.GroupID == groupID {
+				kept = append(kept, r)
+			}
+		}
+		reqs = kept
+	}
+	if len(reqs) == 0 {
+		return h.fragmentStatus(c, http.StatusUnprocessableEntity, views.ActionResult("", nil,
+			"Nothing to do: tick some requests first (or they were already handled)."))
+	}
+	if !single && c.FormValue("confirm") != "1" {
+		return h.fragment(c, views.DecideConfirm(action, target, groupID, reqs))
+	}
+	done, failures := h.decide(c, action, reqs)
+	notice := fmt.Sprintf("%s %d of %d.", map[string]string{"approve": "Approved", "reject": "Rejected"}[action], done, len(reqs))
+	return h.fragment(c, views.ActionResult(notice, failures, ""))
+}
+
+func (h *Handler) decide(c echo.Context, action string, reqs []store.JoinRequest) (int, []views.ItemFailure) {
+	ctx := c.Request().Context()
+	u := currentUser(c)
+	byGroup := map[int64][]store.JoinRequest{}
+	var order []int64
+	for _, r := range reqs {
+		if byGroup[r.GroupID] == nil {
+			order = append(order, r.GroupID)
+		}
+		byGroup[r.GroupID] = append(byGroup[r.GroupID], r)
+	}
+	call := h.WA.ApproveJoinRequests
+	state := store.JoinApproved
+	if action == "reject" {
+		call, state = h.WA.RejectJoinRequests, store.JoinRejected
+	}
+	done := 0
+	var failures []views.ItemFailure
+	var touched []int64
+	for _, gid := range order {
+		rs := byGroup[gid]
+		who := map[string]string{}
+		jrIDs := make([]string, len(rs))
+		for i, r := range rs {
+			jrIDs[i] = r.JoinRequestID
+			who[r.JoinRequestID] = views.Phone(r.WaID) + " (" + r.GroupSubject + ")"
+		}
+		res, err := call(ctx, rs[0].WaGroupID, jrIDs)
+		if err != nil {
+			msg := humanErr(err)
+			for _, r := range rs {
+				failures = append(failures, views.ItemFailure{Who: who[r.JoinRequestID], Reason: msg})
+			}
+			_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: "requests." + action, GroupID: gid,
+				Detail: strings.Join(jrIDs, ", "), Outcome: "failed: " + msg})
+			continue
+		}
+		var gone []string
+		for _, f := range res.Failed {
+			reason := "WhatsApp gave no reason"
+			if len(f.Errors) > 0 {
+				reason = whatsapp.Human(f.Errors[0])
+				if f.Errors[0].Code == 131213 {
+					gone = append(gone, f.ID) // withdrawn or already handled elsewhere
+				}
+			}
+			failures = append(failures, views.ItemFailure{Who: who[f.ID], Reason: reason})
+		}
+		if err := h.Store.DecideJoinRequests(ctx, gid, res.Done, state); err != nil {
+			failures = append(failures, views.ItemFailure{Who: "groupdeck", Reason: "could not record the outcome"})
+			h.Log.Error("record join request decision failed", "err", err)
+		}
+		if err := h.Store.DecideJoinRequests(ctx, gid, gone, store.JoinRevoked); err != nil {
+			h.Log.Error("record revoked join requests failed", "err", err)
+		}
+		done += len(res.Done)
+		touched = append(touched, gid)
+		outcome := "ok"
+		if len(res.Failed) > 0 {
+			outcome = fmt.Sprintf("partial: %d of %d failed", len(res.Failed), len(rs))
+		}
+		_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: "requests." + action, GroupID: gid,
+			Detail: strings.Join(jrIDs, ", "), Outcome: outcome})
+	}
+	h.publishGroups(touched...)
+	return done, failures
+}

@@ -1,0 +1,149 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"groupdeck/store"
+	"groupdeck/views"
+)
+
+func validRole(r string) bool {
+	return r == store.RoleAdmin || r == store.RoleManager || r == store.RoleViewer
+}
+
+func (h *Handler) usersView(c echo.Context, f views.UserForm) (views.UsersView, error) {
+	us, err := h.Store.Users(c.Request().Context())
+	if f.Role == "" {
+		f.Role = store.RoleManager
+	}
+	return views.UsersView{Users: us, Me: currentUser(c).ID, Form: f, Notice: c.QueryParam("notice"), Error: c.QueryParam("error")}, err
+}
+
+func (h *Handler) usersShow(c echo.Context) error {
+	v, err := h.usersView(c, views.UserForm{})
+	if err != nil {
+		return err
+	}
+	return h.page(c, http.StatusOK, "Staff accounts", "users", views.UsersPage(v))
+}
+
+func usersBack(c echo.Context, notice, errMsg string) error {
+	q := url.Values{}
+	if notice != "" {
+		q.Set("notice", notice)
+	}
+	if errMsg != "" {
+		q.Set("error", errMsg)
+	}
+	return c.Redirect(http.StatusSeeOther, "/users?"+q.Encode())
+}
+
+func (h *Handler) userCreate(c echo.Context) error {
+	ctx := c.Request().Context()
+	f := views.UserForm{Email: strings.TrimSpace(c.FormValue("email")), Name: strings.TrimSpace(c.FormValue("name")),
+		Role: c.FormValue("role"), Errors: map[string]string{}}
+	if !strings.Contains(f.Email, "@") {
+		f.Errors["email"] = "Enter an e-mail address."
+	}
+	if !validRole(f.Role) {
+		f.Role = store.RoleViewer
+	}
+	hash, err := HashPassword(c.FormValue("password"))
+	if err != nil {
+		f.Errors["password"] = "The " + err.Error() + "."
+	}
+	if len(f.Errors) == 0 {
+		u := &store.User{Email: f.Email, Name: f.Name, PasswordHash: hash, Role: f.Role}
+		err = h.Store.CreateUser(ctx, u)
+		if errors.Is(err, store.ErrEmailTaken) {
+			f.Errors["email"] = "An account with this e-mail already exists."
+		} else if err != nil {
+			return err
+		} else {
+			_ = h.Store.Audit(ctx, store.AuditEntry{UserID: currentUser(c).ID, Action: "user.create", Detail: f.Email + " as " + f.Role})
+			return usersBack(c, "Account "+f.Email+" created.", "")
+		}
+	}
+	v, err := h.usersView(c, f)
+	if err != nil {
+		return err
+	}
+	return h.page(c, http.StatusUnprocessableEntity, "Staff accounts", "users", views.UsersPage(v))
+}
+
+// otherUser loads the user in the path, refusing changes to oneself that
+// could lock the last administrator out.
+func (h *Handler) otherUser(c echo.Context, allowSelf bool) (*store.User, error) {
+	id, err := pathID(c)
+	if err != nil {
+		return nil, err
+	}
+	if !allowSelf && id == currentUser(c).ID {
+		return nil, echo.NewHTTPError(http.StatusUnprocessableEntity, "You cannot change your own role or disable yourself; ask another administrator.")
+	}
+	return h.Store.UserByID(c.Request().Context(), id)
+}
+
+func (h *Handler) userRole(c echo.Context) error {
+	u, err := h.otherUser(c, false)
+	if err != nil {
+		return err
+	}
+	role := c.FormValue("role")
+	if !validRole(role) {
+		return usersBack(c, "", "Choose admin, manager or viewer.")
+	}
+	if err := h.Store.SetRole(c.Request().Context(), u.ID, role); err != nil {
+		return err
+	}
+	_ = h.Store.Audit(c.Request().Context(), store.AuditEntry{UserID: currentUser(c).ID, Action: "user.role", Detail: u.Email + ": " + u.Role + " → " + role})
+	return usersBack(c, u.Email+" is now "+role+".", "")
+}
+
+func (h *Handler) userPassword(c echo.Context) error {
+	u, err := h.otherUser(c, true)
+	if err != nil {
+		return err
+	}
+	hash, err := HashPassword(c.FormValue("password"))
+	if err != nil {
+		return usersBack(c, "", "Password not changed: the "+err.Error()+".")
+	}
+	if err := h.Store.SetPassword(c.Request().Context(), u.ID, hash); err != nil {
+		return err
+	}
+	h.Hub.DropOwner(u.ID)
+	_ = h.Store.Audit(c.Request().Context(), store.AuditEntry{UserID: currentUser(c).ID, Action: "user.password", Detail: u.Email})
+	if u.ID == currentUser(c).ID {
+		// The change ended this session too; sign in again with the new one.
+		return c.Redirect(http.StatusSeeOther, "/login")
+	}
+	return usersBack(c, "New password set for "+u.Email+"; their sessions ended.", "")
+}
+
+func (h *Handler) userDisable(c echo.Context) error { return h.userSetDisabled(c, true) }
+func (h *Handler) userEnable(c echo.Context) error  { return h.userSetDisabled(c, false) }
+
+// userSetDisabled disables (ending the account's sessions and event
+// streams) or re-enables an account.
+func (h *Handler) userSetDisabled(c echo.Context, disabled bool) error {
+	u, err := h.otherUser(c, false)
+	if err != nil {
+		return err
+	}
+	if err := h.Store.SetDisabled(c.Request().Context(), u.ID, disabled); err != nil {
+		return err
+	}
+	action, notice := "user.enable", u.Email+" can sign in again."
+	if disabled {
+		h.Hub.DropOwner(u.ID)
+		action, notice = "user.disable", u.Email+" is disabled and signed out everywhere."
+	}
+	_ = h.Store.Audit(c.Request().Context(), store.AuditEntry{UserID: currentUser(c).ID, Action: action, Detail: u.Email})
+	return usersBack(c, notice, "")
+}

@@ -1,0 +1,130 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// Kinds of asynchronous group change.
+const (
+	ChangeSubject     = "subject"
+	ChangeDescription = "description"
+	ChangePhoto       = "photo"
+	ChangeRemove      = "remove"
+	ChangeDelete      = "delete"
+)
+
+// Change states.
+const (
+	ChangePending = "pending"
+	ChangeDone    = "done"
+	ChangeFailed  = "failed"
+)
+
+// GroupChange is a change staff asked WhatsApp for whose outcome arrives
+// later by webhook. Target names the person for removals; Value is the
+// new text for subject and description.
+type GroupChange struct {
+	ID        int64
+	GroupID   int64
+	Kind      string
+	RequestID string
+	Target    string
+	Value     string
+	State     string
+	Error     string
+	CreatedBy int64
+	CreatedAt int64
+	UpdatedAt int64
+}
+
+// RecordChange stores a change before it is sent, as pending.
+func (s *Store) RecordChange(ctx context.Context, c *GroupChange) error {
+	now := s.now()
+	c.State, c.CreatedAt, c.UpdatedAt = ChangePending, now, now
+	res, err := s.w.ExecContext(ctx, `INSERT INTO group_changes
+		(group_id, kind, request_id, target, value, state, error, created_by, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, 'pending', '', nullif(?, 0), ?, ?)`,
+		c.GroupID, c.Kind, c.RequestID, c.Target, c.Value, c.CreatedBy, now, now)
+	if err != nil {
+		return fmt.Errorf("store: record change: %w", err)
+	}
+	c.ID, _ = res.LastInsertId()
+	return nil
+}
+
+// SetChangeRequest records the request id WhatsApp gave the changes ids.
+func (s *Store) SetChangeRequest(ctx context.Context, requestID string, ids ...int64) error {
+	for _, id := range ids {
+		if _, err := s.w.ExecContext(ctx, `UPDATE group_changes SET request_id = ?, updated_at = ? WHERE id = ?`,
+			requestID, s.now(), id); err != nil {
+			return fmt.Errorf("store: set change request: %w", err)
+		}
+	}
+	return nil
+}
+
+// FinishChange marks one change done, or failed with a reason.
+func (s *Store) FinishChange(ctx context.Context, id int64, failure string) error {
+	state := ChangeDone
+	if failure != "" {
+		state = ChangeFailed
+	}
+	_, err := s.w.ExecContext(ctx, `UPDATE group_changes SET state = ?, error = ?, updated_at = ? WHERE id = ?`,
+		state, failure, s.now(), id)
+	if err != nil {
+		return fmt.Errorf("store: finish change: %w", err)
+	}
+	return nil
+}
+
+// RecentChanges lists a group's latest changes, newest first.
+func (s *Store) RecentChanges(ctx context.Context, groupID int64, limit int) ([]GroupChange, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id, group_id, kind, request_id, target, value, state, error,
+		coalesce(created_by, 0), created_at, updated_at
+		FROM group_changes WHERE group_id = ? ORDER BY id DESC LIMIT ?`, groupID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: recent changes: %w", err)
+	}
+	defer rows.Close()
+	var out []GroupChange
+	for rows.Next() {
+		var c GroupChange
+		if err := rows.Scan(&c.ID, &c.GroupID, &c.Kind, &c.RequestID, &c.Target, &c.Value, &c.State, &c.Error,
+			&c.CreatedBy, &c.CreatedAt, &c.UpdatedAt); err != nil {
+			return nil, fmt.Errorf("store: recent changes: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// ResolveChange settles the pending change of a kind made by a request
+// (or, when the webhook has no request id, the oldest pending one of that
+// kind and target in the group). It reports whether one was found.
+func (t *Tx) ResolveChange(groupID int64, requestID, kind, target, failure string) (bool, error) {
+	var id int64
+	err := t.tx.QueryRowContext(t.ctx, `SELECT id FROM group_changes
+		WHERE group_id = ?1 AND kind = ?2 AND state = 'pending'
+		  AND (?3 = '' OR request_id = ?3 OR request_id = '')
+		  AND (?4 = '' OR target = ?4)
+		ORDER BY (request_id = ?3) DESC, id LIMIT 1`, groupID, kind, requestID, target).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("store: resolve change: %w", err)
+	}
+	state := ChangeDone
+	if failure != "" {
+		state = ChangeFailed
+	}
+	if _, err := t.tx.ExecContext(t.ctx, `UPDATE group_changes SET state = ?, error = ?, updated_at = ? WHERE id = ?`,
+		state, failure, t.now, id); err != nil {
+		return false, fmt.Errorf("store: resolve change: %w", err)
+	}
+	t.touch(groupID)
+	return true, nil
+}

@@ -1,0 +1,186 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+)
+
+// Join request states.
+const (
+	JoinPending  = "pending"
+	JoinApproved = "approved"
+	JoinRejected = "rejected"
+	JoinRevoked  = "revoked"
+)
+
+// JoinRequest is one person asking to join a group, with the group's
+// subject for the cross-group inbox.
+type JoinRequest struct {
+	ID            int64
+	GroupID       int64
+	JoinRequestID string
+	MemberKey     string
+	WaID          string
+	UserID        string
+	State         string
+	CreatedAt     int64
+	GroupSubject  string
+	WaGroupID     string
+}
+
+const joinRequestCols = `j.id, j.group_id, j.join_request_id, j.member_key, j.wa_id, j.user_id, j.state,
+	j.created_at, g.subject, coalesce(g.wa_group_id, '')`
+
+func scanJoinRequests(rows *sql.Rows) ([]JoinRequest, error) {
+	defer rows.Close()
+	var out []JoinRequest
+	for rows.Next() {
+		var j JoinRequest
+		if err := rows.Scan(&j.ID, &j.GroupID, &j.JoinRequestID, &j.MemberKey, &j.WaID, &j.UserID, &j.State,
+			&j.CreatedAt, &j.GroupSubject, &j.WaGroupID); err != nil {
+			return nil, err
+		}
+		out = append(out, j)
+	}
+	return out, rows.Err()
+}
+
+// PendingJoinRequests lists pending requests, oldest first: of one group,
+// or of every group when groupID is 0. total counts all that match.
+func (s *Store) PendingJoinRequests(ctx context.Context, groupID int64, limit int) ([]JoinRequest, int, error) {
+	if limit <= 0 {
+		limit = 200
+	}
+	cond := `j.state = 'pending' AND g.status NOT IN ('deleting', 'deleted')`
+	args := []any{}
+	if groupID != 0 {
+		cond += ` AND j.group_id = ?`
+		args = append(args, groupID)
+	}
+	var total int
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM join_requests j JOIN groups g ON g.id = j.group_id WHERE `+cond,
+		args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("store: count join requests: %w", err)
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT `+joinRequestCols+` FROM join_requests j JOIN groups g ON g.id = j.group_id
+		WHERE `+cond+` ORDER BY j.created_at, j.id LIMIT ?`, append(args, limit)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: join requests: %w", err)
+	}
+	out, err := scanJoinRequests(rows)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: join requests: %w", err)
+	}
+	return out, total, nil
+}
+
+// JoinRequestsByID returns the pending requests among ids (row ids).
+func (s *Store) JoinRequestsByID(ctx context.Context, ids []int64) ([]JoinRequest, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	marks := strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT `+joinRequestCols+` FROM join_requests j JOIN groups g ON g.id = j.group_id
+		WHERE j.state = 'pending' AND j.id IN (`+marks+`) ORDER BY j.group_id, j.created_at`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: join requests by id: %w", err)
+	}
+	out, err := scanJoinRequests(rows)
+	if err != nil {
+		return nil, fmt.Errorf("store: join requests by id: %w", err)
+	}
+	return out, nil
+}
+
+// DecideJoinRequests records the outcome (approved, rejected, or revoked
+// for requests WhatsApp no longer knows) of requests of one group, and
+// recounts the group's pending requests.
+func (s *Store) DecideJoinRequests(ctx context.Context, groupID int64, joinRequestIDs []string, state string) error {
+	if len(joinRequestIDs) == 0 {
+		return nil
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		now := s.now()
+		for _, jr := range joinRequestIDs {
+			if _, err := tx.ExecContext(ctx, `UPDATE join_requests SET state = ?, updated_at = ?
+				WHERE group_id = ? AND join_request_id = ? AND state = 'pending'`, state, now, groupID, jr); err != nil {
+				return fmt.Errorf("store: decide join request: %w", err)
+			}
+		}
+		return recountPending(ctx, tx, groupID, now)
+	})
+}
+
+// PendingFromAPI is one pending request as WhatsApp lists it.
+type PendingFromAPI struct {
+	JoinRequestID string
+	WaID          string
+	UserID        string
+	CreatedAt     int64
+}
+
+// SyncJoinRequests makes a group's pending requests match WhatsApp's list:
+// new ones are added, pending ones WhatsApp no longer lists are revoked.
+func (s *Store) SyncJoinRequests(ctx context.Context, groupID int64, list []PendingFromAPI) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		now := s.now()
+		keep := map[string]bool{}
+		for _, p := range list {
+			keep[p.JoinRequestID] = true
+			key := p.WaID
+			if key == "" {
+				key = p.UserID
+			}
+			at := p.CreatedAt
+			if at == 0 {
+				at = now
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO join_requests
+				(group_id, join_request_id, member_key, wa_id, user_id, state, created_at, updated_at)
+				VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)
+				ON CONFLICT (group_id, join_request_id) DO UPDATE SET state = 'pending', updated_at = excluded.updated_at
+				WHERE join_requests.state <> 'pending'`, groupID, p.JoinRequestID, key, p.WaID, p.UserID, at, now); err != nil {
+				return fmt.Errorf("store: sync join requests: %w", err)
+			}
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT join_request_id FROM join_requests WHERE group_id = ? AND state = 'pending'`, groupID)
+		if err != nil {
+			return fmt.Errorf("store: sync join requests: %w", err)
+		}
+		var gone []string
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			if !keep[id] {
+				gone = append(gone, id)
+			}
+		}
+		rows.Close()
+		for _, id := range gone {
+			if _, err := tx.ExecContext(ctx, `UPDATE join_requests SET state = 'revoked', updated_at = ?
+				WHERE group_id = ? AND join_request_id = ?`, now, groupID, id); err != nil {
+				return fmt.Errorf("store: sync join requests: %w", err)
+			}
+		}
+		return recountPending(ctx, tx, groupID, now)
+	})
+}
+
+func recountPending(ctx context.Context, tx *sql.Tx, groupID, now int64) error {
+	_, err := tx.ExecContext(ctx, `UPDATE groups SET
+		pending_requests = (SELECT count(*) FROM join_requests WHERE group_id = ?1 AND state = 'pending'),
+		updated_at = ?2 WHERE id = ?1`, groupID, now)
+	if err != nil {
+		return fmt.Errorf("store: recount pending requests: %w", err)
+	}
+	return nil
+}
