@@ -117,7 +117,13 @@ func (in *Ingester) message(t *store.Tx, m *whatsapp.Message, contacts []whatsap
 			body = m.Document.Filename
 		}
 	}
-	return "", t.InboundMessage(id, m.ID, kind, body, sender, ms(m.Timestamp))
+	if err := t.InboundMessage(id, m.ID, kind, body, sender, ms(m.Timestamp)); err != nil {
+		return "", err
+	}
+	if a := m.Attachment(); a != nil {
+		return "", t.InboundMedia(m.ID, a.ID, a.MimeType, a.Filename)
+	}
+	return "", nil
 }
 
 func (in *Ingester) status(t *store.Tx, s *whatsapp.Status) error {
@@ -125,7 +131,13 @@ func (in *Ingester) status(t *store.Tx, s *whatsapp.Status) error {
 	if p == "" {
 		p = s.RecipientParticipantUserID
 	}
-	return t.Receipt(s.ID, p, s.Status, ms(s.Timestamp), errorsText(s.Errors))
+	if err := t.Receipt(s.ID, p, s.Status, ms(s.Timestamp), errorsText(s.Errors)); err != nil {
+		return err
+	}
+	if s.RecipientType == "group" {
+		return t.MatchSend(s.ID, s.RecipientID, ms(s.Timestamp))
+	}
+	return nil
 }
 
 func member(p whatsapp.EventParticipant) store.Member {

@@ -188,7 +188,7 @@ func TestStatusesBeforeSendAndReadWithoutDelivered(t *testing.T) {
 	f.apply(status("wamid.X", "read", "111", 500))      // read, no delivered, before the send response
 	f.apply(status("wamid.X", "delivered", "222", 501)) // another participant
 	f.apply(status("wamid.X", "delivered", "222", 501)) // duplicate
-	if err := f.st.MessageSent(ctx, m.ID, "wamid.X"); err != nil {
+	if _, err := f.st.MessageSent(ctx, m.ID, "wamid.X"); err != nil {
 		t.Fatal(err)
 	}
 	ms, _ := f.st.Messages(ctx, f.g.ID, 10)

@@ -1,12 +1,19 @@
 // Package outbox sends queued messages. A message is stored before it is
-// sent; this worker claims one at a time, sends it, and records the
-// result, so a crash can neither lose a message nor send it twice.
+// sent; this worker claims one at a time (the claim is committed before
+// the Cloud API call), sends it, and records the result. A transient
+// failure is retried later with exponential back-off; a send whose answer
+// was lost is never repeated on its own, because the Cloud API has no
+// idempotency key: it waits, "in doubt", for the status webhook that
+// proves it arrived (see store/outbox.go), and fails with a reason if
+// none comes.
 package outbox
 
 import (
 	"context"
 	"errors"
 	"log/slog"
+	"net"
+	"strconv"
 	"time"
 
 	"groupdeck/store"
@@ -16,22 +23,34 @@ import (
 // Sender is the part of the Cloud API client the worker needs.
 type Sender interface {
 	SendText(ctx context.Context, groupID, body string, previewURL bool) (*whatsapp.SendResult, error)
+	SendMedia(ctx context.Context, groupID, kind string, m whatsapp.MediaRef) (*whatsapp.SendResult, error)
+	SendTemplate(ctx context.Context, groupID string, t whatsapp.Template) (*whatsapp.SendResult, error)
+	Pin(ctx context.Context, groupID, messageID string, days int) (*whatsapp.SendResult, error)
+	Unpin(ctx context.Context, groupID, messageID string) (*whatsapp.SendResult, error)
 }
 
-// Worker drains the outbox.
+// Worker drains the outbox. Only one worker may run per database: "at
+// most one message in flight" is what lets a lost answer be matched to
+// its status webhook unambiguously.
 type Worker struct {
 	Store       *store.Store
 	WA          Sender
 	Log         *slog.Logger
 	Changed     func(groupID int64) // called after a message's state is committed
-	MaxAttempts int
-	Backoff     time.Duration
-	wake        chan struct{}
+	MaxAttempts int                 // sends of one message before a transient failure is final
+	Backoff     time.Duration       // wait after the first transient failure; doubles each time
+	MaxBackoff  time.Duration
+	// DoubtGrace is how long an in-doubt message waits for a status
+	// webhook before it is failed as "probably not sent".
+	DoubtGrace time.Duration
+	Poll       time.Duration // idle re-check interval
+	wake       chan struct{}
 }
 
 // New returns a worker; call Run to start it.
 func New(st *store.Store, wa Sender, log *slog.Logger, changed func(int64)) *Worker {
 	return &Worker{Store: st, WA: wa, Log: log, Changed: changed, MaxAttempts: 5, Backoff: time.Second,
+		MaxBackoff: 5 * time.Minute, DoubtGrace: 10 * time.Minute, Poll: 2 * time.Second,
 		wake: make(chan struct{}, 1)}
 }
 
@@ -43,30 +62,78 @@ func (w *Worker) Wake() {
 	}
 }
 
-// Run sends messages until ctx ends. Messages left "sending" by an
-// earlier crash are failed, not resent: WhatsApp may have accepted them.
+// Run sends messages until ctx ends.
 func (w *Worker) Run(ctx context.Context) {
-	if n, err := w.Store.AbandonInFlight(ctx); err != nil {
-		w.Log.Error("outbox recovery failed", "err", err)
-	} else if n > 0 {
-		w.Log.Warn("outbox: messages interrupted by a restart were marked failed", "count", n)
-	}
-	tick := time.NewTicker(2 * time.Second)
-	defer tick.Stop()
+	w.Recover(ctx)
 	for {
-		for w.sendOne(ctx) {
+		for w.SendOne(ctx) {
 		}
+		w.expire(ctx)
+		timer := time.NewTimer(w.idle(ctx))
 		select {
 		case <-ctx.Done():
+			timer.Stop()
 			return
 		case <-w.wake:
-		case <-tick.C:
+		case <-timer.C:
+		}
+		timer.Stop()
+	}
+}
+
+// Recover runs once at start: messages a crash left "sending" are put in
+// doubt, not resent.
+func (w *Worker) Recover(ctx context.Context) {
+	groups, err := w.Store.RecoverInFlight(ctx)
+	if err != nil {
+		w.Log.Error("outbox recovery failed", "err", err)
+		return
+	}
+	if len(groups) > 0 {
+		w.Log.Warn("outbox: messages interrupted by a restart wait for WhatsApp's confirmation", "count", len(groups))
+	}
+	w.changed(groups...)
+}
+
+// idle returns how long to sleep: until the next back-off ends, at most Poll.
+func (w *Worker) idle(ctx context.Context) time.Duration {
+	at, ok, err := w.Store.NextAttempt(ctx)
+	if err != nil || !ok {
+		return w.Poll
+	}
+	d := time.Until(time.UnixMilli(at))
+	switch {
+	case d < time.Millisecond:
+		return time.Millisecond
+	case d > w.Poll:
+		return w.Poll
+	}
+	return d
+}
+
+func (w *Worker) expire(ctx context.Context) {
+	groups, err := w.Store.ExpireDoubt(ctx, w.Store.Now().Add(-w.DoubtGrace).UnixMilli())
+	if err != nil {
+		if ctx.Err() == nil {
+			w.Log.Error("outbox: expiring in-doubt messages failed", "err", err)
+		}
+		return
+	}
+	w.changed(groups...)
+}
+
+func (w *Worker) changed(groups ...int64) {
+	seen := map[int64]bool{}
+	for _, g := range groups {
+		if !seen[g] && w.Changed != nil {
+			seen[g] = true
+			w.Changed(g)
 		}
 	}
 }
 
-// sendOne sends the oldest queued message; it reports whether there was one.
-func (w *Worker) sendOne(ctx context.Context) bool {
+// SendOne sends the oldest due message; it reports whether there was one.
+func (w *Worker) SendOne(ctx context.Context) bool {
 	m, err := w.Store.ClaimMessage(ctx)
 	if errors.Is(err, store.ErrNotFound) {
 		return false
@@ -77,46 +144,132 @@ func (w *Worker) sendOne(ctx context.Context) bool {
 		}
 		return false
 	}
-	defer w.Changed(m.GroupID)
-	g, err := w.Store.GroupByID(ctx, m.GroupID)
+	// Results are recorded even when ctx was cancelled mid-call.
+	rec := context.WithoutCancel(ctx)
+	touched := []int64{m.GroupID}
+	defer func() { w.changed(touched...) }()
+	g, err := w.Store.GroupByID(rec, m.GroupID)
 	if err != nil {
-		w.fail(ctx, m, "The group no longer exists.")
+		w.fail(rec, m, "The group no longer exists.")
 		return true
 	}
 	if g.WaGroupID == "" {
-		w.fail(ctx, m, "The group was not created on WhatsApp.")
+		w.fail(rec, m, "The group was not created on WhatsApp.")
 		return true
 	}
-	res, err := w.WA.SendText(ctx, g.WaGroupID, m.Body, false)
+	res, err := w.send(ctx, g.WaGroupID, m)
 	if err == nil {
-		if err := w.Store.MessageSent(ctx, m.ID, res.MessageID); err != nil {
+		more, err := w.Store.MessageSent(rec, m.ID, res.MessageID)
+		if err != nil {
 			w.Log.Error("outbox: recording a sent message failed", "message_id", m.ID, "err", err)
 		}
+		touched = append(touched, more...)
 		return true
 	}
-	var apiErr *whatsapp.APIError
-	transient := !errors.As(err, &apiErr) || apiErr.Temporary()
-	if transient && m.Attempts < w.MaxAttempts && ctx.Err() == nil {
-		// A network error may hide an accepted send; only API answers that
-		// say "not done, try later" are safe to retry.
-		if errors.As(err, &apiErr) {
-			w.Log.Warn("outbox: transient failure, will retry", "message_id", m.ID, "attempt", m.Attempts, "code", apiErr.Code)
-			if err := w.Store.RequeueMessage(ctx, m.ID, whatsapp.Human(err)); err != nil {
-				w.Log.Error("outbox requeue failed", "err", err)
-			}
-			wait := w.Backoff << (m.Attempts - 1)
-			if apiErr.RetryAfter > wait {
-				wait = apiErr.RetryAfter
-			}
-			select {
-			case <-ctx.Done():
-			case <-time.After(wait):
-			}
-			return true
+	switch classify(err) {
+	case permanent:
+		w.fail(rec, m, whatsapp.Human(err))
+	case transient:
+		if m.Attempts >= w.MaxAttempts {
+			w.fail(rec, m, whatsapp.Human(err)+" (gave up after "+strconv.Itoa(m.Attempts)+" attempts)")
+			break
 		}
+		wait := w.backoff(m.Attempts, err)
+		w.Log.Warn("outbox: transient failure, will retry", "message_id", m.ID, "attempt", m.Attempts,
+			"wait_ms", wait.Milliseconds(), "err", err)
+		if err := w.Store.RequeueMessage(rec, m.ID, whatsapp.Human(err)+"; trying again", w.Store.Now().Add(wait).UnixMilli()); err != nil {
+			w.Log.Error("outbox requeue failed", "message_id", m.ID, "err", err)
+		}
+	case unknown:
+		reason := store.ReasonNoAnswer
+		if ctx.Err() != nil {
+			reason = store.ReasonInterrupted
+		}
+		w.Log.Warn("outbox: send outcome unknown, waiting for a status webhook", "message_id", m.ID, "err", err)
+		more, err := w.Store.MessageInDoubt(rec, m.ID, reason)
+		if err != nil {
+			w.Log.Error("outbox: recording an in-doubt message failed", "message_id", m.ID, "err", err)
+		}
+		touched = append(touched, more...)
 	}
-	w.fail(ctx, m, whatsapp.Human(err))
 	return true
+}
+
+func (w *Worker) send(ctx context.Context, group string, m *store.Message) (*whatsapp.SendResult, error) {
+	switch m.Kind {
+	case store.KindText:
+		return w.WA.SendText(ctx, group, m.Body, m.Payload.PreviewURL)
+	case whatsapp.KindImage, whatsapp.KindVideo, whatsapp.KindDocument:
+		ref := whatsapp.MediaRef{ID: m.MediaID, Caption: m.Body}
+		if m.Kind == whatsapp.KindDocument {
+			ref.Filename = m.MediaName
+		}
+		return w.WA.SendMedia(ctx, group, m.Kind, ref)
+	case whatsapp.KindAudio, whatsapp.KindSticker:
+		return w.WA.SendMedia(ctx, group, m.Kind, whatsapp.MediaRef{ID: m.MediaID})
+	case store.KindTemplate:
+		t := whatsapp.Template{Name: m.Payload.Template, Language: m.Payload.Language}
+		for _, p := range m.Payload.Params {
+			t.BodyParams = append(t.BodyParams, whatsapp.TemplateParam{Type: whatsapp.ParamText, Text: p})
+		}
+		return w.WA.SendTemplate(ctx, group, t)
+	case store.KindPin:
+		return w.WA.Pin(ctx, group, m.Payload.Target, m.Payload.Days)
+	case store.KindUnpin:
+		return w.WA.Unpin(ctx, group, m.Payload.Target)
+	}
+	return nil, errUnknownKind(m.Kind)
+}
+
+type errUnknownKind string
+
+func (e errUnknownKind) Error() string {
+	return "This kind of message (" + string(e) + ") cannot be sent."
+}
+
+type outcome int
+
+const (
+	permanent outcome = iota // WhatsApp said no: retrying unchanged will not help
+	transient                // WhatsApp said "not now", or nothing was sent: safe to retry
+	unknown                  // the request may have been accepted: never resend blindly
+)
+
+// classify decides what a send error means for the message.
+func classify(err error) outcome {
+	var v *whatsapp.ValidationError
+	var k errUnknownKind
+	if errors.As(err, &v) || errors.As(err, &k) {
+		return permanent
+	}
+	var a *whatsapp.APIError
+	if errors.As(err, &a) {
+		if a.Temporary() {
+			return transient
+		}
+		return permanent
+	}
+	// A refused connection means the request never left this machine.
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return transient
+	}
+	return unknown
+}
+
+func (w *Worker) backoff(attempt int, err error) time.Duration {
+	d := w.Backoff
+	for i := 1; i < attempt && d < w.MaxBackoff; i++ {
+		d *= 2
+	}
+	if d > w.MaxBackoff {
+		d = w.MaxBackoff
+	}
+	var a *whatsapp.APIError
+	if errors.As(err, &a) && a.RetryAfter > d {
+		d = a.RetryAfter
+	}
+	return d
 }
 
 func (w *Worker) fail(ctx context.Context, m *store.Message, reason string) {

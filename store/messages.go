@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 )
@@ -16,32 +17,87 @@ const (
 	MsgReceived = "received"
 )
 
+// Message kinds besides the media kinds ("image", "video", "audio",
+// "document", "sticker") and "unsupported" (inbound only).
+const (
+	KindText     = "text"
+	KindTemplate = "template"
+	KindPin      = "pin"
+	KindUnpin    = "unpin"
+)
+
+// Payload holds the kind-specific fields of an outgoing message.
+type Payload struct {
+	PreviewURL bool     `json:"preview_url,omitempty"`
+	Template   string   `json:"template,omitempty"`
+	Language   string   `json:"language,omitempty"`
+	Params     []string `json:"params,omitempty"`
+	Target     string   `json:"target,omitempty"` // pin/unpin: the pinned message's wamid
+	Days       int      `json:"days,omitempty"`   // pin duration
+}
+
 // Message is one message in a group's timeline, either way.
 type Message struct {
-	ID         int64
-	GroupID    int64
-	Direction  string
-	WAMID      string
-	Kind       string
-	Body       string
-	SenderKey  string
-	SenderName string
-	State      string
-	Error      string
-	Attempts   int
-	CreatedBy  int64
-	CreatedAt  int64
-	SentAt     int64
-	Delivered  int // participants who have it
-	Read       int // participants who read it
+	ID          int64
+	GroupID     int64
+	Direction   string
+	WAMID       string
+	Kind        string
+	Body        string // text, caption, or a summary
+	Payload     Payload
+	MediaID     string
+	MediaMime   string
+	MediaName   string
+	SenderKey   string
+	SenderName  string
+	State       string
+	Error       string
+	Attempts    int
+	InDoubt     bool
+	JobItemID   int64
+	CreatedBy   int64
+	CreatedAt   int64
+	SentAt      int64
+	ClaimedAt   int64
+	PinnedAt    int64
+	PinnedUntil int64
+	Delivered   int // participants who have it
+	Read        int // participants who read it
+	Failed      int // participants it could not reach
 }
 
 // QueueMessage stores an outgoing message before anything is sent, so a
-// crash cannot lose it; the outbox worker sends it.
+// crash cannot lose it; the outbox worker sends it. A message with a
+// JobItemID is queued at most once: queueing it again returns the
+// existing row in m.
 func (s *Store) QueueMessage(ctx context.Context, m *Message) error {
+	if m.JobItemID != 0 {
+		existing, err := s.messageByJobItem(ctx, m.JobItemID)
+		if err == nil {
+			*m = *existing
+			return nil
+		}
+		if !errors.Is(err, ErrNotFound) {
+			return err
+		}
+	}
+	payload, err := json.Marshal(m.Payload)
+	if err != nil {
+		return fmt.Errorf("store: queue message: %w", err)
+	}
 	m.Direction, m.State, m.CreatedAt = "out", MsgQueued, s.now()
-	res, err := s.w.ExecContext(ctx, `INSERT INTO messages (group_id, direction, kind, body, state, created_by, created_at)
-		VALUES (?, 'out', ?, ?, 'queued', nullif(?, 0), ?)`, m.GroupID, m.Kind, m.Body, m.CreatedBy, m.CreatedAt)
+	res, err := s.w.ExecContext(ctx, `INSERT INTO messages (group_id, direction, kind, body, payload,
+			media_id, media_mime, media_name, state, job_item_id, created_by, created_at)
+		VALUES (?, 'out', ?, ?, ?, ?, ?, ?, 'queued', nullif(?, 0), nullif(?, 0), ?)`,
+		m.GroupID, m.Kind, m.Body, string(payload), m.MediaID, m.MediaMime, m.MediaName, m.JobItemID, m.CreatedBy, m.CreatedAt)
+	if isUnique(err) && m.JobItemID != 0 {
+		existing, err := s.messageByJobItem(ctx, m.JobItemID)
+		if err != nil {
+			return err
+		}
+		*m = *existing
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("store: queue message: %w", err)
 	}
@@ -49,83 +105,118 @@ func (s *Store) QueueMessage(ctx context.Context, m *Message) error {
 	return nil
 }
 
-// ClaimMessage takes the oldest queued message and marks it sending. It
-// returns ErrNotFound when the queue is empty.
-func (s *Store) ClaimMessage(ctx context.Context) (*Message, error) {
+const messageCols = `m.id, m.group_id, m.direction, coalesce(m.wamid, ''), m.kind, m.body, m.payload,
+	m.media_id, m.media_mime, m.media_name, m.sender_key, m.sender_name, m.state, m.error, m.attempts,
+	m.in_doubt, coalesce(m.job_item_id, 0), coalesce(m.created_by, 0), m.created_at, m.sent_at, m.claimed_at,
+	m.pinned_at, m.pinned_until`
+
+// receiptCounts adds per-participant counts; participant ” is the
+// group-level row ("sent", or a failure of the whole message).
+const receiptCounts = `,
+	coalesce((SELECT count(*) FROM receipts r WHERE r.wamid = m.wamid AND r.participant <> '' AND r.delivered_at > 0), 0),
+	coalesce((SELECT count(*) FROM receipts r WHERE r.wamid = m.wamid AND r.participant <> '' AND r.read_at > 0), 0),
+	coalesce((SELECT count(*) FROM receipts r WHERE r.wamid = m.wamid AND r.participant <> '' AND r.failed <> ''), 0)`
+
+func scanMessage(row interface{ Scan(...any) error }, counts bool) (*Message, error) {
 	var m Message
-	err := s.w.QueryRowContext(ctx, `UPDATE messages SET state = 'sending', attempts = attempts + 1
-		WHERE id = (SELECT id FROM messages WHERE state = 'queued' ORDER BY id LIMIT 1)
-		RETURNING id, group_id, kind, body, attempts`).Scan(&m.ID, &m.GroupID, &m.Kind, &m.Body, &m.Attempts)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
+	var payload string
+	dest := []any{&m.ID, &m.GroupID, &m.Direction, &m.WAMID, &m.Kind, &m.Body, &payload,
+		&m.MediaID, &m.MediaMime, &m.MediaName, &m.SenderKey, &m.SenderName, &m.State, &m.Error, &m.Attempts,
+		&m.InDoubt, &m.JobItemID, &m.CreatedBy, &m.CreatedAt, &m.SentAt, &m.ClaimedAt, &m.PinnedAt, &m.PinnedUntil}
+	if counts {
+		dest = append(dest, &m.Delivered, &m.Read, &m.Failed)
 	}
-	if err != nil {
-		return nil, fmt.Errorf("store: claim message: %w", err)
+	if err := row.Scan(dest...); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, ErrNotFound
+		}
+		return nil, err
+	}
+	if payload != "" {
+		if err := json.Unmarshal([]byte(payload), &m.Payload); err != nil {
+			return nil, fmt.Errorf("payload of message %d: %w", m.ID, err)
+		}
 	}
 	return &m, nil
 }
 
-// MessageSent records the id WhatsApp accepted a message under.
-func (s *Store) MessageSent(ctx context.Context, id int64, wamid string) error {
-	_, err := s.w.ExecContext(ctx, `UPDATE messages SET state = 'sent', wamid = ?, error = '',
-		sent_at = CASE WHEN sent_at = 0 THEN ? ELSE sent_at END WHERE id = ?`, wamid, s.now(), id)
-	if err != nil {
-		return fmt.Errorf("store: message sent: %w", err)
+func (s *Store) messageByJobItem(ctx context.Context, itemID int64) (*Message, error) {
+	m, err := scanMessage(s.w.QueryRowContext(ctx, `SELECT `+messageCols+receiptCounts+`
+		FROM messages m WHERE m.job_item_id = ?`, itemID), true)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return nil, fmt.Errorf("store: message of job item %d: %w", itemID, err)
 	}
-	return nil
+	return m, err
 }
 
-// MessageFailed records why a message could not be sent.
-func (s *Store) MessageFailed(ctx context.Context, id int64, reason string) error {
-	_, err := s.w.ExecContext(ctx, `UPDATE messages SET state = 'failed', error = ? WHERE id = ?`, reason, id)
-	if err != nil {
-		return fmt.Errorf("store: message failed: %w", err)
-	}
-	return nil
+// MessageByJobItem returns the message a send-to-many job item queued.
+func (s *Store) MessageByJobItem(ctx context.Context, itemID int64) (*Message, error) {
+	return s.messageByJobItem(ctx, itemID)
 }
 
-// RequeueMessage puts a message back in the queue after a transient error.
-func (s *Store) RequeueMessage(ctx context.Context, id int64, reason string) error {
-	_, err := s.w.ExecContext(ctx, `UPDATE messages SET state = 'queued', error = ? WHERE id = ?`, reason, id)
-	if err != nil {
-		return fmt.Errorf("store: requeue message: %w", err)
+// MessageByID returns one message of a group, with receipt counts.
+func (s *Store) MessageByID(ctx context.Context, groupID, id int64) (*Message, error) {
+	m, err := scanMessage(s.r.QueryRowContext(ctx, `SELECT `+messageCols+receiptCounts+`
+		FROM messages m WHERE m.group_id = ? AND m.id = ?`, groupID, id), true)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return nil, fmt.Errorf("store: message %d: %w", id, err)
 	}
-	return nil
-}
-
-// AbandonInFlight fails messages left "sending" by a crash: WhatsApp may or
-// may not have accepted them, and sending again could deliver twice.
-func (s *Store) AbandonInFlight(ctx context.Context) (int64, error) {
-	res, err := s.w.ExecContext(ctx, `UPDATE messages SET state = 'failed',
-		error = 'The server stopped while sending; check the group before retrying.' WHERE state = 'sending'`)
-	if err != nil {
-		return 0, fmt.Errorf("store: abandon in-flight: %w", err)
-	}
-	return res.RowsAffected()
+	return m, err
 }
 
 // Messages returns a group's newest messages, oldest first, with receipt
-// counts for outgoing ones.
+// counts for outgoing ones. Pin and unpin commands are left out: they show
+// as a badge on the message they pin.
 func (s *Store) Messages(ctx context.Context, groupID int64, limit int) ([]Message, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT * FROM (
-		SELECT m.id, m.group_id, m.direction, coalesce(m.wamid, ''), m.kind, m.body, m.sender_key, m.sender_name,
-			m.state, m.error, m.attempts, coalesce(m.created_by, 0), m.created_at, m.sent_at,
-			coalesce((SELECT count(*) FROM receipts r WHERE r.wamid = m.wamid AND r.participant <> '' AND r.delivered_at > 0), 0),
-			coalesce((SELECT count(*) FROM receipts r WHERE r.wamid = m.wamid AND r.participant <> '' AND r.read_at > 0), 0)
-		FROM messages m WHERE m.group_id = ? ORDER BY m.created_at DESC, m.id DESC LIMIT ?
-	) ORDER BY 13, 1`, groupID, limit)
+		SELECT `+messageCols+receiptCounts+`
+		FROM messages m WHERE m.group_id = ? AND m.kind NOT IN ('pin', 'unpin')
+		ORDER BY m.created_at DESC, m.id DESC LIMIT ?
+	) ORDER BY 19, 1`, groupID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: messages: %w", err)
 	}
 	defer rows.Close()
 	var out []Message
 	for rows.Next() {
-		var m Message
-		if err := rows.Scan(&m.ID, &m.GroupID, &m.Direction, &m.WAMID, &m.Kind, &m.Body, &m.SenderKey, &m.SenderName,
-			&m.State, &m.Error, &m.Attempts, &m.CreatedBy, &m.CreatedAt, &m.SentAt, &m.Delivered, &m.Read); err != nil {
+		m, err := scanMessage(rows, true)
+		if err != nil {
 			return nil, fmt.Errorf("store: messages: %w", err)
 		}
-		out = append(out, m)
+		out = append(out, *m)
 	}
 	return out, rows.Err()
+}
+
+// PinCommands returns a group's pin and unpin commands that are still
+// queued, being sent or failed, so the page can say what happened to them.
+func (s *Store) PinCommands(ctx context.Context, groupID int64) ([]Message, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+messageCols+` FROM messages m
+		WHERE m.group_id = ? AND m.kind IN ('pin', 'unpin') AND m.state <> 'sent'
+		ORDER BY m.id DESC LIMIT 20`, groupID)
+	if err != nil {
+		return nil, fmt.Errorf("store: pin commands: %w", err)
+	}
+	defer rows.Close()
+	var out []Message
+	for rows.Next() {
+		m, err := scanMessage(rows, false)
+		if err != nil {
+			return nil, fmt.Errorf("store: pin commands: %w", err)
+		}
+		out = append(out, *m)
+	}
+	return out, rows.Err()
+}
+
+// LastInbound returns when a participant last wrote in the group (0 if
+// never): that message opened the group's 24-hour service window.
+func (s *Store) LastInbound(ctx context.Context, groupID int64) (int64, error) {
+	var at int64
+	err := s.r.QueryRowContext(ctx, `SELECT coalesce(max(created_at), 0) FROM messages
+		WHERE group_id = ? AND direction = 'in'`, groupID).Scan(&at)
+	if err != nil {
+		return 0, fmt.Errorf("store: last inbound: %w", err)
+	}
+	return at, nil
 }
