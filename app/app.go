@@ -84,7 +84,7 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (
 	in := &ingest.Ingester{Store: a.Store}
 	a.Handler = handlers.New(handlers.Deps{
 		Log: log, Store: a.Store, Hub: a.Hub, Sessions: web.NewSessions(key, cfg.SecureCookies()),
-		WA: a.WA, Ingest: in, AppSecret: cfg.AppSecret, VerifyToken: cfg.VerifyToken, Phone: phone,
+		WA: a.WA, Media: a.WA, Ingest: in, AppSecret: cfg.AppSecret, VerifyToken: cfg.VerifyToken, Phone: phone,
 	})
 	a.Outbox = outbox.New(a.Store, a.WA, log, func(id int64) { a.Handler.PublishGroups(id) })
 	a.Handler.WakeOutbox = a.Outbox.Wake

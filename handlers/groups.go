@@ -101,11 +101,11 @@ func (h *Handler) groupShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ms, err := h.Store.Messages(ctx, g.ID, 100)
+	mv, err := h.messagingView(ctx, g, currentUser(c).CanEdit())
 	if err != nil {
 		return err
 	}
-	v := views.GroupView{Group: g, Participants: ps, Messages: ms, CanEdit: currentUser(c).CanEdit()}
+	v := views.GroupView{Group: g, Participants: ps, Messaging: mv, CanEdit: currentUser(c).CanEdit()}
 	if err := h.fillManage(c, &v); err != nil {
 		return err
 	}

@@ -40,6 +40,7 @@ type Deps struct {
 	Hub         *web.Hub
 	Sessions    *web.Sessions
 	WA          WhatsApp
+	Media       Media // nil disables media messages
 	Ingest      *ingest.Ingester
 	AppSecret   string
 	VerifyToken string

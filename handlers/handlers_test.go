@@ -118,6 +118,7 @@ type testServer struct {
 	store *store.Store
 	wa    *fakeWA
 	h     *Handler
+	media *fakeMedia
 }
 
 func newTestServer(t *testing.T) *testServer {
@@ -126,8 +127,8 @@ func newTestServer(t *testing.T) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wa := &fakeWA{}
-	h := New(Deps{Log: slog.New(slog.DiscardHandler), Store: st, Hub: web.NewHub(8),
+	wa, media := &fakeWA{}, &fakeMedia{}
+	h := New(Deps{Media: media, Log: slog.New(slog.DiscardHandler), Store: st, Hub: web.NewHub(8),
 		Sessions: web.NewSessions([]byte(strings.Repeat("k", 64)), false), WA: wa,
 		Ingest: &ingest.Ingester{Store: st}, AppSecret: testSecret, VerifyToken: "vt",
 		Jobs: jobs.New(st, slog.New(slog.DiscardHandler), nil)})
@@ -141,7 +142,7 @@ func newTestServer(t *testing.T) *testServer {
 			t.Fatal(err)
 		}
 	}
-	return &testServer{Server: ts, t: t, store: st, wa: wa, h: h}
+	return &testServer{Server: ts, t: t, store: st, wa: wa, h: h, media: media}
 }
 
 // client is a browser: a cookie jar, and no redirect following.

@@ -1,80 +1,240 @@
 package handlers
 
 import (
+	"context"
 	"net/http"
-	"strings"
-	"unicode/utf8"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
 	"groupdeck/store"
 	"groupdeck/views"
+	"groupdeck/web"
 )
 
-// MaxText is the Cloud API's limit on a text message body.
-const MaxText = 4096
+// timelineSize is how many of a group's latest messages the page shows.
+const timelineSize = 100
+
+// messagingView gathers the group page's messages section.
+func (h *Handler) messagingView(ctx context.Context, g *store.Group, canEdit bool) (views.MessagingView, error) {
+	v := views.MessagingView{Group: g, CanEdit: canEdit, Composer: composerFor(g)}
+	var err error
+	if v.Messages, err = h.Store.Messages(ctx, g.ID, timelineSize); err != nil {
+		return v, err
+	}
+	if v.Pinned, err = h.Store.Pinned(ctx, g.ID); err != nil {
+		return v, err
+	}
+	if v.PinCmds, err = h.Store.PinCommands(ctx, g.ID); err != nil {
+		return v, err
+	}
+	v.Window, err = h.windowView(ctx, g)
+	return v, err
+}
+
+func (h *Handler) windowView(ctx context.Context, g *store.Group) (views.WindowView, error) {
+	last, err := h.Store.LastInbound(ctx, g.ID)
+	return views.WindowView{Group: g, LastInbound: last, Now: h.Store.Now().UnixMilli(), Refusal: sendRefusal(g)}, err
+}
+
+func composerFor(g *store.Group) views.ComposerForm {
+	path := "/groups/" + itoa64(g.ID) + "/messages"
+	return views.ComposerForm{Action: path, Errors: map[string]string{}}
+}
 
 func (h *Handler) messageList(c echo.Context) error {
 	g, err := h.loadGroup(c)
 	if err != nil {
 		return err
 	}
-	ms, err := h.Store.Messages(c.Request().Context(), g.ID, 100)
+	v, err := h.messagingView(c.Request().Context(), g, currentUser(c).CanEdit())
 	if err != nil {
 		return err
 	}
-	return h.fragment(c, views.MessageList(g, ms))
+	return h.fragment(c, views.Timeline(v))
 }
 
+func (h *Handler) windowStatus(c echo.Context) error {
+	g, err := h.loadGroup(c)
+	if err != nil {
+		return err
+	}
+	w, err := h.windowView(c.Request().Context(), g)
+	if err != nil {
+		return err
+	}
+	return h.fragment(c, views.ComposerStatus(w))
+}
+
+// messageCreate validates the composer, stores the message and wakes the
+// outbox; the answer is the cleared composer (or the page, without JS).
 func (h *Handler) messageCreate(c echo.Context) error {
 	ctx := c.Request().Context()
 	g, err := h.loadGroup(c)
 	if err != nil {
 		return err
 	}
-	body := c.FormValue("body")
-	var problem string
-	switch n := utf8.RuneCountInString(body); {
-	case strings.TrimSpace(body) == "":
-		problem = "Write something to send."
-	case n > MaxText:
-		problem = "The message has " + itoa(n) + " characters; WhatsApp allows at most 4096."
-	case g.Status != store.GroupActive:
-		problem = "This group is not active, so it cannot receive messages."
-	case g.Suspended:
-		problem = "WhatsApp suspended this group (131207), so it cannot receive messages."
-	case g.ParticipantCount == 0:
-		problem = "Nobody has joined this group yet; WhatsApp refuses messages to a group with no participant (131020)."
+	f := readComposer(c)
+	f.Action = composerFor(g).Action
+	if refusal := sendRefusal(g); refusal != "" {
+		f.Errors["form"] = refusal
+		return h.composerAnswer(c, http.StatusUnprocessableEntity, g, f)
 	}
-	if problem != "" {
-		return h.messageForm(c, http.StatusUnprocessableEntity, g, body, problem)
+	m := h.draftMessage(c, &f)
+	if m == nil {
+		return h.composerAnswer(c, http.StatusUnprocessableEntity, g, f)
 	}
-	m := &store.Message{GroupID: g.ID, Kind: "text", Body: body, CreatedBy: currentUser(c).ID}
+	m.GroupID = g.ID
 	if err := h.Store.QueueMessage(ctx, m); err != nil {
 		return err
 	}
-	_ = h.Store.Audit(ctx, store.AuditEntry{UserID: currentUser(c).ID, Action: "message.queue", GroupID: g.ID, Detail: "text"})
+	_ = h.Store.Audit(ctx, store.AuditEntry{UserID: currentUser(c).ID, Action: "message.queue", GroupID: g.ID,
+		Detail: m.Kind + " message " + itoa64(m.ID)})
 	h.WakeOutbox()
 	h.publishGroups(g.ID)
-	return h.messageForm(c, http.StatusOK, g, "", "")
+	done := composerFor(g)
+	done.Notice = "Queued. It is sent in the background; follow it in the timeline above."
+	return h.composerAnswer(c, http.StatusOK, g, done)
 }
 
-func (h *Handler) messageForm(c echo.Context, status int, g *store.Group, draft, problem string) error {
-	if c.Request().Header.Get("HX-Request") == "true" {
-		return h.fragmentStatus(c, status, views.MessageForm(g, draft, problem))
+func (h *Handler) composerAnswer(c echo.Context, status int, g *store.Group, f views.ComposerForm) error {
+	if web.IsHTMX(c) {
+		return h.fragmentStatus(c, status, views.Composer(f))
 	}
 	if status == http.StatusOK {
 		return c.Redirect(http.StatusSeeOther, "/groups/"+itoa64(g.ID))
 	}
+	return h.groupPageWith(c, status, g, f)
+}
+
+// groupPageWith renders the whole group page with this composer state,
+// for browsers without JavaScript.
+func (h *Handler) groupPageWith(c echo.Context, status int, g *store.Group, f views.ComposerForm) error {
 	ctx := c.Request().Context()
 	ps, err := h.Store.Participants(ctx, g.ID)
 	if err != nil {
 		return err
 	}
-	ms, err := h.Store.Messages(ctx, g.ID, 100)
+	mv, err := h.messagingView(ctx, g, true)
 	if err != nil {
 		return err
 	}
-	v := views.GroupView{Group: g, Participants: ps, Messages: ms, CanEdit: true, Draft: draft, MessageError: problem}
+	mv.Composer = f
+	v := views.GroupView{Group: g, Participants: ps, CanEdit: true, Messaging: mv}
 	return h.page(c, status, g.Subject, "groups", views.GroupPage(v))
+}
+
+// loadMessage finds the :mid message of the :id group.
+func (h *Handler) loadMessage(c echo.Context) (*store.Message, error) {
+	gid, err := pathID(c)
+	if err != nil {
+		return nil, err
+	}
+	mid, err := strconv.ParseInt(c.Param("mid"), 10, 64)
+	if err != nil || mid <= 0 {
+		return nil, store.ErrNotFound
+	}
+	return h.Store.MessageByID(c.Request().Context(), gid, mid)
+}
+
+// timelineAnswer answers a change made from the timeline.
+func (h *Handler) timelineAnswer(c echo.Context, g *store.Group) error {
+	if !web.IsHTMX(c) {
+		return c.Redirect(http.StatusSeeOther, "/groups/"+itoa64(g.ID))
+	}
+	v, err := h.messagingView(c.Request().Context(), g, true)
+	if err != nil {
+		return err
+	}
+	return h.fragment(c, views.Timeline(v))
+}
+
+func (h *Handler) messageRetry(c echo.Context) error {
+	ctx := c.Request().Context()
+	m, err := h.loadMessage(c)
+	if err != nil {
+		return err
+	}
+	g, err := h.Store.GroupByID(ctx, m.GroupID)
+	if err != nil {
+		return err
+	}
+	if err := h.Store.RetryMessage(ctx, g.ID, m.ID); err != nil {
+		return echo.NewHTTPError(http.StatusConflict, "Only a failed message can be retried; this one has moved on.")
+	}
+	detail := "message " + itoa64(m.ID)
+	if m.InDoubt {
+		detail += " (was unconfirmed)"
+	}
+	_ = h.Store.Audit(ctx, store.AuditEntry{UserID: currentUser(c).ID, Action: "message.retry", GroupID: g.ID, Detail: detail})
+	h.WakeOutbox()
+	h.publishGroups(g.ID)
+	return h.timelineAnswer(c, g)
+}
+
+// messagePin queues a pin (or unpin) command for a message: it goes
+// through the outbox like any message, and the pin shows once WhatsApp
+// accepted it.
+func (h *Handler) messagePin(c echo.Context) error {
+	return h.pinCommand(c, store.KindPin)
+}
+
+func (h *Handler) messageUnpin(c echo.Context) error {
+	return h.pinCommand(c, store.KindUnpin)
+}
+
+func (h *Handler) pinCommand(c echo.Context, kind string) error {
+	ctx := c.Request().Context()
+	m, err := h.loadMessage(c)
+	if err != nil {
+		return err
+	}
+	g, err := h.Store.GroupByID(ctx, m.GroupID)
+	if err != nil {
+		return err
+	}
+	if g.Status != store.GroupActive || g.Suspended {
+		return echo.NewHTTPError(http.StatusUnprocessableEntity, sendRefusal(g))
+	}
+	if m.WAMID == "" {
+		return echo.NewHTTPError(http.StatusUnprocessableEntity, "Only a message WhatsApp accepted can be pinned.")
+	}
+	cmd := &store.Message{GroupID: g.ID, Kind: kind, CreatedBy: currentUser(c).ID, Payload: store.Payload{Target: m.WAMID}}
+	if kind == store.KindPin {
+		days, err := strconv.Atoi(c.FormValue("days"))
+		if err != nil || days < 1 || days > 30 {
+			return echo.NewHTTPError(http.StatusUnprocessableEntity, "A pin lasts 1 to 30 days.")
+		}
+		cmd.Payload.Days = days
+	}
+	if err := h.Store.QueueMessage(ctx, cmd); err != nil {
+		return err
+	}
+	_ = h.Store.Audit(ctx, store.AuditEntry{UserID: currentUser(c).ID, Action: "message." + kind, GroupID: g.ID,
+		Detail: "message " + itoa64(m.ID)})
+	h.WakeOutbox()
+	h.publishGroups(g.ID)
+	return h.timelineAnswer(c, g)
+}
+
+// messageReceipts shows who has one outgoing message delivered and read.
+func (h *Handler) messageReceipts(c echo.Context) error {
+	ctx := c.Request().Context()
+	m, err := h.loadMessage(c)
+	if err != nil {
+		return err
+	}
+	g, err := h.Store.GroupByID(ctx, m.GroupID)
+	if err != nil {
+		return err
+	}
+	rs, err := h.Store.Receipts(ctx, g.ID, m.WAMID)
+	if err != nil {
+		return err
+	}
+	panel := views.ReceiptsPanel(views.ReceiptsView{Group: g, Message: m, Receipts: rs})
+	if web.IsHTMX(c) {
+		return h.fragment(c, panel)
+	}
+	return h.page(c, http.StatusOK, "Receipts · "+g.Subject, "groups", views.ReceiptsPage(g, panel))
 }

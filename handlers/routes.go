@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"regexp"
 	"strings"
 
 	"github.com/a-h/templ"
@@ -21,7 +22,10 @@ func (h *Handler) Register(e *echo.Echo) {
 	// Group photos may be 5 MB; the settings route sets its own limit.
 	isUpload := func(p string) bool { return strings.HasPrefix(p, "/groups/") && strings.HasSuffix(p, "/settings") }
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "1M",
-		Skipper: func(c echo.Context) bool { p := c.Request().URL.Path; return isWebhook(p) || isUpload(p) }}))
+		Skipper: func(c echo.Context) bool {
+			p := c.Request().URL.Path
+			return isWebhook(p) || isUpload(p) || isMessageUpload(c.Request())
+		}}))
 
 	e.GET("/healthz", h.health)
 	e.GET("/favicon.ico", func(c echo.Context) error { return c.NoContent(http.StatusNoContent) })
@@ -73,7 +77,13 @@ func (h *Handler) Register(e *echo.Echo) {
 	u.POST("/users/:id/enable", h.userEnable, h.requireAdmin)
 	u.GET("/audit", h.auditShow, h.requireAdmin)
 	u.GET("/groups/:id/messages", h.messageList)
-	u.POST("/groups/:id/messages", h.messageCreate, h.requireEditor)
+	u.POST("/groups/:id/messages", h.messageCreate, middleware.BodyLimit(MaxUpload), h.requireEditor)
+	u.GET("/groups/:id/window", h.windowStatus)
+	u.GET("/groups/:id/messages/:mid/receipts", h.messageReceipts)
+	u.GET("/groups/:id/messages/:mid/media", h.messageMedia)
+	u.POST("/groups/:id/messages/:mid/retry", h.messageRetry, h.requireEditor)
+	u.POST("/groups/:id/messages/:mid/pin", h.messagePin, h.requireEditor)
+	u.POST("/groups/:id/messages/:mid/unpin", h.messageUnpin, h.requireEditor)
 
 	u.GET("/jobs", h.jobList)
 	u.GET("/jobs/:id", h.jobShow)
@@ -86,4 +96,12 @@ func (h *Handler) Register(e *echo.Echo) {
 	u.POST("/sandbox/leave", h.sandboxLeave, h.requireSandbox, h.requireEditor)
 	u.POST("/sandbox/say", h.sandboxSay, h.requireSandbox, h.requireEditor)
 	u.POST("/sandbox/read", h.sandboxRead, h.requireSandbox, h.requireEditor)
+}
+
+// uploadPath matches the routes that take media uploads; they get their
+// own, larger body limit instead of the global one.
+var uploadPath = regexp.MustCompile(`^/groups/[0-9]+/messages$|^/messages/broadcast$`)
+
+func isMessageUpload(r *http.Request) bool {
+	return r.Method == http.MethodPost && uploadPath.MatchString(r.URL.Path)
 }

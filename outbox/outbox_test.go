@@ -206,7 +206,7 @@ func TestInDoubtIgnoresStatusOfMessageInFlight(t *testing.T) {
 	if err != nil || claimed.ID != b.ID {
 		t.Fatal(claimed, err)
 	}
-	res, _ := f.wa.SendText(ctx, waGroup, "b", false)   // wamid.2
+	res, _ := f.wa.SendText(ctx, waGroup, "b", false) // wamid.2
 	f.webhook(st(res.MessageID, "sent", "", f.clock)) // overtakes b's answer
 	if got := f.msg(a.ID); got.WAMID != "" {
 		t.Fatalf("a took b's id: %+v", got)

@@ -57,4 +57,13 @@
     var bad = ev.detail.target.querySelector && ev.detail.target.querySelector("[aria-invalid=true]");
     if (bad) bad.focus();
   });
+
+  // Character counters: data-counter="id" on a field keeps that element's
+  // text at the field's length in characters (code points, as WhatsApp counts).
+  document.addEventListener("input", function (ev) {
+    var id = ev.target.getAttribute && ev.target.getAttribute("data-counter");
+    if (!id) return;
+    var out = document.getElementById(id);
+    if (out) out.textContent = String(Array.from(ev.target.value).length);
+  });
 })();

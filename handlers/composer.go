@@ -1,0 +1,141 @@
+package handlers
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"groupdeck/store"
+	"groupdeck/views"
+	"groupdeck/whatsapp"
+)
+
+// Limits of the Cloud API on message text (spec §2.9).
+const (
+	MaxText    = 4096
+	MaxCaption = 1024
+)
+
+var (
+	templateNameRe = regexp.MustCompile(`^[a-z0-9_]{1,512}$`)
+	languageRe     = regexp.MustCompile(`^[a-z]{2,3}(_[A-Za-z]{2,4})?$`)
+)
+
+// sendRefusal says why a group cannot be messaged at all right now, or
+// "" when it can. WhatsApp would refuse these sends with the codes given.
+func sendRefusal(g *store.Group) string {
+	switch {
+	case g.Status != store.GroupActive:
+		return "This group is not active, so it cannot receive messages."
+	case g.Suspended:
+		return "WhatsApp suspended this group (131207), so it cannot receive messages until the suspension is lifted."
+	case g.ParticipantCount == 0:
+		return "Nobody has joined this group yet; WhatsApp refuses messages to a group with no participant (131020). Share the invite link first."
+	}
+	return ""
+}
+
+// readComposer copies the submitted fields into a form, keeping what the
+// person typed for a re-render.
+func readComposer(c echo.Context) views.ComposerForm {
+	return views.ComposerForm{
+		Kind: c.FormValue("kind"), Body: c.FormValue("body"), PreviewURL: c.FormValue("preview_url") != "",
+		MediaType: c.FormValue("media_type"), Caption: c.FormValue("caption"),
+		TemplateName: strings.TrimSpace(c.FormValue("template_name")), TemplateLanguage: strings.TrimSpace(c.FormValue("template_language")),
+		TemplateParams: c.FormValue("template_params"), Errors: map[string]string{},
+	}
+}
+
+// draftMessage validates the form and returns the message it describes,
+// not yet tied to a group. Media is checked against the Cloud API's type
+// and size rules, then uploaded once (its id serves every group for 30
+// days). It returns nil when f.Errors says what to fix.
+func (h *Handler) draftMessage(c echo.Context, f *views.ComposerForm) *store.Message {
+	m := &store.Message{CreatedBy: currentUser(c).ID}
+	switch f.Kind {
+	case "", "text":
+		f.Kind, m.Kind, m.Body = "text", store.KindText, f.Body
+		m.Payload.PreviewURL = f.PreviewURL
+		switch n := utf8.RuneCountInString(f.Body); {
+		case strings.TrimSpace(f.Body) == "":
+			f.Errors["body"] = "Write something to send."
+		case n > MaxText:
+			f.Errors["body"] = fmt.Sprintf("The message has %d characters; WhatsApp allows at most %d.", n, MaxText)
+		}
+	case "media":
+		h.draftMedia(c, f, m)
+	case "template":
+		m.Kind = store.KindTemplate
+		if !templateNameRe.MatchString(f.TemplateName) {
+			f.Errors["template_name"] = "Give the template's name as approved: lowercase letters, digits and underscores."
+		}
+		if !languageRe.MatchString(f.TemplateLanguage) {
+			f.Errors["template_language"] = "Give the language code the template was approved in, e.g. en_US or pt_BR."
+		}
+		var params []string
+		for _, line := range strings.Split(f.TemplateParams, "\n") {
+			if p := strings.TrimSpace(line); p != "" {
+				params = append(params, p)
+			}
+		}
+		m.Payload = store.Payload{Template: f.TemplateName, Language: f.TemplateLanguage, Params: params}
+		m.Body = f.TemplateName
+	default:
+		f.Errors["form"] = "Choose what to send."
+	}
+	if len(f.Errors) > 0 {
+		return nil
+	}
+	return m
+}
+
+func (h *Handler) draftMedia(c echo.Context, f *views.ComposerForm, m *store.Message) {
+	kind := f.MediaType
+	m.Kind = kind
+	if _, ok := mediaRules[kind]; !ok {
+		f.Errors["file"] = "Choose what kind of media this is."
+		return
+	}
+	if n := utf8.RuneCountInString(f.Caption); n > MaxCaption {
+		f.Errors["caption"] = fmt.Sprintf("The caption has %d characters; WhatsApp allows at most %d.", n, MaxCaption)
+	}
+	if strings.TrimSpace(f.Caption) != "" && (kind == whatsapp.KindAudio || kind == whatsapp.KindSticker) {
+		f.Errors["caption"] = "WhatsApp does not show captions on " + kindWord(kind) + "s; remove the caption or send it as a text."
+	}
+	fh, err := c.FormFile("file")
+	if err != nil {
+		f.Errors["file"] = "Choose a file to send."
+		return
+	}
+	mime, data, problem := checkMedia(kind, fh)
+	if problem != "" {
+		f.Errors["file"] = problem
+		return
+	}
+	if len(f.Errors) > 0 {
+		f.Errors["file"] = "Choose the file again after fixing the other fields."
+		return
+	}
+	if h.Media == nil {
+		f.Errors["file"] = "Media cannot be sent from this server."
+		return
+	}
+	ctx := c.Request().Context()
+	id, err := h.Media.UploadMedia(ctx, fh.Filename, mime, bytes.NewReader(data))
+	u := currentUser(c)
+	if err != nil {
+		reason := whatsapp.Human(err)
+		_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: "media.upload", Detail: fh.Filename, Outcome: "failed: " + reason})
+		f.Errors["file"] = "WhatsApp did not take the file: " + reason
+		return
+	}
+	_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: "media.upload", Detail: fh.Filename + " (" + mime + ", " + size(fh.Size) + ")"})
+	m.MediaID, m.MediaMime, m.MediaName = id, mime, fh.Filename
+	if kind != whatsapp.KindAudio && kind != whatsapp.KindSticker {
+		m.Body = f.Caption
+	}
+}

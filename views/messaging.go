@@ -1,0 +1,179 @@
+package views
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"groupdeck/store"
+)
+
+// MessagingView is the messages section of the group page.
+type MessagingView struct {
+	Group    *store.Group
+	Messages []store.Message
+	Pinned   []store.Message
+	PinCmds  []store.Message // pin/unpin commands not (yet) sent
+	CanEdit  bool
+	Window   WindowView
+	Composer ComposerForm
+}
+
+// WindowView says whether the group's 24-hour customer-service window is
+// open, and whether the composer may send at all.
+type WindowView struct {
+	Group       *store.Group
+	LastInbound int64  // Unix ms of the latest participant message, 0 if none
+	Now         int64  // Unix ms
+	Refusal     string // why nothing can be sent now, if so
+}
+
+// WindowLength is the group customer-service window.
+const WindowLength = 24 * 60 * 60 * 1000
+
+// Open reports whether a participant wrote in the last 24 hours.
+func (w WindowView) Open() bool { return w.LastInbound > 0 && w.Now < w.LastInbound+WindowLength }
+
+// Until is when the open window closes.
+func (w WindowView) Until() int64 { return w.LastInbound + WindowLength }
+
+// ComposerForm is what the composer shows: the draft and its problems.
+type ComposerForm struct {
+	Action           string // where the form posts
+	Target           string // the element the htmx answer replaces
+	Kind             string // text | media | template
+	Body             string
+	PreviewURL       bool
+	MediaType        string
+	Caption          string
+	TemplateName     string
+	TemplateLanguage string
+	TemplateParams   string
+	Errors           map[string]string
+	Notice           string
+}
+
+func (f ComposerForm) kind() string {
+	if f.Kind == "" {
+		return "text"
+	}
+	return f.Kind
+}
+
+func (f ComposerForm) language() string {
+	if f.TemplateLanguage == "" {
+		return "en_US"
+	}
+	return f.TemplateLanguage
+}
+
+// ReceiptsView is the per-participant view of one outgoing message.
+type ReceiptsView struct {
+	Group    *store.Group
+	Message  *store.Message
+	Receipts []store.Receipt
+}
+
+// MediaKinds are the media a group message can carry, with the rules of
+// the Cloud API (spec §2.9) in words.
+var MediaKinds = []struct{ Value, Label, Rule, Accept string }{
+	{"image", "Image", "JPEG or PNG, up to 5 MB", ".jpg,.jpeg,.png"},
+	{"video", "Video", "MP4 or 3GPP (H.264 + AAC), up to 16 MB", ".mp4,.3gp"},
+	{"audio", "Audio", "AAC, AMR, MP3, M4A or OGG (Opus), up to 16 MB; no caption", ".aac,.amr,.mp3,.m4a,.ogg,.opus"},
+	{"document", "Document", "TXT, PDF, Word, Excel or PowerPoint, up to 100 MB", ".txt,.pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx"},
+	{"sticker", "Sticker", "WebP, up to 100 KB (animated: 500 KB); no caption", ".webp"},
+}
+
+func mediaAccept() string {
+	var parts []string
+	for _, k := range MediaKinds {
+		parts = append(parts, k.Accept)
+	}
+	return strings.Join(parts, ",")
+}
+
+// snippet shortens a message for a one-line mention.
+func snippet(m store.Message) string {
+	s := m.Body
+	if s == "" {
+		s = kindLabel(m.Kind)
+	}
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) > 60 {
+		r := []rune(s)
+		s = string(r[:57]) + "…"
+	}
+	return s
+}
+
+func kindLabel(kind string) string {
+	switch kind {
+	case "text":
+		return "Text"
+	case "template":
+		return "Template"
+	case "unsupported":
+		return "Unsupported message"
+	}
+	for _, k := range MediaKinds {
+		if k.Value == kind {
+			return k.Label
+		}
+	}
+	return kind
+}
+
+func isMedia(kind string) bool {
+	for _, k := range MediaKinds {
+		if k.Value == kind {
+			return true
+		}
+	}
+	return false
+}
+
+func mediaPath(m store.Message) string {
+	return "/groups/" + i64(m.GroupID) + "/messages/" + i64(m.ID) + "/media"
+}
+
+func msgPath(m store.Message, suffix string) string {
+	return "/groups/" + i64(m.GroupID) + "/messages/" + i64(m.ID) + suffix
+}
+
+func i64(n int64) string { return idPath("%d", n) }
+
+// oldestPin is the pin a new one would push out, when three are pinned.
+func (v MessagingView) oldestPin() *store.Message {
+	if len(v.Pinned) < store.MaxPins {
+		return nil
+	}
+	return &v.Pinned[len(v.Pinned)-1]
+}
+
+func (v MessagingView) canPin(m store.Message) bool {
+	return v.CanEdit && m.WAMID != "" && m.PinnedUntil == 0 && (m.Direction == "in" || m.State == store.MsgSent) &&
+		v.Group.Status == store.GroupActive && !v.Group.Suspended
+}
+
+func templateSummary(m store.Message) string {
+	s := m.Payload.Template + " (" + m.Payload.Language + ")"
+	if len(m.Payload.Params) > 0 {
+		s += ": " + strings.Join(m.Payload.Params, " · ")
+	}
+	return s
+}
+
+func receiptNumber(r store.Receipt) string {
+	if r.WaID != "" {
+		return r.WaID
+	}
+	return r.Member
+}
+
+func whenOr(ms int64, none string) string {
+	if ms == 0 {
+		return none
+	}
+	return when(ms)
+}
+
+func runeCount(s string) int { return utf8.RuneCountInString(s) }
