@@ -82,13 +82,26 @@ func (s *Server) handleRemoveParticipants(r *http.Request, id string) (int, any,
 			g.removed[wa] = true
 			removed = append(removed, map[string]any{"input": input})
 		}
-		ev["removed_participants"] = removed
-		if len(failed) > 0 {
+		// Spec §3.3: the total-failure sample has only failed_participants,
+		// and 131201 ("partially succeeded") belongs to partial failure; when
+		// nobody was removed the top-level error is the per-item one.
+		if len(removed) > 0 {
+			ev["removed_participants"] = removed
+		}
+		switch {
+		case len(failed) > 0 && len(removed) > 0:
 			ev["failed_participants"] = failed
 			ev["errors"] = []any{errorObject{
 				Code: 131201, Message: "Failed to remove some participants from the group",
 				Title:     "Not All Participants Remove Succeeded",
 				ErrorData: map[string]any{"details": "Some participants could not be removed; see failed_participants."},
+			}}
+		case len(failed) > 0:
+			ev["failed_participants"] = failed
+			ev["errors"] = []any{errorObject{
+				Code: 131212, Message: "Failed to remove participants from the group",
+				Title:     errTitles[131212],
+				ErrorData: map[string]any{"details": "None of the participants could be removed; see failed_participants."},
 			}}
 		}
 		s.emitGroupEvent("group_participants_update", ev)
