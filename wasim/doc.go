@@ -19,7 +19,8 @@
 //     206 with top-level 131201, unknown IDs fail per item with 131213, a
 //     full group per item with 131204; if nothing succeeds the answer is 200
 //     with failed_join_requests and top-level 131000.
-//   - removal failures are per item 131212 plus top-level 131201.
+//   - removal failures are per item 131212 plus top-level 131201 when
+//     others were removed, else top-level 131212 and no removed_participants.
 //   - settings: a non-JPEG or >5 MB photo fails the request (100); aspect
 //     (131209) and size (131210) problems fail that setting in the webhook
 //     (top-level 131201 if other settings succeeded, else the setting's own
