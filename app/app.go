@@ -17,6 +17,7 @@ import (
 	"groupdeck/ingest"
 	"groupdeck/jobs"
 	"groupdeck/outbox"
+	"groupdeck/reconcile"
 	"groupdeck/store"
 	"groupdeck/wasim"
 	"groupdeck/web"
@@ -35,6 +36,7 @@ type App struct {
 	Sim     *wasim.Server // nil unless sandbox mode
 	Outbox  *outbox.Worker
 	Jobs    *jobs.Manager
+	Sync    *reconcile.Syncer
 	// URL is where the app listens, e.g. http://127.0.0.1:8080.
 	URL string
 
@@ -90,6 +92,8 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (
 	a.Handler.WakeOutbox = a.Outbox.Wake
 	a.Jobs = jobs.New(a.Store, log, func(id int64) { a.Handler.PublishJob(id) })
 	a.Handler.Jobs = a.Jobs
+	a.Sync = reconcile.New(a.Store, a.WA, log, cfg.SyncInterval, a.Handler.PublishGroups)
+	a.Handler.Sync = a.Sync
 	a.Echo = web.NewEcho(log)
 	a.Handler.Register(a.Echo)
 	a.srv = &http.Server{Handler: a.Echo, ReadHeaderTimeout: readHeaderTimeout, ReadTimeout: readTimeout,
@@ -125,9 +129,10 @@ func (a *App) Start() {
 	if a.Sim != nil {
 		a.Sim.Start()
 	}
-	a.wg.Add(3)
+	a.wg.Add(4)
 	go func() { defer a.wg.Done(); a.Outbox.Run(ctx) }()
 	go func() { defer a.wg.Done(); a.Jobs.Run(ctx) }()
+	go func() { defer a.wg.Done(); a.Sync.Run(ctx) }()
 	go func() {
 		defer a.wg.Done()
 		if err := a.srv.Serve(a.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {

@@ -37,6 +37,9 @@ type Config struct {
 	LogFormat string
 	LogLevel  string
 
+	// SyncInterval is how often reconciliation runs; 0 disables it.
+	SyncInterval time.Duration
+
 	// Sandbox is true when no access token is set: the simulator runs
 	// in-process and the client talks to it.
 	Sandbox bool
@@ -75,6 +78,12 @@ func ParseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	fs.StringVar(&c.GraphURL, "graph-url", env("WA_GRAPH_URL", ""), "Graph API base URL with version (WA_GRAPH_URL)")
 	fs.StringVar(&c.LogFormat, "log-format", env("GROUPDECK_LOG_FORMAT", "text"), "log format: text or json")
 	fs.StringVar(&c.LogLevel, "log-level", env("GROUPDECK_LOG_LEVEL", "info"), "log level: debug, info, warn or error")
+	syncEnv := env("GROUPDECK_SYNC_INTERVAL", "15m")
+	defSync, perr := time.ParseDuration(syncEnv)
+	if perr != nil || defSync < 0 {
+		return nil, fmt.Errorf("config: GROUPDECK_SYNC_INTERVAL %q must be a duration such as 15m, or 0 to disable", syncEnv)
+	}
+	fs.DurationVar(&c.SyncInterval, "sync-interval", defSync, "how often to reconcile with the Cloud API; 0 disables (GROUPDECK_SYNC_INTERVAL)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -136,6 +145,9 @@ func (c *Config) validate() error {
 	}
 	if !c.Sandbox && c.AppSecret == SandboxAppSecret {
 		return errors.New("config: WA_APP_SECRET must be set when WA_ACCESS_TOKEN is (webhooks could not be verified)")
+	}
+	if c.SyncInterval < 0 {
+		return errors.New("config: GROUPDECK_SYNC_INTERVAL (-sync-interval) must not be negative")
 	}
 	switch c.LogFormat {
 	case "text", "json":

@@ -1,17 +1,25 @@
 package handlers
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"groupdeck/store"
 	"groupdeck/web"
 )
 
 // Heartbeat is how often an idle event stream gets a comment line.
 var Heartbeat = 25 * time.Second
+
+// StreamRecheck is how often an open stream re-reads its user, so a
+// stream ends soon after the account is disabled or its sessions are
+// ended, even if nothing called Hub.DropOwner.
+var StreamRecheck = 10 * time.Second
 
 // events streams changes: one group's (?group=ID), one job's (?job=ID),
 // or the global feed.
@@ -28,8 +36,31 @@ func (h *Handler) events(c echo.Context) error {
 			topic = name(id)
 		}
 	}
-	sub := h.Hub.Subscribe(currentUser(c).ID, topic)
+	u := currentUser(c)
+	sub := h.Hub.Subscribe(u.ID, topic)
 	defer h.Hub.Unsubscribe(sub)
+	go h.watchStreamUser(c.Request().Context(), sub, u)
 	web.ServeSSE(c.Response(), c.Request(), sub, Heartbeat, h.stopping)
 	return nil
+}
+
+// watchStreamUser drops the stream once its user is disabled, deleted or
+// had their sessions ended (a new session epoch).
+func (h *Handler) watchStreamUser(ctx context.Context, sub *web.Sub, u *store.User) {
+	tick := time.NewTicker(StreamRecheck)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-sub.Done():
+			return
+		case <-tick.C:
+			now, err := h.Store.UserByID(ctx, u.ID)
+			if errors.Is(err, store.ErrNotFound) || (err == nil && (now.Disabled || now.SessionEpoch != u.SessionEpoch)) {
+				h.Hub.Unsubscribe(sub)
+				return
+			}
+		}
+	}
 }

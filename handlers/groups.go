@@ -12,10 +12,6 @@ import (
 	"groupdeck/whatsapp"
 )
 
-func (h *Handler) home(c echo.Context) error {
-	return c.Redirect(http.StatusSeeOther, "/groups")
-}
-
 func (h *Handler) groupNew(c echo.Context) error {
 	return h.page(c, http.StatusOK, "New group", "groups", views.NewGroup(views.GroupForm{}))
 }

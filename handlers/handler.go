@@ -47,6 +47,7 @@ type Deps struct {
 	Phone       Phone // nil outside sandbox mode
 	WakeOutbox  func()
 	Jobs        *jobs.Manager
+	Sync        Syncer // nil: "Sync now" is not offered
 }
 
 // Handler serves every route.

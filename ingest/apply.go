@@ -1,7 +1,6 @@
 package ingest
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
@@ -24,69 +23,6 @@ func (in *Ingester) dispatch(t *store.Tx, c change) (string, error) {
 }
 
 func ms(ts whatsapp.Timestamp) int64 { return int64(ts) * 1000 }
-
-func (in *Ingester) groupEvent(t *store.Tx, ev *whatsapp.GroupEvent) (string, error) {
-	if ev.Type == whatsapp.EventGroupCreate {
-		return in.groupCreate(t, ev)
-	}
-	id, ok, err := t.GroupByWa(ev.GroupID)
-	if err != nil || !ok {
-		return "group:" + ev.GroupID, err
-	}
-	at := ms(ev.Timestamp)
-	switch ev.Type {
-	case whatsapp.EventParticipantsAdd:
-		for _, p := range ev.AddedParticipants {
-			if err := t.ParticipantJoined(id, member(p), ev.Reason, at); err != nil {
-				return "", err
-			}
-		}
-	case whatsapp.EventParticipantsRemove:
-		state := "left"
-		if ev.InitiatedBy == "business" {
-			state = "removed"
-		}
-		for _, p := range ev.RemovedParticipants {
-			if err := t.ParticipantGone(id, member(p), state, at); err != nil {
-				return "", err
-			}
-		}
-		if ev.InitiatedBy == "business" {
-			return "", in.removalResult(t, id, ev)
-		}
-	case whatsapp.EventSettingsUpdate:
-		return "", in.settingsResult(t, id, ev)
-	case whatsapp.EventGroupDelete:
-		return "", in.deleteResult(t, id, ev)
-	}
-	return "", nil
-}
-
-func (in *Ingester) groupCreate(t *store.Tx, ev *whatsapp.GroupEvent) (string, error) {
-	id, ok, err := t.GroupByRequest(ev.RequestID)
-	if err == nil && !ok {
-		id, ok, err = t.GroupByWa(ev.GroupID)
-	}
-	if err != nil {
-		return "", err
-	}
-	if !ok {
-		if ev.RequestID == "" {
-			return "group:" + ev.GroupID, nil
-		}
-		return "request:" + ev.RequestID, nil
-	}
-	if len(ev.Errors) > 0 {
-		return "", t.GroupCreateFailed(id, errorsText(ev.Errors))
-	}
-	if ev.GroupID == "" {
-		return "", errors.New("group_create without group_id")
-	}
-	if err := t.GroupCreated(id, ev.GroupID, ev.InviteLink, ev.Subject, ev.JoinApprovalMode, ms(ev.Timestamp)); err != nil {
-		return "", err
-	}
-	return "", in.resume(t, "group:"+ev.GroupID)
-}
 
 func (in *Ingester) message(t *store.Tx, m *whatsapp.Message, contacts []whatsapp.Contact) (string, error) {
 	if m.GroupID == "" {
@@ -117,13 +53,19 @@ func (in *Ingester) message(t *store.Tx, m *whatsapp.Message, contacts []whatsap
 			body = m.Document.Filename
 		}
 	}
-	if err := t.InboundMessage(id, m.ID, kind, body, sender, ms(m.Timestamp)); err != nil {
+	at := ms(m.Timestamp)
+	if err := t.InboundMessage(id, m.ID, kind, body, sender, at); err != nil {
 		return "", err
 	}
 	if a := m.Attachment(); a != nil {
-		return "", t.InboundMedia(m.ID, a.ID, a.MimeType, a.Filename)
+		if err := t.InboundMedia(m.ID, a.ID, a.MimeType, a.Filename); err != nil {
+			return "", err
+		}
 	}
-	return "", nil
+	if body == "" {
+		body = "[" + kind + "]"
+	}
+	return "", t.Activity(id, store.ActMessage, who(sender), clip(body, 140), at)
 }
 
 func (in *Ingester) status(t *store.Tx, s *whatsapp.Status) error {
@@ -131,13 +73,29 @@ func (in *Ingester) status(t *store.Tx, s *whatsapp.Status) error {
 	if p == "" {
 		p = s.RecipientParticipantUserID
 	}
-	if err := t.Receipt(s.ID, p, s.Status, ms(s.Timestamp), errorsText(s.Errors)); err != nil {
+	reason := errorsText(s.Errors)
+	if err := t.Receipt(s.ID, p, s.Status, ms(s.Timestamp), reason); err != nil {
 		return err
 	}
 	if s.RecipientType == "group" {
-		return t.MatchSend(s.ID, s.RecipientID, ms(s.Timestamp))
+		if err := t.MatchSend(s.ID, s.RecipientID, ms(s.Timestamp)); err != nil {
+			return err
+		}
 	}
-	return nil
+	if s.Status != "failed" {
+		return nil
+	}
+	// A status can overtake the send response; then the message row has
+	// no wamid yet and the failure shows on the message once it has.
+	gid, ok, err := t.GroupByMessage(s.ID)
+	if err != nil || !ok {
+		return err
+	}
+	detail := "A message could not be delivered: " + reason
+	if p != "" {
+		detail = "A message could not be delivered to " + p + ": " + reason
+	}
+	return t.Activity(gid, store.ActFailure, "", detail, ms(s.Timestamp))
 }
 
 func member(p whatsapp.EventParticipant) store.Member {
@@ -150,6 +108,27 @@ func member(p whatsapp.EventParticipant) store.Member {
 		}
 	}
 	return m
+}
+
+// who names a member for the activity feed.
+func who(m store.Member) string {
+	switch {
+	case m.Name != "":
+		return m.Name
+	case m.Username != "":
+		return "@" + m.Username
+	case m.WaID != "":
+		return "+" + m.WaID
+	}
+	return m.UserID
+}
+
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
 }
 
 func errorsText(errs []whatsapp.ErrorObject) string {

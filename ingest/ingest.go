@@ -42,22 +42,42 @@ func (in *Ingester) Apply(ctx context.Context, body []byte) (store.DeliveryResul
 		if perr != nil {
 			return perr
 		}
-		for _, e := range p.Entry {
-			for _, ch := range e.Changes {
-				for _, c := range split(ch) {
-					if err := in.applyChange(t, c); err != nil {
-						return err
-					}
-				}
-			}
-		}
-		return nil
+		return in.applyAll(t, p)
 	})
 }
 
-// Replay applies a stored delivery again, e.g. one that failed before a fix.
-func (in *Ingester) Replay(ctx context.Context, body []byte) (store.DeliveryResult, error) {
-	return in.Apply(ctx, body)
+// Replay applies a stored delivery again, e.g. one that failed before a
+// fix. It reuses the stored body and the same de-duplication keys, and
+// records the new outcome on the same delivery.
+func (in *Ingester) Replay(ctx context.Context, deliveryID int64) (store.DeliveryResult, error) {
+	return in.Store.ReplayDelivery(ctx, deliveryID, func(t *store.Tx, body []byte) error {
+		p, err := whatsapp.ParseWebhook(body)
+		if err != nil {
+			return err
+		}
+		return in.applyAll(t, p)
+	})
+}
+
+// applyAll applies every change of a delivery. A single change that fails
+// fails the delivery; in a batch, each change is isolated so one bad item
+// does not hold back the others.
+func (in *Ingester) applyAll(t *store.Tx, p *whatsapp.Payload) error {
+	var all []change
+	for _, e := range p.Entry {
+		for _, ch := range e.Changes {
+			all = append(all, split(ch)...)
+		}
+	}
+	if len(all) == 1 {
+		return in.applyChange(t, all[0])
+	}
+	for _, c := range all {
+		if err := t.Isolate(func() error { return in.applyChange(t, c) }); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // GroupRequested records a create call's request id and applies any
@@ -157,6 +177,9 @@ func (in *Ingester) resume(t *store.Tx, keys ...string) error {
 			return fmt.Errorf("deferred event %d: %w", ev.ID, err)
 		}
 		if err := in.applyChange(t, c); err != nil {
+			return err
+		}
+		if err := t.ResolveDeferredDelivery(ev.DeliveryID); err != nil {
 			return err
 		}
 	}

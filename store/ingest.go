@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Delivery outcomes.
@@ -27,6 +28,29 @@ type Tx struct {
 	deferred   int
 	touched    map[int64]bool
 	global     bool
+	failures   []string
+}
+
+// Isolate runs one change of a batch in a savepoint. If it fails, only
+// that change is rolled back and its error kept: the rest of the batch
+// still applies, and the delivery is marked failed for replay (which
+// skips what was applied, by de-duplication key).
+func (t *Tx) Isolate(fn func() error) error {
+	if _, err := t.tx.ExecContext(t.ctx, `SAVEPOINT change`); err != nil {
+		return fmt.Errorf("store: savepoint: %w", err)
+	}
+	fresh, deferred := t.fresh, t.deferred
+	if err := fn(); err != nil {
+		if _, rerr := t.tx.ExecContext(t.ctx, `ROLLBACK TO change`); rerr != nil {
+			return fmt.Errorf("store: rollback change: %w", rerr)
+		}
+		t.fresh, t.deferred = fresh, deferred
+		t.failures = append(t.failures, err.Error())
+	}
+	if _, err := t.tx.ExecContext(t.ctx, `RELEASE change`); err != nil {
+		return fmt.Errorf("store: release savepoint: %w", err)
+	}
+	return nil
 }
 
 // Touched lists the groups this delivery changed.
@@ -70,9 +94,9 @@ func (s *Store) SaveDelivery(ctx context.Context, body []byte, fields string, ap
 		if err := apply(t); err != nil {
 			return &applyError{err}
 		}
-		res = DeliveryResult{ID: t.DeliveryID, Outcome: t.outcome(), Groups: t.Touched()}
+		res = DeliveryResult{ID: t.DeliveryID, Outcome: t.outcome(), Error: t.failureText(), Groups: t.Touched()}
 		if res.Outcome != OutcomeApplied {
-			_, err = tx.ExecContext(ctx, `UPDATE webhook_deliveries SET outcome = ? WHERE id = ?`, res.Outcome, t.DeliveryID)
+			_, err = tx.ExecContext(ctx, `UPDATE webhook_deliveries SET outcome = ?, error = ? WHERE id = ?`, res.Outcome, res.Error, t.DeliveryID)
 		}
 		return err
 	})
@@ -97,8 +121,12 @@ type applyError struct{ err error }
 
 func (e *applyError) Error() string { return e.err.Error() }
 
+func (t *Tx) failureText() string { return strings.Join(t.failures, "; ") }
+
 func (t *Tx) outcome() string {
 	switch {
+	case len(t.failures) > 0:
+		return OutcomeFailed
 	case t.fresh == 0 && t.deferred == 0:
 		return OutcomeDuplicate
 	case t.fresh == 0:

@@ -140,6 +140,8 @@ func (s *Store) Migrations(ctx context.Context) ([]string, error) {
 }
 
 // inTx runs fn in a write transaction.
+type sqlTx = *sql.Tx
+
 func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
@@ -187,3 +189,5 @@ func (s *Store) DeleteSetting(ctx context.Context, key string) error {
 func isUnique(err error) bool {
 	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
 }
+
+func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }

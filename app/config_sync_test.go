@@ -1,0 +1,41 @@
+package app
+
+import (
+	"io"
+	"testing"
+	"time"
+)
+
+func TestParseConfigSyncInterval(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want time.Duration
+		bad  bool
+	}{
+		{"default", nil, nil, 15 * time.Minute, false},
+		{"env", nil, map[string]string{"GROUPDECK_SYNC_INTERVAL": "2m"}, 2 * time.Minute, false},
+		{"flag wins", []string{"-sync-interval", "30s"}, map[string]string{"GROUPDECK_SYNC_INTERVAL": "2m"}, 30 * time.Second, false},
+		{"zero disables", []string{"-sync-interval", "0"}, nil, 0, false},
+		{"bad env", nil, map[string]string{"GROUPDECK_SYNC_INTERVAL": "soon"}, 0, true},
+		{"negative flag", []string{"-sync-interval", "-1m"}, nil, 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := ParseConfig(tt.args, envFrom(tt.env), io.Discard)
+			if tt.bad {
+				if err == nil {
+					t.Fatal("accepted")
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.SyncInterval != tt.want {
+				t.Errorf("interval %v, want %v", c.SyncInterval, tt.want)
+			}
+		})
+	}
+}

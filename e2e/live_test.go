@@ -1,0 +1,147 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/mxschmitt/playwright-go"
+
+	"groupdeck/app"
+	"groupdeck/wasim"
+)
+
+// createGroup creates a group through the UI and returns its WhatsApp
+// id and invite link once the create webhook arrived.
+func createGroup(t *testing.T, page playwright.Page, a *app.App, subject string) (string, string) {
+	t.Helper()
+	must(t, gotoPath(page, "/groups/new"))
+	must(t, page.GetByLabel("Subject (up to 128 characters)").Fill(subject))
+	must(t, page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Create group"}).Click())
+	link := page.GetByTestId("invite-link")
+	must(t, expect.Locator(link).ToBeVisible())
+	invite, err := link.InputValue()
+	must(t, err)
+	for _, g := range a.Sim.Groups() {
+		if g.Subject == subject {
+			return g.ID, invite
+		}
+	}
+	t.Fatalf("simulator has no group %q", subject)
+	return "", ""
+}
+
+// waitUntil polls a server-side condition (not the page: pages are
+// checked with web-first assertions).
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// newLivePage is newPage for a test that cuts event streams on purpose:
+// htmx's SSE extension logs the stream's error event ("[object Event]")
+// to the console before it reconnects, which is expected here.
+func newLivePage(t *testing.T, a *app.App) playwright.Page {
+	t.Helper()
+	ctx, err := browser.NewContext(playwright.BrowserNewContextOptions{BaseURL: playwright.String(a.URL)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ctx.Close() })
+	page, err := ctx.NewPage()
+	if err != nil {
+		t.Fatal(err)
+	}
+	page.SetDefaultTimeout(15000)
+	page.OnConsole(func(m playwright.ConsoleMessage) {
+		if m.Type() == "error" && m.Text() != "[object Event]" {
+			t.Errorf("browser console error: %s", m.Text())
+		}
+	})
+	return page
+}
+
+// TestLiveJoinLeaveAndReconnect: with the group page and the home page
+// open, a participant joins and leaves and both pages follow without a
+// reload; then the group page's stream is cut, a second person joins
+// while it is down, and the page catches up once it reconnects.
+func TestLiveJoinLeaveAndReconnect(t *testing.T) {
+	a := startApp(t)
+	staff := newLivePage(t, a)
+	login(t, staff)
+	waGroup, invite := createGroup(t, staff, a, "Live cohort")
+	must(t, expect.Locator(staff.GetByTestId("participant-count")).ToHaveText("0"))
+
+	home := newLivePage(t, a)
+	login(t, home)
+	must(t, gotoPath(home, "/"))
+	must(t, expect.Locator(home.GetByTestId("counter-groups")).ToHaveText("1"))
+	waitUntil(t, "both pages subscribed", func() bool { return a.Hub.Count("global") >= 1 && a.Hub.Count("group:1") >= 1 })
+
+	a.Sim.AddUser(wasim.User{WaID: "15550001001", Name: "Ana Souza"})
+	if _, err := a.Sim.Tap("15550001001", invite); err != nil {
+		t.Fatal(err)
+	}
+	must(t, expect.Locator(staff.GetByTestId("participant-count")).ToHaveText("1"))
+	must(t, expect.Locator(staff.GetByTestId("participant")).ToContainText("+1 555 000 1001"))
+	must(t, expect.Locator(home.GetByTestId("counter-joins")).ToHaveText("1"))
+	must(t, expect.Locator(home.GetByTestId("counter-participants")).ToHaveText("1"))
+	joinItem := home.Locator(`[data-testid="activity-item"][data-kind="join"]`)
+	must(t, expect.Locator(joinItem).ToContainText("Live cohort"))
+
+	must(t, a.Sim.Leave("15550001001", waGroup))
+	must(t, expect.Locator(staff.GetByTestId("participant-count")).ToHaveText("0"))
+	must(t, expect.Locator(home.GetByTestId("counter-participants")).ToHaveText("0"))
+	must(t, expect.Locator(home.Locator(`[data-testid="activity-item"][data-kind="leave"]`)).ToBeVisible())
+	must(t, expect.Locator(staff.Locator(`#group-activity [data-kind="leave"]`)).ToBeVisible())
+
+	// Cut the group page's stream: refuse reconnects, then end the open
+	// streams from the server. Nothing is published to it meanwhile.
+	must(t, staff.Route("**/events?group=*", func(r playwright.Route) { _ = r.Abort() }))
+	admin, err := a.Store.UserByEmail(context.Background(), adminEmail)
+	must(t, err)
+	a.Hub.DropOwner(admin.ID)
+	waitUntil(t, "the group stream to be gone", func() bool { return a.Hub.Count("group:1") == 0 })
+
+	a.Sim.AddUser(wasim.User{WaID: "15550001002", Name: "Bruno Lima"})
+	if _, err := a.Sim.Tap("15550001002", invite); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "the join to be applied", func() bool {
+		g, err := a.Store.GroupByID(context.Background(), 1)
+		return err == nil && g.ParticipantCount == 1
+	})
+	must(t, expect.Locator(staff.GetByTestId("participant-count")).ToHaveText("0")) // it missed the event
+
+	must(t, staff.Unroute("**/events?group=*"))
+	must(t, expect.Locator(staff.GetByTestId("participant-count")).ToHaveText("1"))
+	must(t, expect.Locator(staff.GetByTestId("participant")).ToContainText("+1 555 000 1002"))
+	// The home page reconnected too and shows the join it missed.
+	must(t, expect.Locator(home.GetByTestId("counter-joins")).ToHaveText("2"))
+}
+
+// TestEventLogPage: an administrator opens the event log, filters it and
+// reads a delivery's raw JSON.
+func TestEventLogPage(t *testing.T) {
+	a := startApp(t)
+	page := newPage(t, a)
+	login(t, page)
+	createGroup(t, page, a, "Logged group")
+	must(t, page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Event log"}).Click())
+	must(t, expect.Locator(page.GetByTestId("delivery-row").First()).ToContainText("group_lifecycle_update"))
+	_, err := page.GetByLabel("Outcome").SelectOption(playwright.SelectOptionValues{Values: &[]string{"failed"}})
+	must(t, err)
+	must(t, page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Filter"}).Click())
+	must(t, expect.Locator(page.GetByTestId("eventlog-empty")).ToBeVisible())
+	must(t, gotoPath(page, "/events/log?field=group_lifecycle_update"))
+	must(t, page.GetByTestId("delivery-row").First().GetByRole("link", playwright.LocatorGetByRoleOptions{Name: "Raw JSON"}).Click())
+	must(t, expect.Locator(page.GetByTestId("raw-json")).ToContainText(`"type": "group_create"`))
+}

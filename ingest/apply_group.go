@@ -1,0 +1,175 @@
+package ingest
+
+import (
+	"errors"
+
+	"groupdeck/store"
+	"groupdeck/whatsapp"
+)
+
+// groupEvent applies one element of value.groups. Every variant of spec
+// §3.2–3.5 lands here; each writes its activity line in the same
+// transaction.
+func (in *Ingester) groupEvent(t *store.Tx, ev *whatsapp.GroupEvent) (string, error) {
+	if ev.Type == whatsapp.EventGroupCreate {
+		return in.groupCreate(t, ev)
+	}
+	id, ok, err := t.GroupByWa(ev.GroupID)
+	if err != nil || !ok {
+		return "group:" + ev.GroupID, err
+	}
+	at := ms(ev.Timestamp)
+	switch ev.Type {
+	case whatsapp.EventParticipantsAdd:
+		return "", joinedAll(t, id, ev, at)
+	case whatsapp.EventParticipantsRemove:
+		return "", in.removed(t, id, ev, at)
+	case whatsapp.EventJoinRequestCreated, whatsapp.EventJoinRequestRevoked:
+		m := store.Member{WaID: ev.WaID, UserID: ev.UserID, Username: ev.Username}
+		state, kind, detail := "pending", store.ActRequest, "asked to join"
+		if ev.Type == whatsapp.EventJoinRequestRevoked {
+			state, kind, detail = "revoked", store.ActRequestRevoked, "withdrew their request to join"
+		}
+		if err := t.JoinRequest(id, ev.JoinRequestID, m, state, at); err != nil {
+			return "", err
+		}
+		return "", t.Activity(id, kind, who(m), detail, at)
+	case whatsapp.EventSettingsUpdate:
+		return "", in.settings(t, id, ev, at)
+	case whatsapp.EventSuspend, whatsapp.EventSuspendCleared:
+		on := ev.Type == whatsapp.EventSuspend
+		if err := t.GroupSuspended(id, on, at); err != nil {
+			return "", err
+		}
+		if on {
+			return "", t.Activity(id, store.ActSuspended, "", "WhatsApp suspended the group", at)
+		}
+		return "", t.Activity(id, store.ActUnsuspended, "", "WhatsApp lifted the suspension", at)
+	case whatsapp.EventGroupDelete:
+		if err := in.deleteResult(t, id, ev); err != nil {
+			return "", err
+		}
+		if len(ev.Errors) > 0 {
+			return "", t.Activity(id, store.ActFailure, "", "Delete failed: "+errorsText(ev.Errors), at)
+		}
+		if err := t.GroupDeleted(id, at); err != nil {
+			return "", err
+		}
+		return "", t.Activity(id, store.ActDeleted, "", "The group was deleted", at)
+	}
+	return "", nil
+}
+
+func joinedAll(t *store.Tx, id int64, ev *whatsapp.GroupEvent, at int64) error {
+	for _, p := range ev.AddedParticipants {
+		m := member(p)
+		if err := t.ParticipantJoined(id, m, ev.Reason, at); err != nil {
+			return err
+		}
+		if err := t.RequestsApproved(id, m, at); err != nil {
+			return err
+		}
+		if err := t.Activity(id, store.ActJoin, who(m), "joined", at); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// removed applies a self-leave or a business removal, including the
+// people a removal failed for (partial and total failure); the staff
+// member's pending removals are settled person by person.
+func (in *Ingester) removed(t *store.Tx, id int64, ev *whatsapp.GroupEvent, at int64) error {
+	business := ev.InitiatedBy == whatsapp.InitiatedByBusiness || ev.RequestID != ""
+	for _, p := range ev.RemovedParticipants {
+		m := member(p)
+		state, kind, detail := "left", store.ActLeave, "left"
+		if business {
+			state, kind, detail = "removed", store.ActRemoved, "was removed"
+		}
+		if err := t.ParticipantGone(id, m, state, at); err != nil {
+			return err
+		}
+		if err := t.Activity(id, kind, who(m), detail, at); err != nil {
+			return err
+		}
+	}
+	if !business {
+		return nil
+	}
+	if err := in.removalResult(t, id, ev); err != nil {
+		return err
+	}
+	for _, p := range ev.FailedParticipants {
+		reason := errorsText(p.Errors)
+		if reason == "" {
+			reason = errorsText(ev.Errors)
+		}
+		if err := t.Activity(id, store.ActFailure, who(member(p)), "could not be removed: "+reason, at); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// settings settles each setting's pending change and writes a line per
+// setting: changed, or could not be changed and why.
+func (in *Ingester) settings(t *store.Tx, id int64, ev *whatsapp.GroupEvent, at int64) error {
+	if err := in.settingsResult(t, id, ev); err != nil {
+		return err
+	}
+	for _, s := range []struct {
+		label string
+		r     *whatsapp.SettingResult
+	}{{"subject", ev.GroupSubject}, {"description", ev.GroupDescription}, {"photo", ev.ProfilePicture}} {
+		if s.r == nil {
+			continue
+		}
+		kind, detail := store.ActSettings, "The "+s.label+" was changed"
+		if !s.r.UpdateSuccessful {
+			reason := errorsText(s.r.Errors)
+			if reason == "" {
+				reason = errorsText(ev.Errors)
+			}
+			kind, detail = store.ActFailure, "The "+s.label+" could not be changed: "+reason
+		}
+		if err := t.Activity(id, kind, "", detail, at); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (in *Ingester) groupCreate(t *store.Tx, ev *whatsapp.GroupEvent) (string, error) {
+	id, ok, err := t.GroupByRequest(ev.RequestID)
+	if err == nil && !ok {
+		id, ok, err = t.GroupByWa(ev.GroupID)
+	}
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		if ev.RequestID == "" {
+			return "group:" + ev.GroupID, nil
+		}
+		return "request:" + ev.RequestID, nil
+	}
+	at := ms(ev.Timestamp)
+	if len(ev.Errors) > 0 {
+		reason := errorsText(ev.Errors)
+		if err := t.GroupCreateFailed(id, reason); err != nil {
+			return "", err
+		}
+		return "", t.Activity(id, store.ActFailure, "", "WhatsApp could not create the group: "+reason, at)
+	}
+	if ev.GroupID == "" {
+		return "", errors.New("group_create without group_id")
+	}
+	if err := t.GroupCreated(id, ev.GroupID, ev.InviteLink, ev.Subject, ev.JoinApprovalMode, at); err != nil {
+		return "", err
+	}
+	if err := t.Activity(id, store.ActCreated, "", "The group was created", at); err != nil {
+		return "", err
+	}
+	return "", in.resume(t, "group:"+ev.GroupID)
+}

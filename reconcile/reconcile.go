@@ -1,0 +1,179 @@
+// Package reconcile compares the app's groups with the Cloud API and heals
+// drift that webhooks missed: people who joined or left unseen, groups
+// deleted elsewhere, subject and suspension changes. It runs on an
+// interval and on demand ("Sync now"); API calls happen outside any
+// database transaction, and each group is then healed in its own.
+package reconcile
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"groupdeck/store"
+	"groupdeck/whatsapp"
+)
+
+// API is the part of the Cloud API client reconciliation reads.
+type API interface {
+	ListGroups(ctx context.Context, o whatsapp.ListGroupsOptions) (*whatsapp.GroupPage, error)
+	GroupInfo(ctx context.Context, groupID string, fields ...string) (*whatsapp.GroupInfo, error)
+}
+
+// Drift is one difference found and healed.
+type Drift struct {
+	GroupID int64
+	Subject string
+	Detail  string
+}
+
+// Report says what one sync run did.
+type Report struct {
+	Started  time.Time
+	Finished time.Time
+	Checked  int
+	Unknown  int // active on WhatsApp, unknown to the app
+	Drifts   []Drift
+	Errors   []string
+}
+
+// Syncer runs reconciliation.
+type Syncer struct {
+	Store    *store.Store
+	WA       API
+	Log      *slog.Logger
+	Interval time.Duration // 0 disables the background run
+	// Changed is told which groups changed, after each commit.
+	Changed func(ids ...int64)
+	mu      sync.Mutex // one run at a time
+	now     func() time.Time
+}
+
+// New returns a Syncer.
+func New(st *store.Store, wa API, log *slog.Logger, interval time.Duration, changed func(ids ...int64)) *Syncer {
+	if changed == nil {
+		changed = func(...int64) {}
+	}
+	return &Syncer{Store: st, WA: wa, Log: log, Interval: interval, Changed: changed, now: time.Now}
+}
+
+// Run syncs every Interval until ctx ends; it returns at once when the
+// interval is zero.
+func (s *Syncer) Run(ctx context.Context) {
+	if s.Interval <= 0 {
+		return
+	}
+	tick := time.NewTicker(s.Interval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			rep, err := s.Sync(ctx, 0)
+			if err != nil {
+				if ctx.Err() == nil {
+					s.Log.Error("sync failed", "err", err)
+				}
+				continue
+			}
+			s.Log.Info("sync done", "checked", rep.Checked, "drifts", len(rep.Drifts), "errors", len(rep.Errors))
+		}
+	}
+}
+
+// Sync compares every live group with the API and heals drift. byUser is
+// the staff member who asked (0 for the background run); every drift is
+// audit-logged under that name.
+func (s *Syncer) Sync(ctx context.Context, byUser int64) (*Report, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rep := &Report{Started: s.now()}
+	active, err := s.listActive(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reconcile: list groups: %w", err)
+	}
+	targets, err := s.Store.SyncTargets(ctx)
+	if err != nil {
+		return nil, err
+	}
+	known := map[string]bool{}
+	for _, g := range targets {
+		known[g.WaGroupID] = true
+		if err := s.syncGroup(ctx, g, rep, byUser); err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			rep.Errors = append(rep.Errors, fmt.Sprintf("%s: %s", g.Subject, whatsapp.Human(err)))
+			s.Log.Warn("sync group failed", "group_id", g.ID, "err", err)
+		}
+	}
+	for id := range active {
+		if !known[id] {
+			rep.Unknown++
+		}
+	}
+	rep.Finished = s.now()
+	return rep, nil
+}
+
+func (s *Syncer) listActive(ctx context.Context) (map[string]whatsapp.GroupSummary, error) {
+	out := map[string]whatsapp.GroupSummary{}
+	opt := whatsapp.ListGroupsOptions{Limit: 100}
+	for page := 0; page < 10000; page++ {
+		p, err := s.WA.ListGroups(ctx, opt)
+		if err != nil {
+			return nil, err
+		}
+		for _, g := range p.Groups {
+			out[g.ID] = g
+		}
+		if !p.HasNext || p.After == "" {
+			return out, nil
+		}
+		opt.After = p.After
+	}
+	return out, errors.New("reconcile: too many pages")
+}
+
+func (s *Syncer) syncGroup(ctx context.Context, g *store.Group, rep *Report, byUser int64) error {
+	at := s.now().UnixMilli()
+	var remote store.RemoteGroup
+	info, err := s.WA.GroupInfo(ctx, g.WaGroupID, "subject", "participants", "suspended")
+	switch {
+	case isGone(err):
+		remote.Deleted = true
+	case err != nil:
+		return err
+	default:
+		remote.Subject, remote.Suspended = info.Subject, info.Suspended
+		for _, p := range info.Participants {
+			remote.Members = append(remote.Members, store.Member{WaID: p.WaID, UserID: p.UserID, Username: p.Username})
+		}
+	}
+	rep.Checked++
+	drifts, touched, err := s.Store.Reconcile(ctx, g.ID, remote, at)
+	if err != nil {
+		return err
+	}
+	for _, d := range drifts {
+		rep.Drifts = append(rep.Drifts, Drift{GroupID: g.ID, Subject: g.Subject, Detail: d})
+		if err := s.Store.Audit(ctx, store.AuditEntry{UserID: byUser, Action: "sync.drift", GroupID: g.ID, Detail: d}); err != nil {
+			return err
+		}
+	}
+	s.Changed(touched...)
+	return nil
+}
+
+// isGone reports an API answer meaning the group no longer exists.
+func isGone(err error) bool {
+	var ae *whatsapp.APIError
+	if !errors.As(err, &ae) {
+		return false
+	}
+	return ae.Code == 131041 || (ae.Code == 100 && ae.Subcode == 33)
+}

@@ -1,0 +1,76 @@
+package store
+
+import (
+	"context"
+	"fmt"
+)
+
+// ActivityItem is one line of the activity feed.
+type ActivityItem struct {
+	ID      int64
+	At      int64
+	GroupID int64
+	Subject string
+	Kind    string
+	Who     string
+	Detail  string
+}
+
+// RecentActivity returns the newest activity first, across all groups
+// (groupID 0) or for one group.
+func (s *Store) RecentActivity(ctx context.Context, groupID int64, limit int) ([]ActivityItem, error) {
+	q := `SELECT a.id, a.at, coalesce(a.group_id, 0), coalesce(g.subject, ''), a.kind, a.who, a.detail
+		FROM activity a LEFT JOIN groups g ON g.id = a.group_id`
+	args := []any{}
+	if groupID != 0 {
+		q += ` WHERE a.group_id = ?`
+		args = append(args, groupID)
+	}
+	rows, err := s.r.QueryContext(ctx, q+` ORDER BY a.id DESC LIMIT ?`, append(args, limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("store: activity: %w", err)
+	}
+	defer rows.Close()
+	var out []ActivityItem
+	for rows.Next() {
+		var a ActivityItem
+		if err := rows.Scan(&a.ID, &a.At, &a.GroupID, &a.Subject, &a.Kind, &a.Who, &a.Detail); err != nil {
+			return nil, fmt.Errorf("store: activity: %w", err)
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// Counters are the home page's numbers.
+type Counters struct {
+	ActiveGroups    int
+	Participants    int
+	JoinsToday      int
+	PendingRequests int
+	MessagesToday   int
+}
+
+// DashboardCounters counts what the home page shows; since is the start
+// of "today" in Unix ms.
+func (s *Store) DashboardCounters(ctx context.Context, since int64) (Counters, error) {
+	var c Counters
+	err := s.r.QueryRowContext(ctx, `SELECT
+		(SELECT count(*) FROM groups WHERE status = 'active'),
+		(SELECT coalesce(sum(participant_count), 0) FROM groups WHERE status = 'active'),
+		(SELECT count(*) FROM activity WHERE kind = 'join' AND at >= ?1),
+		(SELECT coalesce(sum(pending_requests), 0) FROM groups WHERE status = 'active'),
+		(SELECT count(*) FROM messages WHERE created_at >= ?1)`, since).
+		Scan(&c.ActiveGroups, &c.Participants, &c.JoinsToday, &c.PendingRequests, &c.MessagesToday)
+	if err != nil {
+		return c, fmt.Errorf("store: dashboard counters: %w", err)
+	}
+	return c, nil
+}
+
+// RecordActivity adds a feed line outside a webhook (e.g. a drift that
+// reconciliation healed).
+func (s *Store) RecordActivity(ctx context.Context, groupID int64, kind, who, detail string) error {
+	_, err := s.WithTx(ctx, func(t *Tx) error { return t.Activity(groupID, kind, who, detail, 0) })
+	return err
+}

@@ -1,0 +1,122 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Delivery is one stored webhook POST.
+type Delivery struct {
+	ID         int64
+	ReceivedAt int64
+	Fields     string
+	Outcome    string
+	Error      string
+	Size       int
+	Body       []byte // only from DeliveryByID
+}
+
+// DeliveryFilter selects a page of the event log.
+type DeliveryFilter struct {
+	Outcome string
+	Field   string
+	Limit   int
+	Offset  int
+}
+
+// Deliveries returns a page of stored deliveries, newest first, and how
+// many match in all.
+func (s *Store) Deliveries(ctx context.Context, f DeliveryFilter) ([]Delivery, int, error) {
+	var where []string
+	var args []any
+	if f.Outcome != "" {
+		where = append(where, `outcome = ?`)
+		args = append(args, f.Outcome)
+	}
+	if f.Field != "" {
+		// fields is a sorted comma list; match whole names only.
+		where = append(where, `(',' || fields || ',') LIKE ? ESCAPE '\'`)
+		args = append(args, "%,"+escapeLike(f.Field)+",%")
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = " WHERE " + strings.Join(where, " AND ")
+	}
+	var total int
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM webhook_deliveries`+cond, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("store: count deliveries: %w", err)
+	}
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT id, received_at, fields, outcome, error, length(body)
+		FROM webhook_deliveries`+cond+` ORDER BY id DESC LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: deliveries: %w", err)
+	}
+	defer rows.Close()
+	var out []Delivery
+	for rows.Next() {
+		var d Delivery
+		if err := rows.Scan(&d.ID, &d.ReceivedAt, &d.Fields, &d.Outcome, &d.Error, &d.Size); err != nil {
+			return nil, 0, fmt.Errorf("store: deliveries: %w", err)
+		}
+		out = append(out, d)
+	}
+	return out, total, rows.Err()
+}
+
+// DeliveryByID returns one delivery with its raw body.
+func (s *Store) DeliveryByID(ctx context.Context, id int64) (*Delivery, error) {
+	var d Delivery
+	err := s.r.QueryRowContext(ctx, `SELECT id, received_at, fields, outcome, error, length(body), body
+		FROM webhook_deliveries WHERE id = ?`, id).Scan(&d.ID, &d.ReceivedAt, &d.Fields, &d.Outcome, &d.Error, &d.Size, &d.Body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: delivery %d: %w", id, err)
+	}
+	return &d, nil
+}
+
+// ReplayDelivery applies a stored delivery's body again with apply, under
+// the same de-duplication keys, and records the new outcome on the same
+// row: changes applied before count as duplicates, so a replay can only
+// add what failed. If apply fails again the row keeps its new error.
+func (s *Store) ReplayDelivery(ctx context.Context, id int64, apply func(t *Tx, body []byte) error) (DeliveryResult, error) {
+	var res DeliveryResult
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var body []byte
+		if err := tx.QueryRowContext(ctx, `SELECT body FROM webhook_deliveries WHERE id = ?`, id).Scan(&body); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return ErrNotFound
+			}
+			return err
+		}
+		t := &Tx{tx: tx, ctx: ctx, now: s.now(), DeliveryID: id}
+		if err := apply(t, body); err != nil {
+			return &applyError{err}
+		}
+		res = DeliveryResult{ID: id, Outcome: t.outcome(), Error: t.failureText(), Groups: t.Touched()}
+		_, err := tx.ExecContext(ctx, `UPDATE webhook_deliveries SET outcome = ?, error = ? WHERE id = ?`, res.Outcome, res.Error, id)
+		return err
+	})
+	var ae *applyError
+	switch {
+	case errors.As(err, &ae):
+		res = DeliveryResult{ID: id, Outcome: OutcomeFailed, Error: ae.err.Error()}
+		if _, err := s.w.ExecContext(ctx, `UPDATE webhook_deliveries SET outcome = 'failed', error = ? WHERE id = ?`, res.Error, id); err != nil {
+			return res, fmt.Errorf("store: replay delivery %d: %w", id, err)
+		}
+		return res, nil
+	case errors.Is(err, ErrNotFound):
+		return res, err
+	case err != nil:
+		return res, fmt.Errorf("store: replay delivery %d: %w", id, err)
+	}
+	return res, nil
+}
