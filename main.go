@@ -46,7 +46,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 const usage = `usage:
   groupdeck [serve] [-addr host:port] [-db file] [-base-url url] [-graph-url url]
-  groupdeck sim -addr host:port -webhook-url url -app-secret secret
+  groupdeck sim -addr host:port -webhook-url url -app-secret secret [-token t] [switches: groupdeck sim -h]
   groupdeck user add -email e -role admin|manager|viewer   (password from GROUPDECK_PASSWORD or stdin)
   groupdeck user passwd -email e                          (password from GROUPDECK_PASSWORD or stdin)
 `
