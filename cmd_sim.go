@@ -68,6 +68,9 @@ func runSim(ctx context.Context, args []string, getenv func(string) string, stdo
 		fs.BoolVar(s.dst, s.name, false, s.use)
 	}
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil // -h printed the flags; that is not a failure
+		}
 		return err
 	}
 	if *hook == "" {
