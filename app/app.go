@@ -94,6 +94,7 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (
 	a.Handler.Jobs = a.Jobs
 	a.Sync = reconcile.New(a.Store, a.WA, log, cfg.SyncInterval, a.Handler.PublishGroups)
 	a.Handler.Sync = a.Sync
+	a.Jobs.Register(handlers.JobBroadcast, a.Handler.BroadcastRunner())
 	a.Echo = web.NewEcho(log)
 	a.Handler.Register(a.Echo)
 	a.srv = &http.Server{Handler: a.Echo, ReadHeaderTimeout: readHeaderTimeout, ReadTimeout: readTimeout,

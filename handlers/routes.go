@@ -26,6 +26,10 @@ func (h *Handler) Register(e *echo.Echo) {
 			p := c.Request().URL.Path
 			return isWebhook(p) || isUpload(p) || isMessageUpload(c.Request())
 		}}))
+	// Message uploads get their larger limit here too, before the CSRF
+	// check parses the form, so no route reads an unbounded body.
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: MaxUpload,
+		Skipper: func(c echo.Context) bool { return !isMessageUpload(c.Request()) }}))
 
 	e.GET("/healthz", h.health)
 	e.GET("/favicon.ico", func(c echo.Context) error { return c.NoContent(http.StatusNoContent) })
@@ -91,6 +95,8 @@ func (h *Handler) Register(e *echo.Echo) {
 	u.POST("/groups/:id/messages/:mid/retry", h.messageRetry, h.requireEditor)
 	u.POST("/groups/:id/messages/:mid/pin", h.messagePin, h.requireEditor)
 	u.POST("/groups/:id/messages/:mid/unpin", h.messageUnpin, h.requireEditor)
+	u.GET("/messages/broadcast", h.broadcastShow, h.requireEditor)
+	u.POST("/messages/broadcast", h.broadcastCreate, middleware.BodyLimit(MaxUpload), h.requireEditor)
 
 	u.GET("/jobs", h.jobList)
 	u.GET("/jobs/:id", h.jobShow)

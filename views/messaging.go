@@ -177,3 +177,17 @@ func whenOr(ms int64, none string) string {
 }
 
 func runeCount(s string) int { return utf8.RuneCountInString(s) }
+
+// Snippet shortens a message for a one-line mention, e.g. a job title.
+func Snippet(m store.Message) string { return snippet(m) }
+
+// BroadcastView is the send-to-many page: a group picker and a composer.
+type BroadcastView struct {
+	Search   string
+	Status   string
+	Groups   []*store.Group
+	Total    int // groups matching the filter
+	Selected map[int64]bool
+	All      bool
+	Composer ComposerForm
+}

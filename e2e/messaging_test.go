@@ -1,0 +1,171 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/mxschmitt/playwright-go"
+
+	"groupdeck/app"
+	"groupdeck/store"
+	"groupdeck/wasim"
+	"groupdeck/whatsapp"
+)
+
+// TestMessaging sends a text and an image to a group, lets a simulated
+// participant read them and reply, and watches the receipts and the reply
+// arrive without reloading; then sends one message to ten groups at once
+// and watches the job's progress bar.
+func TestMessaging(t *testing.T) {
+	a := startApp(t)
+	a.Sim.Configure(func(c *wasim.Config) { c.ManualRead = true })
+	staff := newPage(t, a)
+	login(t, staff)
+
+	must(t, gotoPath(staff, "/groups/new"))
+	must(t, staff.GetByLabel("Subject (up to 128 characters)").Fill("Launch crew"))
+	must(t, staff.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Create group"}).Click())
+	link := staff.GetByTestId("invite-link")
+	must(t, expect.Locator(link).ToHaveValue(regexp.MustCompile(`^https://chat\.whatsapp\.com/\S+$`)))
+	inviteURL, err := link.InputValue()
+	must(t, err)
+	must(t, expect.Locator(staff.GetByTestId("send-refused")).ToContainText("131020"))
+
+	phone := newPage(t, a)
+	login(t, phone)
+	must(t, gotoPath(phone, "/sandbox"))
+	must(t, phone.GetByLabel("Name").Fill("Bea Lima"))
+	must(t, phone.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Add a person"}).Click())
+	must(t, phone.GetByLabel("Invite link").Fill(inviteURL))
+	must(t, phone.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Open link"}).Click())
+	must(t, expect.Locator(phone.GetByTestId("phone-notice")).ToContainText("You joined"))
+
+	// The refusal turns into the (closed) service window, live.
+	must(t, expect.Locator(staff.GetByTestId("window-warning")).ToContainText("charged once for every participant"))
+
+	must(t, staff.GetByLabel("Message to the group").Fill("Welcome aboard!"))
+	must(t, expect.Locator(staff.Locator("#message-count")).ToHaveText("15"))
+	must(t, staff.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Send", Exact: playwright.Bool(true)}).Click())
+	must(t, expect.Locator(staff.GetByTestId("composer-notice")).ToContainText("Queued"))
+	text := staff.GetByTestId("message").Filter(playwright.LocatorFilterOptions{HasText: "Welcome aboard!"})
+	must(t, expect.Locator(text.GetByTestId("receipts")).ToHaveText("Delivered 1 · Read 0"))
+
+	must(t, staff.GetByLabel("Photo, video, audio, document or sticker").Check())
+	must(t, expectSelect(staff.GetByLabel("Type"), "image"))
+	must(t, staff.GetByLabel("File").SetInputFiles([]playwright.InputFile{{Name: "poster.png", MimeType: "image/png", Buffer: pngImage(t)}}))
+	must(t, staff.GetByLabel("Caption (images, videos and documents; up to 1024 characters)").Fill("Our launch poster"))
+	must(t, staff.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Send", Exact: playwright.Bool(true)}).Click())
+	img := staff.GetByTestId("message").Filter(playwright.LocatorFilterOptions{HasText: "Our launch poster"})
+	must(t, expect.Locator(img.GetByTestId("media-kind")).ToHaveText("Image"))
+	must(t, expect.Locator(img.GetByTestId("receipts")).ToHaveText("Delivered 1 · Read 0"))
+
+	// The participant reads (the latest message, which reads the earlier
+	// one too) and replies; the staff page follows without a reload.
+	must(t, gotoPath(phone, "/sandbox"))
+	must(t, expect.Locator(phone.GetByTestId("inbox-item")).ToHaveCount(2))
+	must(t, phone.GetByTestId("inbox-item").Filter(playwright.LocatorFilterOptions{HasText: "Our launch poster"}).
+		GetByRole("button", playwright.LocatorGetByRoleOptions{Name: "Mark read"}).Click())
+	must(t, expect.Locator(phone.GetByTestId("phone-notice")).ToContainText("Marked as read"))
+	must(t, expect.Locator(text.GetByTestId("receipts")).ToHaveText("Delivered 1 · Read 1"))
+	must(t, expect.Locator(img.GetByTestId("receipts")).ToHaveText("Delivered 1 · Read 1"))
+
+	must(t, phone.GetByLabel("Write in Launch crew").Fill("Thanks, see you there"))
+	must(t, phone.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Send", Exact: playwright.Bool(true)}).Click())
+	reply := staff.GetByTestId("message").Filter(playwright.LocatorFilterOptions{HasText: "Thanks, see you there"})
+	must(t, expect.Locator(reply.GetByTestId("sender")).ToHaveText("Bea Lima"))
+	must(t, expect.Locator(staff.GetByTestId("window-open")).ToContainText("window open until"))
+
+	must(t, text.GetByTestId("receipts-link").Click())
+	row := staff.GetByTestId("receipts-panel").GetByTestId("receipt-row")
+	must(t, expect.Locator(row).ToContainText("Bea Lima"))
+	must(t, expect.Locator(row.GetByTestId("receipt-read")).Not().ToHaveText("not yet"))
+
+	// Send to many: ten groups with one participant each.
+	fleet := fleetGroups(t, a, 10)
+	must(t, gotoPath(staff, "/messages/broadcast?status=active&q=Fleet"))
+	must(t, expect.Locator(staff.GetByTestId("pick-group")).ToHaveCount(len(fleet)))
+	must(t, staff.GetByTestId("select-all").Check())
+	must(t, staff.GetByLabel("Message to the group").Fill("Doors open at nine"))
+	must(t, staff.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Send to the chosen groups"}).Click())
+	bar := staff.GetByTestId("job-progress")
+	must(t, expect.Locator(bar).ToHaveAttribute("max", "10"))
+	must(t, expect.Locator(bar).ToHaveAttribute("value", "10"))
+	must(t, expect.Locator(staff.GetByTestId("job-counts")).ToContainText("10 done"))
+	must(t, expect.Locator(staff.GetByTestId("job-item")).ToHaveCount(10))
+	for _, g := range fleet {
+		ms, err := a.Store.Messages(context.Background(), g, 10)
+		must(t, err)
+		if len(ms) != 1 || ms[0].Body != "Doors open at nine" || ms[0].State != store.MsgSent {
+			t.Errorf("group %d: %+v", g, ms)
+		}
+	}
+}
+
+func expectSelect(l playwright.Locator, value string) error {
+	_, err := l.SelectOption(playwright.SelectOptionValues{Values: playwright.StringSlice(value)})
+	return err
+}
+
+func pngImage(t *testing.T) []byte {
+	img := image.NewRGBA(image.Rect(0, 0, 16, 16))
+	for x := range 16 {
+		img.Set(x, x, color.RGBA{200, 30, 30, 255})
+	}
+	var b bytes.Buffer
+	must(t, png.Encode(&b, img))
+	return b.Bytes()
+}
+
+// fleetGroups creates n groups the way the app does, and has a simulated
+// person join each through its invite link; it returns their ids once the
+// app knows every participant.
+func fleetGroups(t *testing.T, a *app.App, n int) []int64 {
+	t.Helper()
+	ctx := context.Background()
+	var ids []int64
+	for i := range n {
+		g := &store.Group{Subject: fmt.Sprintf("Fleet %02d", i+1), JoinApprovalMode: "auto_approve"}
+		must(t, a.Store.CreateGroup(ctx, g))
+		req, err := a.WA.CreateGroup(ctx, whatsapp.CreateGroupRequest{Subject: g.Subject, JoinApprovalMode: g.JoinApprovalMode})
+		must(t, err)
+		_, err = a.Handler.Ingest.GroupRequested(ctx, g.ID, req)
+		must(t, err)
+		ids = append(ids, g.ID)
+	}
+	for i, id := range ids {
+		g := waitGroup(t, a, id, func(g *store.Group) bool { return g.InviteLink != "" })
+		u := a.Sim.AddUser(wasim.User{WaID: fmt.Sprintf("1555000%04d", i), Name: fmt.Sprintf("Member %d", i)})
+		_, err := a.Sim.Tap(u.WaID, g.InviteLink)
+		must(t, err)
+	}
+	for _, id := range ids {
+		waitGroup(t, a, id, func(g *store.Group) bool { return g.ParticipantCount == 1 })
+	}
+	return ids
+}
+
+// waitGroup waits for the webhooks that bring a group to the wanted state.
+func waitGroup(t *testing.T, a *app.App, id int64, ok func(*store.Group) bool) *store.Group {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		g, err := a.Store.GroupByID(context.Background(), id)
+		must(t, err)
+		if ok(g) {
+			return g
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("group %d never reached the wanted state: %+v", id, g)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
