@@ -197,6 +197,17 @@ func TestSequences(t *testing.T) {
 			},
 		},
 		{
+			name:     "a retried delivery for an unknown group is kept once",
+			steps:    [][]byte{joined("G1", "111", 150), joined("G1", "111", 150), created("r1", "G1"), joined("G1", "111", 150)},
+			outcomes: []string{"deferred", "duplicate", "applied", "duplicate"},
+			check: func(t *testing.T, f *fixture) {
+				acts, _ := f.st.RecentActivity(ctx, f.g.ID, 10)
+				if len(acts) != 2 || f.group().ParticipantCount != 1 { // created, joined once
+					t.Errorf("activity %+v", acts)
+				}
+			},
+		},
+		{
 			name:  "delete failure keeps the group and says why",
 			steps: [][]byte{created("r1", "G1"), deleted("G1", 500, true)},
 			check: func(t *testing.T, f *fixture) {

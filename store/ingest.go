@@ -161,9 +161,20 @@ func (t *Tx) Forget(key string) error {
 }
 
 // Defer keeps a change that names a group the app does not know yet;
-// waitKey says what it waits for ("group:<wa id>" or "request:<id>").
+// waitKey says what it waits for ("group:<wa id>" or "request:<id>"). A
+// retried delivery of a change already waiting is not kept twice: the
+// same change always encodes to the same payload.
 func (t *Tx) Defer(waitKey, field string, payload []byte) error {
-	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO deferred_events (wait_key, delivery_id, field, payload, created_at)
+	var dup int
+	err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM deferred_events WHERE wait_key = ? AND payload = ?`,
+		waitKey, payload).Scan(&dup)
+	if err != nil {
+		return fmt.Errorf("store: defer: %w", err)
+	}
+	if dup > 0 {
+		return nil
+	}
+	_, err = t.tx.ExecContext(t.ctx, `INSERT INTO deferred_events (wait_key, delivery_id, field, payload, created_at)
 		VALUES (?, ?, ?, ?, ?)`, waitKey, t.DeliveryID, field, payload, t.now)
 	if err != nil {
 		return fmt.Errorf("store: defer: %w", err)
