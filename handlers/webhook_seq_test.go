@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-		"strings"
+	"strings"
 	"testing"
 
 	"groupdeck/store"
@@ -57,4 +57,6 @@ func TestWebhookDeliveriesOverHTTP(t *testing.T) {
 	}
 }
 
-func (ts *testServer) deliveryFilter() store.DeliveryFilter { return store.DeliveryFilter{Limit: 10000} }
+func (ts *testServer) deliveryFilter() store.DeliveryFilter {
+	return store.DeliveryFilter{Limit: 10000}
+}
