@@ -320,3 +320,47 @@ func TestTemplatePinRetryAndReceipts(t *testing.T) {
 		t.Errorf("after retry: %+v", got)
 	}
 }
+
+func TestInboundMediaAndUnsupportedInTimeline(t *testing.T) {
+	ts := newTestServer(t)
+	c := ts.client()
+	c.login("viewer@x.test")
+	g := ts.activeGroup("16505551234")
+	ts.media.files = map[string][]byte{"IN1": pngBytes}
+	body := []byte(fmt.Sprintf(`{"object":"whatsapp_business_account","entry":[{"id":"W","changes":[{"field":"messages",
+		"value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"1","phone_number_id":"P"},
+		"contacts":[{"profile":{"name":"Tiago"},"wa_id":"16505551234"}],
+		"messages":[{"from":"16505551234","group_id":"WA%d","id":"wamid.IMG","timestamp":"1744344496","type":"image",
+			"image":{"caption":"Look <here>","mime_type":"image/png","sha256":"x","id":"IN1"}},
+		{"from":"16505551234","group_id":"WA%d","id":"wamid.UNS","timestamp":"1744344497","type":"unsupported",
+			"errors":[{"code":130501,"message":"Message type is not currently supported","title":"Unsupported message type"}]}]}}]}]}`, g.ID, g.ID))
+	if st := postWebhook(t, ts, body, sign(body)); st != http.StatusOK {
+		t.Fatalf("webhook: %d", st)
+	}
+	_, page := c.get(fmt.Sprintf("/groups/%d", g.ID))
+	for _, want := range []string{"Tiago", "+1 650 555 1234", "Look &lt;here&gt;", `data-testid="media-download"`, `data-testid="unsupported"`,
+		`data-testid="window-warning"`, "the last participant message was"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("group page lacks %s", want)
+		}
+	}
+	if strings.Contains(page, `id="composer"`) {
+		t.Error("a viewer sees the composer")
+	}
+	ms := messagesOf(t, ts, g)
+	if len(ms) != 2 || ms[0].MediaID != "IN1" || ms[0].MediaMime != "image/png" {
+		t.Fatalf("stored %+v", ms)
+	}
+	res, err := c.Get(fmt.Sprintf("%s/groups/%d/messages/%d/media", ts.URL, g.ID, ms[0].ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !bytes.Equal(b, pngBytes) {
+		t.Errorf("download: %d", res.StatusCode)
+	}
+	if res, _ := c.Get(fmt.Sprintf("%s/groups/%d/messages/%d/media", ts.URL, g.ID, ms[1].ID)); res.StatusCode != http.StatusNotFound {
+		t.Errorf("download of a message without media: %d", res.StatusCode)
+	}
+}

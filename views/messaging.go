@@ -75,12 +75,17 @@ type ReceiptsView struct {
 
 // MediaKinds are the media a group message can carry, with the rules of
 // the Cloud API (spec §2.9) in words.
-var MediaKinds = []struct{ Value, Label, Rule, Accept string }{
-	{"image", "Image", "JPEG or PNG, up to 5 MB", ".jpg,.jpeg,.png"},
-	{"video", "Video", "MP4 or 3GPP (H.264 + AAC), up to 16 MB", ".mp4,.3gp"},
-	{"audio", "Audio", "AAC, AMR, MP3, M4A or OGG (Opus), up to 16 MB; no caption", ".aac,.amr,.mp3,.m4a,.ogg,.opus"},
-	{"document", "Document", "TXT, PDF, Word, Excel or PowerPoint, up to 100 MB", ".txt,.pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx"},
-	{"sticker", "Sticker", "WebP, up to 100 KB (animated: 500 KB); no caption", ".webp"},
+// Max is the largest file in bytes, for the browser's early check (the
+// server checks again, with the finer rules).
+var MediaKinds = []struct {
+	Value, Label, Rule, Accept string
+	Max                        int
+}{
+	{"image", "Image", "JPEG or PNG, up to 5 MB", ".jpg,.jpeg,.png", 5 << 20},
+	{"video", "Video", "MP4 or 3GPP (H.264 + AAC), up to 16 MB", ".mp4,.3gp", 16 << 20},
+	{"audio", "Audio", "AAC, AMR, MP3, M4A or OGG (Opus), up to 16 MB; no caption", ".aac,.amr,.mp3,.m4a,.ogg,.opus", 16 << 20},
+	{"document", "Document", "TXT, PDF, Word, Excel or PowerPoint, up to 100 MB", ".txt,.pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx", 100 << 20},
+	{"sticker", "Sticker", "WebP, up to 100 KB (animated: 500 KB); no caption", ".webp", 500 << 10},
 }
 
 func mediaAccept() string {

@@ -66,4 +66,33 @@
     var out = document.getElementById(id);
     if (out) out.textContent = String(Array.from(ev.target.value).length);
   });
+
+  // Media: check type and size against the chosen kind before the browser
+  // uploads anything (the server checks again). The message blocks submit.
+  var checkMedia = function (input) {
+    var kind = document.getElementById(input.getAttribute("data-media-for"));
+    var opt = kind && kind.options[kind.selectedIndex];
+    var file = input.files && input.files[0];
+    var msg = "";
+    if (opt && file) {
+      var ext = "." + file.name.split(".").pop().toLowerCase();
+      var max = Number(opt.getAttribute("data-max"));
+      if (opt.getAttribute("data-accept").split(",").indexOf(ext) < 0) {
+        msg = "WhatsApp does not take " + ext + " files as " + opt.value + "; allowed: " + opt.getAttribute("data-accept");
+      } else if (file.size > max) {
+        msg = "The file is " + (file.size / 1048576).toFixed(1) + " MB; the limit for " + opt.value + " is " + (max / 1048576).toFixed(1) + " MB.";
+      }
+    }
+    input.setCustomValidity(msg);
+    var out = document.getElementById("media-error-live");
+    if (out) out.textContent = msg;
+  };
+  document.addEventListener("change", function (ev) {
+    var t = ev.target;
+    if (t.matches && t.matches("[data-media-for]")) checkMedia(t);
+    if (t.id) {
+      var input = document.querySelector('[data-media-for="' + t.id + '"]');
+      if (input) checkMedia(input);
+    }
+  });
 })();
