@@ -21,6 +21,7 @@ import (
 type API interface {
 	ListGroups(ctx context.Context, o whatsapp.ListGroupsOptions) (*whatsapp.GroupPage, error)
 	GroupInfo(ctx context.Context, groupID string, fields ...string) (*whatsapp.GroupInfo, error)
+	JoinRequests(ctx context.Context, groupID string, o whatsapp.ListGroupsOptions) ([]whatsapp.JoinRequest, string, error)
 }
 
 // Drift is one difference found and healed.
@@ -159,6 +160,13 @@ func (s *Syncer) syncGroup(ctx context.Context, g *store.Group, rep *Report, byU
 	if err != nil {
 		return err
 	}
+	if !remote.Deleted && g.JoinApprovalMode == "approval_required" {
+		more, err := s.syncRequests(ctx, g)
+		if err != nil {
+			return err
+		}
+		drifts = append(drifts, more...)
+	}
 	for _, d := range drifts {
 		rep.Drifts = append(rep.Drifts, Drift{GroupID: g.ID, Subject: g.Subject, Detail: d})
 		if err := s.Store.Audit(ctx, store.AuditEntry{UserID: byUser, Action: "sync.drift", GroupID: g.ID, Detail: d}); err != nil {
@@ -176,4 +184,64 @@ func isGone(err error) bool {
 		return false
 	}
 	return ae.Code == 131041 || (ae.Code == 100 && ae.Subcode == 33)
+}
+
+// syncRequests makes the group's pending join requests match WhatsApp's
+// list and describes what differed.
+func (s *Syncer) syncRequests(ctx context.Context, g *store.Group) ([]string, error) {
+	var list []store.PendingFromAPI
+	remote := map[string]bool{}
+	after := ""
+	for page := 0; page < 1000; page++ {
+		rs, next, err := s.WA.JoinRequests(ctx, g.WaGroupID, whatsapp.ListGroupsOptions{Limit: 100, After: after})
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rs {
+			remote[r.ID] = true
+			list = append(list, store.PendingFromAPI{JoinRequestID: r.ID, WaID: r.WaID, UserID: r.UserID, CreatedAt: r.CreatedAt * 1000})
+		}
+		if next == "" {
+			break
+		}
+		after = next
+	}
+	before, _, err := s.Store.PendingJoinRequests(ctx, g.ID, 10000)
+	if err != nil {
+		return nil, err
+	}
+	local := map[string]bool{}
+	for _, r := range before {
+		local[r.JoinRequestID] = true
+	}
+	added, gone := 0, 0
+	for id := range remote {
+		if !local[id] {
+			added++
+		}
+	}
+	for id := range local {
+		if !remote[id] {
+			gone++
+		}
+	}
+	if added == 0 && gone == 0 {
+		return nil, nil
+	}
+	if err := s.Store.SyncJoinRequests(ctx, g.ID, list); err != nil {
+		return nil, err
+	}
+	var drifts []string
+	if added > 0 {
+		drifts = append(drifts, fmt.Sprintf("%d join requests pending on WhatsApp were missing here; added", added))
+	}
+	if gone > 0 {
+		drifts = append(drifts, fmt.Sprintf("%d join requests are no longer pending on WhatsApp; closed", gone))
+	}
+	for _, d := range drifts {
+		if err := s.Store.RecordActivity(ctx, g.ID, store.ActDrift, "", d); err != nil {
+			return nil, err
+		}
+	}
+	return drifts, nil
 }

@@ -56,13 +56,17 @@ func newHarness(t *testing.T) *harness {
 }
 
 func (h *harness) createGroup(subject string) *store.Group {
+	return h.createGroupMode(subject, "auto_approve")
+}
+
+func (h *harness) createGroupMode(subject, mode string) *store.Group {
 	h.t.Helper()
 	ctx := context.Background()
-	g := &store.Group{Subject: subject, JoinApprovalMode: "auto_approve"}
+	g := &store.Group{Subject: subject, JoinApprovalMode: mode}
 	if err := h.st.CreateGroup(ctx, g); err != nil {
 		h.t.Fatal(err)
 	}
-	req, err := h.wa.CreateGroup(ctx, whatsapp.CreateGroupRequest{Subject: subject, JoinApprovalMode: "auto_approve"})
+	req, err := h.wa.CreateGroup(ctx, whatsapp.CreateGroupRequest{Subject: subject, JoinApprovalMode: mode})
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -173,6 +177,31 @@ func TestSyncHealsDrift(t *testing.T) {
 	if rep, err = s.Sync(ctx, 0); err != nil || len(rep.Drifts) != 0 || rep.Checked != 1 {
 		t.Errorf("after healing: %+v %v", rep, err)
 	}
+}
+
+func TestSyncHealsJoinRequests(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	g := h.createGroupMode("Gated", "approval_required")
+	h.sim.AddUser(wasim.User{WaID: "15550000009", Name: "Req"})
+	if res, err := h.sim.Tap("15550000009", g.InviteLink); err != nil || res != "requested" {
+		t.Fatalf("tap: %v %v", res, err)
+	}
+	h.waitFor(g.ID, func(g *store.Group) bool { return g.PendingRequests == 1 })
+	// The app lost track of the request (say, a decision that never reached WhatsApp).
+	rs, _, _ := h.st.PendingJoinRequests(ctx, g.ID, 10)
+	must(t, h.st.DecideJoinRequests(ctx, g.ID, []string{rs[0].JoinRequestID}, "rejected"))
+	h.waitFor(g.ID, func(g *store.Group) bool { return g.PendingRequests == 0 })
+
+	s := New(h.st, h.wa, slog.New(slog.DiscardHandler), 0, nil)
+	rep, err := s.Sync(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Drifts) != 1 {
+		t.Errorf("drifts %+v", rep.Drifts)
+	}
+	h.waitFor(g.ID, func(g *store.Group) bool { return g.PendingRequests == 1 })
 }
 
 func TestRunDisabledReturns(t *testing.T) {
