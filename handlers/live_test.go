@@ -260,3 +260,29 @@ func TestEventStream(t *testing.T) {
 		waitClosed(t, al)
 	})
 }
+
+type slowSync struct{ release chan struct{} }
+
+func (s *slowSync) Sync(ctx context.Context, _ int64) (*reconcile.Report, error) {
+	select {
+	case <-s.release:
+	case <-ctx.Done():
+	}
+	return &reconcile.Report{}, nil
+}
+
+func TestSyncNowAnswersWhileALongSyncRuns(t *testing.T) {
+	old := SyncWait
+	SyncWait = 50 * time.Millisecond
+	t.Cleanup(func() { SyncWait = old })
+	ts := newTestServer(t)
+	s := &slowSync{release: make(chan struct{})}
+	ts.h.Sync = s
+	m := ts.client()
+	m.login("manager@x.test")
+	st, page, _ := m.post("/sync", url.Values{"_csrf": {m.csrf}})
+	if st != http.StatusOK || !strings.Contains(page, "still running") {
+		t.Errorf("long sync: %d %s", st, page)
+	}
+	close(s.release)
+}

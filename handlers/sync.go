@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -17,24 +18,55 @@ type Syncer interface {
 	Sync(ctx context.Context, byUser int64) (*reconcile.Report, error)
 }
 
+// SyncWait is how long "Sync now" waits for the report before answering
+// that the sync goes on in the background (a large fleet takes a while:
+// one group-info call per group).
+var SyncWait = 20 * time.Second
+
+type syncOutcome struct {
+	rep *reconcile.Report
+	err error
+}
+
 // syncNow runs reconciliation at a staff member's request. It calls the
 // Cloud API without holding a transaction; each group is healed in its
-// own, and the affected pages are told after each commit.
+// own, and the affected pages are told after each commit. The run is not
+// tied to the request, so a browser that gives up does not stop it.
 func (h *Handler) syncNow(c echo.Context) error {
 	if h.Sync == nil {
 		return echo.NewHTTPError(http.StatusNotFound, "Sync is not available.")
 	}
-	ctx := c.Request().Context()
 	u := currentUser(c)
-	rep, err := h.Sync.Sync(ctx, u.ID)
-	v := views.SyncResult{Report: rep}
-	if err != nil {
-		v.Error = "The sync could not list the groups on WhatsApp. Try again in a minute."
-		_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: "sync.run", Outcome: "failed: " + err.Error()})
-		h.Log.Warn("sync now failed", "err", err)
-	} else {
-		_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: "sync.run",
-			Detail: fmt.Sprintf("checked %d groups, %d drifts healed, %d errors", rep.Checked, len(rep.Drifts), len(rep.Errors))})
+	ctx, cancel := context.WithCancel(context.WithoutCancel(c.Request().Context()))
+	done := make(chan syncOutcome, 1)
+	go func() {
+		defer cancel()
+		go func() {
+			select {
+			case <-h.stopping:
+				cancel()
+			case <-ctx.Done():
+			}
+		}()
+		rep, err := h.Sync.Sync(ctx, u.ID)
+		if err != nil {
+			_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: "sync.run", Outcome: "failed: " + err.Error()})
+			h.Log.Warn("sync now failed", "err", err)
+		} else {
+			_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: "sync.run",
+				Detail: fmt.Sprintf("checked %d groups, %d drifts healed, %d errors", rep.Checked, len(rep.Drifts), len(rep.Errors))})
+		}
+		done <- syncOutcome{rep, err}
+	}()
+	var v views.SyncResult
+	select {
+	case r := <-done:
+		v.Report = r.rep
+		if r.err != nil {
+			v.Error = "The sync could not list the groups on WhatsApp. Try again in a minute."
+		}
+	case <-time.After(SyncWait):
+		v.Running = true
 	}
 	if c.Request().Header.Get("HX-Request") == "true" {
 		return h.fragment(c, views.SyncReport(v))
