@@ -145,3 +145,31 @@ func TestEventLogPage(t *testing.T) {
 	must(t, page.GetByTestId("delivery-row").First().GetByRole("link", playwright.LocatorGetByRoleOptions{Name: "Raw JSON"}).Click())
 	must(t, expect.Locator(page.GetByTestId("raw-json")).ToContainText(`"type": "group_create"`))
 }
+
+// TestSyncNowHealsDrift: a participant disappears behind the app's back;
+// "Sync now" on the home page finds and fixes it, and the open group page
+// follows.
+func TestSyncNowHealsDrift(t *testing.T) {
+	a := startApp(t)
+	staff := newPage(t, a)
+	login(t, staff)
+	waGroup, invite := createGroup(t, staff, a, "Drifting")
+	a.Sim.AddUser(wasim.User{WaID: "15550002001", Name: "Caio"})
+	if _, err := a.Sim.Tap("15550002001", invite); err != nil {
+		t.Fatal(err)
+	}
+	must(t, expect.Locator(staff.GetByTestId("participant-count")).ToHaveText("1"))
+	must(t, a.Sim.ForceRemoveParticipant(waGroup, "15550002001"))
+	must(t, a.Sim.ForceSubject(waGroup, "Drifted"))
+
+	home := newPage(t, a)
+	login(t, home)
+	must(t, gotoPath(home, "/"))
+	must(t, home.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Sync now"}).Click())
+	must(t, expect.Locator(home.GetByTestId("sync-report")).ToContainText("fixed 2 differences"))
+	must(t, expect.Locator(home.Locator(`[data-testid="activity-item"][data-kind="drift"]`).First()).ToBeVisible())
+	must(t, expect.Locator(staff.GetByTestId("participant-count")).ToHaveText("0"))
+	must(t, expect.Locator(staff.GetByTestId("group-subject")).ToHaveText("Drifted"))
+	must(t, gotoPath(home, "/groups"))
+	must(t, expect.Locator(home.GetByTestId("confirmed").First()).Not().ToHaveText("never"))
+}
