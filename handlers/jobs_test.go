@@ -12,7 +12,9 @@ import (
 
 type noopRunner struct{}
 
-func (noopRunner) RunItem(context.Context, *store.Job, *store.JobItem) (string, error) { return "ok", nil }
+func (noopRunner) RunItem(context.Context, *store.Job, *store.JobItem) (string, error) {
+	return "ok", nil
+}
 
 func TestJobPageAndCancel(t *testing.T) {
 	ts := newTestServer(t)
