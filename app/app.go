@@ -12,7 +12,9 @@ import (
 	"sync"
 
 	"github.com/labstack/echo/v4"
+	"golang.org/x/time/rate"
 
+	"groupdeck/campaigns"
 	"groupdeck/handlers"
 	"groupdeck/ingest"
 	"groupdeck/jobs"
@@ -37,6 +39,7 @@ type App struct {
 	Outbox  *outbox.Worker
 	Jobs    *jobs.Manager
 	Sync    *reconcile.Syncer
+	Pools   *campaigns.Keeper
 	// URL is where the app listens, e.g. http://127.0.0.1:8080.
 	URL string
 
@@ -95,6 +98,13 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (
 	a.Sync = reconcile.New(a.Store, a.WA, log, cfg.SyncInterval, a.Handler.PublishGroups)
 	a.Handler.Sync = a.Sync
 	a.Jobs.Register(handlers.JobBroadcast, a.Handler.BroadcastRunner())
+	a.Pools = campaigns.NewKeeper(a.Store, a.WA, in, log, func(ids ...int64) { a.Handler.PublishGroups(ids...) })
+	a.Handler.Pools = a.Pools
+	a.Handler.BaseURL = cfg.BaseURL
+	a.Handler.InviteTemplate = whatsapp.Template{Name: cfg.InviteTemplate, Language: cfg.InviteLanguage}
+	a.Jobs.Register(campaigns.InviteKind, &campaigns.Inviter{Store: a.Store, WA: a.WA, Template: a.Handler.InviteTemplate,
+		Limit:   rate.NewLimiter(campaigns.DefaultRate, campaigns.DefaultRate),
+		Changed: func(int64) { a.Handler.CampaignsChanged() }, NoGroup: a.Pools.Wake})
 	a.Echo = web.NewEcho(log)
 	a.Handler.Register(a.Echo)
 	a.srv = &http.Server{Handler: a.Echo, ReadHeaderTimeout: readHeaderTimeout, ReadTimeout: readTimeout,
@@ -130,8 +140,9 @@ func (a *App) Start() {
 	if a.Sim != nil {
 		a.Sim.Start()
 	}
-	a.wg.Add(4)
+	a.wg.Add(5)
 	go func() { defer a.wg.Done(); a.Outbox.Run(ctx) }()
+	go func() { defer a.wg.Done(); a.Pools.Run(ctx) }()
 	go func() { defer a.wg.Done(); a.Jobs.Run(ctx) }()
 	go func() { defer a.wg.Done(); a.Sync.Run(ctx) }()
 	go func() {

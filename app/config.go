@@ -39,6 +39,10 @@ type Config struct {
 
 	// SyncInterval is how often reconciliation runs; 0 disables it.
 	SyncInterval time.Duration
+	// InviteTemplate and InviteLanguage name the approved group-invite-link
+	// template that campaign invite sends use.
+	InviteTemplate string
+	InviteLanguage string
 
 	// Sandbox is true when no access token is set: the simulator runs
 	// in-process and the client talks to it.
@@ -84,6 +88,8 @@ func ParseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		return nil, fmt.Errorf("config: GROUPDECK_SYNC_INTERVAL %q must be a duration such as 15m, or 0 to disable", syncEnv)
 	}
 	fs.DurationVar(&c.SyncInterval, "sync-interval", defSync, "how often to reconcile with the Cloud API; 0 disables (GROUPDECK_SYNC_INTERVAL)")
+	fs.StringVar(&c.InviteTemplate, "invite-template", env("GROUPDECK_INVITE_TEMPLATE", "group_invite_link"), "name of the approved group-invite-link template (GROUPDECK_INVITE_TEMPLATE)")
+	fs.StringVar(&c.InviteLanguage, "invite-language", env("GROUPDECK_INVITE_LANGUAGE", "en_US"), "language code of that template (GROUPDECK_INVITE_LANGUAGE)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -148,6 +154,12 @@ func (c *Config) validate() error {
 	}
 	if c.SyncInterval < 0 {
 		return errors.New("config: GROUPDECK_SYNC_INTERVAL (-sync-interval) must not be negative")
+	}
+	if strings.TrimSpace(c.InviteTemplate) == "" {
+		return errors.New("config: GROUPDECK_INVITE_TEMPLATE (-invite-template) must name a template")
+	}
+	if strings.TrimSpace(c.InviteLanguage) == "" {
+		return errors.New("config: GROUPDECK_INVITE_LANGUAGE (-invite-language) must be a language code such as en_US")
 	}
 	switch c.LogFormat {
 	case "text", "json":

@@ -37,7 +37,12 @@ func (h *Handler) events(c echo.Context) error {
 		}
 	}
 	u := currentUser(c)
-	sub := h.Hub.Subscribe(u.ID, topic)
+	topics := []string{topic}
+	if c.QueryParam("campaign") != "" {
+		// Campaign pages also follow visits and invite statuses.
+		topics = []string{GlobalTopic, CampaignsTopic}
+	}
+	sub := h.Hub.Subscribe(u.ID, topics...)
 	defer h.Hub.Unsubscribe(sub)
 	go h.watchStreamUser(c.Request().Context(), sub, u)
 	web.ServeSSE(c.Response(), c.Request(), sub, Heartbeat, h.stopping)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"groupdeck/campaigns"
 	"groupdeck/ingest"
 	"groupdeck/jobs"
 	"groupdeck/store"
@@ -48,14 +49,20 @@ type Deps struct {
 	WakeOutbox  func()
 	Jobs        *jobs.Manager
 	Sync        Syncer // nil: "Sync now" is not offered
+	// Campaigns: the pool keeper, the public base URL of /j/ links, and
+	// the invite template (name and language).
+	Pools          *campaigns.Keeper
+	BaseURL        string
+	InviteTemplate whatsapp.Template
 }
 
 // Handler serves every route.
 type Handler struct {
 	Deps
-	loginLimit *web.Limiter
-	stopping   chan struct{}
-	stopOnce   sync.Once
+	loginLimit   *web.Limiter
+	stopping     chan struct{}
+	stopOnce     sync.Once
+	campaignPing campaignThrottle
 }
 
 // Stop ends every open event stream, so a graceful shutdown does not wait

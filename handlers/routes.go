@@ -36,6 +36,8 @@ func (h *Handler) Register(e *echo.Echo) {
 	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", static.Handler())))
 	e.GET("/webhook", h.webhookVerify)
 	e.POST("/webhook", h.webhookReceive, middleware.BodyLimit("8M"))
+	// Public campaign links: no session, no sign-in, GET only.
+	e.GET("/j/:slug", h.campaignVisit)
 
 	// Everything below uses the session and CSRF protection.
 	s := e.Group("", h.Sessions.CSRF(func(p string) bool { return isWebhook(p) || strings.HasPrefix(p, "/static/") }), h.loadUser)
@@ -97,6 +99,23 @@ func (h *Handler) Register(e *echo.Echo) {
 	u.POST("/groups/:id/messages/:mid/unpin", h.messageUnpin, h.requireEditor)
 	u.GET("/messages/broadcast", h.broadcastShow, h.requireEditor)
 	u.POST("/messages/broadcast", h.broadcastCreate, middleware.BodyLimit(MaxUpload), h.requireEditor)
+
+	u.GET("/campaigns", h.campaignList)
+	u.GET("/campaigns/rows", h.campaignRows)
+	u.POST("/campaigns", h.campaignCreate, h.requireEditor)
+	u.POST("/pools", h.poolCreate, h.requireEditor)
+	u.GET("/campaigns/:id", h.campaignShow)
+	u.GET("/campaigns/:id/funnel", h.campaignFunnel)
+	u.GET("/campaigns/:id/people", h.campaignPeople)
+	u.GET("/campaigns/:id/pool", h.campaignPool)
+	u.GET("/campaigns/:id/qr.png", h.campaignQR)
+	u.GET("/campaigns/:id/qr.svg", h.campaignQR)
+	u.GET("/campaigns/:id/export.csv", h.campaignExport)
+	u.POST("/campaigns/:id/enabled", h.campaignEnabled, h.requireEditor)
+	u.GET("/campaigns/:id/invites", h.campaignInvitesShow, h.requireEditor)
+	u.POST("/campaigns/:id/invites", h.campaignInvitesCreate, h.requireEditor)
+	u.GET("/groups/:id/campaigns", h.groupCampaigns)
+	u.GET("/charts/joins", h.chartFragment)
 
 	u.GET("/jobs", h.jobList)
 	u.GET("/jobs/:id", h.jobShow)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"groupdeck/campaigns"
 	"groupdeck/views"
 	"groupdeck/web"
 )
@@ -72,7 +73,20 @@ func (h *Handler) sandboxAddUser(c echo.Context) error {
 
 func (h *Handler) sandboxTap(c echo.Context) error {
 	u := c.FormValue("u")
-	res, err := h.Phone.Tap(u, strings.TrimSpace(c.FormValue("link")))
+	link := strings.TrimSpace(c.FormValue("link"))
+	if slug, ok := campaignSlug(link); ok {
+		// A campaign link: follow it as a phone would, then tap the
+		// invite link it leads to.
+		to, title, msg, err := h.visit(c.Request().Context(), slug, campaigns.DevicePhone)
+		if err != nil {
+			return back(c, u, "", errText("That campaign link does not exist."))
+		}
+		if to == "" {
+			return back(c, u, "", errText(title+". "+msg))
+		}
+		link = to
+	}
+	res, err := h.Phone.Tap(u, link)
 	return back(c, u, res, err)
 }
 

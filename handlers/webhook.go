@@ -41,6 +41,7 @@ func (h *Handler) webhookReceive(c echo.Context) error {
 		h.Log.Error("webhook stored but not applied", "delivery_id", res.ID, "err", res.Error)
 	}
 	h.publishGroups(res.Groups...)
+	h.afterWebhook(res.Groups)
 	return c.String(http.StatusOK, "ok")
 }
 

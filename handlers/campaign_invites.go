@@ -1,0 +1,151 @@
+package handlers
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"groupdeck/campaigns"
+	"groupdeck/store"
+	"groupdeck/views"
+)
+
+// maxUpload bounds an uploaded CSV of numbers (the form limit is 1 MB).
+const maxUpload = 900 << 10
+
+func (h *Handler) inviteForm(f views.InviteForm) views.InviteForm {
+	f.Template, f.Language = h.InviteTemplate.Name, h.InviteTemplate.Language
+	return f
+}
+
+func (h *Handler) campaignInvitesShow(c echo.Context) error {
+	camp, err := h.loadCampaign(c)
+	if err != nil {
+		return err
+	}
+	return h.page(c, http.StatusOK, "Send invites", "campaigns", views.InvitePage(camp, h.inviteForm(views.InviteForm{})))
+}
+
+// campaignInvitesCreate checks the numbers line by line and, when they
+// are fine (or the person chose to skip the bad ones), starts a
+// background job with one item per number.
+func (h *Handler) campaignInvitesCreate(c echo.Context) error {
+	ctx := c.Request().Context()
+	camp, err := h.loadCampaign(c)
+	if err != nil {
+		return err
+	}
+	f := h.inviteForm(views.InviteForm{Numbers: c.FormValue("numbers"), SkipInvalid: c.FormValue("skip_invalid") == "1"})
+	text := f.Numbers
+	if fh, err := c.FormFile("csv"); err == nil && fh.Size > 0 {
+		if fh.Size > maxUpload {
+			f.Error = "The file is too large; split it into files under 900 KB."
+			return h.page(c, http.StatusUnprocessableEntity, "Send invites", "campaigns", views.InvitePage(camp, f))
+		}
+		file, err := fh.Open()
+		if err != nil {
+			return err
+		}
+		b, err := io.ReadAll(io.LimitReader(file, maxUpload))
+		file.Close()
+		if err != nil {
+			return err
+		}
+		text = string(b)
+		if strings.TrimSpace(f.Numbers) == "" {
+			f.Numbers = text
+		} else {
+			text = f.Numbers + "\n" + text
+		}
+	}
+	lines, perr := campaigns.ParsePhones(strings.NewReader(text))
+	f.Lines = lines
+	valid := campaigns.Valid(lines)
+	switch {
+	case perr != nil:
+		f.Error = strings.TrimPrefix(perr.Error(), "campaigns: ")
+	case len(valid) == 0:
+		f.Error = "Add at least one phone number with its country code."
+	case f.Invalid() > 0 && !f.SkipInvalid:
+		f.Error = fmt.Sprintf("%d line(s) are not valid phone numbers. Fix them, or tick the box to skip them.", f.Invalid())
+	}
+	if f.Error == "" && camp.PoolID == 0 {
+		g, err := h.Store.GroupByID(ctx, camp.GroupID)
+		if err != nil || g.Status != store.GroupActive {
+			f.Error = "The campaign's group is not active, so nobody can be invited to it."
+		}
+	}
+	if f.Error != "" {
+		return h.page(c, http.StatusUnprocessableEntity, "Send invites", "campaigns", views.InvitePage(camp, f))
+	}
+	params, _ := json.Marshal(campaigns.InviteParams{CampaignID: camp.ID})
+	u := currentUser(c)
+	id, err := h.Jobs.Start(ctx, store.Job{Kind: campaigns.InviteKind, Title: fmt.Sprintf("Invites for “%s” (%d numbers)", camp.Name, len(valid)),
+		Params: params, CreatedBy: u.ID}, valid)
+	if err != nil {
+		return err
+	}
+	_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: "campaign.invites", GroupID: camp.GroupID,
+		Detail: fmt.Sprintf("%s: %d numbers, job %d", camp.Name, len(valid), id)})
+	return c.Redirect(http.StatusSeeOther, "/jobs/"+itoa64(id))
+}
+
+// campaignExport writes one row per invite and per credited person.
+func (h *Handler) campaignExport(c echo.Context) error {
+	ctx := c.Request().Context()
+	v, err := h.campaignView(c)
+	if err != nil {
+		return err
+	}
+	_ = h.Store.Audit(ctx, store.AuditEntry{UserID: currentUser(c).ID, Action: "campaign.export", GroupID: v.Campaign.GroupID, Detail: v.Campaign.Name})
+	res := c.Response()
+	res.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	res.Header().Set("Content-Disposition", `attachment; filename="campaign-`+v.Campaign.Slug+`.csv"`)
+	res.Header().Set("Cache-Control", "no-store")
+	res.WriteHeader(http.StatusOK)
+	w := csv.NewWriter(res)
+	_ = w.Write([]string{"campaign", "kind", "phone", "name", "group", "status", "sent_at", "delivered_at", "read_at",
+		"requested_at", "joined_at", "left_at", "matched_by", "error"})
+	for _, s := range v.Sends {
+		_ = w.Write([]string{v.Campaign.Name, "invite", "+" + s.Phone, "", "", s.Status(), csvTime(s.SentAt),
+			csvTime(s.DeliveredAt), csvTime(s.ReadAt), "", "", "", "", csvCell(s.Reason())})
+	}
+	for _, p := range v.People {
+		a := p.Arrival
+		phone := ""
+		if a.WaID != "" {
+			phone = "+" + a.WaID
+		}
+		status := "joined"
+		switch {
+		case a.JoinedAt == 0:
+			status = "requested"
+		case a.LeftAt > 0:
+			status = "left"
+		}
+		_ = w.Write([]string{v.Campaign.Name, "person", phone, csvCell(a.Name), csvCell(p.Group), status, "", "", "",
+			csvTime(a.RequestedAt), csvTime(a.JoinedAt), csvTime(a.LeftAt), a.Attribution.Via, ""})
+	}
+	w.Flush()
+	return w.Error()
+}
+
+// csvCell keeps spreadsheet programs from running a cell as a formula.
+func csvCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+func csvTime(ms int64) string {
+	if ms == 0 {
+		return ""
+	}
+	return views.ISOTime(ms)
+}

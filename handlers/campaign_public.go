@@ -1,0 +1,147 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"groupdeck/campaigns"
+	"groupdeck/store"
+	"groupdeck/views"
+)
+
+// visit resolves a campaign link and records the visit. It returns the
+// invite link to send the visitor to, or "" with a title and message for
+// the page shown instead.
+func (h *Handler) visit(ctx context.Context, slug, device string) (link, title, msg string, err error) {
+	camp, err := h.Store.CampaignBySlug(ctx, slug)
+	if err != nil {
+		return "", "", "", err
+	}
+	t, err := campaigns.Resolve(ctx, h.Store, camp, time.Now())
+	if err != nil {
+		return "", "", "", err
+	}
+	if err := h.Store.RecordVisit(ctx, &store.Visit{CampaignID: camp.ID, Device: device, GroupID: t.GroupID, Outcome: t.Outcome}); err != nil {
+		return "", "", "", err
+	}
+	h.campaignsChanged()
+	switch t.Outcome {
+	case store.VisitRedirected:
+		if camp.PoolID != 0 {
+			h.Pools.Wake() // the pool may now run low
+		}
+		return t.Link, "", "", nil
+	case store.VisitDisabled, store.VisitExpired:
+		return "", "This campaign has ended", "The link you followed is no longer active. If someone shared it with you, ask them for a new one.", nil
+	case store.VisitFull:
+		h.Pools.Wake()
+		return "", "The group is full right now", "Every place is taken at the moment. A new group may open shortly: try the same link again in a few minutes.", nil
+	}
+	return "", "This group cannot be joined right now", "The group behind this link is not open for joining at the moment. Try again later, or ask the person who shared it.", nil
+}
+
+// campaignVisit serves the public /j/<slug>: no sign-in, no cookies, no
+// state-changing method. Only the time and a coarse device class are
+// recorded.
+func (h *Handler) campaignVisit(c echo.Context) error {
+	c.Response().Header().Set("Cache-Control", "no-store")
+	c.Response().Header().Set("Referrer-Policy", "no-referrer")
+	c.Response().Header().Set("X-Robots-Tag", "noindex")
+	link, title, msg, err := h.visit(c.Request().Context(), strings.ToLower(c.Param("slug")), campaigns.DeviceClass(c.Request().UserAgent()))
+	if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			const title = "Link not found"
+			return h.page(c, http.StatusNotFound, title, "", views.CampaignUnavailable(title, "This campaign link does not exist. Check that it was copied completely."))
+		}
+		return err
+	}
+	if link != "" {
+		return c.Redirect(http.StatusFound, link)
+	}
+	return h.page(c, http.StatusOK, title, "", views.CampaignUnavailable(title, msg))
+}
+
+// campaignSlug recognises a campaign link (absolute or a bare /j/ path).
+func campaignSlug(link string) (string, bool) {
+	i := strings.Index(link, "/j/")
+	if i < 0 {
+		return "", false
+	}
+	slug := strings.Trim(link[i+3:], "/ ")
+	if slug == "" || strings.ContainsAny(slug, "/?#") {
+		return "", false
+	}
+	return strings.ToLower(slug), true
+}
+
+// campaignsChanged tells campaign pages to refetch, at most about once a
+// second however many visits or webhooks arrive.
+func (h *Handler) campaignsChanged() {
+	h.campaignPing.Lock()
+	defer h.campaignPing.Unlock()
+	if h.campaignPing.pending {
+		return
+	}
+	wait := time.Until(h.campaignPing.last.Add(time.Second))
+	if wait <= 0 {
+		h.campaignPing.last = time.Now()
+		h.Hub.Publish(CampaignsTopic, "changed", "campaigns")
+		return
+	}
+	h.campaignPing.pending = true
+	time.AfterFunc(wait, func() {
+		h.campaignPing.Lock()
+		h.campaignPing.pending, h.campaignPing.last = false, time.Now()
+		h.campaignPing.Unlock()
+		h.Hub.Publish(CampaignsTopic, "changed", "campaigns")
+	})
+}
+
+// campaignThrottle coalesces campaign-page refreshes.
+type campaignThrottle struct {
+	sync.Mutex
+	last    time.Time
+	pending bool
+}
+
+// CampaignsChanged is campaignsChanged for workers (invite sends).
+func (h *Handler) CampaignsChanged() { h.campaignsChanged() }
+
+func (h *Handler) campaignQR(c echo.Context) error {
+	camp, err := h.loadCampaign(c)
+	if err != nil {
+		return err
+	}
+	link := h.BaseURL + "/j/" + camp.Slug
+	c.Response().Header().Set("Cache-Control", "private, max-age=300")
+	if strings.HasSuffix(c.Path(), ".svg") {
+		b, err := campaigns.QRSVG(link, "QR code for "+link)
+		if err != nil {
+			return err
+		}
+		c.Response().Header().Set("Content-Disposition", `inline; filename="campaign-`+camp.Slug+`.svg"`)
+		return c.Blob(http.StatusOK, "image/svg+xml", b)
+	}
+	b, err := campaigns.QRPNG(link, 512)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Content-Disposition", `inline; filename="campaign-`+camp.Slug+`.png"`)
+	return c.Blob(http.StatusOK, "image/png", b)
+}
+
+// afterWebhook keeps campaign pages and pools current: a delivery that
+// touched groups may fill a pool; any delivery may carry 1:1 invite
+// statuses, which touch no group.
+func (h *Handler) afterWebhook(groups []int64) {
+	if len(groups) > 0 {
+		h.Pools.Wake()
+	}
+	h.campaignsChanged()
+}
