@@ -80,6 +80,14 @@ func (h *Handler) campaignInvitesCreate(c echo.Context) error {
 			f.Error = "The campaign's group is not active, so nobody can be invited to it."
 		}
 	}
+	if c.FormValue("action") == "check" {
+		// Only a check was asked for: show each line's result.
+		f.Error = ""
+		if perr != nil {
+			f.Error = strings.TrimPrefix(perr.Error(), "campaigns: ")
+		}
+		return h.page(c, http.StatusOK, "Send invites", "campaigns", views.InvitePage(camp, f))
+	}
 	if f.Error != "" {
 		return h.page(c, http.StatusUnprocessableEntity, "Send invites", "campaigns", views.InvitePage(camp, f))
 	}

@@ -216,6 +216,13 @@ func TestInviteFormChecksEachLine(t *testing.T) {
 	page := createCampaign(t, mgr, "Newsletter", "group:"+itoa64(g.ID), "news")
 	mgr.get(page + "/invites")
 	numbers := "+1 650 555 1234\n+1-650-555-1234\n555 1234\n+44 20 7946 0958"
+	if st, body, _ := mgr.post(page+"/invites", url.Values{"_csrf": {mgr.csrf}, "numbers": {numbers}, "action": {"check"}}); st != http.StatusOK ||
+		!strings.Contains(body, "is too short") {
+		t.Fatalf("check only: %d", st)
+	}
+	if js, _ := ts.store.Jobs(t.Context(), "", 10); len(js) != 0 {
+		t.Fatal("a check started a job")
+	}
 	st, body, _ := mgr.post(page+"/invites", url.Values{"_csrf": {mgr.csrf}, "numbers": {numbers}})
 	if st != http.StatusUnprocessableEntity || !strings.Contains(body, "2 number(s) ready to send; 1 line(s) need fixing") ||
 		!strings.Contains(body, "Same number as line 1") || !strings.Contains(body, "+1 650 555 1234") {

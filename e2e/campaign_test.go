@@ -1,0 +1,70 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"regexp"
+	"testing"
+
+	"github.com/mxschmitt/playwright-go"
+)
+
+// TestCampaignFunnel runs a campaign end to end: create a group and a
+// campaign link, open the link from the Sandbox phone (it follows the
+// redirect to the current invite link), join, and watch the campaign's
+// funnel, people and chart move without a reload; then send an invite
+// to a number and watch it get delivered.
+func TestCampaignFunnel(t *testing.T) {
+	a := startApp(t)
+	staff := newPage(t, a)
+	login(t, staff)
+
+	must(t, gotoPath(staff, "/groups/new"))
+	must(t, staff.GetByLabel("Subject (up to 128 characters)").Fill("Spring cohort"))
+	must(t, staff.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Create group"}).Click())
+	must(t, expect.Locator(staff.GetByTestId("invite-link")).ToHaveValue(regexp.MustCompile(`^https://chat\.whatsapp\.com/`)))
+
+	must(t, staff.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Campaigns", Exact: playwright.Bool(true)}).Click())
+	must(t, expect.Locator(staff.GetByTestId("campaigns-empty")).ToBeVisible())
+	must(t, staff.GetByLabel("Name (for you").Fill("Library poster"))
+	_, err := staff.GetByLabel("Sends visitors to").SelectOption(playwright.SelectOptionValues{Labels: &[]string{"Spring cohort"}})
+	must(t, err)
+	must(t, staff.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Create campaign link"}).Click())
+	must(t, expect.Locator(staff.GetByTestId("campaign-name")).ToHaveText("Library poster"))
+	link := staff.GetByTestId("campaign-link")
+	must(t, expect.Locator(link).ToHaveValue(regexp.MustCompile(`/j/library-poster-[a-z0-9]{5}$`)))
+	campaignURL, err := link.InputValue()
+	must(t, err)
+	must(t, expect.Locator(staff.GetByTestId("funnel-visits")).ToHaveText("0"))
+	must(t, expect.Locator(staff.GetByTestId("campaign-qr")).ToBeVisible())
+
+	phone := newPage(t, a)
+	login(t, phone)
+	must(t, gotoPath(phone, "/sandbox"))
+	must(t, phone.GetByLabel("Name").Fill("Ana Souza"))
+	must(t, phone.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Add a person"}).Click())
+	must(t, expect.Locator(phone.GetByTestId("phone-notice")).ToContainText("Ana Souza is ready"))
+	must(t, phone.GetByLabel("Invite link").Fill(campaignURL))
+	must(t, phone.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Open link"}).Click())
+	must(t, expect.Locator(phone.GetByTestId("phone-notice")).ToContainText("You joined"))
+
+	// The staff page was not reloaded: the funnel, people and chart follow.
+	must(t, expect.Locator(staff.GetByTestId("funnel-visits")).ToHaveText("1"))
+	must(t, expect.Locator(staff.GetByTestId("funnel-joins")).ToHaveText("1"))
+	must(t, expect.Locator(staff.GetByTestId("campaign-person")).ToContainText("link visit just before"))
+	must(t, expect.Locator(staff.GetByTestId("chart-summary")).ToHaveText("1 joins and 0 leaves in the last 14 days."))
+
+	// An invite to a number: a background job, then delivery by webhook.
+	must(t, staff.GetByTestId("send-invites").Click())
+	must(t, staff.GetByLabel("Phone numbers with country code, one per line").Fill("+1 555 010 0200\n+1 (555) 010-0200\n12"))
+	must(t, staff.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Check the list"}).Click())
+	must(t, expect.Locator(staff.GetByTestId("invite-summary")).ToHaveText("1 number(s) ready to send; 1 line(s) need fixing."))
+	must(t, staff.GetByLabel("Skip the lines that need fixing").Check())
+	must(t, staff.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Send invites"}).Click())
+	must(t, expect.Locator(staff.GetByTestId("job-state")).ToHaveText("Finished"))
+	must(t, expect.Locator(staff.GetByTestId("job-counts")).ToContainText("1 done"))
+	must(t, gotoPath(staff, "/campaigns"))
+	must(t, staff.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Library poster"}).Click())
+	must(t, expect.Locator(staff.GetByTestId("funnel-invited")).ToHaveText("1"))
+	must(t, expect.Locator(staff.GetByTestId("funnel-delivered")).ToHaveText("1"))
+}
