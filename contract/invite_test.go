@@ -209,3 +209,34 @@ func TestInviteTemplateOneToOne(t *testing.T) {
 	_, err = e.c.SendInviteTemplate(ctx(), "15550000009", whatsapp.Template{Name: "", Language: "en_US"}, id)
 	wantValidation(t, err, "template")
 }
+
+func TestJoinRefusals(t *testing.T) {
+	e := newEnv(t)
+	id, link := e.createGroup("Full", "")
+	var eight []string
+	for i := range 8 {
+		eight = append(eight, "1555000002"+string(rune('0'+i)))
+	}
+	e.join(link, eight...)
+	e.sim.AddUser(wasim.User{WaID: "15550000099"})
+	if _, err := e.sim.Tap("15550000099", link); err == nil {
+		t.Error("a ninth participant joined a group of 8")
+	}
+	info, err := e.c.GroupInfo(ctx(), id)
+	if err != nil || info.TotalParticipantCount != 8 {
+		t.Errorf("full group: %+v %v", info, err)
+	}
+	// A removed user cannot even ask to join an approval-required group.
+	vetted, vlink := e.createGroup("Vetted", whatsapp.JoinApprovalRequired)
+	must(t, e.sim.ForceAddParticipant(vetted, wasim.User{WaID: "15550000098"}))
+	if _, err := e.c.RemoveParticipants(ctx(), vetted, []whatsapp.RemoveTarget{{User: "15550000098"}}); err != nil {
+		t.Fatal(err)
+	}
+	e.settle()
+	if _, err := e.sim.Tap("15550000098", vlink); err == nil {
+		t.Error("a removed user filed a join request")
+	}
+	if list, _, err := e.c.JoinRequests(ctx(), vetted, whatsapp.ListGroupsOptions{}); err != nil || len(list) != 0 {
+		t.Errorf("requests: %+v %v", list, err)
+	}
+}
