@@ -38,6 +38,34 @@ func TestBSUIDRollout(t *testing.T) {
 	}
 }
 
+// A user whose phone cannot be shared appears by user_id only.
+func TestBSUIDHiddenPhone(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.BSUID = true })
+	id, link := h.createGroup("Private", "")
+	u := h.sim.AddUser(User{WaID: "16505550001", Username: "ana", PhoneHidden: true})
+	if _, err := h.sim.Tap(u.WaID, link); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.sim.Say(u.WaID, id, "text", "hi"); err != nil {
+		t.Fatal(err)
+	}
+	h.wait()
+	_, info := h.do("GET", "/v23.0/"+id+"?fields=participants", nil)
+	if p := info["participants"].([]any)[0].(map[string]any); p["wa_id"] != nil || p["user_id"] != u.UserID {
+		t.Fatalf("participant %v", p)
+	}
+	add := h.rc.groupEvents("group_participants_add")[0]["added_participants"].([]any)[0].(map[string]any)
+	if add["wa_id"] != nil || add["user_id"] != u.UserID || add["username"] != "ana" {
+		t.Fatalf("add %v", add)
+	}
+	in := findChange(t, h.rc, "messages", messageOfType("text")).(map[string]any)["value"].(map[string]any)
+	msg := in["messages"].([]any)[0].(map[string]any)
+	contact := in["contacts"].([]any)[0].(map[string]any)
+	if msg["from"] != nil || msg["from_user_id"] != u.UserID || contact["wa_id"] != nil || contact["user_id"] != u.UserID {
+		t.Fatalf("inbound %v", in)
+	}
+}
+
 func TestDeleteMedia(t *testing.T) {
 	h := newHarness(t, nil)
 	body, ctype := multipartBody(t, map[string]string{"messaging_product": "whatsapp", "type": "application/pdf"}, "file", []byte("%PDF-1.4"))

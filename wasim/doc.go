@@ -35,6 +35,8 @@
 //     the group's 24h window (opened by any participant message) unless the
 //     category is group_marketing, else regular. Pricing rides on each
 //     participant's first delivered-or-read status.
+//   - with Config.BSUID, users marked PhoneHidden are identified by user_id
+//     alone: wa_id, from and recipient_participant_id are left out.
 //   - 1:1 sends to unknown numbers register them as simulated users, so an
 //     invite-link template can be followed by a tap from the /_sim API.
 //
@@ -42,7 +44,7 @@
 // and must never be exposed publicly. JSON in, JSON out; refusals by the
 // simulated world are HTTP 409 {"error": "..."}:
 //
-//	POST /_sim/users   {wa_id, name, user_id?, username?}  → User
+//	POST /_sim/users   {wa_id, name, user_id?, username?, phone_hidden?} → User
 //	GET  /_sim/users                                         → [User]
 //	POST /_sim/tap     {wa_id, link}                         → {result}
 //	POST /_sim/cancel  {wa_id, group_id}

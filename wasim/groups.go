@@ -218,7 +218,10 @@ func (s *Server) handleGroupInfo(r *http.Request, id string) (int, any, *apiErro
 // userRef identifies a user the way participant lists and events do: wa_id,
 // plus BSUID fields when that rollout is simulated.
 func (s *Server) userRef(waID, key string) map[string]any {
-	m := map[string]any{key: waID}
+	m := map[string]any{}
+	if !s.phoneHidden(waID) {
+		m[key] = waID
+	}
 	if s.cfg.BSUID {
 		if u := s.users[waID]; u != nil {
 			m["user_id"] = u.UserID
@@ -228,6 +231,13 @@ func (s *Server) userRef(waID, key string) map[string]any {
 		}
 	}
 	return m
+}
+
+// phoneHidden reports whether waID must not appear in what the business
+// sees; callers hold s.mu.
+func (s *Server) phoneHidden(waID string) bool {
+	u := s.users[waID]
+	return s.cfg.BSUID && u != nil && u.PhoneHidden
 }
 
 func (s *Server) handleListGroups(r *http.Request) (int, any, *apiError) {

@@ -16,6 +16,7 @@ type simRequest struct {
 	Name      string `json:"name"`
 	UserID    string `json:"user_id"`
 	Username  string `json:"username"`
+	Hidden    bool   `json:"phone_hidden"`
 	Link      string `json:"link"`
 	GroupID   string `json:"group_id"`
 	Type      string `json:"type"`
@@ -96,7 +97,7 @@ func (s *Server) serveSim(w http.ResponseWriter, r *http.Request, path string) {
 			fail(http.StatusBadRequest, "wa_id is required")
 			return
 		}
-		out = s.AddUser(User{WaID: req.WaID, Name: req.Name, UserID: req.UserID, Username: req.Username})
+		out = s.AddUser(User{WaID: req.WaID, Name: req.Name, UserID: req.UserID, Username: req.Username, PhoneHidden: req.Hidden})
 	case "tap":
 		var res TapResult
 		res, err = s.Tap(req.WaID, req.Link)

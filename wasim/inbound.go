@@ -35,7 +35,6 @@ func (s *Server) Say(waID, groupID, kind, text string) (string, error) {
 	}
 	now := s.now()
 	msg := map[string]any{
-		"from":      waID,
 		"group_id":  g.id,
 		"id":        s.ids.messageID(),
 		"timestamp": unixStr(now),
@@ -60,15 +59,25 @@ func (s *Server) Say(waID, groupID, kind, text string) (string, error) {
 	default:
 		return "", fmt.Errorf("kind must be text, image or unsupported, not %q", kind)
 	}
+	hidden := s.phoneHidden(waID)
+	if !hidden {
+		msg["from"] = waID
+	}
 	if s.cfg.BSUID {
 		msg["from_user_id"] = u.UserID
 	}
 	g.lastInbound = now
 	id := msg["id"].(string)
 	s.inbound[id] = &inboundMessage{id: id, groupID: g.id, from: waID}
-	contact := map[string]any{"profile": map[string]any{"name": u.Name}, "wa_id": waID}
+	contact := map[string]any{"profile": map[string]any{"name": u.Name}}
+	if !hidden {
+		contact["wa_id"] = waID
+	}
 	if s.cfg.BSUID {
 		contact["user_id"] = u.UserID
+		if u.Username != "" {
+			contact["profile"].(map[string]any)["username"] = u.Username
+		}
 	}
 	s.emit("messages", map[string]any{"contacts": []any{contact}, "messages": []any{msg}})
 	return id, nil

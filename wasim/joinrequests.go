@@ -84,6 +84,9 @@ func (s *Server) handleDecideJoinRequests(r *http.Request, id string) (int, any,
 			g.members = append(g.members, jr.waID)
 			ref := s.userRef(jr.waID, "wa_id")
 			ref["input"] = jr.waID
+			if s.phoneHidden(jr.waID) {
+				ref["input"] = s.users[jr.waID].UserID
+			}
 			added = append(added, ref)
 		}
 		g.requests = slices.Delete(g.requests, i, i+1)

@@ -70,7 +70,9 @@ func (s *Server) recipientStatus(m *sentMessage, wa, status string, rs *recipSta
 		if s.cfg.ParticipantRecipientID {
 			key = "participant_recipient_id"
 		}
-		st[key] = wa
+		if !s.phoneHidden(wa) {
+			st[key] = wa
+		}
 		if s.cfg.BSUID {
 			if u := s.users[wa]; u != nil {
 				st["recipient_participant_user_id"] = u.UserID
