@@ -168,3 +168,64 @@ func TestWebhookBSUIDParticipants(t *testing.T) {
 		t.Errorf("BSUID self-leave: %+v", ev)
 	}
 }
+
+// A user whose phone number cannot be shared is known only by user_id: no
+// wa_id, from or recipient_participant_id anywhere (spec §2.3, §3.3, §3.6,
+// §3.7), and the client still identifies them.
+func TestWebhookBSUIDHiddenPhone(t *testing.T) {
+	e := newEnv(t, func(c *wasim.Config) { c.BSUID = true })
+	const bsuid = "US.13491208655302741918"
+	open, link := e.createGroup("Private", "")
+	e.sim.AddUser(wasim.User{WaID: "15550000001", UserID: bsuid, Username: "ana.k", PhoneHidden: true})
+	e.join(link, "15550000001")
+	if p := e.oneEvent(whatsapp.EventParticipantsAdd, byGroup(open)).AddedParticipants[0]; p.WaID != "" || p.UserID != bsuid || p.Username != "ana.k" {
+		t.Errorf("join of a hidden-phone user: %+v", p)
+	}
+	info, err := e.c.GroupInfo(ctx(), open)
+	if err != nil || len(info.Participants) != 1 || info.Participants[0].WaID != "" || info.Participants[0].UserID != bsuid {
+		t.Errorf("participants: %+v %v", info, err)
+	}
+
+	mid, err := e.sim.Say("15550000001", open, "text", "hi")
+	must(t, err)
+	sent, err := e.c.SendText(ctx(), open, "welcome", false)
+	must(t, err)
+	e.settle()
+	in := e.inbound(mid)
+	if in.Msg.From != "" || in.Msg.FromUserID != bsuid || in.Contacts[0].WaID != "" || in.Contacts[0].UserID != bsuid ||
+		in.Contacts[0].Profile.Username != "ana.k" {
+		t.Errorf("inbound from a hidden-phone user: %+v %+v", in.Msg, in.Contacts)
+	}
+	for _, st := range e.statuses(sent.MessageID) {
+		if st.Status != "sent" && (st.RecipientParticipantID != "" || st.Participant() != bsuid) {
+			t.Errorf("status for a hidden-phone user: %+v", st)
+		}
+	}
+
+	vetted, vlink := e.createGroup("Private vetted", whatsapp.JoinApprovalRequired)
+	e.sim.AddUser(wasim.User{WaID: "15550000002", UserID: "US.222", PhoneHidden: true})
+	_, err = e.sim.Tap("15550000002", vlink)
+	must(t, err)
+	e.settle()
+	if jr := e.oneEvent(whatsapp.EventJoinRequestCreated, byGroup(vetted)); jr.WaID != "" || jr.UserID != "US.222" {
+		t.Errorf("join request event: %+v", jr)
+	}
+	list, _, err := e.c.JoinRequests(ctx(), vetted, whatsapp.ListGroupsOptions{})
+	if err != nil || len(list) != 1 || list[0].WaID != "" || list[0].UserID != "US.222" {
+		t.Fatalf("join requests: %+v %v", list, err)
+	}
+	_, err = e.c.ApproveJoinRequests(ctx(), vetted, []string{list[0].ID})
+	must(t, err)
+	e.settle()
+	if p := e.oneEvent(whatsapp.EventParticipantsAdd, byGroup(vetted)).AddedParticipants[0]; p.WaID != "" || p.UserID != "US.222" || p.Input != "US.222" {
+		t.Errorf("approval of a hidden-phone user: %+v", p)
+	}
+
+	// The business can only name them by user_id; the removal echoes it.
+	reqID, err := e.c.RemoveParticipants(ctx(), open, []whatsapp.RemoveTarget{{UserID: bsuid}})
+	must(t, err)
+	e.settle()
+	if ev := e.oneEvent(whatsapp.EventParticipantsRemove, byRequest(reqID)); len(ev.RemovedParticipants) != 1 || ev.RemovedParticipants[0].Input != bsuid {
+		t.Errorf("removal by user_id: %+v", ev)
+	}
+}
