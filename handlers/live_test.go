@@ -23,11 +23,14 @@ func (ts *testServer) deliver(body string) {
 	}
 }
 
-// joinedJSON is a join that happened now, so it counts as today's.
-var joinedJSON = `{"object":"whatsapp_business_account","entry":[{"id":"W","changes":[{"field":"group_participants_update",
+// joinedJSON is a join that happens at call time, so it counts as today's
+// even when a run crosses midnight.
+func joinedJSON() string {
+	return `{"object":"whatsapp_business_account","entry":[{"id":"W","changes":[{"field":"group_participants_update",
 "value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"1","phone_number_id":"P"},
 "groups":[{"timestamp":"` + strconv.FormatInt(time.Now().Unix(), 10) + `","group_id":"G1","type":"group_participants_add","reason":"invite_link",
 "added_participants":[{"wa_id":"16505551234"}]}]}}]}]}`
+}
 
 // createdGroup makes a group through the UI and applies its create webhook.
 func createdGroup(t *testing.T, ts *testServer, c *client) {
@@ -45,7 +48,7 @@ func TestHomeShowsCountersAndActivity(t *testing.T) {
 		t.Error("empty home page has no empty state")
 	}
 	createdGroup(t, ts, c)
-	ts.deliver(joinedJSON)
+	ts.deliver(joinedJSON())
 	st, page := c.get("/")
 	if st != http.StatusOK || !strings.Contains(page, `data-testid="counter-joins">1<`) || !strings.Contains(page, `data-testid="counter-groups">1<`) {
 		t.Errorf("home counters: %d", st)
@@ -80,7 +83,7 @@ func TestEventLogAdminOnlyFilterAndReplay(t *testing.T) {
 		t.Error("no Event log link for admins")
 	}
 	// The join arrives before the group exists: deferred. A bad delivery fails.
-	ts.deliver(joinedJSON)
+	ts.deliver(joinedJSON())
 	ts.deliver(`{"object":"whatsapp_business_account","entry":[{"id":"W","changes":[{"field":"group_lifecycle_update","value":{"groups":[{"type":"group_create","request_id":"zzz"}]}}]}]}`)
 	ts.deliver(`{"object":"whatsapp_business_account","entry":[{"id":"W","changes":[{"field":"messages","value":{"statuses":[{"id":"wamid.1","status":"read","timestamp":"1"}]}}]}]}`)
 	_, page := admin.get("/events/log")
