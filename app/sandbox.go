@@ -61,8 +61,8 @@ func (p *sandboxPhone) Tap(waID, link string) (string, error) {
 
 func (p *sandboxPhone) Leave(waID, groupID string) error { return p.sim.Leave(waID, groupID) }
 
-func (p *sandboxPhone) Say(waID, groupID, text string) error {
-	_, err := p.sim.Say(waID, groupID, "text", text)
+func (p *sandboxPhone) Say(waID, groupID, kind, text string) error {
+	_, err := p.sim.Say(waID, groupID, kind, text)
 	return err
 }
 

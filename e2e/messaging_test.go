@@ -9,6 +9,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"os"
 	"regexp"
 	"testing"
 	"time"
@@ -84,10 +85,30 @@ func TestMessaging(t *testing.T) {
 	must(t, expect.Locator(reply.GetByTestId("sender")).ToHaveText("Bea Lima"))
 	must(t, expect.Locator(staff.GetByTestId("window-open")).ToContainText("window open until"))
 
+	// A photo and an unsupported message from the participant: the photo
+	// downloads through the app.
+	must(t, phone.GetByLabel("Write in Launch crew").Fill("My ticket"))
+	must(t, phone.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Send as a photo caption"}).Click())
+	must(t, expect.Locator(phone.GetByTestId("phone-notice")).ToContainText("Sent"))
+	must(t, phone.GetByLabel("Write in Launch crew").Fill("a poll"))
+	must(t, phone.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Send as an unsupported message"}).Click())
+	photo := staff.GetByTestId("message").Filter(playwright.LocatorFilterOptions{HasText: "My ticket"})
+	must(t, expect.Locator(photo.GetByTestId("media-kind")).ToHaveText("Image"))
+	must(t, expect.Locator(staff.GetByTestId("unsupported")).ToHaveCount(1))
+	dl, err := staff.ExpectDownload(func() error { return photo.GetByTestId("media-download").Click() })
+	must(t, err)
+	path, err := dl.Path()
+	must(t, err)
+	if info, err := os.Stat(path); err != nil || info.Size() == 0 {
+		t.Errorf("downloaded photo: %v %v", info, err)
+	}
+
 	must(t, text.GetByTestId("receipts-link").Click())
 	row := staff.GetByTestId("receipts-panel").GetByTestId("receipt-row")
 	must(t, expect.Locator(row).ToContainText("Bea Lima"))
 	must(t, expect.Locator(row.GetByTestId("receipt-read")).Not().ToHaveText("not yet"))
+	must(t, staff.GetByTestId("receipts-panel").GetByRole("button", playwright.LocatorGetByRoleOptions{Name: "Close"}).Click())
+	must(t, expect.Locator(staff.GetByTestId("receipts-panel")).ToHaveCount(0))
 
 	// Send to many: ten groups with one participant each.
 	fleet := fleetGroups(t, a, 10)

@@ -18,7 +18,7 @@ type Phone interface {
 	AddUser(name, waID string) (views.PhoneUser, error)
 	Tap(waID, link string) (string, error)
 	Leave(waID, groupID string) error
-	Say(waID, groupID, text string) error
+	Say(waID, groupID, kind, text string) error // kind: text, image (text is the caption) or unsupported
 	Groups(waID string) []views.PhoneGroup
 	Inbox(waID string) []views.PhoneMessage
 	Read(waID, messageID string) error
@@ -101,7 +101,15 @@ func (h *Handler) sandboxSay(c echo.Context) error {
 	if text == "" {
 		return back(c, u, "", errText("Write something to send."))
 	}
-	return back(c, u, "Sent.", h.Phone.Say(u, c.FormValue("group"), text))
+	kind := c.FormValue("as")
+	switch kind {
+	case "", "text":
+		kind = "text"
+	case "image", "unsupported":
+	default:
+		return back(c, u, "", errText("Choose text, a photo or an unsupported message."))
+	}
+	return back(c, u, "Sent.", h.Phone.Say(u, c.FormValue("group"), kind, text))
 }
 
 func (h *Handler) sandboxRead(c echo.Context) error {

@@ -95,4 +95,17 @@
       if (input) checkMedia(input);
     }
   });
+
+  // Close buttons of live panels: empty the panel but keep its element,
+  // so the next "Who has it" can fill it again.
+  document.addEventListener("click", function (ev) {
+    var btn = ev.target.closest && ev.target.closest("[data-close-panel]");
+    if (!btn) return;
+    var id = btn.getAttribute("data-close-panel");
+    var panel = document.getElementById(id);
+    if (!panel) return;
+    var empty = document.createElement("div");
+    empty.id = id;
+    panel.replaceWith(empty);
+  });
 })();
