@@ -13,6 +13,7 @@ import (
 
 // IngestResult is what a delivery blast achieved.
 type IngestResult struct {
+	Sent    int64 // deliveries 1..Sent were started
 	Acked   int64 // answered 200
 	Failed  int64 // any other answer or a transport error
 	Elapsed time.Duration
@@ -22,10 +23,20 @@ type IngestResult struct {
 // Rate is acknowledged deliveries per second.
 func (r IngestResult) Rate() float64 { return float64(r.Acked) / r.Elapsed.Seconds() }
 
-// Ingest posts single-change message deliveries to random groups in
-// [1, groups] from conc workers until d has passed. onAck, if set, is
-// told each acknowledged wamid (the crash test keeps them).
-func Ingest(ctx context.Context, p *Poster, run string, groups, conc int, d time.Duration, onAck func(wamid string)) IngestResult {
+// IngestBody is delivery n of a run: a message with its own wamid and
+// sender to one of groups, spread evenly. It is deterministic, so a test
+// can send the same delivery again.
+func IngestBody(run string, n int64, groups int) []byte {
+	g := 1 + int(n*7919%int64(groups))
+	wamid := MessageID(run, n)
+	from := strconv.FormatInt(15559000000+n, 10)
+	return Message(WAGroupID(g), wamid, from, "Load "+strconv.FormatInt(n, 10), "load test message "+wamid)
+}
+
+// Ingest posts IngestBody deliveries 1, 2, … from conc workers until d
+// has passed. onAck, if set, is told each acknowledged n (the crash test
+// keeps them).
+func Ingest(ctx context.Context, p *Poster, run string, groups, conc int, d time.Duration, onAck func(n int64)) IngestResult {
 	ctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
 	var seq, acked, failed atomic.Int64
@@ -38,15 +49,12 @@ func Ingest(ctx context.Context, p *Poster, run string, groups, conc int, d time
 			defer wg.Done()
 			for ctx.Err() == nil {
 				n := seq.Add(1)
-				g := 1 + rand.IntN(groups)
-				wamid := MessageID(run, n)
-				from := strconv.FormatInt(15559000000+n, 10)
-				status, err := p.Post(ctx, Message(WAGroupID(g), wamid, from, "Load "+strconv.FormatInt(n, 10), "load test message "+wamid))
+				status, err := p.Post(ctx, IngestBody(run, n, groups))
 				switch {
 				case err == nil && status == http.StatusOK:
 					acked.Add(1)
 					if onAck != nil {
-						onAck(wamid)
+						onAck(n)
 					}
 				case ctx.Err() != nil:
 					return // cut off by the deadline: neither acked nor failed
@@ -62,7 +70,7 @@ func Ingest(ctx context.Context, p *Poster, run string, groups, conc int, d time
 		}()
 	}
 	wg.Wait()
-	r := IngestResult{Acked: acked.Load(), Failed: failed.Load(), Elapsed: time.Since(t0)}
+	r := IngestResult{Sent: seq.Load(), Acked: acked.Load(), Failed: failed.Load(), Elapsed: time.Since(t0)}
 	r.LastErr, _ = lastErr.Load().(string)
 	return r
 }
