@@ -26,8 +26,11 @@ func (h *Handler) Register(e *echo.Echo) {
 			p := c.Request().URL.Path
 			return isWebhook(p) || isUpload(p) || isMessageUpload(c.Request())
 		}}))
-	// Message uploads get their larger limit here too, before the CSRF
-	// check parses the form, so no route reads an unbounded body.
+	// Upload routes get their larger limits here, before the CSRF check
+	// parses the form, so no route reads an unbounded body (a route-level
+	// limit would come too late for a signed-out sender).
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "6M",
+		Skipper: func(c echo.Context) bool { return !isUpload(c.Request().URL.Path) }}))
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: MaxUpload,
 		Skipper: func(c echo.Context) bool { return !isMessageUpload(c.Request()) }}))
 

@@ -5,6 +5,8 @@ package static
 import (
 	"embed"
 	"net/http"
+	"path"
+	"strings"
 )
 
 //go:embed *
@@ -15,7 +17,10 @@ var files embed.FS
 func Handler() http.Handler {
 	fs := http.FileServer(http.FS(files))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "" || r.URL.Path[len(r.URL.Path)-1] == '/' || r.URL.Path == "static.go" {
+		// FileServer cleans the path itself, so check the cleaned one:
+		// "./static.go" and "/static.go" are the Go source too.
+		clean := path.Clean("/" + r.URL.Path)
+		if r.URL.Path == "" || strings.HasSuffix(r.URL.Path, "/") || strings.HasSuffix(clean, ".go") {
 			http.NotFound(w, r)
 			return
 		}
