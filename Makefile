@@ -13,7 +13,7 @@ GROUPDECK_ADMIN_EMAIL ?= admin@example.com
 GROUPDECK_ADMIN_PASSWORD ?= sandbox-password
 export GROUPDECK_DB GROUPDECK_ADMIN_EMAIL GROUPDECK_ADMIN_PASSWORD
 
-.PHONY: run test build bench vendor generate check-generated deps chromium unit e2e fuzz race
+.PHONY: run test build bench vendor generate check-generated deps chromium unit e2e fuzz fuzz-short race
 
 run: vendor
 	$(GO) build -o bin/groupdeck .
@@ -27,6 +27,7 @@ test: deps vendor chromium check-generated
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
 	$(GO) test -count=1 -tags e2e ./e2e/
+	$(MAKE) --no-print-directory fuzz-short
 
 unit: vendor
 	$(GO) test -count=1 ./...
@@ -37,11 +38,27 @@ e2e: deps vendor chromium
 race: vendor
 	$(GO) test -race -count=1 ./...
 
-bench: vendor
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+# One table of measured figures next to the design's targets (about a
+# minute): cmd/loadgen seeds a database, runs bin/groupdeck as a child
+# process and drives it like Meta and browsers do. Stops by itself.
+bench: build
+	$(GO) build -o bin/loadgen ./cmd/loadgen
+	./bin/loadgen -bin bin/groupdeck
+
+# Every fuzz target, as "package:Target"; fuzz-short runs each briefly
+# (part of make test), fuzz longer. Committed seeds: <pkg>/testdata/fuzz/.
+FUZZ_TARGETS := whatsapp:FuzzParseWebhook whatsapp:FuzzVerifySignature ingest:FuzzApply \
+	handlers:FuzzValidateGroup handlers:FuzzSafeFilename
+FUZZTIME ?= 30s
 
 fuzz:
-	$(GO) test -run '^$$' -fuzz FuzzParseWebhook -fuzztime 30s ./whatsapp/
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		echo "fuzz $$t for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) ./$${t%%:*}/; \
+	done
+
+fuzz-short:
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=4s
 
 # npm ci only when node_modules is missing or older than the lockfile.
 node_modules/.package-lock.json: package.json package-lock.json
