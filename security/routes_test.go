@@ -17,9 +17,13 @@ var (
 	// anyoneMayPost are the state-changing routes open to every role or
 	// to nobody signed in.
 	anyoneMayPost = map[string]bool{"/login": true, "/logout": true, "/setup": true, "/webhook": true}
-	// public GET routes; every other GET needs a signed-in user.
+	// public GET routes; every other GET needs a signed-in user. A new
+	// public route fails TestSignedOutIsSentToLogin until it is added
+	// here, so going public is always a decision.
 	publicGet = map[string]bool{"/healthz": true, "/favicon.ico": true, "/static/*": true, "/webhook": true,
-		"/login": true, "/setup": true}
+		"/login": true, "/setup": true,
+		"/j/:slug": true, // campaign invite links: people outside the app open them
+	}
 )
 
 func routes(t *testing.T, e *env) []*echo.Route {
