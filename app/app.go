@@ -105,6 +105,7 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (
 	a.Jobs.Register(campaigns.InviteKind, &campaigns.Inviter{Store: a.Store, WA: a.WA, Template: a.Handler.InviteTemplate,
 		Limit:   rate.NewLimiter(campaigns.DefaultRate, campaigns.DefaultRate),
 		Changed: func(int64) { a.Handler.CampaignsChanged() }, NoGroup: a.Pools.Wake})
+	a.Jobs.Register(handlers.KindBulkCreate, a.Handler.BulkCreateRunner())
 	a.Echo = web.NewEcho(log)
 	a.Handler.Register(a.Echo)
 	a.srv = &http.Server{Handler: a.Echo, ReadHeaderTimeout: readHeaderTimeout, ReadTimeout: readTimeout,

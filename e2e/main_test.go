@@ -156,9 +156,11 @@ func startApp(t *testing.T) *app.App {
 }
 
 // newPage opens a page in a fresh browser context (its own cookies).
-func newPage(t *testing.T, a *app.App) playwright.Page {
+// permissions are granted to the context, e.g. "clipboard-read".
+func newPage(t *testing.T, a *app.App, permissions ...string) playwright.Page {
 	t.Helper()
-	ctx, err := browser.NewContext(playwright.BrowserNewContextOptions{BaseURL: playwright.String(a.URL)})
+	ctx, err := browser.NewContext(playwright.BrowserNewContextOptions{BaseURL: playwright.String(a.URL), Permissions: permissions,
+		AcceptDownloads: playwright.Bool(true)})
 	if err != nil {
 		t.Fatal(err)
 	}

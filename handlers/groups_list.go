@@ -60,6 +60,11 @@ func (h *Handler) groupList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// A submitted filter form sends every field, empty ones too: answer
+	// with the short form of the same view, which is what people share.
+	if want := v.Params.Query(v.Params.Page); c.Request().URL.RawQuery != "" && "?"+c.Request().URL.RawQuery != want {
+		return c.Redirect(http.StatusSeeOther, "/groups"+want)
+	}
 	return h.page(c, http.StatusOK, "Groups", "groups", views.Groups(v))
 }
 

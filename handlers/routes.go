@@ -20,7 +20,9 @@ func (h *Handler) Register(e *echo.Echo) {
 	e.IPExtractor = echo.ExtractIPDirect() // X-Forwarded-For is spoofable unless a proxy is configured
 	isWebhook := func(p string) bool { return p == "/webhook" }
 	// Group photos may be 5 MB; the settings route sets its own limit.
-	isUpload := func(p string) bool { return strings.HasPrefix(p, "/groups/") && strings.HasSuffix(p, "/settings") }
+	isUpload := func(p string) bool {
+		return p == "/groups/bulk" || (strings.HasPrefix(p, "/groups/") && strings.HasSuffix(p, "/settings"))
+	}
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "1M",
 		Skipper: func(c echo.Context) bool {
 			p := c.Request().URL.Path
@@ -43,7 +45,7 @@ func (h *Handler) Register(e *echo.Echo) {
 	e.GET("/j/:slug", h.campaignVisit)
 
 	// Everything below uses the session and CSRF protection.
-	s := e.Group("", h.Sessions.CSRF(func(p string) bool { return isWebhook(p) || strings.HasPrefix(p, "/static/") }), h.loadUser)
+	s := e.Group("", h.Sessions.CSRF(func(p string) bool { return isWebhook(p) || strings.HasPrefix(p, "/static/") }), h.csrfContext, h.loadUser)
 	s.GET("/login", h.loginShow)
 	s.POST("/login", h.loginSubmit)
 	s.POST("/logout", h.logout)
@@ -63,6 +65,8 @@ func (h *Handler) Register(e *echo.Echo) {
 	u.GET("/groups/rows", h.groupRows)
 	u.GET("/groups/new", h.groupNew, h.requireEditor)
 	u.POST("/groups", h.groupCreate, h.requireEditor)
+	u.GET("/groups/bulk", h.groupBulkNew, h.requireEditor)
+	u.POST("/groups/bulk", h.groupBulkCreate, h.requireEditor, middleware.BodyLimit("2M"))
 	u.GET("/groups/:id", h.groupShow)
 	u.GET("/groups/:id/summary", h.groupSummary)
 	u.GET("/groups/:id/participants", h.groupParticipants)

@@ -78,7 +78,7 @@ func TestGroupListQuery(t *testing.T) {
 		{"", []string{"Alpha pod", "Beta pod"}, nil},
 		{"?q=alpha", []string{"Alpha pod"}, []string{"Beta pod"}},
 		{"?status=failed", []string{"No group matches"}, []string{"Alpha pod"}},
-		{"?sort=fullest&room=room", []string{"Alpha pod", "Beta pod", `value="fullest" selected`}, nil},
+		{"?room=room&sort=fullest", []string{"Alpha pod", "Beta pod", `value="fullest" selected`}, nil},
 		{"?q=%3Cscript%3E", []string{"&lt;script&gt;"}, []string{"<script>"}},
 	}
 	for _, tt := range tests {

@@ -138,3 +138,23 @@ func (s *Store) AuditActions(ctx context.Context) ([]string, error) {
 	}
 	return out, rows.Err()
 }
+
+// DiscardUnsentGroup removes a group row whose create call WhatsApp
+// refused, so a retried or failed bulk item leaves no phantom group.
+func (s *Store) DiscardUnsentGroup(ctx context.Context, id int64) error {
+	_, err := s.w.ExecContext(ctx, `DELETE FROM groups WHERE id = ? AND status = 'creating' AND request_id IS NULL`, id)
+	if err != nil {
+		return fmt.Errorf("store: discard group: %w", err)
+	}
+	return nil
+}
+
+// CountLiveGroups counts groups that count against the number's cap.
+func (s *Store) CountLiveGroups(ctx context.Context) (int, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM groups WHERE status IN ('creating', 'active', 'deleting')`).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: count groups: %w", err)
+	}
+	return n, nil
+}

@@ -97,3 +97,12 @@ func groupParam(id int64) string {
 	}
 	return itoa64(id)
 }
+
+// personLabel names a participant for buttons: the name when known, and
+// always the phone number.
+func personLabel(p store.Participant) string {
+	if p.Name == "" && p.Username == "" {
+		return Phone(p.Key)
+	}
+	return displayName(p) + " " + Phone(p.WaID)
+}
