@@ -22,18 +22,20 @@ func (t *Tx) SettingsApplied(groupID int64, subject, description *string, at int
 	return nil
 }
 
-// GroupDeleteApplied records the outcome of a deletion: deleted, or back
-// to active with the reason in the pending change.
+// GroupDeleteApplied settles the pending deletion; a failed one puts the
+// group back to active (GroupDeleted records a success).
 func (t *Tx) GroupDeleteApplied(groupID int64, requestID, failure string) error {
 	if failure == "" {
-		if _, err := t.tx.ExecContext(t.ctx, `UPDATE groups SET status = 'deleted', invite_link = '', updated_at = ?
-			WHERE id = ?`, t.now, groupID); err != nil {
-			return fmt.Errorf("store: group deleted: %w", err)
-		}
-	} else if _, err := t.tx.ExecContext(t.ctx, `UPDATE groups SET status = 'active', updated_at = ?
+		return t.settleDelete(groupID, requestID, "")
+	}
+	if _, err := t.tx.ExecContext(t.ctx, `UPDATE groups SET status = 'active', updated_at = ?
 		WHERE id = ? AND status = 'deleting'`, t.now, groupID); err != nil {
 		return fmt.Errorf("store: group delete failed: %w", err)
 	}
+	return t.settleDelete(groupID, requestID, failure)
+}
+
+func (t *Tx) settleDelete(groupID int64, requestID, failure string) error {
 	if _, err := t.ResolveChange(groupID, requestID, ChangeDelete, "", failure); err != nil {
 		return err
 	}
