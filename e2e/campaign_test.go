@@ -54,6 +54,14 @@ func TestCampaignFunnel(t *testing.T) {
 	must(t, expect.Locator(staff.GetByTestId("campaign-person")).ToContainText("link visit just before"))
 	must(t, expect.Locator(staff.GetByTestId("chart-summary")).ToHaveText("1 joins and 0 leaves in the last 14 days."))
 
+	// The home page's chart counts every group.
+	home := newPage(t, a)
+	login(t, home)
+	must(t, gotoPath(home, "/"))
+	must(t, expect.Locator(home.GetByTestId("chart-summary")).ToHaveText("1 joins and 0 leaves in the last 14 days."))
+	must(t, home.GetByRole("button", playwright.PageGetByRoleOptions{Name: "By hour"}).Click())
+	must(t, expect.Locator(home.GetByTestId("chart-summary")).ToHaveText("1 joins and 0 leaves in the last 48 hours."))
+
 	// An invite to a number: a background job, then delivery by webhook.
 	must(t, staff.GetByTestId("send-invites").Click())
 	must(t, staff.GetByLabel("Phone numbers with country code, one per line").Fill("+1 555 010 0200\n+1 (555) 010-0200\n12"))

@@ -41,7 +41,12 @@ func addMembers(t *testing.T, st *store.Store, id int64, prefix string, n int) {
 	t.Helper()
 	if _, err := st.WithTx(context.Background(), func(tx *store.Tx) error {
 		for i := range n {
-			if err := tx.ParticipantJoined(id, store.Member{WaID: prefix + "-" + itoa(i)}, "invite_link", time.Now().UnixMilli()); err != nil {
+			// As ingest does: the state, and the activity the charts count.
+			at := time.Now().UnixMilli()
+			if err := tx.ParticipantJoined(id, store.Member{WaID: prefix + "-" + itoa(i)}, "invite_link", at); err != nil {
+				return err
+			}
+			if err := tx.Activity(id, store.ActJoin, prefix, "joined", at); err != nil {
 				return err
 			}
 		}

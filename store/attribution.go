@@ -102,12 +102,14 @@ func (s *Store) CampaignGroupIDs(ctx context.Context) ([]int64, error) {
 	return out, rows.Err()
 }
 
-// JoinLeaveTimes returns join and leave times (Unix ms, 0 when none) of
-// people who joined or left since the given time, in one group or in all
-// groups when groupID is 0.
+// JoinLeaveTimes returns join and leave times (Unix ms; the other one 0)
+// since the given time, in one group or in all groups when groupID is 0.
+// They come from the activity feed, so someone who leaves and rejoins
+// counts each time.
 func (s *Store) JoinLeaveTimes(ctx context.Context, since, groupID int64) ([][2]int64, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT joined_at, CASE WHEN state = 'member' THEN 0 ELSE left_at END
-		FROM participants WHERE (joined_at >= ?1 OR left_at >= ?1) AND (?2 = 0 OR group_id = ?2)`, since, groupID)
+	rows, err := s.r.QueryContext(ctx, `SELECT CASE WHEN kind = 'join' THEN at ELSE 0 END,
+			CASE WHEN kind = 'join' THEN 0 ELSE at END
+		FROM activity WHERE kind IN ('join', 'leave', 'removed') AND at >= ?1 AND (?2 = 0 OR group_id = ?2)`, since, groupID)
 	if err != nil {
 		return nil, fmt.Errorf("store: join leave times: %w", err)
 	}
