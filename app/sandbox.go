@@ -66,6 +66,36 @@ func (p *sandboxPhone) Say(waID, groupID, kind, text string) error {
 	return err
 }
 
+func (p *sandboxPhone) Pending(waID string) []views.PhoneGroup {
+	var out []views.PhoneGroup
+	for _, g := range p.sim.Groups() {
+		for _, u := range g.Pending {
+			if u.WaID == waID {
+				out = append(out, views.PhoneGroup{ID: g.ID, Subject: g.Subject})
+			}
+		}
+	}
+	return out
+}
+
+func (p *sandboxPhone) Cancel(waID, groupID string) error { return p.sim.CancelRequest(waID, groupID) }
+
+func (p *sandboxPhone) All() []views.SimGroup {
+	var out []views.SimGroup
+	for _, g := range p.sim.Groups() {
+		if g.Deleted {
+			continue
+		}
+		out = append(out, views.SimGroup{ID: g.ID, Subject: g.Subject, Members: len(g.Participants),
+			Pending: len(g.Pending), Suspended: g.Suspended})
+	}
+	return out
+}
+
+func (p *sandboxPhone) SetSuspended(groupID string, suspended bool) error {
+	return p.sim.SetSuspended(groupID, suspended)
+}
+
 func (p *sandboxPhone) Groups(waID string) []views.PhoneGroup {
 	var out []views.PhoneGroup
 	for _, g := range p.sim.GroupsOf(waID) {

@@ -135,6 +135,8 @@ func (h *Handler) Register(e *echo.Echo) {
 	u.POST("/sandbox/leave", h.sandboxLeave, h.requireSandbox, h.requireEditor)
 	u.POST("/sandbox/say", h.sandboxSay, h.requireSandbox, h.requireEditor)
 	u.POST("/sandbox/read", h.sandboxRead, h.requireSandbox, h.requireEditor)
+	u.POST("/sandbox/cancel", h.sandboxCancel, h.requireSandbox, h.requireEditor)
+	u.POST("/sandbox/suspend", h.sandboxSuspend, h.requireSandbox, h.requireEditor)
 }
 
 // uploadPath matches the routes that take media uploads; they get their

@@ -20,6 +20,10 @@ type Phone interface {
 	Leave(waID, groupID string) error
 	Say(waID, groupID, kind, text string) error // kind: text, image (text is the caption) or unsupported
 	Groups(waID string) []views.PhoneGroup
+	Pending(waID string) []views.PhoneGroup
+	Cancel(waID, groupID string) error
+	All() []views.SimGroup
+	SetSuspended(groupID string, suspended bool) error
 	Inbox(waID string) []views.PhoneMessage
 	Read(waID, messageID string) error
 }
@@ -44,7 +48,9 @@ func (h *Handler) sandboxShow(c echo.Context) error {
 	if v.Current != nil {
 		v.Groups = h.Phone.Groups(v.Current.WaID)
 		v.Inbox = h.Phone.Inbox(v.Current.WaID)
+		v.Pending = h.Phone.Pending(v.Current.WaID)
 	}
+	v.All = h.Phone.All()
 	return h.page(c, http.StatusOK, "Sandbox phone", "sandbox", views.Sandbox(v))
 }
 
@@ -110,6 +116,20 @@ func (h *Handler) sandboxSay(c echo.Context) error {
 		return back(c, u, "", errText("Choose text, a photo or an unsupported message."))
 	}
 	return back(c, u, "Sent.", h.Phone.Say(u, c.FormValue("group"), kind, text))
+}
+
+func (h *Handler) sandboxCancel(c echo.Context) error {
+	u := c.FormValue("u")
+	return back(c, u, "You withdrew your request.", h.Phone.Cancel(u, c.FormValue("group")))
+}
+
+func (h *Handler) sandboxSuspend(c echo.Context) error {
+	on := c.FormValue("suspended") == "true"
+	msg := "WhatsApp lifted the suspension."
+	if on {
+		msg = "WhatsApp suspended the group."
+	}
+	return back(c, c.FormValue("u"), msg, h.Phone.SetSuspended(c.FormValue("group"), on))
 }
 
 func (h *Handler) sandboxRead(c echo.Context) error {

@@ -208,7 +208,7 @@ func GroupSummary(g *store.Group) templ.Component {
 			}
 		}
 		if g.Suspended {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, "<p class=\"banner bad\" role=\"alert\">WhatsApp suspended this group. Nobody can message it or change it until the suspension is lifted.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, "<p class=\"banner bad\" role=\"alert\" data-testid=\"suspended-banner\">WhatsApp suspended this group. Nobody can message it or change it until the suspension is lifted.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
