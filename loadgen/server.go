@@ -132,6 +132,24 @@ func (s *Server) RSS() (int64, error) {
 	return 0, errors.New("loadgen: rss: no VmRSS line")
 }
 
+// CPU returns the user plus system CPU time the server has used (Linux
+// /proc, in clock ticks of 10 ms).
+func (s *Server) CPU() (time.Duration, error) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(s.cmd.Process.Pid) + "/stat")
+	if err != nil {
+		return 0, fmt.Errorf("loadgen: cpu: %w", err)
+	}
+	// Fields after the ")" that closes the command name: utime is the
+	// 12th, stime the 13th.
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	if len(f) < 13 {
+		return 0, errors.New("loadgen: cpu: short /proc stat")
+	}
+	u, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(u+st) * 10 * time.Millisecond, nil
+}
+
 type lockedBuffer struct {
 	mu  sync.Mutex
 	buf bytes.Buffer

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 )
@@ -77,44 +76,36 @@ type DeliveryResult struct {
 	Groups  []int64
 }
 
-// SaveDelivery stores a raw webhook body and applies it with apply in the
-// same transaction. When apply fails the delivery is still stored, marked
-// failed with the error, for replay. Only an error from storing itself is
-// returned: then nothing was kept and the sender must retry.
-func (s *Store) SaveDelivery(ctx context.Context, body []byte, fields string, apply func(*Tx) error) (DeliveryResult, error) {
-	var res DeliveryResult
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		t := &Tx{tx: tx, ctx: ctx, now: s.now()}
-		r, err := tx.ExecContext(ctx, `INSERT INTO webhook_deliveries (received_at, fields, body, outcome)
-			VALUES (?, ?, ?, 'applied')`, t.now, fields, body)
-		if err != nil {
-			return err
-		}
-		t.DeliveryID, _ = r.LastInsertId()
-		if err := apply(t); err != nil {
-			return &applyError{err}
-		}
-		res = DeliveryResult{ID: t.DeliveryID, Outcome: t.outcome(), Error: t.failureText(), Groups: t.Touched()}
-		if res.Outcome != OutcomeApplied {
-			_, err = tx.ExecContext(ctx, `UPDATE webhook_deliveries SET outcome = ?, error = ? WHERE id = ?`, res.Outcome, res.Error, t.DeliveryID)
-		}
-		return err
-	})
-	var ae *applyError
-	if errors.As(err, &ae) {
-		res = DeliveryResult{Outcome: OutcomeFailed, Error: ae.err.Error()}
-		r, err := s.w.ExecContext(ctx, `INSERT INTO webhook_deliveries (received_at, fields, body, outcome, error)
-			VALUES (?, ?, ?, 'failed', ?)`, s.now(), fields, body, res.Error)
-		if err != nil {
-			return res, fmt.Errorf("store: save failed delivery: %w", err)
-		}
-		res.ID, _ = r.LastInsertId()
-		return res, nil
-	}
+// applyOne stores one delivery's raw body and applies it, inside the
+// batch transaction tx (see SaveDelivery in commit.go).
+func (s *Store) applyOne(ctx context.Context, tx *sql.Tx, r *deliveryReq, now int64) (DeliveryResult, error) {
+	t := &Tx{tx: tx, ctx: ctx, now: now}
+	res, err := tx.ExecContext(ctx, `INSERT INTO webhook_deliveries (received_at, fields, body, outcome)
+		VALUES (?, ?, ?, 'applied')`, now, r.fields, r.body)
 	if err != nil {
-		return res, fmt.Errorf("store: save delivery: %w", err)
+		return DeliveryResult{}, err
 	}
-	return res, nil
+	t.DeliveryID, _ = res.LastInsertId()
+	if err := callApply(r.apply, t); err != nil {
+		return DeliveryResult{}, &applyError{err}
+	}
+	out := DeliveryResult{ID: t.DeliveryID, Outcome: t.outcome(), Error: t.failureText(), Groups: t.Touched()}
+	if out.Outcome != OutcomeApplied {
+		_, err = tx.ExecContext(ctx, `UPDATE webhook_deliveries SET outcome = ?, error = ? WHERE id = ?`, out.Outcome, out.Error, t.DeliveryID)
+	}
+	return out, err
+}
+
+// callApply turns a panic while applying into an apply error: the
+// delivery is kept as failed for replay after a fix, and the deliveries
+// sharing its commit are unaffected.
+func callApply(apply func(*Tx) error, t *Tx) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic: %v", p)
+		}
+	}()
+	return apply(t)
 }
 
 type applyError struct{ err error }

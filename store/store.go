@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -29,6 +30,11 @@ type Store struct {
 	w   *sql.DB
 	r   *sql.DB
 	Now func() time.Time
+
+	deliveries chan *deliveryReq // to the group-commit loop (commit.go)
+	closing    chan struct{}
+	loopDone   chan struct{}
+	closeOnce  sync.Once
 }
 
 // Open opens (creating if needed) the database at path and applies every
@@ -54,7 +60,9 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("store: open: %w", err)
 	}
 	r.SetMaxOpenConns(8)
-	s := &Store{w: w, r: r, Now: time.Now}
+	s := &Store{w: w, r: r, Now: time.Now,
+		deliveries: make(chan *deliveryReq), closing: make(chan struct{}), loopDone: make(chan struct{})}
+	go s.commitLoop()
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -62,8 +70,11 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	return s, nil
 }
 
-// Close closes both handles.
+// Close stops the group-commit loop (after its current batch) and closes
+// both handles.
 func (s *Store) Close() error {
+	s.closeOnce.Do(func() { close(s.closing) })
+	<-s.loopDone
 	return errors.Join(s.r.Close(), s.w.Close())
 }
 

@@ -13,6 +13,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
+	"strings"
 	"time"
 
 	"groupdeck/loadgen"
@@ -116,13 +118,22 @@ func bench(ctx context.Context, o options, t *table, log io.Writer) error {
 
 	step(fmt.Sprintf("ingest: signed single-change deliveries, concurrency %d, %s", o.conc, o.ingestFor))
 	p := loadgen.NewPoster(srv.URL, sandboxAppSecret, o.conc)
+	cpu0, _ := srv.CPU()
 	r := loadgen.Ingest(ctx, p, "ingest", o.groups, o.conc, o.ingestFor, nil)
+	cpu1, _ := srv.CPU()
 	p.Close()
 	if r.Failed > 0 {
 		return fmt.Errorf("ingest: %d deliveries not acknowledged (last: %s)", r.Failed, r.LastErr)
 	}
 	t.add(fmt.Sprintf("webhook ingest, concurrency %d, loopback (%d acked in %.1fs)", o.conc, r.Acked, r.Elapsed.Seconds()),
 		fmt.Sprintf("%.0f deliveries/s", r.Rate()), "≥ 5,000/s (stretch 10,000)", r.Rate() >= 5000)
+	if r.Acked > 0 {
+		// CPU per delivery does not depend on what else the machine runs,
+		// unlike the rate; it bounds what two idle cores could do.
+		per := (cpu1 - cpu0) / time.Duration(r.Acked)
+		t.note(fmt.Sprintf("server CPU per delivery %.0f µs (user+system), i.e. at most %.0f deliveries/s per fully used core; load average during the run %s",
+			float64(per.Nanoseconds())/1000, 1/per.Seconds(), loadavg()))
+	}
 
 	step(fmt.Sprintf("latency: %d streams (%d global), %d deliveries/s background, %s", o.streams, o.global, o.bgRate, o.latencyFor))
 	p = loadgen.NewPoster(srv.URL, sandboxAppSecret, 64)
@@ -180,7 +191,22 @@ func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Micros
 
 type row struct{ what, measured, target, verdict string }
 
-type table struct{ rows []row }
+type table struct {
+	rows  []row
+	notes []string
+}
+
+func (t *table) note(s string) { t.notes = append(t.notes, s) }
+
+// loadavg is the 1-minute load average: figures taken on a busy machine
+// are worth less, and the table says so.
+func loadavg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	return strings.Fields(string(b))[0]
+}
 
 func (t *table) add(what, measured, target string, ok bool) {
 	v := "met"
@@ -199,5 +225,9 @@ func (t *table) print(w io.Writer) {
 	fmt.Fprintln(w, "|---|---|---|---|")
 	for _, r := range t.rows {
 		fmt.Fprintf(w, "| %s | %s | %s | %s |\n", r.what, r.measured, r.target, r.verdict)
+	}
+	fmt.Fprintf(w, "\nMachine: %d CPUs, load average %s at the end.\n", runtime.NumCPU(), loadavg())
+	for _, n := range t.notes {
+		fmt.Fprintln(w, "- "+n)
 	}
 }
