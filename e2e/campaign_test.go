@@ -54,13 +54,33 @@ func TestCampaignFunnel(t *testing.T) {
 	must(t, expect.Locator(staff.GetByTestId("campaign-person")).ToContainText("link visit just before"))
 	must(t, expect.Locator(staff.GetByTestId("chart-summary")).ToHaveText("1 joins and 0 leaves in the last 14 days."))
 
+	// Reset the group's invite link: the campaign link follows it.
+	grp := newPage(t, a)
+	login(t, grp)
+	must(t, gotoPath(grp, "/groups"))
+	must(t, grp.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Spring cohort"}).Click())
+	oldLink, err := grp.GetByTestId("invite-link").InputValue()
+	must(t, err)
+	must(t, grp.GetByTestId("reset-invite").Click())
+	must(t, grp.GetByTestId("confirm-reset").Click())
+	must(t, expect.Locator(grp.GetByTestId("invite-link")).Not().ToHaveValue(oldLink))
+	must(t, expect.Locator(grp.GetByTestId("group-campaign")).ToContainText("Library poster"))
+	must(t, phone.GetByLabel("Name").Fill("Bo Chen"))
+	must(t, phone.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Add a person"}).Click())
+	must(t, expect.Locator(phone.GetByTestId("phone-notice")).ToContainText("Bo Chen is ready"))
+	must(t, phone.GetByLabel("Invite link").Fill(campaignURL))
+	must(t, phone.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Open link"}).Click())
+	must(t, expect.Locator(phone.GetByTestId("phone-notice")).ToContainText("You joined"))
+	must(t, expect.Locator(staff.GetByTestId("funnel-joins")).ToHaveText("2"))
+	must(t, expect.Locator(grp.GetByTestId("attributed-person")).ToHaveCount(2))
+
 	// The home page's chart counts every group.
 	home := newPage(t, a)
 	login(t, home)
 	must(t, gotoPath(home, "/"))
-	must(t, expect.Locator(home.GetByTestId("chart-summary")).ToHaveText("1 joins and 0 leaves in the last 14 days."))
+	must(t, expect.Locator(home.GetByTestId("chart-summary")).ToHaveText("2 joins and 0 leaves in the last 14 days."))
 	must(t, home.GetByRole("button", playwright.PageGetByRoleOptions{Name: "By hour"}).Click())
-	must(t, expect.Locator(home.GetByTestId("chart-summary")).ToHaveText("1 joins and 0 leaves in the last 48 hours."))
+	must(t, expect.Locator(home.GetByTestId("chart-summary")).ToHaveText("2 joins and 0 leaves in the last 48 hours."))
 
 	// An invite to a number: a background job, then delivery by webhook.
 	must(t, staff.GetByTestId("send-invites").Click())

@@ -99,7 +99,10 @@ func TestCampaignLinkFollowsInviteReset(t *testing.T) {
 		t.Error("the public route sets a cookie")
 	}
 
-	setLink(t, ts.store, g.ID, "wa-1", "https://chat.whatsapp.com/NEW")
+	// A reset from the group page stores the new link.
+	if err := ts.store.SetInviteLink(t.Context(), g.ID, "https://chat.whatsapp.com/NEW"); err != nil {
+		t.Fatal(err)
+	}
 	res, _ = anon(ts, "/j/POSTER", "WhatsApp/2.23")
 	if res.Header.Get("Location") != "https://chat.whatsapp.com/NEW" {
 		t.Fatalf("after reset the link goes to %q", res.Header.Get("Location"))
