@@ -120,6 +120,18 @@ func TestBulkCreateSearchAndFilter(t *testing.T) {
 	must(t, gotoPath(page, "/groups?q=vip&room=room&sort=fullest"))
 	must(t, expect.Locator(page.GetByTestId("group-row")).ToHaveCount(4))
 	must(t, expect.Locator(page.GetByLabel("Sort by")).ToHaveValue("fullest"))
+
+	// Phone width in dark mode: nothing runs off the side of the screen.
+	must(t, page.SetViewportSize(375, 800))
+	must(t, page.EmulateMedia(playwright.PageEmulateMediaOptions{ColorScheme: playwright.ColorSchemeDark}))
+	for _, p := range []string{"/groups", "/groups/1", "/requests", "/groups/bulk"} {
+		must(t, gotoPath(page, p))
+		wide, err := page.Evaluate(`() => document.documentElement.scrollWidth > document.documentElement.clientWidth`)
+		must(t, err)
+		if wide == true {
+			t.Errorf("%s overflows a 375 px screen", p)
+		}
+	}
 }
 
 func TestInviteLinkCopyResetRemoveEditExport(t *testing.T) {
@@ -129,7 +141,11 @@ func TestInviteLinkCopyResetRemoveEditExport(t *testing.T) {
 	oldLink := newGroupForm(t, staff, "Deal room", false)
 	groupURL := staff.URL()
 
-	click(t, staff.GetByTestId("copy-invite"))
+	// Keyboard only: from the link field, Tab reaches Copy and Enter copies.
+	must(t, staff.GetByTestId("invite-link").Focus())
+	must(t, staff.Keyboard().Press("Tab"))
+	must(t, expect.Locator(staff.GetByTestId("copy-invite")).ToBeFocused())
+	must(t, staff.Keyboard().Press("Enter"))
 	must(t, expect.Locator(staff.GetByTestId("copy-status")).ToHaveText("Copied"))
 	clip, err := staff.Evaluate(`() => navigator.clipboard.readText()`)
 	must(t, err)

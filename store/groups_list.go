@@ -90,7 +90,16 @@ func (s *Store) GroupList(ctx context.Context, q GroupQuery) ([]*Group, int, err
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM groups`+cond, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: count groups: %w", err)
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT `+groupCols+` FROM groups`+cond+q.order()+` LIMIT ? OFFSET ?`,
+	// A search matches anywhere in the subject, so no index can order it:
+	// pick the page's ids from the narrow covering index (sorting only the
+	// matches), then read just those rows. Unfiltered lists walk the sort's
+	// own index and stop after a page.
+	from := `groups`
+	if strings.TrimSpace(q.Search) != "" {
+		from = `groups INDEXED BY groups_list_cover`
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+groupCols+` FROM groups WHERE id IN (
+		SELECT id FROM `+from+cond+q.order()+` LIMIT ? OFFSET ?)`+q.order(),
 		append(args, q.Limit, q.Offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: group list: %w", err)
