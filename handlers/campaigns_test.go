@@ -116,6 +116,17 @@ func TestCampaignLinkFollowsInviteReset(t *testing.T) {
 	if !strings.Contains(body, `data-testid="funnel-visits">1<`) {
 		t.Errorf("funnel does not count one visit (the link preview is not a person):\n%s", body)
 	}
+	// Someone joins right after the visit: credited, and in the export.
+	addMembers(t, ts.store, g.ID, "1650555", 1)
+	res, err := mgr.Get(ts.URL + page + "/export.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if !strings.Contains(string(b), "Poster,person,+1650555-0,,Group wa-1,joined,") || !strings.HasSuffix(strings.TrimSpace(string(b)), ",link,") {
+		t.Errorf("export:\n%s", b)
+	}
 	if st, _, _ := mgr.post("/j/poster", url.Values{"_csrf": {mgr.csrf}}); st != http.StatusMethodNotAllowed && st != http.StatusNotFound {
 		t.Errorf("POST on the public route: %d", st)
 	}
@@ -183,6 +194,11 @@ func TestPoolSendsVisitorsToTheNextGroup(t *testing.T) {
 	}
 	if res, _ := anon(ts, "/j/spring", iphone); res.Header.Get("Location") != "https://chat.whatsapp.com/TWO" {
 		t.Fatalf("second visitor sent to %q", res.Header.Get("Location"))
+	}
+	cs, _ := ts.store.Campaigns(ctx, 0)
+	_, body := mgr.get("/campaigns/" + itoa64(cs[0].ID))
+	if !strings.Contains(body, "Cohort 1") || !strings.Contains(body, "Cohort 2") || !strings.Contains(body, `data-testid="funnel-visits">2<`) {
+		t.Errorf("pool campaign page lacks its groups or visits")
 	}
 	addMembers(t, ts.store, groups[0].ID, "b", 1)
 	addMembers(t, ts.store, groups[1].ID, "c", 8)
