@@ -27,6 +27,9 @@ const (
 type Server struct {
 	URL   string
 	Ready time.Duration // from exec to the "ready" line
+	// ReadyCPU is the CPU the process used until ready: unlike Ready it
+	// does not grow when other programs keep the machine busy.
+	ReadyCPU time.Duration
 	cmd   *exec.Cmd
 	logs  *lockedBuffer
 	done  chan struct{}
@@ -64,6 +67,7 @@ func Start(ctx context.Context, bin, db string, extraEnv ...string) (*Server, er
 	select {
 	case u := <-ready:
 		s.Ready, s.URL = time.Since(t0), u
+		s.ReadyCPU, _ = s.CPU()
 	case <-s.done:
 		return nil, fmt.Errorf("loadgen: server exited before ready:\n%s", s.logs.String())
 	case <-time.After(30 * time.Second):
