@@ -30,9 +30,9 @@ type Server struct {
 	// ReadyCPU is the CPU the process used until ready: unlike Ready it
 	// does not grow when other programs keep the machine busy.
 	ReadyCPU time.Duration
-	cmd   *exec.Cmd
-	logs  *lockedBuffer
-	done  chan struct{}
+	cmd      *exec.Cmd
+	logs     *lockedBuffer
+	done     chan struct{}
 }
 
 // Start runs bin serving db on a free loopback port in sandbox mode and
