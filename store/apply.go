@@ -24,7 +24,7 @@ func (t *Tx) lookup(q string, arg string) (int64, bool, error) {
 		return 0, false, nil
 	}
 	var id int64
-	err := t.tx.QueryRowContext(t.ctx, q, arg).Scan(&id)
+	err := t.queryRow(q, arg).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, false, nil
 	}
@@ -36,7 +36,7 @@ func (t *Tx) lookup(q string, arg string) (int64, bool, error) {
 
 // GroupCreated marks a group created, with its WhatsApp id and invite link.
 func (t *Tx) GroupCreated(id int64, waGroupID, inviteLink, subject, mode string, at int64) error {
-	_, err := t.tx.ExecContext(t.ctx, `UPDATE groups SET wa_group_id = ?, invite_link = ?,
+	_, err := t.exec(`UPDATE groups SET wa_group_id = ?, invite_link = ?,
 		subject = coalesce(nullif(?, ''), subject), join_approval_mode = coalesce(nullif(?, ''), join_approval_mode),
 		status = CASE WHEN status = 'creating' OR status = 'failed' THEN 'active' ELSE status END,
 		failure = '', updated_at = ?, last_activity_at = max(last_activity_at, ?), confirmed_at = ?
@@ -51,7 +51,7 @@ func (t *Tx) GroupCreated(id int64, waGroupID, inviteLink, subject, mode string,
 
 // GroupCreateFailed records why WhatsApp could not create a group.
 func (t *Tx) GroupCreateFailed(id int64, reason string) error {
-	_, err := t.tx.ExecContext(t.ctx, `UPDATE groups SET status = 'failed', failure = ?, updated_at = ?
+	_, err := t.exec(`UPDATE groups SET status = 'failed', failure = ?, updated_at = ?
 		WHERE id = ? AND status = 'creating'`, reason, t.now, id)
 	if err != nil {
 		return fmt.Errorf("store: group create failed: %w", err)
@@ -83,7 +83,7 @@ func (t *Tx) ParticipantJoined(groupID int64, m Member, via string, at int64) er
 	if m.Key() == "" {
 		return errors.New("store: participant without wa_id or user_id")
 	}
-	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO participants
+	_, err := t.exec(`INSERT INTO participants
 		(group_id, member_key, wa_id, user_id, username, name, state, joined_via, joined_at, event_at)
 		VALUES (?, ?, ?, ?, ?, ?, 'member', ?, ?, ?)
 		ON CONFLICT (group_id, member_key) DO UPDATE SET
@@ -112,7 +112,7 @@ func (t *Tx) ParticipantGone(groupID int64, m Member, state string, at int64) er
 	} else if k != "" {
 		m = Member{WaID: k}
 	}
-	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO participants
+	_, err := t.exec(`INSERT INTO participants
 		(group_id, member_key, wa_id, user_id, state, left_at, event_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (group_id, member_key) DO UPDATE SET
@@ -129,7 +129,7 @@ func (t *Tx) ParticipantGone(groupID int64, m Member, state string, at int64) er
 // the event used (business removals echo the phone number or BSUID sent).
 func (t *Tx) resolveKey(groupID int64, m Member) (string, error) {
 	var k string
-	err := t.tx.QueryRowContext(t.ctx, `SELECT member_key FROM participants WHERE group_id = ?1
+	err := t.queryRow(`SELECT member_key FROM participants WHERE group_id = ?1
 		AND (member_key = ?2 OR (?3 <> '' AND wa_id = ?3) OR (?4 <> '' AND user_id = ?4)) LIMIT 1`,
 		groupID, m.Key(), m.WaID, m.UserID).Scan(&k)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -140,7 +140,7 @@ func (t *Tx) resolveKey(groupID int64, m Member) (string, error) {
 
 // SetRequestID records the request id of a group's create call.
 func (t *Tx) SetRequestID(groupID int64, requestID string) error {
-	_, err := t.tx.ExecContext(t.ctx, `UPDATE groups SET request_id = ?, updated_at = ? WHERE id = ?`, requestID, t.now, groupID)
+	_, err := t.exec(`UPDATE groups SET request_id = ?, updated_at = ? WHERE id = ?`, requestID, t.now, groupID)
 	if err != nil {
 		return fmt.Errorf("store: set request id: %w", err)
 	}
@@ -149,7 +149,7 @@ func (t *Tx) SetRequestID(groupID int64, requestID string) error {
 }
 
 func (t *Tx) afterParticipants(groupID int64, at int64) error {
-	_, err := t.tx.ExecContext(t.ctx, `UPDATE groups SET
+	_, err := t.exec(`UPDATE groups SET
 		participant_count = (SELECT count(*) FROM participants WHERE group_id = ? AND state = 'member'),
 		last_activity_at = max(last_activity_at, ?), updated_at = ?
 		WHERE id = ?`, groupID, at, t.now, groupID)
@@ -166,14 +166,14 @@ func (t *Tx) SetName(groupID int64, key, name string) error {
 	if name == "" {
 		return nil
 	}
-	_, err := t.tx.ExecContext(t.ctx, `UPDATE participants SET name = ? WHERE group_id = ? AND member_key = ?`,
+	_, err := t.exec(`UPDATE participants SET name = ? WHERE group_id = ? AND member_key = ?`,
 		name, groupID, key)
 	return err
 }
 
 // InboundMessage stores a message a participant wrote in a group.
 func (t *Tx) InboundMessage(groupID int64, wamid, kind, body string, sender Member, at int64) error {
-	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO messages
+	_, err := t.exec(`INSERT INTO messages
 		(group_id, direction, wamid, kind, body, sender_key, sender_name, state, created_at, sent_at)
 		VALUES (?, 'in', ?, ?, ?, ?, ?, 'received', ?, ?) ON CONFLICT (wamid) DO NOTHING`,
 		groupID, wamid, kind, body, sender.Key(), sender.Name, at, at)
@@ -183,7 +183,7 @@ func (t *Tx) InboundMessage(groupID int64, wamid, kind, body string, sender Memb
 	if err := t.SetName(groupID, sender.Key(), sender.Name); err != nil {
 		return err
 	}
-	_, err = t.tx.ExecContext(t.ctx, `UPDATE groups SET last_activity_at = max(last_activity_at, ?) WHERE id = ?`, at, groupID)
+	_, err = t.exec(`UPDATE groups SET last_activity_at = max(last_activity_at, ?) WHERE id = ?`, at, groupID)
 	t.touch(groupID)
 	t.global = true
 	return err
@@ -204,23 +204,23 @@ func (t *Tx) Receipt(wamid, participant, status string, at int64, failure string
 			ON CONFLICT DO UPDATE SET read_at = CASE WHEN read_at = 0 THEN excluded.read_at ELSE read_at END,
 				delivered_at = CASE WHEN delivered_at = 0 THEN excluded.delivered_at ELSE delivered_at END`
 	case "failed":
-		_, err := t.tx.ExecContext(t.ctx, `INSERT INTO receipts (wamid, participant, failed) VALUES (?, ?, ?)
+		_, err := t.exec(`INSERT INTO receipts (wamid, participant, failed) VALUES (?, ?, ?)
 			ON CONFLICT DO UPDATE SET failed = excluded.failed`, wamid, participant, failure)
 		if err != nil {
 			return fmt.Errorf("store: receipt: %w", err)
 		}
 		if participant == "" {
-			_, err = t.tx.ExecContext(t.ctx, `UPDATE messages SET state = 'failed', error = ? WHERE wamid = ?`, failure, wamid)
+			_, err = t.exec(`UPDATE messages SET state = 'failed', error = ? WHERE wamid = ?`, failure, wamid)
 		}
 		return t.touchMessage(wamid, err)
 	case "sent":
-		_, err := t.tx.ExecContext(t.ctx, `UPDATE messages SET sent_at = CASE WHEN sent_at = 0 THEN ? ELSE sent_at END
+		_, err := t.exec(`UPDATE messages SET sent_at = CASE WHEN sent_at = 0 THEN ? ELSE sent_at END
 			WHERE wamid = ?`, at, wamid)
 		return t.touchMessage(wamid, err)
 	default:
 		return nil
 	}
-	_, err := t.tx.ExecContext(t.ctx, q, wamid, participant, at)
+	_, err := t.exec(q, wamid, participant, at)
 	return t.touchMessage(wamid, err)
 }
 
@@ -229,7 +229,7 @@ func (t *Tx) touchMessage(wamid string, err error) error {
 		return fmt.Errorf("store: receipt: %w", err)
 	}
 	var gid int64
-	err = t.tx.QueryRowContext(t.ctx, `SELECT group_id FROM messages WHERE wamid = ?`, wamid).Scan(&gid)
+	err = t.queryRow(`SELECT group_id FROM messages WHERE wamid = ?`, wamid).Scan(&gid)
 	if err == nil {
 		t.touch(gid)
 	} else if !errors.Is(err, sql.ErrNoRows) {

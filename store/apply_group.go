@@ -27,7 +27,7 @@ func (t *Tx) Activity(groupID int64, kind, who, detail string, at int64) error {
 	if at == 0 {
 		at = t.now
 	}
-	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO activity (at, group_id, kind, who, detail) VALUES (?, nullif(?, 0), ?, ?, ?)`,
+	_, err := t.exec(`INSERT INTO activity (at, group_id, kind, who, detail) VALUES (?, nullif(?, 0), ?, ?, ?)`,
 		at, groupID, kind, who, detail)
 	if err != nil {
 		return fmt.Errorf("store: activity: %w", err)
@@ -38,12 +38,12 @@ func (t *Tx) Activity(groupID int64, kind, who, detail string, at int64) error {
 
 // GroupDeleted marks a group deleted unless a newer status event was applied.
 func (t *Tx) GroupDeleted(id int64, at int64) error {
-	_, err := t.tx.ExecContext(t.ctx, `UPDATE groups SET status = 'deleted', failure = '', updated_at = ?,
+	_, err := t.exec(`UPDATE groups SET status = 'deleted', failure = '', updated_at = ?,
 		status_event_at = ?, participant_count = 0 WHERE id = ? AND status_event_at <= ?`, t.now, at, id, at)
 	if err != nil {
 		return fmt.Errorf("store: group deleted: %w", err)
 	}
-	_, err = t.tx.ExecContext(t.ctx, `UPDATE participants SET state = 'removed', left_at = ?, event_at = ?
+	_, err = t.exec(`UPDATE participants SET state = 'removed', left_at = ?, event_at = ?
 		WHERE group_id = ? AND state = 'member' AND event_at <= ?`, at, at, id, at)
 	if err != nil {
 		return fmt.Errorf("store: group deleted: %w", err)
@@ -56,7 +56,7 @@ func (t *Tx) GroupDeleted(id int64, at int64) error {
 // GroupSuspended sets or clears the suspension unless a newer status
 // event was applied.
 func (t *Tx) GroupSuspended(id int64, suspended bool, at int64) error {
-	_, err := t.tx.ExecContext(t.ctx, `UPDATE groups SET suspended = ?, updated_at = ?, status_event_at = ?
+	_, err := t.exec(`UPDATE groups SET suspended = ?, updated_at = ?, status_event_at = ?
 		WHERE id = ? AND status_event_at <= ?`, suspended, t.now, at, id, at)
 	if err != nil {
 		return fmt.Errorf("store: group suspended: %w", err)
@@ -73,7 +73,7 @@ func (t *Tx) JoinRequest(groupID int64, requestID string, m Member, state string
 	if requestID == "" {
 		requestID = "member:" + m.Key()
 	}
-	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO join_requests
+	_, err := t.exec(`INSERT INTO join_requests
 		(group_id, join_request_id, member_key, wa_id, user_id, state, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (group_id, join_request_id) DO UPDATE SET
@@ -88,7 +88,7 @@ func (t *Tx) JoinRequest(groupID int64, requestID string, m Member, state string
 
 // RequestsApproved closes the pending requests of people who joined.
 func (t *Tx) RequestsApproved(groupID int64, m Member, at int64) error {
-	_, err := t.tx.ExecContext(t.ctx, `UPDATE join_requests SET state = 'approved', updated_at = ?1
+	_, err := t.exec(`UPDATE join_requests SET state = 'approved', updated_at = ?1
 		WHERE group_id = ?2 AND state = 'pending' AND created_at <= ?1
 		AND (member_key = ?3 OR (?4 <> '' AND wa_id = ?4) OR (?5 <> '' AND user_id = ?5))`,
 		at, groupID, m.Key(), m.WaID, m.UserID)
@@ -99,7 +99,7 @@ func (t *Tx) RequestsApproved(groupID int64, m Member, at int64) error {
 }
 
 func (t *Tx) countRequests(groupID int64) error {
-	_, err := t.tx.ExecContext(t.ctx, `UPDATE groups SET pending_requests =
+	_, err := t.exec(`UPDATE groups SET pending_requests =
 		(SELECT count(*) FROM join_requests WHERE group_id = ?1 AND state = 'pending'), updated_at = ?2 WHERE id = ?1`,
 		groupID, t.now)
 	if err != nil {
@@ -113,7 +113,7 @@ func (t *Tx) countRequests(groupID int64) error {
 // ResolveDeferredDelivery marks a delivery applied once none of its
 // changes wait any longer.
 func (t *Tx) ResolveDeferredDelivery(deliveryID int64) error {
-	_, err := t.tx.ExecContext(t.ctx, `UPDATE webhook_deliveries SET outcome = 'applied'
+	_, err := t.exec(`UPDATE webhook_deliveries SET outcome = 'applied'
 		WHERE id = ?1 AND outcome = 'deferred' AND NOT EXISTS (SELECT 1 FROM deferred_events WHERE delivery_id = ?1)`, deliveryID)
 	if err != nil {
 		return fmt.Errorf("store: resolve deferred delivery: %w", err)

@@ -97,8 +97,9 @@ func (s *Store) commitBatch(batch []*deliveryReq) {
 	}
 	defer tx.Rollback()
 	now := s.now()
+	stmts := map[string]*sql.Stmt{} // closed with the transaction
 	for _, r := range batch {
-		if err := s.saveOne(tx, r, now); err != nil {
+		if err := s.saveOne(tx, r, now, stmts); err != nil {
 			failAll(err) // the savepoints themselves failed: trust nothing in this transaction
 			return
 		}
@@ -110,12 +111,12 @@ func (s *Store) commitBatch(batch []*deliveryReq) {
 
 // saveOne runs one delivery inside "SAVEPOINT delivery", setting r.res and
 // r.err. It returns an error only when the savepoint machinery fails.
-func (s *Store) saveOne(tx *sql.Tx, r *deliveryReq, now int64) error {
+func (s *Store) saveOne(tx *sql.Tx, r *deliveryReq, now int64, stmts map[string]*sql.Stmt) error {
 	ctx := context.WithoutCancel(r.ctx)
 	if _, err := tx.ExecContext(ctx, `SAVEPOINT delivery`); err != nil {
 		return err
 	}
-	r.res, r.err = s.applyOne(ctx, tx, r, now)
+	r.res, r.err = s.applyOne(ctx, tx, r, now, stmts)
 	if r.err != nil {
 		if _, err := tx.ExecContext(ctx, `ROLLBACK TO delivery`); err != nil {
 			return err

@@ -106,7 +106,7 @@ func (s *Store) RecentChanges(ctx context.Context, groupID int64, limit int) ([]
 // kind and target in the group). It reports whether one was found.
 func (t *Tx) ResolveChange(groupID int64, requestID, kind, target, failure string) (bool, error) {
 	var id int64
-	err := t.tx.QueryRowContext(t.ctx, `SELECT id FROM group_changes
+	err := t.queryRow(`SELECT id FROM group_changes
 		WHERE group_id = ?1 AND kind = ?2 AND state = 'pending'
 		  AND (?3 = '' OR request_id = ?3 OR request_id = '')
 		  AND (?4 = '' OR target = ?4)
@@ -121,7 +121,7 @@ func (t *Tx) ResolveChange(groupID int64, requestID, kind, target, failure strin
 	if failure != "" {
 		state = ChangeFailed
 	}
-	if _, err := t.tx.ExecContext(t.ctx, `UPDATE group_changes SET state = ?, error = ?, updated_at = ? WHERE id = ?`,
+	if _, err := t.exec(`UPDATE group_changes SET state = ?, error = ?, updated_at = ? WHERE id = ?`,
 		state, failure, t.now, id); err != nil {
 		return false, fmt.Errorf("store: resolve change: %w", err)
 	}

@@ -28,6 +28,7 @@ type Tx struct {
 	touched    map[int64]bool
 	global     bool
 	failures   []string
+	stmts      map[string]*sql.Stmt // prepared in tx, shared by a batch
 }
 
 // Isolate runs one change of a batch in a savepoint. If it fails, only
@@ -35,18 +36,18 @@ type Tx struct {
 // still applies, and the delivery is marked failed for replay (which
 // skips what was applied, by de-duplication key).
 func (t *Tx) Isolate(fn func() error) error {
-	if _, err := t.tx.ExecContext(t.ctx, `SAVEPOINT change`); err != nil {
+	if _, err := t.exec(`SAVEPOINT change`); err != nil {
 		return fmt.Errorf("store: savepoint: %w", err)
 	}
 	fresh, deferred := t.fresh, t.deferred
 	if err := fn(); err != nil {
-		if _, rerr := t.tx.ExecContext(t.ctx, `ROLLBACK TO change`); rerr != nil {
+		if _, rerr := t.exec(`ROLLBACK TO change`); rerr != nil {
 			return fmt.Errorf("store: rollback change: %w", rerr)
 		}
 		t.fresh, t.deferred = fresh, deferred
 		t.failures = append(t.failures, err.Error())
 	}
-	if _, err := t.tx.ExecContext(t.ctx, `RELEASE change`); err != nil {
+	if _, err := t.exec(`RELEASE change`); err != nil {
 		return fmt.Errorf("store: release savepoint: %w", err)
 	}
 	return nil
@@ -78,8 +79,8 @@ type DeliveryResult struct {
 
 // applyOne stores one delivery's raw body and applies it, inside the
 // batch transaction tx (see SaveDelivery in commit.go).
-func (s *Store) applyOne(ctx context.Context, tx *sql.Tx, r *deliveryReq, now int64) (DeliveryResult, error) {
-	t := &Tx{tx: tx, ctx: ctx, now: now}
+func (s *Store) applyOne(ctx context.Context, tx *sql.Tx, r *deliveryReq, now int64, stmts map[string]*sql.Stmt) (DeliveryResult, error) {
+	t := &Tx{tx: tx, ctx: ctx, now: now, stmts: stmts}
 	res, err := tx.ExecContext(ctx, `INSERT INTO webhook_deliveries (received_at, fields, body, outcome)
 		VALUES (?, ?, ?, 'applied')`, now, r.fields, r.body)
 	if err != nil {
@@ -129,7 +130,7 @@ func (t *Tx) outcome() string {
 // Seen records a change's de-duplication key and reports whether it had
 // been applied before.
 func (t *Tx) Seen(key string) (bool, error) {
-	r, err := t.tx.ExecContext(t.ctx, `INSERT INTO webhook_events (dedup_key, delivery_id, applied_at)
+	r, err := t.exec(`INSERT INTO webhook_events (dedup_key, delivery_id, applied_at)
 		VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, key, t.DeliveryID, t.now)
 	if err != nil {
 		return false, fmt.Errorf("store: dedup: %w", err)
@@ -144,7 +145,7 @@ func (t *Tx) Seen(key string) (bool, error) {
 // Forget undoes Seen for a change that was deferred instead of applied,
 // so its later application is not taken for a duplicate.
 func (t *Tx) Forget(key string) error {
-	_, err := t.tx.ExecContext(t.ctx, `DELETE FROM webhook_events WHERE dedup_key = ?`, key)
+	_, err := t.exec(`DELETE FROM webhook_events WHERE dedup_key = ?`, key)
 	if err == nil {
 		t.fresh--
 	}
@@ -157,7 +158,7 @@ func (t *Tx) Forget(key string) error {
 // same change always encodes to the same payload.
 func (t *Tx) Defer(waitKey, field string, payload []byte) error {
 	var dup int
-	err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM deferred_events WHERE wait_key = ? AND payload = ?`,
+	err := t.queryRow(`SELECT count(*) FROM deferred_events WHERE wait_key = ? AND payload = ?`,
 		waitKey, payload).Scan(&dup)
 	if err != nil {
 		return fmt.Errorf("store: defer: %w", err)
@@ -165,7 +166,7 @@ func (t *Tx) Defer(waitKey, field string, payload []byte) error {
 	if dup > 0 {
 		return nil
 	}
-	_, err = t.tx.ExecContext(t.ctx, `INSERT INTO deferred_events (wait_key, delivery_id, field, payload, created_at)
+	_, err = t.exec(`INSERT INTO deferred_events (wait_key, delivery_id, field, payload, created_at)
 		VALUES (?, ?, ?, ?, ?)`, waitKey, t.DeliveryID, field, payload, t.now)
 	if err != nil {
 		return fmt.Errorf("store: defer: %w", err)

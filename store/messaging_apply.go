@@ -17,13 +17,13 @@ func (t *Tx) MatchSend(wamid, waGroupID string, at int64) error {
 		return nil
 	}
 	var n int
-	if err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM messages WHERE wamid = ?`, wamid).Scan(&n); err != nil {
+	if err := t.queryRow(`SELECT count(*) FROM messages WHERE wamid = ?`, wamid).Scan(&n); err != nil {
 		return fmt.Errorf("store: match send: %w", err)
 	}
 	if n > 0 {
 		return nil
 	}
-	if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO unmatched_sends (wamid, wa_group_id, at) VALUES (?, ?, ?)
+	if _, err := t.exec(`INSERT INTO unmatched_sends (wamid, wa_group_id, at) VALUES (?, ?, ?)
 		ON CONFLICT DO NOTHING`, wamid, waGroupID, at); err != nil {
 		return fmt.Errorf("store: match send: %w", err)
 	}
@@ -43,7 +43,7 @@ func (t *Tx) InboundMedia(wamid, mediaID, mime, filename string) error {
 	if mediaID == "" {
 		return nil
 	}
-	_, err := t.tx.ExecContext(t.ctx, `UPDATE messages SET media_id = ?, media_mime = ?, media_name = ?
+	_, err := t.exec(`UPDATE messages SET media_id = ?, media_mime = ?, media_name = ?
 		WHERE wamid = ? AND direction = 'in'`, mediaID, mime, filename, wamid)
 	if err != nil {
 		return fmt.Errorf("store: inbound media: %w", err)
