@@ -69,6 +69,13 @@ func TestMessaging(t *testing.T) {
 	must(t, expect.Locator(img.GetByTestId("media-kind")).ToHaveText("Image"))
 	must(t, expect.Locator(img.GetByTestId("receipts")).ToHaveText("Delivered 1 · Read 0"))
 
+	// The per-participant view, open while the participant reads.
+	must(t, text.GetByTestId("receipts-link").Click())
+	row := staff.GetByTestId("receipts-panel").GetByTestId("receipt-row")
+	must(t, expect.Locator(row).ToContainText("+1 555"))
+	must(t, expect.Locator(row.GetByTestId("receipt-delivered")).Not().ToHaveText("not yet"))
+	must(t, expect.Locator(row.GetByTestId("receipt-read")).ToHaveText("not yet"))
+
 	// The participant reads (the latest message, which reads the earlier
 	// one too) and replies; the staff page follows without a reload.
 	must(t, gotoPath(phone, "/sandbox"))
@@ -103,10 +110,8 @@ func TestMessaging(t *testing.T) {
 		t.Errorf("downloaded photo: %v %v", info, err)
 	}
 
-	must(t, text.GetByTestId("receipts-link").Click())
-	row := staff.GetByTestId("receipts-panel").GetByTestId("receipt-row")
-	must(t, expect.Locator(row).ToContainText("Bea Lima"))
 	must(t, expect.Locator(row.GetByTestId("receipt-read")).Not().ToHaveText("not yet"))
+	must(t, expect.Locator(row).ToContainText("Bea Lima")) // the name came with the reply
 	must(t, staff.GetByTestId("receipts-panel").GetByRole("button", playwright.LocatorGetByRoleOptions{Name: "Close"}).Click())
 	must(t, expect.Locator(staff.GetByTestId("receipts-panel")).ToHaveCount(0))
 

@@ -168,11 +168,13 @@ func (s *Store) MessageByID(ctx context.Context, groupID, id int64) (*Message, e
 // counts for outgoing ones. Pin and unpin commands are left out: they show
 // as a badge on the message they pin.
 func (s *Store) Messages(ctx context.Context, groupID int64, limit int) ([]Message, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT * FROM (
-		SELECT `+messageCols+receiptCounts+`
-		FROM messages m WHERE m.group_id = ? AND m.kind NOT IN ('pin', 'unpin')
-		ORDER BY m.created_at DESC, m.id DESC LIMIT ?
-	) ORDER BY 19, 1`, groupID, limit)
+	// The counts are taken for the page of messages only, in one pass.
+	rows, err := s.r.QueryContext(ctx, `SELECT `+messageCols+`,
+			count(r.delivered_at > 0 OR NULL), count(r.read_at > 0 OR NULL), count(r.failed <> '' OR NULL)
+		FROM (SELECT * FROM messages WHERE group_id = ? AND kind NOT IN ('pin', 'unpin')
+			ORDER BY created_at DESC, id DESC LIMIT ?) m
+		LEFT JOIN receipts r ON r.wamid = m.wamid AND r.participant <> ''
+		GROUP BY m.id ORDER BY m.created_at, m.id`, groupID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: messages: %w", err)
 	}

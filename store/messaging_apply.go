@@ -85,7 +85,7 @@ func applyPin(ctx context.Context, tx *sql.Tx, groupID int64, kind, payload stri
 // Pinned returns the group's pinned messages, most recently pinned first.
 func (s *Store) Pinned(ctx context.Context, groupID int64) ([]Message, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT `+messageCols+` FROM messages m
-		WHERE m.group_id = ? AND m.pinned_until > ? ORDER BY m.pinned_at DESC, m.id DESC`, groupID, s.now())
+		WHERE m.group_id = ? AND m.pinned_until > 0 AND m.pinned_until > ? ORDER BY m.pinned_at DESC, m.id DESC`, groupID, s.now())
 	if err != nil {
 		return nil, fmt.Errorf("store: pinned: %w", err)
 	}
