@@ -86,3 +86,19 @@ func TestHostileTextRendersEscaped(t *testing.T) {
 		t.Error("the hostile text was not shown (escaped) on any page; the test is not testing anything")
 	}
 }
+
+// An RTL override in a name cannot reorder the text after it: inline
+// elements are bidi-isolated by the stylesheet, and the character itself
+// reaches the page only as text (the escaping test above).
+func TestBidiOverridesIsolated(t *testing.T) {
+	e := start(t)
+	c := e.client()
+	res, css := c.get("/static/css/app.css")
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("app.css: %d", res.StatusCode)
+	}
+	rule := regexp.MustCompile(`(?s)span,[^{]*\ba\b[^{]*\{[^}]*unicode-bidi:\s*isolate`)
+	if !rule.MatchString(css) {
+		t.Error("app.css does not isolate inline elements (unicode-bidi: isolate)")
+	}
+}
