@@ -21,6 +21,18 @@ func TestManagePermissions(t *testing.T) {
 	g := seedActive(t, ts, "Perm", "approval_required", "15550001111")
 	cs := roleClients(ts)
 	gp := "/groups/" + itoa64(g.ID)
+	_, page := cs["viewer"].get(gp)
+	for _, ctl := range []string{"Reset link", "Remove…", "Edit settings", "Delete group", "Approve", `name="key"`} {
+		if strings.Contains(page, ctl) {
+			t.Errorf("viewer sees %q", ctl)
+		}
+	}
+	_, page = cs["manager"].get(gp)
+	for _, ctl := range []string{"Reset link", "Remove…", "Edit settings", "Delete group"} {
+		if !strings.Contains(page, ctl) {
+			t.Errorf("manager does not see %q", ctl)
+		}
+	}
 	routes := []struct {
 		path      string
 		adminOnly bool
@@ -150,6 +162,24 @@ func TestRemoveParticipants(t *testing.T) {
 	cs, _ := ts.store.RecentChanges(t.Context(), g.ID, 10)
 	if len(cs) != 2 || cs[0].State != store.ChangePending || cs[0].RequestID != "req-rm" {
 		t.Errorf("changes %+v", cs)
+	}
+
+	// WhatsApp removes one and fails the other: each person's change says so.
+	wh := `{"object":"whatsapp_business_account","entry":[{"id":"W","changes":[{"field":"group_participants_update","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"1","phone_number_id":"P"},"groups":[{"timestamp":"1755548877","group_id":"WA-` + itoa64(g.ID) + `","type":"group_participants_remove","request_id":"req-rm","initiated_by":"business","removed_participants":[{"input":"15550001111"}],"failed_participants":[{"input":"15550002222","errors":[{"code":131212,"message":"x"}]}],"errors":[{"code":131201,"message":"y"}]}]}}]}]}`
+	if st := postWebhook(t, ts, []byte(wh), sign([]byte(wh))); st != 200 {
+		t.Fatalf("webhook %d", st)
+	}
+	cs, _ = ts.store.RecentChanges(t.Context(), g.ID, 10)
+	states := map[string]string{}
+	for _, ch := range cs {
+		states[ch.Target] = ch.State + " " + ch.Error
+	}
+	if states["15550001111"] != "done " || !strings.HasPrefix(states["15550002222"], "failed") || !strings.Contains(states["15550002222"], "131212") {
+		t.Errorf("per-person outcomes %q", states)
+	}
+	_, body = c.get("/groups/" + itoa64(g.ID) + "/changes")
+	if !strings.Contains(body, "not a participant") || !strings.Contains(body, "Confirmed") {
+		t.Errorf("changes fragment: %s", body)
 	}
 
 	ts.wa.err = &whatsapp.APIError{HTTPStatus: 400, Code: 131204}
