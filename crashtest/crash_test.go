@@ -76,8 +76,18 @@ func TestKillNineUnderWebhookLoad(t *testing.T) {
 				mu.Unlock()
 			})
 		}()
-		// A random moment, so the kill lands anywhere in a commit.
-		time.Sleep(time.Duration(300+rand.IntN(1200)) * time.Millisecond)
+		// Wait for the load to flow (a busy machine can take seconds to
+		// answer the first delivery), then kill at a random moment, so the
+		// kill lands anywhere in a commit.
+		for wait := time.Now().Add(30 * time.Second); time.Now().Before(wait); time.Sleep(20 * time.Millisecond) {
+			mu.Lock()
+			n := len(r.acked)
+			mu.Unlock()
+			if n > 0 {
+				break
+			}
+		}
+		time.Sleep(time.Duration(rand.IntN(1200)) * time.Millisecond)
 		srv.Kill()
 		cancel()
 		ir := <-res
