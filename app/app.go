@@ -96,6 +96,7 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (
 	a.Jobs = jobs.New(a.Store, log, func(id int64) { a.Handler.PublishJob(id) })
 	a.Handler.Jobs = a.Jobs
 	a.Sync = reconcile.New(a.Store, a.WA, log, cfg.SyncInterval, a.Handler.PublishGroups)
+	a.Sync.Resume = in
 	a.Handler.Sync = a.Sync
 	a.Jobs.Register(handlers.JobBroadcast, a.Handler.BroadcastRunner())
 	a.Pools = campaigns.NewKeeper(a.Store, a.WA, in, log, func(ids ...int64) { a.Handler.PublishGroups(ids...) })

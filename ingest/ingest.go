@@ -91,6 +91,18 @@ func (in *Ingester) GroupRequested(ctx context.Context, groupID int64, requestID
 	})
 }
 
+// GroupAppeared runs record (which gives a group its WhatsApp id outside
+// a webhook: reconciliation adopting or importing it) and then applies,
+// in the same transaction, the changes that waited for that group.
+func (in *Ingester) GroupAppeared(ctx context.Context, waGroupID string, record func(*store.Tx) error) ([]int64, error) {
+	return in.Store.WithTx(ctx, func(t *store.Tx) error {
+		if err := record(t); err != nil {
+			return err
+		}
+		return in.resume(t, "group:"+waGroupID)
+	})
+}
+
 func fieldsOf(p *whatsapp.Payload) string {
 	if p == nil {
 		return ""

@@ -1,6 +1,7 @@
 // Package reconcile compares the app's groups with the Cloud API and heals
 // drift that webhooks missed: people who joined or left unseen, groups
-// deleted elsewhere, subject and suspension changes. It runs on an
+// deleted elsewhere, subject and suspension changes, creates whose webhook
+// never came, and groups made outside groupdeck. It runs on an
 // interval and on demand ("Sync now"); API calls happen outside any
 // database transaction, and each group is then healed in its own.
 package reconcile
@@ -22,6 +23,13 @@ type API interface {
 	ListGroups(ctx context.Context, o whatsapp.ListGroupsOptions) (*whatsapp.GroupPage, error)
 	GroupInfo(ctx context.Context, groupID string, fields ...string) (*whatsapp.GroupInfo, error)
 	JoinRequests(ctx context.Context, groupID string, o whatsapp.ListGroupsOptions) ([]whatsapp.JoinRequest, string, error)
+	InviteLink(ctx context.Context, groupID string) (string, error)
+}
+
+// Resumer records a group that appeared outside a webhook and applies
+// the webhook changes that waited for it (ingest.Ingester).
+type Resumer interface {
+	GroupAppeared(ctx context.Context, waGroupID string, record func(*store.Tx) error) ([]int64, error)
 }
 
 // Drift is one difference found and healed.
@@ -36,9 +44,13 @@ type Report struct {
 	Started  time.Time
 	Finished time.Time
 	Checked  int
-	Unknown  int // active on WhatsApp, unknown to the app
-	Drifts   []Drift
-	Errors   []string
+	Unknown  int // active on WhatsApp, unknown to the app when the run began
+	Adopted  int // of those, creates whose webhook never arrived
+	Imported int // of those, groups made outside groupdeck, now imported
+	// RateWaits counts pauses for WhatsApp's group-operation rate limit.
+	RateWaits int
+	Drifts    []Drift
+	Errors    []string
 }
 
 // Syncer runs reconciliation.
@@ -49,8 +61,22 @@ type Syncer struct {
 	Interval time.Duration // 0 disables the background run
 	// Changed is told which groups changed, after each commit.
 	Changed func(ids ...int64)
-	mu      sync.Mutex // one run at a time
-	now     func() time.Time
+	// Resume applies webhook changes that waited for an adopted or
+	// imported group; nil records the group without them.
+	Resume Resumer
+	// StaleCreate is how long a group may stay "creating" before a sync
+	// whose listing was complete and showed no group for it marks it failed.
+	StaleCreate time.Duration
+	// CreateSlack allows for clocks: a local create may be adopted by a
+	// listed group created up to this long before it.
+	CreateSlack time.Duration
+	// RateWait is the pause after a 131208/429 the client's own retries
+	// did not get past; MaxRateWaits bounds the pauses in one run.
+	RateWait     time.Duration
+	MaxRateWaits int
+	mu           sync.Mutex // one run at a time
+	now          func() time.Time
+	sleep        func(ctx context.Context, d time.Duration) error
 }
 
 // New returns a Syncer.
@@ -58,7 +84,9 @@ func New(st *store.Store, wa API, log *slog.Logger, interval time.Duration, chan
 	if changed == nil {
 		changed = func(...int64) {}
 	}
-	return &Syncer{Store: st, WA: wa, Log: log, Interval: interval, Changed: changed, now: time.Now}
+	return &Syncer{Store: st, WA: wa, Log: log, Interval: interval, Changed: changed,
+		StaleCreate: 10 * time.Minute, CreateSlack: 5 * time.Minute, RateWait: time.Minute, MaxRateWaits: 30,
+		now: time.Now, sleep: sleepCtx}
 }
 
 // Run syncs every Interval until ctx ends; it returns at once when the
@@ -93,17 +121,19 @@ func (s *Syncer) Sync(ctx context.Context, byUser int64) (*Report, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	rep := &Report{Started: s.now()}
-	active, err := s.listActive(ctx)
+	active, err := s.listActive(ctx, rep)
 	if err != nil {
 		return nil, fmt.Errorf("reconcile: list groups: %w", err)
+	}
+	known, err := s.Store.KnownWaGroupIDs(ctx)
+	if err != nil {
+		return nil, err
 	}
 	targets, err := s.Store.SyncTargets(ctx)
 	if err != nil {
 		return nil, err
 	}
-	known := map[string]bool{}
 	for _, g := range targets {
-		known[g.WaGroupID] = true
 		if err := s.syncGroup(ctx, g, rep, byUser); err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
@@ -112,20 +142,37 @@ func (s *Syncer) Sync(ctx context.Context, byUser int64) (*Report, error) {
 			s.Log.Warn("sync group failed", "group_id", g.ID, "err", err)
 		}
 	}
-	for id := range active {
+	var unknown []whatsapp.GroupSummary
+	for id, g := range active {
 		if !known[id] {
-			rep.Unknown++
+			unknown = append(unknown, g)
 		}
+	}
+	rep.Unknown = len(unknown)
+	// The listing is complete here (a page that failed ended the run), so
+	// a create missing from it really has no group on WhatsApp.
+	unknown, err = s.adoptCreates(ctx, unknown, rep, byUser)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.importGroups(ctx, unknown, rep, byUser); err != nil {
+		return nil, err
 	}
 	rep.Finished = s.now()
 	return rep, nil
 }
 
-func (s *Syncer) listActive(ctx context.Context) (map[string]whatsapp.GroupSummary, error) {
+// listActive reads every page of the number's active groups. A page that
+// fails fails the listing, so a listing returned is complete.
+func (s *Syncer) listActive(ctx context.Context, rep *Report) (map[string]whatsapp.GroupSummary, error) {
 	out := map[string]whatsapp.GroupSummary{}
 	opt := whatsapp.ListGroupsOptions{Limit: 100}
 	for page := 0; page < 10000; page++ {
-		p, err := s.WA.ListGroups(ctx, opt)
+		var p *whatsapp.GroupPage
+		err := s.call(ctx, rep, func() (err error) {
+			p, err = s.WA.ListGroups(ctx, opt)
+			return err
+		})
 		if err != nil {
 			return nil, err
 		}
@@ -143,7 +190,11 @@ func (s *Syncer) listActive(ctx context.Context) (map[string]whatsapp.GroupSumma
 func (s *Syncer) syncGroup(ctx context.Context, g *store.Group, rep *Report, byUser int64) error {
 	at := s.now().UnixMilli()
 	var remote store.RemoteGroup
-	info, err := s.WA.GroupInfo(ctx, g.WaGroupID, "subject", "participants", "suspended")
+	var info *whatsapp.GroupInfo
+	err := s.call(ctx, rep, func() (err error) {
+		info, err = s.WA.GroupInfo(ctx, g.WaGroupID, "subject", "participants", "suspended")
+		return err
+	})
 	switch {
 	case isGone(err):
 		remote.Deleted = true

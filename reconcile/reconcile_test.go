@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -25,6 +26,10 @@ type harness struct {
 	in  *ingest.Ingester
 	sim *wasim.Server
 	wa  *whatsapp.Client
+	url string // the simulator's Graph base URL
+	// drop, when set, loses webhook bodies it returns true for (answered
+	// 200 but never applied), as when Meta gave up on them.
+	drop atomic.Pointer[func([]byte) bool]
 }
 
 // newHarness runs the simulator against a real ingest endpoint, so the
@@ -36,10 +41,14 @@ func newHarness(t *testing.T) *harness {
 		t.Fatal(err)
 	}
 	in := &ingest.Ingester{Store: st}
+	h := &harness{t: t, st: st, in: in}
 	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		if whatsapp.VerifySignature(secret, body, r.Header.Get("X-Hub-Signature-256")) != nil {
 			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		if drop := h.drop.Load(); drop != nil && (*drop)(body) {
 			return
 		}
 		if _, err := in.Apply(r.Context(), body); err != nil {
@@ -51,8 +60,9 @@ func newHarness(t *testing.T) *harness {
 	api := httptest.NewServer(sim)
 	sim.Start()
 	t.Cleanup(func() { sim.Close(); api.Close(); hook.Close(); st.Close() })
-	wa := whatsapp.New(api.URL+"/v23.0", "100000000000001", "tok")
-	return &harness{t: t, st: st, in: in, sim: sim, wa: wa}
+	h.sim, h.url = sim, api.URL+"/v23.0"
+	h.wa = whatsapp.New(h.url, "100000000000001", "tok")
+	return h
 }
 
 func (h *harness) createGroup(subject string) *store.Group {

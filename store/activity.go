@@ -74,3 +74,22 @@ func (s *Store) RecordActivity(ctx context.Context, groupID int64, kind, who, de
 	_, err := s.WithTx(ctx, func(t *Tx) error { return t.Activity(groupID, kind, who, detail, 0) })
 	return err
 }
+
+// PruneActivity deletes feed lines older than before (Unix ms) and
+// returns how many went. It deletes in batches of a few thousand rows so
+// webhooks waiting for the write lock are never held up for long.
+func (s *Store) PruneActivity(ctx context.Context, before int64) (int64, error) {
+	var total int64
+	for {
+		r, err := s.w.ExecContext(ctx, `DELETE FROM activity WHERE id IN
+			(SELECT id FROM activity WHERE at < ? ORDER BY id LIMIT 5000)`, before)
+		if err != nil {
+			return total, fmt.Errorf("store: prune activity: %w", err)
+		}
+		n, _ := r.RowsAffected()
+		total += n
+		if n < 5000 || ctx.Err() != nil {
+			return total, ctx.Err()
+		}
+	}
+}

@@ -19,6 +19,7 @@ const (
 	ActSuspended      = "suspended"
 	ActUnsuspended    = "unsuspended"
 	ActDrift          = "drift"
+	ActImported       = "imported"
 )
 
 // Activity records something that happened to a group, in the same

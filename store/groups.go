@@ -39,17 +39,18 @@ type Group struct {
 	UpdatedAt        int64
 	LastActivityAt   int64
 	ConfirmedAt      int64
+	ImportedAt       int64 // set when sync imported a group made outside groupdeck
 }
 
 const groupCols = `id, coalesce(wa_group_id, ''), coalesce(request_id, ''), subject, description,
 	join_approval_mode, status, suspended, invite_link, failure, participant_count, pending_requests,
-	coalesce(created_by, 0), created_at, updated_at, last_activity_at, confirmed_at`
+	coalesce(created_by, 0), created_at, updated_at, last_activity_at, confirmed_at, imported_at`
 
 func scanGroup(row interface{ Scan(...any) error }) (*Group, error) {
 	var g Group
 	err := row.Scan(&g.ID, &g.WaGroupID, &g.RequestID, &g.Subject, &g.Description,
 		&g.JoinApprovalMode, &g.Status, &g.Suspended, &g.InviteLink, &g.Failure, &g.ParticipantCount,
-		&g.PendingRequests, &g.CreatedBy, &g.CreatedAt, &g.UpdatedAt, &g.LastActivityAt, &g.ConfirmedAt)
+		&g.PendingRequests, &g.CreatedBy, &g.CreatedAt, &g.UpdatedAt, &g.LastActivityAt, &g.ConfirmedAt, &g.ImportedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}

@@ -152,4 +152,4 @@ func (s *Store) PoolGroups(ctx context.Context, poolID int64) ([]PoolGroup, erro
 // groupColsG is groupCols for a query where groups is aliased g.
 const groupColsG = `g.id, coalesce(g.wa_group_id, ''), coalesce(g.request_id, ''), g.subject, g.description,
 	g.join_approval_mode, g.status, g.suspended, g.invite_link, g.failure, g.participant_count, g.pending_requests,
-	coalesce(g.created_by, 0), g.created_at, g.updated_at, g.last_activity_at, g.confirmed_at`
+	coalesce(g.created_by, 0), g.created_at, g.updated_at, g.last_activity_at, g.confirmed_at, g.imported_at`

@@ -1,0 +1,162 @@
+package store
+
+import (
+	"context"
+	"fmt"
+)
+
+// StaleCreateReason is the failure reconciliation records on a group
+// still "creating" long after WhatsApp's complete group list showed no
+// group for it. A later sync that does find the group adopts it anyway.
+const StaleCreateReason = "WhatsApp has no group for this create request; create it again"
+
+// KnownWaGroupIDs returns every WhatsApp group id the app has recorded,
+// in any status, so reconciliation can tell which listed groups are new.
+func (s *Store) KnownWaGroupIDs(ctx context.Context) (map[string]bool, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT wa_group_id FROM groups WHERE wa_group_id IS NOT NULL AND wa_group_id <> ''`)
+	if err != nil {
+		return nil, fmt.Errorf("store: known wa groups: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("store: known wa groups: %w", err)
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
+}
+
+// PendingCreates lists, oldest first, the groups whose create WhatsApp
+// has not confirmed: still "creating", or failed by reconciliation
+// because the group was not listed (it may have appeared since).
+func (s *Store) PendingCreates(ctx context.Context) ([]*Group, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+groupCols+` FROM groups
+		WHERE (wa_group_id IS NULL OR wa_group_id = '')
+		  AND (status = 'creating' OR (status = 'failed' AND failure = ?))
+		ORDER BY created_at, id`, StaleCreateReason)
+	if err != nil {
+		return nil, fmt.Errorf("store: pending creates: %w", err)
+	}
+	defer rows.Close()
+	var out []*Group
+	for rows.Next() {
+		g, err := scanGroup(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: pending creates: %w", err)
+		}
+		out = append(out, g)
+	}
+	return out, rows.Err()
+}
+
+// RemoteDetails is what group info and the invite link call said about a
+// group reconciliation adopts or imports.
+type RemoteDetails struct {
+	WaGroupID   string
+	Subject     string
+	Description string
+	Mode        string // join_approval_mode; "" keeps the local one
+	Suspended   bool
+	CreatedAt   int64 // Unix ms on WhatsApp; 0 = unknown
+	InviteLink  string
+	Members     []Member
+}
+
+// AdoptCreate marks a group whose create webhook never arrived as created,
+// with what the API reported at time at, and records the drift. It does
+// nothing (ok false) when the group is no longer waiting for its create:
+// a webhook that arrived meanwhile wins.
+func (t *Tx) AdoptCreate(groupID int64, d RemoteDetails, at int64, detail string) (bool, error) {
+	var status, wa string
+	err := t.tx.QueryRowContext(t.ctx, `SELECT status, coalesce(wa_group_id, '') FROM groups WHERE id = ?`, groupID).Scan(&status, &wa)
+	if err != nil {
+		return false, fmt.Errorf("store: adopt create: %w", err)
+	}
+	if wa != "" || (status != GroupCreating && status != GroupFailed) {
+		return false, nil
+	}
+	if err := t.GroupCreated(groupID, d.WaGroupID, d.InviteLink, d.Subject, d.Mode, at); err != nil {
+		return false, err
+	}
+	if _, err := t.tx.ExecContext(t.ctx, `UPDATE groups SET description = coalesce(nullif(?, ''), description) WHERE id = ?`,
+		d.Description, groupID); err != nil {
+		return false, fmt.Errorf("store: adopt create: %w", err)
+	}
+	if d.Suspended {
+		if err := t.GroupSuspended(groupID, true, at); err != nil {
+			return false, err
+		}
+	}
+	if err := t.addMembers(groupID, d.Members, at); err != nil {
+		return false, err
+	}
+	return true, t.Activity(groupID, ActDrift, "", detail, 0)
+}
+
+// ImportGroup records a group made outside groupdeck, with its people,
+// and returns its id. ok is false when the group is already known.
+func (t *Tx) ImportGroup(d RemoteDetails, at int64) (id int64, ok bool, err error) {
+	if _, known, err := t.GroupByWa(d.WaGroupID); err != nil || known {
+		return 0, false, err
+	}
+	created := d.CreatedAt
+	if created == 0 {
+		created = t.now
+	}
+	mode := d.Mode
+	if mode == "" {
+		mode = "auto_approve"
+	}
+	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO groups (wa_group_id, subject, description, join_approval_mode,
+		status, suspended, invite_link, created_at, updated_at, last_activity_at, confirmed_at, imported_at)
+		VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?)`,
+		d.WaGroupID, d.Subject, d.Description, mode, d.Suspended, d.InviteLink, created, t.now, t.now, t.now, t.now)
+	if err != nil {
+		return 0, false, fmt.Errorf("store: import group: %w", err)
+	}
+	id, _ = res.LastInsertId()
+	t.touch(id)
+	if err := t.addMembers(id, d.Members, at); err != nil {
+		return 0, false, err
+	}
+	return id, true, t.Activity(id, ActImported, "", "Imported by sync: the group was created outside groupdeck", 0)
+}
+
+func (t *Tx) addMembers(groupID int64, ms []Member, at int64) error {
+	for _, m := range ms {
+		if m.Key() == "" {
+			continue
+		}
+		if err := t.ParticipantJoined(groupID, m, "sync", at); err != nil {
+			return err
+		}
+	}
+	t.touch(groupID)
+	return nil
+}
+
+// FailStaleCreate marks a group that is still "creating" as failed with
+// StaleCreateReason and records why. ok is false when it no longer waits.
+func (s *Store) FailStaleCreate(ctx context.Context, groupID int64) (bool, error) {
+	ok := false
+	_, err := s.WithTx(ctx, func(t *Tx) error {
+		r, err := t.tx.ExecContext(ctx, `UPDATE groups SET status = 'failed', failure = ?, updated_at = ?
+			WHERE id = ? AND status = 'creating' AND (wa_group_id IS NULL OR wa_group_id = '')`, StaleCreateReason, t.now, groupID)
+		if err != nil {
+			return err
+		}
+		if n, _ := r.RowsAffected(); n == 0 {
+			return nil
+		}
+		ok = true
+		t.touch(groupID)
+		return t.Activity(groupID, ActFailure, "", StaleCreateReason, 0)
+	})
+	if err != nil {
+		return false, fmt.Errorf("store: fail stale create %d: %w", groupID, err)
+	}
+	return ok, nil
+}
