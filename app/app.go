@@ -142,11 +142,12 @@ func (a *App) Start() {
 	if a.Sim != nil {
 		a.Sim.Start()
 	}
-	a.wg.Add(5)
+	a.wg.Add(6)
 	go func() { defer a.wg.Done(); a.Outbox.Run(ctx) }()
 	go func() { defer a.wg.Done(); a.Pools.Run(ctx) }()
 	go func() { defer a.wg.Done(); a.Jobs.Run(ctx) }()
 	go func() { defer a.wg.Done(); a.Sync.Run(ctx) }()
+	go func() { defer a.wg.Done(); pruneActivity(ctx, a.Store, a.Cfg.ActivityRetention, pruneEvery, a.Log) }()
 	go func() {
 		defer a.wg.Done()
 		if err := a.srv.Serve(a.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {

@@ -11,6 +11,7 @@ import (
 	"io"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -39,6 +40,9 @@ type Config struct {
 
 	// SyncInterval is how often reconciliation runs; 0 disables it.
 	SyncInterval time.Duration
+	// ActivityRetention is how long activity feed lines are kept; 0 keeps
+	// them forever.
+	ActivityRetention time.Duration
 	// InviteTemplate and InviteLanguage name the approved group-invite-link
 	// template that campaign invite sends use.
 	InviteTemplate string
@@ -88,6 +92,15 @@ func ParseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		return nil, fmt.Errorf("config: GROUPDECK_SYNC_INTERVAL %q must be a duration such as 15m, or 0 to disable", syncEnv)
 	}
 	fs.DurationVar(&c.SyncInterval, "sync-interval", defSync, "how often to reconcile with the Cloud API; 0 disables (GROUPDECK_SYNC_INTERVAL)")
+	retEnv := env("GROUPDECK_ACTIVITY_RETENTION", "90d")
+	if c.ActivityRetention, perr = parseRetention(retEnv); perr != nil {
+		return nil, fmt.Errorf("config: GROUPDECK_ACTIVITY_RETENTION %q must be a number of days such as 90d, a duration such as 720h, or 0 to keep forever", retEnv)
+	}
+	fs.Func("activity-retention", "how long to keep the activity feed, e.g. 90d or 720h; 0 keeps it forever (GROUPDECK_ACTIVITY_RETENTION, default 90d)",
+		func(v string) (err error) {
+			c.ActivityRetention, err = parseRetention(v)
+			return err
+		})
 	fs.StringVar(&c.InviteTemplate, "invite-template", env("GROUPDECK_INVITE_TEMPLATE", "group_invite_link"), "name of the approved group-invite-link template (GROUPDECK_INVITE_TEMPLATE)")
 	fs.StringVar(&c.InviteLanguage, "invite-language", env("GROUPDECK_INVITE_LANGUAGE", "en_US"), "language code of that template (GROUPDECK_INVITE_LANGUAGE)")
 	if err := fs.Parse(args); err != nil {
@@ -155,6 +168,10 @@ func (c *Config) validate() error {
 	if c.SyncInterval < 0 {
 		return errors.New("config: GROUPDECK_SYNC_INTERVAL (-sync-interval) must not be negative")
 	}
+	if c.ActivityRetention < 0 || (c.ActivityRetention > 0 && c.ActivityRetention < 24*time.Hour) {
+		// Under a day would also empty the home page's "joins today".
+		return errors.New("config: GROUPDECK_ACTIVITY_RETENTION (-activity-retention) must be at least 1d, or 0 to keep the activity feed forever")
+	}
 	if strings.TrimSpace(c.InviteTemplate) == "" {
 		return errors.New("config: GROUPDECK_INVITE_TEMPLATE (-invite-template) must name a template")
 	}
@@ -172,6 +189,20 @@ func (c *Config) validate() error {
 		return fmt.Errorf("config: GROUPDECK_LOG_LEVEL (-log-level) %q must be debug, info, warn or error", c.LogLevel)
 	}
 	return nil
+}
+
+// parseRetention reads a retention period: whole days ("90d") or a Go
+// duration ("720h", "0").
+func parseRetention(v string) (time.Duration, error) {
+	v = strings.TrimSpace(v)
+	if days, ok := strings.CutSuffix(v, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err != nil {
+			return 0, fmt.Errorf("config: %q is not a number of days", v)
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	return time.ParseDuration(v)
 }
 
 func checkURL(s string) error {

@@ -98,6 +98,8 @@ func activityLabel(kind string) string {
 		return "Suspension lifted"
 	case store.ActDrift:
 		return "Sync fixed"
+	case store.ActImported:
+		return "Imported by sync"
 	}
 	return kind
 }

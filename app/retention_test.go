@@ -1,0 +1,60 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"groupdeck/store"
+)
+
+func TestPruneActivityRunsInBackground(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "r.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	real := st.Now
+	st.Now = func() time.Time { return real().Add(-100 * 24 * time.Hour) }
+	if err := st.RecordActivity(ctx, 0, store.ActDrift, "", "a hundred days ago"); err != nil {
+		t.Fatal(err)
+	}
+	st.Now = real
+	if err := st.RecordActivity(ctx, 0, store.ActDrift, "", "today"); err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.DiscardHandler)
+
+	// 0 keeps everything and returns at once.
+	pruneActivity(ctx, st, 0, time.Millisecond, log)
+	if got, _ := st.RecentActivity(ctx, 0, 10); len(got) != 2 {
+		t.Fatalf("retention 0 deleted lines: %+v", got)
+	}
+
+	run, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { pruneActivity(run, st, 90*24*time.Hour, time.Millisecond, log); close(done) }()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		got, err := st.RecentActivity(ctx, 0, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) == 1 && got[0].Detail == "today" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("old line never pruned: %+v", got)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	stop()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("pruning did not stop with its context")
+	}
+}
