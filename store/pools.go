@@ -139,7 +139,7 @@ func (s *Store) PoolGroups(ctx context.Context, poolID int64) ([]PoolGroup, erro
 		var g Group
 		if err := rows.Scan(&pg.N, &g.ID, &g.WaGroupID, &g.RequestID, &g.Subject, &g.Description,
 			&g.JoinApprovalMode, &g.Status, &g.Suspended, &g.InviteLink, &g.Failure, &g.ParticipantCount,
-			&g.PendingRequests, &g.CreatedBy, &g.CreatedAt, &g.UpdatedAt, &g.LastActivityAt, &g.ConfirmedAt); err != nil {
+			&g.PendingRequests, &g.CreatedBy, &g.CreatedAt, &g.UpdatedAt, &g.LastActivityAt, &g.ConfirmedAt, &g.ImportedAt); err != nil {
 			return nil, fmt.Errorf("store: pool groups: %w", err)
 		}
 		pg.Group = &g
