@@ -8,7 +8,6 @@ import (
 
 	"groupdeck/store"
 	"groupdeck/views"
-	"groupdeck/web"
 )
 
 const recentChanges = 10
@@ -89,12 +88,4 @@ func (h *Handler) groupDelete(c echo.Context) error {
 	_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: "group.delete", GroupID: g.ID, Detail: g.Subject})
 	h.publishGroups(g.ID)
 	return c.Redirect(http.StatusSeeOther, "/groups/"+itoa64(g.ID))
-}
-
-// csrfContext lets views put the CSRF token in plain forms.
-func (h *Handler) csrfContext(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		c.SetRequest(c.Request().WithContext(views.WithCSRF(c.Request().Context(), web.CSRFToken(c))))
-		return next(c)
-	}
 }

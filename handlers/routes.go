@@ -45,7 +45,7 @@ func (h *Handler) Register(e *echo.Echo) {
 	e.GET("/j/:slug", h.campaignVisit)
 
 	// Everything below uses the session and CSRF protection.
-	s := e.Group("", h.Sessions.CSRF(func(p string) bool { return isWebhook(p) || strings.HasPrefix(p, "/static/") }), h.csrfContext, h.loadUser)
+	s := e.Group("", h.Sessions.CSRF(func(p string) bool { return isWebhook(p) || strings.HasPrefix(p, "/static/") }), h.loadUser)
 	s.GET("/login", h.loginShow)
 	s.POST("/login", h.loginSubmit)
 	s.POST("/logout", h.logout)
