@@ -101,3 +101,12 @@ func messageText(m store.Message) string {
 	}
 	return "[" + m.Kind + "]"
 }
+
+// readableWho formats a phone-number identity the way the people list
+// does ("+1 650 555 1234"); names and BSUIDs are shown as they are.
+func readableWho(who string) string {
+	if digits := strings.TrimPrefix(who, "+"); digits != "" && strings.Trim(digits, "0123456789") == "" {
+		return Phone(digits)
+	}
+	return who
+}
