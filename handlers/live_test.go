@@ -54,7 +54,7 @@ func TestHomeShowsCountersAndActivity(t *testing.T) {
 		t.Errorf("home counters: %d", st)
 	}
 	_, feed := c.get("/home/activity")
-	if !strings.Contains(feed, `data-kind="join"`) || !strings.Contains(feed, "+16505551234") || !strings.Contains(feed, "Book club") {
+	if !strings.Contains(feed, `data-kind="join"`) || !strings.Contains(feed, "+1 650 555 1234") || !strings.Contains(feed, "Book club") {
 		t.Errorf("activity feed lacks the join: %s", feed)
 	}
 	if _, counters := c.get("/home/counters"); !strings.Contains(counters, `data-testid="counter-participants">1<`) {
