@@ -45,9 +45,14 @@ bench: build
 	$(GO) build -o bin/loadgen ./cmd/loadgen
 	./bin/loadgen -bin bin/groupdeck
 
-# Every fuzz target, as "package:Target"; fuzz-short runs each briefly
-# (part of make test), fuzz longer. Committed seeds: <pkg>/testdata/fuzz/.
-FUZZ_TARGETS := whatsapp:FuzzParseWebhook whatsapp:FuzzVerifySignature ingest:FuzzApply \
+# Fuzz targets, as "package:Target"; fuzz-short runs each briefly (part of
+# make test), fuzz longer. Committed seeds: <pkg>/testdata/fuzz/.
+# ingest:FuzzApply is left out on purpose: it runs SQLite, and under the
+# fuzzer's coverage instrumentation that manages about one run a second, so
+# a short run ends mid-input and Go reports "context deadline exceeded". Its
+# seeds still run with every `go test`; fuzz it alone with
+# `go test -run '^$$' -fuzz FuzzApply -fuzztime 10m ./ingest/`.
+FUZZ_TARGETS := whatsapp:FuzzParseWebhook whatsapp:FuzzVerifySignature \
 	handlers:FuzzValidateGroup handlers:FuzzSafeFilename
 FUZZTIME ?= 30s
 
