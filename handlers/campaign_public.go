@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -83,31 +82,7 @@ func campaignSlug(link string) (string, bool) {
 // campaignsChanged tells campaign pages to refetch, at most about once a
 // second however many visits or webhooks arrive.
 func (h *Handler) campaignsChanged() {
-	h.campaignPing.Lock()
-	defer h.campaignPing.Unlock()
-	if h.campaignPing.pending {
-		return
-	}
-	wait := time.Until(h.campaignPing.last.Add(time.Second))
-	if wait <= 0 {
-		h.campaignPing.last = time.Now()
-		h.Hub.Publish(CampaignsTopic, "changed", "campaigns")
-		return
-	}
-	h.campaignPing.pending = true
-	time.AfterFunc(wait, func() {
-		h.campaignPing.Lock()
-		h.campaignPing.pending, h.campaignPing.last = false, time.Now()
-		h.campaignPing.Unlock()
-		h.Hub.Publish(CampaignsTopic, "changed", "campaigns")
-	})
-}
-
-// campaignThrottle coalesces campaign-page refreshes.
-type campaignThrottle struct {
-	sync.Mutex
-	last    time.Time
-	pending bool
+	h.Hub.PublishEvery(CampaignsTopic, "changed", "campaigns", time.Second)
 }
 
 // CampaignsChanged is campaignsChanged for workers (invite sends).

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -59,10 +60,9 @@ type Deps struct {
 // Handler serves every route.
 type Handler struct {
 	Deps
-	loginLimit   *web.Limiter
-	stopping     chan struct{}
-	stopOnce     sync.Once
-	campaignPing campaignThrottle
+	loginLimit *web.Limiter
+	stopping   chan struct{}
+	stopOnce   sync.Once
 }
 
 // Stop ends every open event stream, so a graceful shutdown does not wait
@@ -92,9 +92,14 @@ func (h *Handler) publishGroups(ids ...int64) {
 		h.Hub.Publish(groupTopic(id), "changed", strconv.FormatInt(id, 10))
 	}
 	if len(ids) > 0 {
-		h.Hub.Publish(GlobalTopic, "changed", "groups")
+		// Every dashboard page follows the global topic; coalescing keeps
+		// a webhook burst from making each of them re-fetch per delivery.
+		h.Hub.PublishEvery(GlobalTopic, "changed", "groups", globalEvery)
 	}
 }
+
+// globalEvery bounds how often the global topic tells pages to re-fetch.
+const globalEvery = 250 * time.Millisecond
 
 // GlobalTopic is the feed every dashboard page can follow.
 const GlobalTopic = "global"

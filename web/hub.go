@@ -29,10 +29,11 @@ func (s *Sub) Done() <-chan struct{} { return s.done }
 // subscriber whose buffer is full is dropped, and its browser reconnects
 // and re-fetches, which is cheaper than stalling every publisher.
 type Hub struct {
-	mu     sync.Mutex
-	subs   map[string]map[*Sub]struct{}
-	nextID atomic.Uint64
-	buffer int
+	mu       sync.Mutex
+	subs     map[string]map[*Sub]struct{}
+	nextID   atomic.Uint64
+	buffer   int
+	coalesce coalescer
 }
 
 // NewHub returns a hub whose subscribers buffer up to buffer events.
