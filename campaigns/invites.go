@@ -15,9 +15,6 @@ import (
 	"groupdeck/whatsapp"
 )
 
-// InviteKind is the job kind of an invite send.
-const InviteKind = "campaign_invites"
-
 // InviteParams are an invite job's settings.
 type InviteParams struct {
 	CampaignID int64 `json:"campaign_id"`
@@ -38,10 +35,16 @@ type Inviter struct {
 	Template whatsapp.Template
 	// Limit paces sends under the number's throughput cap.
 	Limit *rate.Limiter
-	// Changed is told about each recorded send (to refresh campaign pages).
-	Changed func(campaignID int64)
+	// Notify is told about each recorded send (to refresh campaign pages);
+	// nil tells no one.
+	Notify CampaignsNotifier
 	// NoGroup is called when a pool has no free place (to wake the keeper).
 	NoGroup func()
+}
+
+// CampaignsNotifier is told when a campaign's invite statuses changed.
+type CampaignsNotifier interface {
+	CampaignsChanged()
 }
 
 // DefaultRate stays well under the default 80 messages/s per number.
@@ -73,7 +76,7 @@ func (r *Inviter) RunItem(ctx context.Context, job *store.Job, item *store.JobIt
 		return "", jobs.Skip(send.Error)
 	case store.InviteSending:
 		_ = r.Store.FinishInviteSend(ctx, send.ID, store.InviteFailed, "", ErrInterrupted.Error())
-		r.changed(p.CampaignID)
+		r.changed()
 		return "", ErrInterrupted
 	}
 	c, err := r.Store.CampaignByID(ctx, p.CampaignID)
@@ -119,7 +122,7 @@ func (r *Inviter) RunItem(ctx context.Context, job *store.Job, item *store.JobIt
 	if err := r.Store.FinishInviteSend(ctx, send.ID, store.InviteSent, res.MessageID, ""); err != nil {
 		return "", err
 	}
-	r.changed(p.CampaignID)
+	r.changed()
 	return "Sent to " + g.Subject, nil
 }
 
@@ -127,13 +130,13 @@ func (r *Inviter) fail(ctx context.Context, send *store.InviteSend, reason strin
 	if err := r.Store.FinishInviteSend(ctx, send.ID, store.InviteFailed, "", reason); err != nil {
 		return err
 	}
-	r.changed(send.CampaignID)
+	r.changed()
 	return errors.New(reason)
 }
 
-func (r *Inviter) changed(id int64) {
-	if r.Changed != nil {
-		r.Changed(id)
+func (r *Inviter) changed() {
+	if r.Notify != nil {
+		r.Notify.CampaignsChanged()
 	}
 }
 

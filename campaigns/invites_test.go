@@ -77,7 +77,7 @@ func activeGroup(t *testing.T, st *store.Store, wa, link string, members ...stri
 func inviteJob(t *testing.T, st *store.Store, campaignID int64, phones []string) *store.Job {
 	t.Helper()
 	params, _ := json.Marshal(InviteParams{CampaignID: campaignID})
-	j := &store.Job{Kind: InviteKind, Title: "invites", Params: params}
+	j := &store.Job{Kind: string(jobs.KindCampaignInvites), Title: "invites", Params: params}
 	if err := st.CreateJob(context.Background(), j, phones); err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +88,7 @@ func runUntilDone(t *testing.T, st *store.Store, r jobs.Runner, jobID int64) *st
 	t.Helper()
 	m := jobs.New(st, slog.New(slog.DiscardHandler), nil)
 	m.Poll = 5 * time.Millisecond
-	m.Register(InviteKind, r)
+	m.Register(jobs.KindCampaignInvites, r)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { m.Run(ctx); close(done) }()

@@ -24,7 +24,7 @@ type Keeper struct {
 	WA      GroupCreator
 	Ingest  *ingest.Ingester
 	Log     *slog.Logger
-	Publish func(groupIDs ...int64)
+	Notify  GroupsNotifier
 	// Backoff is how long a pool waits after a failed create.
 	Backoff time.Duration
 	// Poll is how often the keeper checks without being woken.
@@ -35,12 +35,21 @@ type Keeper struct {
 	failed map[int64]time.Time
 }
 
-// NewKeeper returns a keeper.
-func NewKeeper(st *store.Store, wa GroupCreator, in *ingest.Ingester, log *slog.Logger, publish func(...int64)) *Keeper {
-	if publish == nil {
-		publish = func(...int64) {}
+// GroupsNotifier is told which groups the keeper created or changed.
+type GroupsNotifier interface {
+	GroupsChanged(ids ...int64)
+}
+
+type tellNoOne struct{}
+
+func (tellNoOne) GroupsChanged(...int64) {}
+
+// NewKeeper returns a keeper; a nil notify tells no one.
+func NewKeeper(st *store.Store, wa GroupCreator, in *ingest.Ingester, log *slog.Logger, notify GroupsNotifier) *Keeper {
+	if notify == nil {
+		notify = tellNoOne{}
 	}
-	return &Keeper{Store: st, WA: wa, Ingest: in, Log: log, Publish: publish, Backoff: time.Minute, Poll: 30 * time.Second,
+	return &Keeper{Store: st, WA: wa, Ingest: in, Log: log, Notify: notify, Backoff: time.Minute, Poll: 30 * time.Second,
 		wake: make(chan struct{}, 1), failed: map[int64]time.Time{}}
 }
 
@@ -136,7 +145,7 @@ func (k *Keeper) topUp(ctx context.Context, p *store.Pool) (int64, bool) {
 		k.Log.Warn("pools: create group failed", "pool_id", p.ID, "group_id", g.ID, "reason", reason)
 		_ = k.Store.FailGroup(ctx, g.ID, reason)
 		_ = k.Store.Audit(ctx, store.AuditEntry{Action: "pool.group_create", GroupID: g.ID, Detail: p.Name + ": " + g.Subject, Outcome: "failed: " + reason})
-		k.Publish(g.ID)
+		k.Notify.GroupsChanged(g.ID)
 		return g.ID, true
 	}
 	touched, err := k.Ingest.GroupRequested(ctx, g.ID, reqID)
@@ -144,6 +153,6 @@ func (k *Keeper) topUp(ctx context.Context, p *store.Pool) (int64, bool) {
 		k.Log.Error("pools: record request failed", "group_id", g.ID, "err", err)
 	}
 	_ = k.Store.Audit(ctx, store.AuditEntry{Action: "pool.group_create", GroupID: g.ID, Detail: p.Name + ": " + g.Subject})
-	k.Publish(append(touched, g.ID)...)
+	k.Notify.GroupsChanged(append(touched, g.ID)...)
 	return g.ID, true
 }

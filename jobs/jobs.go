@@ -56,33 +56,42 @@ const MaxRetries = 20
 type Manager struct {
 	store   *store.Store
 	log     *slog.Logger
-	publish func(jobID int64)
+	notify  Notifier
 	mu      sync.Mutex
-	runners map[string]Runner
+	runners map[Kind]Runner
 	wake    chan struct{}
 	// Poll is how often the worker looks for work it was not woken for
 	// (a job whose wait ended).
 	Poll time.Duration
 }
 
-// New returns a manager; publish is called after each committed change
-// to a job, to refresh open progress pages.
-func New(st *store.Store, log *slog.Logger, publish func(jobID int64)) *Manager {
-	if publish == nil {
-		publish = func(int64) {}
+// Notifier is told after each committed change to a job, to refresh open
+// progress pages.
+type Notifier interface {
+	JobChanged(id int64)
+}
+
+type tellNoOne struct{}
+
+func (tellNoOne) JobChanged(int64) {}
+
+// New returns a manager; a nil notify tells no one.
+func New(st *store.Store, log *slog.Logger, notify Notifier) *Manager {
+	if notify == nil {
+		notify = tellNoOne{}
 	}
-	return &Manager{store: st, log: log, publish: publish, runners: map[string]Runner{},
+	return &Manager{store: st, log: log, notify: notify, runners: map[Kind]Runner{},
 		wake: make(chan struct{}, 1), Poll: 500 * time.Millisecond}
 }
 
 // Register sets the runner of a job kind.
-func (m *Manager) Register(kind string, r Runner) {
+func (m *Manager) Register(kind Kind, r Runner) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.runners[kind] = r
 }
 
-func (m *Manager) runner(kind string) Runner {
+func (m *Manager) runner(kind Kind) Runner {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.runners[kind]
@@ -90,7 +99,7 @@ func (m *Manager) runner(kind string) Runner {
 
 // Start stores a new job with one item per input and wakes the worker.
 func (m *Manager) Start(ctx context.Context, j store.Job, inputs []string) (int64, error) {
-	if m.runner(j.Kind) == nil {
+	if m.runner(Kind(j.Kind)) == nil {
 		return 0, fmt.Errorf("jobs: no runner for kind %q", j.Kind)
 	}
 	if len(inputs) == 0 {
@@ -100,7 +109,7 @@ func (m *Manager) Start(ctx context.Context, j store.Job, inputs []string) (int6
 		return 0, err
 	}
 	m.Wake()
-	m.publish(j.ID)
+	m.notify.JobChanged(j.ID)
 	return j.ID, nil
 }
 
@@ -109,7 +118,7 @@ func (m *Manager) Cancel(ctx context.Context, id int64) error {
 	if err := m.store.CancelJob(ctx, id); err != nil {
 		return err
 	}
-	m.publish(id)
+	m.notify.JobChanged(id)
 	return nil
 }
 
@@ -125,7 +134,7 @@ func (m *Manager) Wake() {
 // crash left half done.
 func (m *Manager) Run(ctx context.Context) {
 	n, err := m.store.RecoverJobItems(ctx, func(kind string) bool {
-		r, ok := m.runner(kind).(Repeatable)
+		r, ok := m.runner(Kind(kind)).(Repeatable)
 		return ok && r.Repeatable()
 	})
 	if err != nil {
@@ -159,8 +168,8 @@ func (m *Manager) step(ctx context.Context) bool {
 		}
 		return false
 	}
-	defer m.publish(job.ID)
-	r := m.runner(job.Kind)
+	defer m.notify.JobChanged(job.ID)
+	r := m.runner(Kind(job.Kind))
 	if r == nil {
 		m.finish(ctx, job, item, store.ItemFailed, "", "This kind of job is not supported by this version.")
 		return true

@@ -83,7 +83,7 @@ func TestJobRunsEveryItem(t *testing.T) {
 	defer st.Close()
 	r := &fakeRunner{calls: map[string]int{}}
 	var published sync.Map
-	m := New(st, slog.New(slog.DiscardHandler), func(id int64) { published.Store(id, true) })
+	m := New(st, slog.New(slog.DiscardHandler), jobChanged(func(id int64) { published.Store(id, true) }))
 	m.Poll = 10 * time.Millisecond
 	m.Register("test", r)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -199,3 +199,8 @@ func TestCancel(t *testing.T) {
 		t.Errorf("canceled job %+v", j)
 	}
 }
+
+// jobChanged is a Notifier made of a function.
+type jobChanged func(id int64)
+
+func (f jobChanged) JobChanged(id int64) { f(id) }

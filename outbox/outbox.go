@@ -36,7 +36,7 @@ type Worker struct {
 	Store       *store.Store
 	WA          Sender
 	Log         *slog.Logger
-	Changed     func(groupID int64) // called after a message's state is committed
+	Notify      Notifier // told after a message's state is committed
 	MaxAttempts int                 // sends of one message before a transient failure is final
 	Backoff     time.Duration       // wait after the first transient failure; doubles each time
 	MaxBackoff  time.Duration
@@ -47,9 +47,14 @@ type Worker struct {
 	wake       chan struct{}
 }
 
-// New returns a worker; call Run to start it.
-func New(st *store.Store, wa Sender, log *slog.Logger, changed func(int64)) *Worker {
-	return &Worker{Store: st, WA: wa, Log: log, Changed: changed, MaxAttempts: 5, Backoff: time.Second,
+// Notifier is told which groups' messages changed.
+type Notifier interface {
+	GroupsChanged(ids ...int64)
+}
+
+// New returns a worker; call Run to start it. A nil notify tells no one.
+func New(st *store.Store, wa Sender, log *slog.Logger, notify Notifier) *Worker {
+	return &Worker{Store: st, WA: wa, Log: log, Notify: notify, MaxAttempts: 5, Backoff: time.Second,
 		MaxBackoff: 5 * time.Minute, DoubtGrace: 10 * time.Minute, Poll: 2 * time.Second,
 		wake: make(chan struct{}, 1)}
 }
@@ -123,13 +128,18 @@ func (w *Worker) expire(ctx context.Context) {
 }
 
 func (w *Worker) changed(groups ...int64) {
+	if w.Notify == nil {
+		return
+	}
 	seen := map[int64]bool{}
+	var ids []int64
 	for _, g := range groups {
-		if !seen[g] && w.Changed != nil {
+		if !seen[g] {
 			seen[g] = true
-			w.Changed(g)
+			ids = append(ids, g)
 		}
 	}
+	w.Notify.GroupsChanged(ids...)
 }
 
 // SendOne sends the oldest due message; it reports whether there was one.

@@ -69,7 +69,7 @@ func (s *Syncer) adoptCreates(ctx context.Context, unknown []whatsapp.GroupSumma
 		if err := s.Store.Audit(ctx, store.AuditEntry{UserID: byUser, Action: "sync.drift", GroupID: g.ID, Detail: store.StaleCreateReason}); err != nil {
 			return nil, err
 		}
-		s.Changed(g.ID)
+		s.Notify.GroupsChanged(g.ID)
 	}
 	return left, nil
 }
@@ -107,7 +107,7 @@ func (s *Syncer) adopt(ctx context.Context, g *store.Group, lg whatsapp.GroupSum
 	if err := s.Store.Audit(ctx, store.AuditEntry{UserID: byUser, Action: "sync.drift", GroupID: g.ID, Detail: adoptDetail}); err != nil {
 		return err
 	}
-	s.Changed(append(touched, g.ID)...)
+	s.Notify.GroupsChanged(append(touched, g.ID)...)
 	return nil
 }
 

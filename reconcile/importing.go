@@ -61,6 +61,6 @@ func (s *Syncer) importOne(ctx context.Context, lg whatsapp.GroupSummary, rep *R
 	if err := s.Store.Audit(ctx, store.AuditEntry{UserID: byUser, Action: "sync.import", GroupID: id, Detail: detail}); err != nil {
 		return err
 	}
-	s.Changed(append(touched, id)...)
+	s.Notify.GroupsChanged(append(touched, id)...)
 	return nil
 }

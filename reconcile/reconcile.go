@@ -59,8 +59,8 @@ type Syncer struct {
 	WA       API
 	Log      *slog.Logger
 	Interval time.Duration // 0 disables the background run
-	// Changed is told which groups changed, after each commit.
-	Changed func(ids ...int64)
+	// Notify is told which groups changed, after each commit.
+	Notify Notifier
 	// Resume applies webhook changes that waited for an adopted or
 	// imported group; nil records the group without them.
 	Resume Resumer
@@ -79,12 +79,21 @@ type Syncer struct {
 	sleep        func(ctx context.Context, d time.Duration) error
 }
 
-// New returns a Syncer.
-func New(st *store.Store, wa API, log *slog.Logger, interval time.Duration, changed func(ids ...int64)) *Syncer {
-	if changed == nil {
-		changed = func(...int64) {}
+// Notifier is told which groups a sync changed.
+type Notifier interface {
+	GroupsChanged(ids ...int64)
+}
+
+type tellNoOne struct{}
+
+func (tellNoOne) GroupsChanged(...int64) {}
+
+// New returns a Syncer; a nil notify tells no one.
+func New(st *store.Store, wa API, log *slog.Logger, interval time.Duration, notify Notifier) *Syncer {
+	if notify == nil {
+		notify = tellNoOne{}
 	}
-	return &Syncer{Store: st, WA: wa, Log: log, Interval: interval, Changed: changed,
+	return &Syncer{Store: st, WA: wa, Log: log, Interval: interval, Notify: notify,
 		StaleCreate: 10 * time.Minute, CreateSlack: 5 * time.Minute, RateWait: time.Minute, MaxRateWaits: 30,
 		now: time.Now, sleep: sleepCtx}
 }
@@ -224,7 +233,7 @@ func (s *Syncer) syncGroup(ctx context.Context, g *store.Group, rep *Report, byU
 			return err
 		}
 	}
-	s.Changed(touched...)
+	s.Notify.GroupsChanged(touched...)
 	return nil
 }
 

@@ -1,0 +1,73 @@
+// Package notify tells open pages what changed. It is the only place
+// that knows the server-sent-event topics: workers and handlers report
+// changes here after they are committed, and the events handler asks it
+// which topics a page follows.
+package notify
+
+import (
+	"strconv"
+	"time"
+)
+
+// Hub is the part of the SSE hub the notifier publishes to.
+type Hub interface {
+	Publish(topic, name, data string) uint64
+	PublishEvery(topic, name, data string, every time.Duration)
+}
+
+const (
+	// GlobalTopic is the feed every dashboard page can follow.
+	GlobalTopic = "global"
+	// CampaignsTopic is what campaign pages follow beside the global
+	// feed: visits and 1:1 invite statuses, which change no group.
+	CampaignsTopic = "campaigns"
+
+	// globalEvery bounds how often the global topic tells pages to
+	// re-fetch: every dashboard page follows it, and a webhook burst must
+	// not make each of them re-fetch per delivery.
+	globalEvery = 250 * time.Millisecond
+	// campaignsEvery bounds the campaign pages' re-fetches however many
+	// visits or invite sends arrive.
+	campaignsEvery = time.Second
+)
+
+// GroupTopic is the feed of one group's page.
+func GroupTopic(id int64) string { return "group:" + strconv.FormatInt(id, 10) }
+
+// JobTopic is the feed of one job's progress page.
+func JobTopic(id int64) string { return "job:" + strconv.FormatInt(id, 10) }
+
+// Notifier publishes "changed" events. Call it only after the change is
+// committed, so a page that re-fetches sees it.
+type Notifier struct{ hub Hub }
+
+// New returns a notifier publishing to hub.
+func New(hub Hub) *Notifier { return &Notifier{hub: hub} }
+
+// GroupsChanged refreshes the pages of these groups at once and the
+// global feed at most every globalEvery.
+func (n *Notifier) GroupsChanged(ids ...int64) {
+	for _, id := range ids {
+		n.hub.Publish(GroupTopic(id), "changed", strconv.FormatInt(id, 10))
+	}
+	if len(ids) > 0 {
+		n.hub.PublishEvery(GlobalTopic, "changed", "groups", globalEvery)
+	}
+}
+
+// JobChanged refreshes open progress pages of a job.
+func (n *Notifier) JobChanged(id int64) {
+	n.hub.Publish(JobTopic(id), "changed", strconv.FormatInt(id, 10))
+}
+
+// CampaignEdited refreshes campaign pages at once after someone created
+// or switched a campaign.
+func (n *Notifier) CampaignEdited(id int64) {
+	n.hub.Publish(CampaignsTopic, "changed", strconv.FormatInt(id, 10))
+}
+
+// CampaignsChanged refreshes campaign pages after visits or invite sends,
+// at most every campaignsEvery.
+func (n *Notifier) CampaignsChanged() {
+	n.hub.PublishEvery(CampaignsTopic, "changed", "campaigns", campaignsEvery)
+}
