@@ -1,0 +1,20 @@
+// Package messaging holds what sending to groups means beyond one HTTP
+// request: when a group cannot be messaged at all, and the job that sends
+// one message to many groups.
+package messaging
+
+import "groupdeck/store"
+
+// Refusal says why a group cannot be messaged at all right now, or ""
+// when it can. WhatsApp would refuse these sends with the codes given.
+func Refusal(g *store.Group) string {
+	switch {
+	case g.Status != store.GroupActive:
+		return "This group is not active, so it cannot receive messages."
+	case g.Suspended:
+		return "WhatsApp suspended this group (131207), so it cannot receive messages until the suspension is lifted."
+	case g.ParticipantCount == 0:
+		return "Nobody has joined this group yet; WhatsApp refuses messages to a group with no participant (131020). Share the invite link first."
+	}
+	return ""
+}
