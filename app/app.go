@@ -10,14 +10,18 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"golang.org/x/time/rate"
 
+	"groupdeck/bulkcreate"
 	"groupdeck/campaigns"
 	"groupdeck/handlers"
 	"groupdeck/ingest"
 	"groupdeck/jobs"
+	"groupdeck/messaging"
+	"groupdeck/notify"
 	"groupdeck/outbox"
 	"groupdeck/reconcile"
 	"groupdeck/store"
@@ -87,26 +91,25 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (
 	}
 	a.WA = whatsapp.New(graphURL, cfg.PhoneNumberID, token, whatsapp.WithLogger(log))
 	in := &ingest.Ingester{Store: a.Store}
-	a.Handler = handlers.New(handlers.Deps{
-		Log: log, Store: a.Store, Hub: a.Hub, Sessions: web.NewSessions(key, cfg.SecureCookies()),
-		WA: a.WA, Media: a.WA, Ingest: in, AppSecret: cfg.AppSecret, VerifyToken: cfg.VerifyToken, Phone: phone,
-	})
-	a.Outbox = outbox.New(a.Store, a.WA, log, func(id int64) { a.Handler.PublishGroups(id) })
-	a.Handler.WakeOutbox = a.Outbox.Wake
-	a.Jobs = jobs.New(a.Store, log, func(id int64) { a.Handler.PublishJob(id) })
-	a.Handler.Jobs = a.Jobs
-	a.Sync = reconcile.New(a.Store, a.WA, log, cfg.SyncInterval, a.Handler.PublishGroups)
+	// Workers first, each told what to refresh through the one notifier;
+	// the handler last, from complete dependencies.
+	note := notify.New(a.Hub)
+	a.Outbox = outbox.New(a.Store, a.WA, log, note)
+	a.Jobs = jobs.New(a.Store, log, note)
+	a.Sync = reconcile.New(a.Store, a.WA, log, cfg.SyncInterval, note)
 	a.Sync.Resume = in
-	a.Handler.Sync = a.Sync
-	a.Jobs.Register(handlers.JobBroadcast, a.Handler.BroadcastRunner())
-	a.Pools = campaigns.NewKeeper(a.Store, a.WA, in, log, func(ids ...int64) { a.Handler.PublishGroups(ids...) })
-	a.Handler.Pools = a.Pools
-	a.Handler.BaseURL = cfg.BaseURL
-	a.Handler.InviteTemplate = whatsapp.Template{Name: cfg.InviteTemplate, Language: cfg.InviteLanguage}
-	a.Jobs.Register(campaigns.InviteKind, &campaigns.Inviter{Store: a.Store, WA: a.WA, Template: a.Handler.InviteTemplate,
-		Limit:   rate.NewLimiter(campaigns.DefaultRate, campaigns.DefaultRate),
-		Changed: func(int64) { a.Handler.CampaignsChanged() }, NoGroup: a.Pools.Wake})
-	a.Jobs.Register(handlers.KindBulkCreate, a.Handler.BulkCreateRunner())
+	a.Pools = campaigns.NewKeeper(a.Store, a.WA, in, log, note)
+	invite := whatsapp.Template{Name: cfg.InviteTemplate, Language: cfg.InviteLanguage}
+	a.Jobs.Register(jobs.KindBroadcast, &messaging.Broadcaster{Store: a.Store, WakeOutbox: a.Outbox.Wake, Notify: note})
+	a.Jobs.Register(jobs.KindGroupsCreate, &bulkcreate.Creator{Store: a.Store, WA: a.WA, Ingest: in, Notify: note,
+		RateWait: handlers.RateWait})
+	a.Jobs.Register(jobs.KindCampaignInvites, &campaigns.Inviter{Store: a.Store, WA: a.WA, Template: invite,
+		Limit: rate.NewLimiter(campaigns.DefaultRate, campaigns.DefaultRate), Notify: note, NoGroup: a.Pools.Wake})
+	a.Handler = handlers.New(handlers.Deps{
+		Log: log, Store: a.Store, Hub: a.Hub, Notify: note, Sessions: web.NewSessions(key, cfg.SecureCookies()),
+		WA: a.WA, Media: a.WA, Ingest: in, AppSecret: cfg.AppSecret, VerifyToken: cfg.VerifyToken, Phone: phone,
+		WakeOutbox: a.Outbox.Wake, Jobs: a.Jobs, Sync: a.Sync, Pools: a.Pools, BaseURL: cfg.BaseURL, InviteTemplate: invite,
+	})
 	a.Echo = web.NewEcho(log)
 	a.Handler.Register(a.Echo)
 	a.srv = &http.Server{Handler: a.Echo, ReadHeaderTimeout: readHeaderTimeout, ReadTimeout: readTimeout,
@@ -116,6 +119,14 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (
 	}
 	return a, nil
 }
+
+// The simulator's delays with Config.SimFast: short for tests, yet in
+// the order the Cloud API keeps (webhook, then delivered, then read).
+const (
+	fastWebhookDelay = 50 * time.Millisecond
+	fastDeliverDelay = 200 * time.Millisecond
+	fastReadDelay    = 600 * time.Millisecond
+)
 
 func (a *App) startSim() (string, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -127,7 +138,7 @@ func (a *App) startSim() (string, error) {
 		AppSecret: a.Cfg.AppSecret, WebhookURL: a.URL + "/webhook", Logger: a.Log.With("component", "simulator"),
 	}
 	if a.Cfg.SimFast {
-		sc.WebhookDelay, sc.DeliverDelay, sc.ReadDelay = 50e6, 200e6, 600e6
+		sc.WebhookDelay, sc.DeliverDelay, sc.ReadDelay = fastWebhookDelay, fastDeliverDelay, fastReadDelay
 	}
 	a.Sim = wasim.New(sc)
 	a.simSrv = &http.Server{Handler: a.Sim, ReadHeaderTimeout: readHeaderTimeout}

@@ -51,7 +51,7 @@ type Config struct {
 	// Sandbox is true when no access token is set: the simulator runs
 	// in-process and the client talks to it.
 	Sandbox bool
-	// SimDelays shortens the simulator's delays (tests).
+	// SimFast shortens the simulator's delays (tests).
 	SimFast bool
 
 	baseDerived bool // BaseURL came from Addr, so follows the real port

@@ -8,33 +8,20 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"groupdeck/jobs"
+	"groupdeck/messaging"
 	"groupdeck/store"
 	"groupdeck/views"
 )
-
-// JobBroadcast is the job kind that sends one message to many groups.
-const JobBroadcast = "broadcast"
 
 // maxBroadcastList bounds the picker; "all matching" covers the rest.
 const maxBroadcastList = 200
 
 // maxBroadcast bounds one send-to-many job (a number's whole fleet).
 const maxBroadcast = 10000
-
-// broadcastParams is the message a send-to-many job queues in each group.
-type broadcastParams struct {
-	Kind      string        `json:"kind"`
-	Body      string        `json:"body"`
-	Payload   store.Payload `json:"payload"`
-	MediaID   string        `json:"media_id,omitempty"`
-	MediaMime string        `json:"media_mime,omitempty"`
-	MediaName string        `json:"media_name,omitempty"`
-}
 
 func (h *Handler) broadcastView(c echo.Context, f views.ComposerForm) (views.BroadcastView, error) {
 	v := views.BroadcastView{Search: strings.TrimSpace(c.FormValue("q")), Status: c.FormValue("status"), Composer: f}
@@ -84,11 +71,11 @@ func (h *Handler) broadcastCreate(c echo.Context) error {
 	if m == nil {
 		return h.page(c, http.StatusUnprocessableEntity, "Send to many groups", "broadcast", views.Broadcast(v))
 	}
-	params, _ := json.Marshal(broadcastParams{Kind: m.Kind, Body: m.Body, Payload: m.Payload,
+	params, _ := json.Marshal(messaging.BroadcastParams{Kind: m.Kind, Body: m.Body, Payload: m.Payload,
 		MediaID: m.MediaID, MediaMime: m.MediaMime, MediaName: m.MediaName})
 	u := currentUser(c)
 	title := fmt.Sprintf("Send “%s” to %d groups", views.Snippet(*m), len(targets))
-	id, err := h.Jobs.Start(ctx, store.Job{Kind: JobBroadcast, Title: title, Params: params, CreatedBy: u.ID}, targets)
+	id, err := h.Jobs.Start(ctx, store.Job{Kind: string(jobs.KindBroadcast), Title: title, Params: params, CreatedBy: u.ID}, targets)
 	if err != nil {
 		return err
 	}
@@ -96,8 +83,7 @@ func (h *Handler) broadcastCreate(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/jobs/"+itoa64(id))
 }
 
-// broadcastTargets turns the selection into job inputs: "<id> · <subject>",
-// so the progress page names each group.
+// broadcastTargets turns the selection into job inputs.
 func (h *Handler) broadcastTargets(ctx context.Context, v views.BroadcastView) ([]string, error) {
 	var gs []*store.Group
 	if v.All {
@@ -120,65 +106,7 @@ func (h *Handler) broadcastTargets(ctx context.Context, v views.BroadcastView) (
 	}
 	var out []string
 	for _, g := range gs {
-		out = append(out, itoa64(g.ID)+" · "+g.Subject)
+		out = append(out, messaging.BroadcastTarget(g))
 	}
 	return out, nil
-}
-
-// broadcastRunner queues the job's message in one group per item and
-// follows it until WhatsApp accepted or refused it. The message records
-// its job item, so a resumed job never queues it twice.
-type broadcastRunner struct{ h *Handler }
-
-// BroadcastRunner returns the runner for JobBroadcast jobs.
-func (h *Handler) BroadcastRunner() jobs.Runner { return broadcastRunner{h} }
-
-// Repeatable: running an item again finds the message it queued.
-func (broadcastRunner) Repeatable() bool { return true }
-
-func (r broadcastRunner) RunItem(ctx context.Context, job *store.Job, item *store.JobItem) (string, error) {
-	h := r.h
-	idText, _, _ := strings.Cut(item.Input, " · ")
-	gid, err := strconv.ParseInt(idText, 10, 64)
-	if err != nil {
-		return "", fmt.Errorf("not a group: %q", item.Input)
-	}
-	key := job.ID*1_000_000 + int64(item.Seq) // unique per job item; a job has far fewer than a million items
-	m, err := h.Store.MessageByJobItem(ctx, key)
-	if errors.Is(err, store.ErrNotFound) {
-		g, err := h.Store.GroupByID(ctx, gid)
-		if errors.Is(err, store.ErrNotFound) {
-			return "", jobs.Skip("The group no longer exists.")
-		}
-		if err != nil {
-			return "", err
-		}
-		if refusal := sendRefusal(g); refusal != "" {
-			return "", jobs.Skip(refusal)
-		}
-		var p broadcastParams
-		if err := json.Unmarshal(job.Params, &p); err != nil {
-			return "", fmt.Errorf("the job's message is unreadable: %w", err)
-		}
-		m = &store.Message{GroupID: g.ID, Kind: p.Kind, Body: p.Body, Payload: p.Payload, MediaID: p.MediaID,
-			MediaMime: p.MediaMime, MediaName: p.MediaName, JobItemID: key, CreatedBy: job.CreatedBy}
-		if err := h.Store.QueueMessage(ctx, m); err != nil {
-			return "", err
-		}
-		h.WakeOutbox()
-		h.publishGroups(g.ID)
-	} else if err != nil {
-		return "", err
-	}
-	switch m.State {
-	case store.MsgSent:
-		return "Sent (message " + itoa64(m.ID) + ")", nil
-	case store.MsgFailed:
-		return "", errors.New(m.Error)
-	}
-	wait := min(250*time.Millisecond<<min(item.Attempts, 7), 30*time.Second)
-	if m.InDoubt {
-		return "", jobs.Retry(wait, errors.New("Waiting for WhatsApp to confirm the message"))
-	}
-	return "", jobs.Retry(wait, errors.New("Sending"))
 }

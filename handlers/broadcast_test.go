@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"groupdeck/jobs"
+	"groupdeck/messaging"
 	"groupdeck/outbox"
 	"groupdeck/store"
 	"groupdeck/whatsapp"
@@ -38,12 +40,15 @@ func (s *okSender) Unpin(context.Context, string, string) (*whatsapp.SendResult,
 }
 
 func TestBroadcastSendsToEveryChosenGroup(t *testing.T) {
-	ts := newTestServer(t)
-	ts.h.Jobs.Register(JobBroadcast, ts.h.BroadcastRunner())
+	var ob *outbox.Worker
+	ts := newTestServer(t, func(d *Deps) {
+		ob = outbox.New(d.Store, &okSender{}, slog.New(slog.DiscardHandler), nil)
+		ob.Poll = 10 * time.Millisecond
+		d.WakeOutbox = ob.Wake
+	})
+	runner := &messaging.Broadcaster{Store: ts.store, WakeOutbox: ob.Wake, Notify: ts.h.Notify}
+	ts.h.Jobs.Register(jobs.KindBroadcast, runner)
 	ts.h.Jobs.Poll = 10 * time.Millisecond
-	ob := outbox.New(ts.store, &okSender{}, slog.New(slog.DiscardHandler), nil)
-	ob.Poll = 10 * time.Millisecond
-	ts.h.WakeOutbox = ob.Wake
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go ts.h.Jobs.Run(ctx)
@@ -65,7 +70,7 @@ func TestBroadcastSendsToEveryChosenGroup(t *testing.T) {
 	if res != http.StatusSeeOther {
 		t.Fatalf("start: %d %s", res, body)
 	}
-	js, err := ts.store.Jobs(context.Background(), JobBroadcast, 10)
+	js, err := ts.store.Jobs(context.Background(), string(jobs.KindBroadcast), 10)
 	if err != nil || len(js) != 1 {
 		t.Fatalf("jobs %v %v", js, err)
 	}
@@ -101,7 +106,7 @@ func TestBroadcastSendsToEveryChosenGroup(t *testing.T) {
 
 	// Running an item again (a resumed job) never queues twice.
 	item := items[len(items)-1]
-	if _, err := ts.h.BroadcastRunner().RunItem(context.Background(), j, &item); err != nil {
+	if _, err := runner.RunItem(context.Background(), j, &item); err != nil {
 		t.Fatal(err)
 	}
 	total := 0

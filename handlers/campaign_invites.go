@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"groupdeck/campaigns"
+	"groupdeck/jobs"
 	"groupdeck/store"
 	"groupdeck/views"
 )
@@ -93,7 +94,7 @@ func (h *Handler) campaignInvitesCreate(c echo.Context) error {
 	}
 	params, _ := json.Marshal(campaigns.InviteParams{CampaignID: camp.ID})
 	u := currentUser(c)
-	id, err := h.Jobs.Start(ctx, store.Job{Kind: campaigns.InviteKind, Title: fmt.Sprintf("Invites for “%s” (%d numbers)", camp.Name, len(valid)),
+	id, err := h.Jobs.Start(ctx, store.Job{Kind: string(jobs.KindCampaignInvites), Title: fmt.Sprintf("Invites for “%s” (%d numbers)", camp.Name, len(valid)),
 		Params: params, CreatedBy: u.ID}, valid)
 	if err != nil {
 		return err

@@ -29,7 +29,7 @@ func (h *Handler) visit(ctx context.Context, slug, device string) (link, title, 
 	if err := h.Store.RecordVisit(ctx, &store.Visit{CampaignID: camp.ID, Device: device, GroupID: t.GroupID, Outcome: t.Outcome}); err != nil {
 		return "", "", "", err
 	}
-	h.campaignsChanged()
+	h.Notify.CampaignsChanged()
 	switch t.Outcome {
 	case store.VisitRedirected:
 		if camp.PoolID != 0 {
@@ -79,15 +79,6 @@ func campaignSlug(link string) (string, bool) {
 	return strings.ToLower(slug), true
 }
 
-// campaignsChanged tells campaign pages to refetch, at most about once a
-// second however many visits or webhooks arrive.
-func (h *Handler) campaignsChanged() {
-	h.Hub.PublishEvery(CampaignsTopic, "changed", "campaigns", time.Second)
-}
-
-// CampaignsChanged is campaignsChanged for workers (invite sends).
-func (h *Handler) CampaignsChanged() { h.campaignsChanged() }
-
 func (h *Handler) campaignQR(c echo.Context) error {
 	camp, err := h.loadCampaign(c)
 	if err != nil {
@@ -118,5 +109,5 @@ func (h *Handler) afterWebhook(groups []int64) {
 	if len(groups) > 0 {
 		h.Pools.Wake()
 	}
-	h.campaignsChanged()
+	h.Notify.CampaignsChanged()
 }

@@ -17,10 +17,6 @@ import (
 	"groupdeck/views"
 )
 
-// CampaignsTopic is the SSE topic campaign pages follow beside the global
-// one: visits and 1:1 invite statuses, which change no group.
-const CampaignsTopic = "campaigns"
-
 func (h *Handler) campaignsView(c echo.Context) (views.CampaignsView, error) {
 	ctx := c.Request().Context()
 	cs, err := h.Store.Campaigns(ctx, 0)
@@ -157,7 +153,7 @@ func (h *Handler) campaignCreate(c echo.Context) error {
 	_ = h.Store.Audit(ctx, store.AuditEntry{UserID: currentUser(c).ID, Action: "campaign.create", GroupID: camp.GroupID,
 		Detail: camp.Name + " /j/" + camp.Slug})
 	h.Pools.Wake()
-	h.Hub.Publish(CampaignsTopic, "changed", itoa64(camp.ID))
+	h.Notify.CampaignEdited(camp.ID)
 	return c.Redirect(http.StatusSeeOther, "/campaigns/"+itoa64(camp.ID))
 }
 
@@ -300,7 +296,7 @@ func (h *Handler) campaignEnabled(c echo.Context) error {
 		action = "campaign.enable"
 	}
 	_ = h.Store.Audit(ctx, store.AuditEntry{UserID: currentUser(c).ID, Action: action, GroupID: camp.GroupID, Detail: camp.Name})
-	h.Hub.Publish(CampaignsTopic, "changed", itoa64(camp.ID))
+	h.Notify.CampaignEdited(camp.ID)
 	return c.Redirect(http.StatusSeeOther, "/campaigns/"+itoa64(camp.ID))
 }
 

@@ -25,20 +25,6 @@ var (
 	languageRe     = regexp.MustCompile(`^[a-z]{2,3}(_[A-Za-z]{2,4})?$`)
 )
 
-// sendRefusal says why a group cannot be messaged at all right now, or
-// "" when it can. WhatsApp would refuse these sends with the codes given.
-func sendRefusal(g *store.Group) string {
-	switch {
-	case g.Status != store.GroupActive:
-		return "This group is not active, so it cannot receive messages."
-	case g.Suspended:
-		return "WhatsApp suspended this group (131207), so it cannot receive messages until the suspension is lifted."
-	case g.ParticipantCount == 0:
-		return "Nobody has joined this group yet; WhatsApp refuses messages to a group with no participant (131020). Share the invite link first."
-	}
-	return ""
-}
-
 // readComposer copies the submitted fields into a form, keeping what the
 // person typed for a re-render.
 func readComposer(c echo.Context) views.ComposerForm {

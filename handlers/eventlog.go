@@ -71,6 +71,6 @@ func (h *Handler) eventReplay(c echo.Context) error {
 	}
 	_ = h.Store.Audit(ctx, store.AuditEntry{UserID: currentUser(c).ID, Action: "webhook.replay",
 		Detail: "delivery " + itoa64(id) + " → " + res.Outcome, Outcome: outcome})
-	h.publishGroups(res.Groups...)
+	h.Notify.GroupsChanged(res.Groups...)
 	return c.Redirect(http.StatusSeeOther, "/events/log/"+itoa64(id))
 }

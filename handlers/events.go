@@ -9,25 +9,18 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"groupdeck/notify"
 	"groupdeck/store"
 	"groupdeck/web"
 )
-
-// Heartbeat is how often an idle event stream gets a comment line.
-var Heartbeat = 25 * time.Second
-
-// StreamRecheck is how often an open stream re-reads its user, so a
-// stream ends soon after the account is disabled or its sessions are
-// ended, even if nothing called Hub.DropOwner.
-var StreamRecheck = 10 * time.Second
 
 // events streams changes: one group's (?group=ID), one job's (?job=ID),
 // or the global feed.
 // Pages re-fetch their fragments when the stream (re)opens, so a browser
 // that was cut off catches up on what it missed.
 func (h *Handler) events(c echo.Context) error {
-	topic := GlobalTopic
-	for param, name := range map[string]func(int64) string{"group": groupTopic, "job": jobTopic} {
+	topic := notify.GlobalTopic
+	for param, name := range map[string]func(int64) string{"group": notify.GroupTopic, "job": notify.JobTopic} {
 		if v := c.QueryParam(param); v != "" {
 			id, err := strconv.ParseInt(v, 10, 64)
 			if err != nil {
@@ -40,19 +33,19 @@ func (h *Handler) events(c echo.Context) error {
 	topics := []string{topic}
 	if c.QueryParam("campaign") != "" {
 		// Campaign pages also follow visits and invite statuses.
-		topics = []string{GlobalTopic, CampaignsTopic}
+		topics = []string{notify.GlobalTopic, notify.CampaignsTopic}
 	}
 	sub := h.Hub.Subscribe(u.ID, topics...)
 	defer h.Hub.Unsubscribe(sub)
 	go h.watchStreamUser(c.Request().Context(), sub, u)
-	web.ServeSSE(c.Response(), c.Request(), sub, Heartbeat, h.stopping)
+	web.ServeSSE(c.Response(), c.Request(), sub, h.Heartbeat, h.stopping)
 	return nil
 }
 
 // watchStreamUser drops the stream once its user is disabled, deleted or
 // had their sessions ended (a new session epoch).
 func (h *Handler) watchStreamUser(ctx context.Context, sub *web.Sub, u *store.User) {
-	tick := time.NewTicker(StreamRecheck)
+	tick := time.NewTicker(h.StreamRecheck)
 	defer tick.Stop()
 	for {
 		select {

@@ -75,7 +75,7 @@ func (h *Handler) groupDelete(c echo.Context) error {
 		msg := humanErr(err)
 		_ = h.Store.FinishChange(ctx, ch.ID, msg)
 		_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: "group.delete", GroupID: g.ID, Detail: g.Subject, Outcome: "failed: " + msg})
-		h.publishGroups(g.ID)
+		h.Notify.GroupsChanged(g.ID)
 		f.Error = msg
 		return h.page(c, http.StatusBadGateway, "Delete "+g.Subject, "groups", views.DeletePage(f))
 	}
@@ -86,6 +86,6 @@ func (h *Handler) groupDelete(c echo.Context) error {
 		return err
 	}
 	_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: "group.delete", GroupID: g.ID, Detail: g.Subject})
-	h.publishGroups(g.ID)
+	h.Notify.GroupsChanged(g.ID)
 	return c.Redirect(http.StatusSeeOther, "/groups/"+itoa64(g.ID))
 }

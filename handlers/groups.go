@@ -68,9 +68,9 @@ func (h *Handler) groupCreate(c echo.Context) error {
 			return err
 		}
 		_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: "group.create", GroupID: g.ID, Detail: g.Subject})
-		h.publishGroups(touched...)
+		h.Notify.GroupsChanged(touched...)
 	}
-	h.publishGroups(g.ID)
+	h.Notify.GroupsChanged(g.ID)
 	url := "/groups/" + itoa64(g.ID)
 	if c.Request().Header.Get("HX-Request") == "true" {
 		c.Response().Header().Set("HX-Location", url)

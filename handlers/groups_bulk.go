@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -9,30 +8,20 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
+	"groupdeck/bulkcreate"
 	"groupdeck/jobs"
 	"groupdeck/store"
 	"groupdeck/views"
-	"groupdeck/whatsapp"
 )
-
-// KindBulkCreate is the job kind that creates one group per item.
-const KindBulkCreate = "groups.create"
 
 // MaxGroups is WhatsApp's cap on groups per business number.
 const MaxGroups = 10_000
 
 const maxBulkCSV = 1 << 20
-
-// bulkParams are the settings every group of a bulk create shares.
-type bulkParams struct {
-	Description      string `json:"description"`
-	JoinApprovalMode string `json:"join_approval_mode"`
-}
 
 func (h *Handler) groupBulkNew(c echo.Context) error {
 	return h.page(c, http.StatusOK, "Create many groups", "groups", views.BulkCreate(views.BulkForm{}))
@@ -118,9 +107,9 @@ func (h *Handler) groupBulkCreate(c echo.Context) error {
 	if len(f.Errors) > 0 {
 		return h.page(c, http.StatusUnprocessableEntity, "Create many groups", "groups", views.BulkCreate(f))
 	}
-	params, _ := json.Marshal(bulkParams{Description: f.Description, JoinApprovalMode: f.JoinApprovalMode})
+	params, _ := json.Marshal(bulkcreate.Params{Description: f.Description, JoinApprovalMode: f.JoinApprovalMode})
 	u := currentUser(c)
-	id, err := h.Jobs.Start(ctx, store.Job{Kind: KindBulkCreate, Title: fmt.Sprintf("Create %d groups", len(subjects)),
+	id, err := h.Jobs.Start(ctx, store.Job{Kind: string(jobs.KindGroupsCreate), Title: fmt.Sprintf("Create %d groups", len(subjects)),
 		Params: params, CreatedBy: u.ID}, subjects)
 	if err != nil {
 		return err
@@ -134,53 +123,4 @@ func firstN(s []string, n int) []string {
 		return append(s[:n:n], fmt.Sprintf("and %d more", len(s)-n))
 	}
 	return s
-}
-
-// BulkCreateRunner creates one group per job item.
-func (h *Handler) BulkCreateRunner() jobs.Runner { return &bulkCreate{h: h, capped: map[int64]bool{}} }
-
-type bulkCreate struct {
-	h      *Handler
-	mu     sync.Mutex
-	capped map[int64]bool // jobs that hit the group cap: their other items are not tried
-}
-
-// RunItem stores the group, then asks WhatsApp to create it. A refused
-// call removes the row again, so retries and failures leave no phantom
-// group; the item shows the reason.
-func (b *bulkCreate) RunItem(ctx context.Context, job *store.Job, item *store.JobItem) (string, error) {
-	b.mu.Lock()
-	capped := b.capped[job.ID]
-	b.mu.Unlock()
-	if capped {
-		return "", jobs.Skip("Not tried: this number reached its limit of groups (131211).")
-	}
-	var p bulkParams
-	_ = json.Unmarshal(job.Params, &p)
-	g := &store.Group{Subject: item.Input, Description: p.Description, JoinApprovalMode: p.JoinApprovalMode, CreatedBy: job.CreatedBy}
-	if err := b.h.Store.CreateGroup(ctx, g); err != nil {
-		return "", err
-	}
-	reqID, err := b.h.WA.CreateGroup(ctx, whatsapp.CreateGroupRequest{Subject: g.Subject, Description: g.Description, JoinApprovalMode: g.JoinApprovalMode})
-	if err != nil {
-		if derr := b.h.Store.DiscardUnsentGroup(ctx, g.ID); derr != nil {
-			return "", derr
-		}
-		if wait, ok := RateWait(err); ok {
-			return "", jobs.Retry(wait, errors.New(whatsapp.Human(err)))
-		}
-		var a *whatsapp.APIError
-		if errors.As(err, &a) && a.Code == 131211 {
-			b.mu.Lock()
-			b.capped[job.ID] = true
-			b.mu.Unlock()
-		}
-		return "", errors.New(whatsapp.Human(err))
-	}
-	touched, err := b.h.Ingest.GroupRequested(ctx, g.ID, reqID)
-	if err != nil {
-		return "", err
-	}
-	b.h.publishGroups(append(touched, g.ID)...)
-	return "Requested as group " + itoa64(g.ID), nil
 }

@@ -2,14 +2,12 @@ package handlers
 
 import (
 	"bytes"
-	"errors"
 	"mime/multipart"
 	"net/http"
 	"strings"
 	"testing"
 
-	"groupdeck/store"
-	"groupdeck/whatsapp"
+	"groupdeck/jobs"
 )
 
 func (c *client) bulk(subjects, csvFile, mode string) (int, string, string) {
@@ -36,7 +34,7 @@ func (c *client) bulk(subjects, csvFile, mode string) (int, string, string) {
 
 func TestBulkCreateForm(t *testing.T) {
 	ts := newTestServer(t)
-	ts.h.Jobs.Register(KindBulkCreate, ts.h.BulkCreateRunner())
+	ts.h.Jobs.Register(jobs.KindGroupsCreate, noopRunner{})
 	c := ts.client()
 	c.login("manager@x.test")
 	tests := []struct{ name, subjects, csv, mode, want string }{
@@ -65,34 +63,5 @@ func TestBulkCreateForm(t *testing.T) {
 	viewer.login("viewer@x.test")
 	if st, _, _ := viewer.bulk("X", "", ""); st != http.StatusForbidden {
 		t.Errorf("viewer: %d", st)
-	}
-}
-
-func TestBulkCreateRunner(t *testing.T) {
-	ts := newTestServer(t)
-	r := ts.h.BulkCreateRunner()
-	job := &store.Job{ID: 7, Params: []byte(`{"join_approval_mode":"auto_approve"}`)}
-	res, err := r.RunItem(t.Context(), job, &store.JobItem{Input: "First"})
-	if err != nil || !strings.HasPrefix(res, "Requested as group") {
-		t.Fatalf("ok item: %q %v", res, err)
-	}
-	ts.wa.err = &whatsapp.APIError{HTTPStatus: 429, Code: 131208}
-	_, err = r.RunItem(t.Context(), job, &store.JobItem{Input: "Second"})
-	if err == nil || !strings.Contains(err.Error(), "131208") || errors.Unwrap(err) == nil {
-		t.Fatalf("rate limit: %v", err)
-	}
-	ts.wa.err = &whatsapp.APIError{HTTPStatus: 400, Code: 131211}
-	_, err = r.RunItem(t.Context(), job, &store.JobItem{Input: "Third"})
-	if err == nil || !strings.Contains(err.Error(), "limit of groups (131211)") {
-		t.Fatalf("cap: %v", err)
-	}
-	ts.wa.err = nil
-	_, err = r.RunItem(t.Context(), job, &store.JobItem{Input: "Fourth"})
-	if err == nil || !strings.Contains(err.Error(), "Not tried") {
-		t.Fatalf("after the cap: %v", err)
-	}
-	gs, total, _ := ts.store.GroupList(t.Context(), store.GroupQuery{})
-	if total != 1 || gs[0].Subject != "First" || gs[0].RequestID != "req-1" {
-		t.Errorf("refused creates left rows: %d %+v", total, gs)
 	}
 }

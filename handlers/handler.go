@@ -2,6 +2,7 @@
 package handlers
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"log/slog"
@@ -10,11 +11,13 @@ import (
 	"sync"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"groupdeck/campaigns"
 	"groupdeck/ingest"
 	"groupdeck/jobs"
+	"groupdeck/notify"
 	"groupdeck/store"
 	"groupdeck/views"
 	"groupdeck/web"
@@ -47,15 +50,34 @@ type Deps struct {
 	AppSecret   string
 	VerifyToken string
 	Phone       Phone // nil outside sandbox mode
-	WakeOutbox  func()
-	Jobs        *jobs.Manager
-	Sync        Syncer // nil: "Sync now" is not offered
+	// Notify tells open pages what changed; nil builds one on Hub.
+	Notify     *notify.Notifier
+	WakeOutbox func()
+	Jobs       *jobs.Manager
+	Sync       Syncer // nil: "Sync now" is not offered
 	// Campaigns: the pool keeper, the public base URL of /j/ links, and
 	// the invite template (name and language).
 	Pools          *campaigns.Keeper
 	BaseURL        string
 	InviteTemplate whatsapp.Template
+	// Heartbeat is how often an idle event stream gets a comment line;
+	// StreamRecheck how often an open stream re-reads its user, so a
+	// stream ends soon after the account is disabled or its sessions are
+	// ended, even if nothing called Hub.DropOwner; SyncWait how long
+	// "Sync now" waits for the report before answering that the sync goes
+	// on in the background (a large fleet takes a while: one group-info
+	// call per group). Zero means the default.
+	Heartbeat     time.Duration
+	StreamRecheck time.Duration
+	SyncWait      time.Duration
 }
+
+// Defaults of the Deps durations.
+const (
+	defaultHeartbeat     = 25 * time.Second
+	defaultStreamRecheck = 10 * time.Second
+	defaultSyncWait      = 20 * time.Second
+)
 
 // Handler serves every route.
 type Handler struct {
@@ -74,6 +96,12 @@ func New(d Deps) *Handler {
 	if d.WakeOutbox == nil {
 		d.WakeOutbox = func() {}
 	}
+	if d.Notify == nil {
+		d.Notify = notify.New(d.Hub)
+	}
+	d.Heartbeat = cmp.Or(d.Heartbeat, defaultHeartbeat)
+	d.StreamRecheck = cmp.Or(d.StreamRecheck, defaultStreamRecheck)
+	d.SyncWait = cmp.Or(d.SyncWait, defaultSyncWait)
 	return &Handler{Deps: d, loginLimit: web.NewLimiter(loginInterval, loginBurst), stopping: make(chan struct{})}
 }
 
@@ -81,33 +109,9 @@ func (h *Handler) chrome(c echo.Context, title, nav string) views.Chrome {
 	return views.Chrome{Title: title, User: currentUser(c), CSRF: web.CSRFToken(c), Sandbox: h.Phone != nil, Nav: nav}
 }
 
-func (h *Handler) page(c echo.Context, status int, title, nav string, body templComponent) error {
+func (h *Handler) page(c echo.Context, status int, title, nav string, body templ.Component) error {
 	return web.Render(c, status, views.Page(h.chrome(c, title, nav), body))
 }
-
-// publishGroups tells open pages that these groups changed. Called only
-// after the change is committed.
-func (h *Handler) publishGroups(ids ...int64) {
-	for _, id := range ids {
-		h.Hub.Publish(groupTopic(id), "changed", strconv.FormatInt(id, 10))
-	}
-	if len(ids) > 0 {
-		// Every dashboard page follows the global topic; coalescing keeps
-		// a webhook burst from making each of them re-fetch per delivery.
-		h.Hub.PublishEvery(GlobalTopic, "changed", "groups", globalEvery)
-	}
-}
-
-// globalEvery bounds how often the global topic tells pages to re-fetch.
-const globalEvery = 250 * time.Millisecond
-
-// GlobalTopic is the feed every dashboard page can follow.
-const GlobalTopic = "global"
-
-func groupTopic(id int64) string { return "group:" + strconv.FormatInt(id, 10) }
-
-// PublishGroups is publishGroups for code outside handlers (workers).
-func (h *Handler) PublishGroups(ids ...int64) { h.publishGroups(ids...) }
 
 // ErrorHandler turns errors into responses: a page for normal requests,
 // a flash fragment for htmx ones. Only server errors are logged, and their

@@ -121,17 +121,23 @@ type testServer struct {
 	media *fakeMedia
 }
 
-func newTestServer(t *testing.T) *testServer {
+// newTestServer serves the handlers with fakes; opts change the
+// dependencies before the handler is built.
+func newTestServer(t *testing.T, opts ...func(*Deps)) *testServer {
 	t.Helper()
 	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "h.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	wa, media := &fakeWA{}, &fakeMedia{}
-	h := New(Deps{Media: media, Log: slog.New(slog.DiscardHandler), Store: st, Hub: web.NewHub(8),
+	d := Deps{Media: media, Log: slog.New(slog.DiscardHandler), Store: st, Hub: web.NewHub(8),
 		Sessions: web.NewSessions([]byte(strings.Repeat("k", 64)), false), WA: wa,
 		Ingest: &ingest.Ingester{Store: st}, AppSecret: testSecret, VerifyToken: "vt",
-		Jobs: jobs.New(st, slog.New(slog.DiscardHandler), nil)})
+		Jobs: jobs.New(st, slog.New(slog.DiscardHandler), nil)}
+	for _, o := range opts {
+		o(&d)
+	}
+	h := New(d)
 	e := web.NewEcho(slog.New(slog.DiscardHandler))
 	h.Register(e)
 	ts := httptest.NewServer(e)

@@ -63,7 +63,7 @@ func (h *Handler) inviteChange(c echo.Context, action string, call func(*store.G
 		return err
 	}
 	_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: action, GroupID: g.ID})
-	h.publishGroups(g.ID)
+	h.Notify.GroupsChanged(g.ID)
 	g.InviteLink = link
 	notice := "The invite link was deleted. Nobody can join until you create a new one."
 	if link != "" {

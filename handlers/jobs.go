@@ -68,10 +68,3 @@ func (h *Handler) jobCancel(c echo.Context) error {
 	_ = h.Store.Audit(ctx, store.AuditEntry{UserID: currentUser(c).ID, Action: "job.cancel", Detail: itoa64(id)})
 	return c.Redirect(http.StatusSeeOther, "/jobs/"+itoa64(id))
 }
-
-// PublishJob refreshes open progress pages of a job.
-func (h *Handler) PublishJob(id int64) {
-	h.Hub.Publish(jobTopic(id), "changed", itoa64(id))
-}
-
-func jobTopic(id int64) string { return "job:" + itoa64(id) }

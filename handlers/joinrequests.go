@@ -74,7 +74,7 @@ func (h *Handler) groupRequestsSync(c echo.Context) error {
 	if err := h.Store.SyncJoinRequests(ctx, g.ID, list); err != nil {
 		return err
 	}
-	h.publishGroups(g.ID)
+	h.Notify.GroupsChanged(g.ID)
 	return h.groupRequests(c)
 }
 
@@ -201,6 +201,6 @@ func (h *Handler) decide(c echo.Context, action string, reqs []store.JoinRequest
 		_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: "requests." + action, GroupID: gid,
 			Detail: strings.Join(jrIDs, ", "), Outcome: outcome})
 	}
-	h.publishGroups(touched...)
+	h.Notify.GroupsChanged(touched...)
 	return done, failures
 }

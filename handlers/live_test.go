@@ -141,9 +141,8 @@ func (f *fakeSync) Sync(_ context.Context, by int64) (*reconcile.Report, error) 
 }
 
 func TestSyncNow(t *testing.T) {
-	ts := newTestServer(t)
 	fs := &fakeSync{}
-	ts.h.Sync = fs
+	ts := newTestServer(t, func(d *Deps) { d.Sync = fs })
 	v := ts.client()
 	v.login("viewer@x.test")
 	if st, _, _ := v.post("/sync", url.Values{"_csrf": {v.csrf}}); st != http.StatusForbidden {
@@ -225,10 +224,7 @@ func waitClosed(t *testing.T, lines <-chan string) {
 }
 
 func TestEventStream(t *testing.T) {
-	old := StreamRecheck
-	StreamRecheck = 20 * time.Millisecond
-	t.Cleanup(func() { StreamRecheck = old })
-	ts := newTestServer(t)
+	ts := newTestServer(t, func(d *Deps) { d.StreamRecheck = 20 * time.Millisecond })
 	m := ts.client()
 	m.login("manager@x.test")
 
@@ -275,12 +271,8 @@ func (s *slowSync) Sync(ctx context.Context, _ int64) (*reconcile.Report, error)
 }
 
 func TestSyncNowAnswersWhileALongSyncRuns(t *testing.T) {
-	old := SyncWait
-	SyncWait = 50 * time.Millisecond
-	t.Cleanup(func() { SyncWait = old })
-	ts := newTestServer(t)
 	s := &slowSync{release: make(chan struct{})}
-	ts.h.Sync = s
+	ts := newTestServer(t, func(d *Deps) { d.Sync, d.SyncWait = s, 50*time.Millisecond })
 	m := ts.client()
 	m.login("manager@x.test")
 	st, page, _ := m.post("/sync", url.Values{"_csrf": {m.csrf}})

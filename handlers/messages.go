@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"groupdeck/messaging"
 	"groupdeck/store"
 	"groupdeck/views"
 	"groupdeck/web"
@@ -34,7 +35,7 @@ func (h *Handler) messagingView(ctx context.Context, g *store.Group, canEdit boo
 
 func (h *Handler) windowView(ctx context.Context, g *store.Group) (views.WindowView, error) {
 	last, err := h.Store.LastInbound(ctx, g.ID)
-	return views.WindowView{Group: g, LastInbound: last, Now: h.Store.Now().UnixMilli(), Refusal: sendRefusal(g)}, err
+	return views.WindowView{Group: g, LastInbound: last, Now: h.Store.Now().UnixMilli(), Refusal: messaging.Refusal(g)}, err
 }
 
 func composerFor(g *store.Group) views.ComposerForm {
@@ -76,7 +77,7 @@ func (h *Handler) messageCreate(c echo.Context) error {
 	}
 	f := readComposer(c)
 	f.Action = composerFor(g).Action
-	if refusal := sendRefusal(g); refusal != "" {
+	if refusal := messaging.Refusal(g); refusal != "" {
 		f.Errors["form"] = refusal
 		return h.composerAnswer(c, http.StatusUnprocessableEntity, g, f)
 	}
@@ -91,7 +92,7 @@ func (h *Handler) messageCreate(c echo.Context) error {
 	_ = h.Store.Audit(ctx, store.AuditEntry{UserID: currentUser(c).ID, Action: "message.queue", GroupID: g.ID,
 		Detail: m.Kind + " message " + itoa64(m.ID)})
 	h.WakeOutbox()
-	h.publishGroups(g.ID)
+	h.Notify.GroupsChanged(g.ID)
 	done := composerFor(g)
 	done.Notice = "Queued. It is sent in the background; follow it in the timeline above."
 	return h.composerAnswer(c, http.StatusOK, g, done)
@@ -168,7 +169,7 @@ func (h *Handler) messageRetry(c echo.Context) error {
 	}
 	_ = h.Store.Audit(ctx, store.AuditEntry{UserID: currentUser(c).ID, Action: "message.retry", GroupID: g.ID, Detail: detail})
 	h.WakeOutbox()
-	h.publishGroups(g.ID)
+	h.Notify.GroupsChanged(g.ID)
 	return h.timelineAnswer(c, g)
 }
 
@@ -194,7 +195,7 @@ func (h *Handler) pinCommand(c echo.Context, kind string) error {
 		return err
 	}
 	if g.Status != store.GroupActive || g.Suspended {
-		return echo.NewHTTPError(http.StatusUnprocessableEntity, sendRefusal(g))
+		return echo.NewHTTPError(http.StatusUnprocessableEntity, messaging.Refusal(g))
 	}
 	if m.WAMID == "" {
 		return echo.NewHTTPError(http.StatusUnprocessableEntity, "Only a message WhatsApp accepted can be pinned.")
@@ -213,7 +214,7 @@ func (h *Handler) pinCommand(c echo.Context, kind string) error {
 	_ = h.Store.Audit(ctx, store.AuditEntry{UserID: currentUser(c).ID, Action: "message." + kind, GroupID: g.ID,
 		Detail: "message " + itoa64(m.ID)})
 	h.WakeOutbox()
-	h.publishGroups(g.ID)
+	h.Notify.GroupsChanged(g.ID)
 	return h.timelineAnswer(c, g)
 }
 

@@ -84,14 +84,14 @@ func (h *Handler) participantRemove(c echo.Context) error {
 		}
 		_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: "participants.remove", GroupID: g.ID,
 			Detail: strings.Join(who, ", "), Outcome: "failed: " + msg})
-		h.publishGroups(g.ID)
+		h.Notify.GroupsChanged(g.ID)
 		return h.fragment(c, views.ActionResult("", nil, "WhatsApp refused the removal: "+msg))
 	}
 	if err := h.Store.SetChangeRequest(ctx, reqID, ids...); err != nil {
 		return err
 	}
 	_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: "participants.remove", GroupID: g.ID, Detail: strings.Join(who, ", ")})
-	h.publishGroups(g.ID)
+	h.Notify.GroupsChanged(g.ID)
 	return h.fragment(c, views.ActionResult(fmt.Sprintf("Removal of %d asked for. Each person leaves the list when WhatsApp confirms; "+
 		"anyone WhatsApp could not remove is listed under the changes above, with the reason.", len(chosen)), nil, ""))
 }

@@ -5,14 +5,11 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
 	"groupdeck/static"
 )
-
-type templComponent = templ.Component
 
 // Register lists every route in one place.
 func (h *Handler) Register(e *echo.Echo) {

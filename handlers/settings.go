@@ -130,7 +130,7 @@ func (h *Handler) settingsSave(c echo.Context) error {
 			_ = h.Store.FinishChange(ctx, id, msg)
 		}
 		_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: "group.settings", GroupID: g.ID, Detail: strings.Join(what, ", "), Outcome: "failed: " + msg})
-		h.publishGroups(g.ID)
+		h.Notify.GroupsChanged(g.ID)
 		f.Errors["api"] = "WhatsApp refused the change: " + msg
 		return h.settingsRender(c, http.StatusUnprocessableEntity, f)
 	}
@@ -138,7 +138,7 @@ func (h *Handler) settingsSave(c echo.Context) error {
 		return err
 	}
 	_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: "group.settings", GroupID: g.ID, Detail: strings.Join(what, ", ")})
-	h.publishGroups(g.ID)
+	h.Notify.GroupsChanged(g.ID)
 	f.Notice = "Sent to WhatsApp. The change shows as Pending below until WhatsApp confirms it."
 	return h.settingsRender(c, http.StatusOK, f)
 }

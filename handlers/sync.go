@@ -18,11 +18,6 @@ type Syncer interface {
 	Sync(ctx context.Context, byUser int64) (*reconcile.Report, error)
 }
 
-// SyncWait is how long "Sync now" waits for the report before answering
-// that the sync goes on in the background (a large fleet takes a while:
-// one group-info call per group).
-var SyncWait = 20 * time.Second
-
 type syncOutcome struct {
 	rep *reconcile.Report
 	err error
@@ -65,7 +60,7 @@ func (h *Handler) syncNow(c echo.Context) error {
 		if r.err != nil {
 			v.Error = "The sync could not list the groups on WhatsApp. Try again in a minute."
 		}
-	case <-time.After(SyncWait):
+	case <-time.After(h.SyncWait):
 		v.Running = true
 	}
 	if c.Request().Header.Get("HX-Request") == "true" {

@@ -40,7 +40,7 @@ func (h *Handler) webhookReceive(c echo.Context) error {
 	if res.Error != "" {
 		h.Log.Error("webhook stored but not applied", "delivery_id", res.ID, "err", res.Error)
 	}
-	h.publishGroups(res.Groups...)
+	h.Notify.GroupsChanged(res.Groups...)
 	h.afterWebhook(res.Groups)
 	return c.String(http.StatusOK, "ok")
 }
