@@ -20,11 +20,11 @@ type GroupCreator interface {
 // (in active groups, plus 8 for each group still being created) fall
 // below its threshold, it creates the next group from the template.
 type Keeper struct {
-	Store   *store.Store
-	WA      GroupCreator
-	Ingest  *ingest.Ingester
-	Log     *slog.Logger
-	Notify  GroupsNotifier
+	Store  *store.Store
+	WA     GroupCreator
+	Ingest *ingest.Ingester
+	Log    *slog.Logger
+	Notify GroupsNotifier
 	// Backoff is how long a pool waits after a failed create.
 	Backoff time.Duration
 	// Poll is how often the keeper checks without being woken.

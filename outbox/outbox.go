@@ -36,9 +36,9 @@ type Worker struct {
 	Store       *store.Store
 	WA          Sender
 	Log         *slog.Logger
-	Notify      Notifier // told after a message's state is committed
-	MaxAttempts int                 // sends of one message before a transient failure is final
-	Backoff     time.Duration       // wait after the first transient failure; doubles each time
+	Notify      Notifier      // told after a message's state is committed
+	MaxAttempts int           // sends of one message before a transient failure is final
+	Backoff     time.Duration // wait after the first transient failure; doubles each time
 	MaxBackoff  time.Duration
 	// DoubtGrace is how long an in-doubt message waits for a status
 	// webhook before it is failed as "probably not sent".
