@@ -5,11 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
-
-	"groupdeck/store"
 	"strings"
 	"time"
+
+	"groupdeck/store"
 )
 
 func csrfHeaders(tok string) string {
@@ -70,8 +69,6 @@ func itoa(n int) string { return fmt.Sprint(n) }
 
 func idPath(format string, id int64) string { return fmt.Sprintf(format, id) }
 
-func queryEscape(s string) string { return url.QueryEscape(s) }
-
 func displayName(p store.Participant) string {
 	switch {
 	case p.Name != "":
@@ -87,19 +84,6 @@ func senderName(m store.Message) string {
 		return m.SenderName
 	}
 	return "Participant"
-}
-
-func messageText(m store.Message) string {
-	switch m.Kind {
-	case "text", "":
-		return m.Body
-	case "unsupported":
-		return "(a message type WhatsApp does not pass on to businesses)"
-	}
-	if m.Body != "" {
-		return "[" + m.Kind + "] " + m.Body
-	}
-	return "[" + m.Kind + "]"
 }
 
 // readableWho formats a phone-number identity the way the people list
