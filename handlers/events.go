@@ -15,27 +15,23 @@ import (
 )
 
 // events streams changes: one group's (?group=ID), one job's (?job=ID),
-// or the global feed.
+// a campaign page's (?campaign=…), or the global feed.
 // Pages re-fetch their fragments when the stream (re)opens, so a browser
 // that was cut off catches up on what it missed.
 func (h *Handler) events(c echo.Context) error {
-	topic := notify.GlobalTopic
-	for param, name := range map[string]func(int64) string{"group": notify.GroupTopic, "job": notify.JobTopic} {
+	var f notify.Follow
+	for param, id := range map[string]*int64{"group": &f.Group, "job": &f.Job} {
 		if v := c.QueryParam(param); v != "" {
-			id, err := strconv.ParseInt(v, 10, 64)
-			if err != nil {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n <= 0 {
 				return echo.NewHTTPError(http.StatusBadRequest, "Unknown "+param+".")
 			}
-			topic = name(id)
+			*id = n
 		}
 	}
+	f.Campaigns = c.QueryParam("campaign") != ""
 	u := currentUser(c)
-	topics := []string{topic}
-	if c.QueryParam("campaign") != "" {
-		// Campaign pages also follow visits and invite statuses.
-		topics = []string{notify.GlobalTopic, notify.CampaignsTopic}
-	}
-	sub := h.Hub.Subscribe(u.ID, topics...)
+	sub := h.Hub.Subscribe(u.ID, f.Topics()...)
 	defer h.Hub.Unsubscribe(sub)
 	go h.watchStreamUser(c.Request().Context(), sub, u)
 	web.ServeSSE(c.Response(), c.Request(), sub, h.Heartbeat, h.stopping)

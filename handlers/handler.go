@@ -38,7 +38,8 @@ type WhatsApp interface {
 	UpdateSettings(ctx context.Context, groupID string, u whatsapp.SettingsUpdate) (string, error)
 }
 
-// Deps are what the handlers need; main builds them.
+// Deps are what the handlers need; app.New builds them, and nothing
+// changes them after New.
 type Deps struct {
 	Log         *slog.Logger
 	Store       *store.Store
@@ -60,16 +61,17 @@ type Deps struct {
 	Pools          *campaigns.Keeper
 	BaseURL        string
 	InviteTemplate whatsapp.Template
-	// Heartbeat is how often an idle event stream gets a comment line;
-	// StreamRecheck how often an open stream re-reads its user, so a
+	// Heartbeat is how often an idle event stream gets a comment line
+	// (0: defaultHeartbeat).
+	Heartbeat time.Duration
+	// StreamRecheck is how often an open stream re-reads its user, so a
 	// stream ends soon after the account is disabled or its sessions are
-	// ended, even if nothing called Hub.DropOwner; SyncWait how long
-	// "Sync now" waits for the report before answering that the sync goes
-	// on in the background (a large fleet takes a while: one group-info
-	// call per group). Zero means the default.
-	Heartbeat     time.Duration
+	// ended, even if nothing called Hub.DropOwner (0: defaultStreamRecheck).
 	StreamRecheck time.Duration
-	SyncWait      time.Duration
+	// SyncWait is how long "Sync now" waits for the report before
+	// answering that the sync goes on in the background: a large fleet
+	// takes a while, one group-info call per group (0: defaultSyncWait).
+	SyncWait time.Duration
 }
 
 // Defaults of the Deps durations.

@@ -71,3 +71,26 @@ func (n *Notifier) CampaignEdited(id int64) {
 func (n *Notifier) CampaignsChanged() {
 	n.hub.PublishEvery(CampaignsTopic, "changed", "campaigns", campaignsEvery)
 }
+
+// Follow is what one page's event stream follows; the zero Follow is the
+// global feed.
+type Follow struct {
+	Group int64 // one group's page
+	Job   int64 // one job's progress page
+	// Campaigns: campaign pages follow the global feed plus visits and
+	// invite statuses.
+	Campaigns bool
+}
+
+// Topics are the hub topics a stream following f subscribes to.
+func (f Follow) Topics() []string {
+	switch {
+	case f.Campaigns:
+		return []string{GlobalTopic, CampaignsTopic}
+	case f.Group > 0:
+		return []string{GroupTopic(f.Group)}
+	case f.Job > 0:
+		return []string{JobTopic(f.Job)}
+	}
+	return []string{GlobalTopic}
+}

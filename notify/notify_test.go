@@ -43,3 +43,19 @@ func TestNotifierTopics(t *testing.T) {
 		})
 	}
 }
+
+func TestFollowTopics(t *testing.T) {
+	for _, tc := range []struct {
+		f    Follow
+		want []string
+	}{
+		{Follow{}, []string{"global"}},
+		{Follow{Group: 4}, []string{"group:4"}},
+		{Follow{Job: 2}, []string{"job:2"}},
+		{Follow{Campaigns: true}, []string{"global", "campaigns"}},
+	} {
+		if got := tc.f.Topics(); !slices.Equal(got, tc.want) {
+			t.Errorf("%+v: %v, want %v", tc.f, got, tc.want)
+		}
+	}
+}
