@@ -54,11 +54,18 @@ type App struct {
 	wg     sync.WaitGroup
 }
 
+// streamBuffer is how many events an event stream may fall behind before
+// the hub drops it (the page reconnects and re-fetches).
+const streamBuffer = 64
+
+// sessionKeyLen is the size of the cookie key kept in the database.
+const sessionKeyLen = 64
+
 // New opens the store, listens on cfg.Addr, and wires every part. In
 // sandbox mode it also starts the simulator on its own loopback port, so
 // the client reaches it over real HTTP exactly as it would reach Meta.
 func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (_ *App, err error) {
-	a := &App{Cfg: cfg, Log: log, Hub: web.NewHub(64)}
+	a := &App{Cfg: cfg, Log: log, Hub: web.NewHub(streamBuffer)}
 	defer func() {
 		if err != nil {
 			a.Close()
@@ -202,13 +209,13 @@ func (a *App) Close() {
 // first start so sessions survive restarts without configuration.
 func sessionKey(ctx context.Context, st *store.Store) ([]byte, error) {
 	k, err := st.Setting(ctx, "session_key")
-	if err == nil && len(k) == 64 {
+	if err == nil && len(k) == sessionKeyLen {
 		return k, nil
 	}
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, err
 	}
-	k = make([]byte, 64)
+	k = make([]byte, sessionKeyLen)
 	if _, err := rand.Read(k); err != nil {
 		return nil, err
 	}

@@ -1,6 +1,8 @@
 // Package jobs runs long work in the background: bulk group creation,
 // sends to many groups, invite sends. Jobs and their items live in the
-// database, so progress survives a restart and the job resumes.
+// database, so progress survives a restart and the job resumes. Each
+// kind's Runner lives with its domain (bulkcreate, messaging, campaigns);
+// app.New registers them.
 package jobs
 
 import (
