@@ -32,9 +32,9 @@ func sendRefusal(g *store.Group) string {
 	case g.Status != store.GroupActive:
 		return "This group is not active, so it cannot receive messages."
 	case g.Suspended:
-		return "WhatsApp suspended this group (131207), so it cannot receive messages until the suspension is lifted."
+		return fmt.Sprintf("WhatsApp suspended this group (%d), so it cannot receive messages until the suspension is lifted.", whatsapp.CodeGroupSuspended)
 	case g.ParticipantCount == 0:
-		return "Nobody has joined this group yet; WhatsApp refuses messages to a group with no participant (131020). Share the invite link first."
+		return fmt.Sprintf("Nobody has joined this group yet; WhatsApp refuses messages to a group with no participant (%d). Share the invite link first.", whatsapp.CodeNoParticipants)
 	}
 	return ""
 }

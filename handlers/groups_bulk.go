@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"cmp"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -153,7 +154,7 @@ func (b *bulkCreate) RunItem(ctx context.Context, job *store.Job, item *store.Jo
 	capped := b.capped[job.ID]
 	b.mu.Unlock()
 	if capped {
-		return "", jobs.Skip("Not tried: this number reached its limit of groups (131211).")
+		return "", jobs.Skip(fmt.Sprintf("Not tried: this number reached its limit of groups (%d).", whatsapp.CodeGroupCreateLimit))
 	}
 	var p bulkParams
 	_ = json.Unmarshal(job.Params, &p)
@@ -166,11 +167,11 @@ func (b *bulkCreate) RunItem(ctx context.Context, job *store.Job, item *store.Jo
 		if derr := b.h.Store.DiscardUnsentGroup(ctx, g.ID); derr != nil {
 			return "", derr
 		}
-		if wait, ok := RateWait(err); ok {
-			return "", jobs.Retry(wait, errors.New(whatsapp.Human(err)))
+		if wait, ok := whatsapp.RateLimitWait(err); ok {
+			return "", jobs.Retry(cmp.Or(wait, whatsapp.DefaultRateWait), errors.New(whatsapp.Human(err)))
 		}
 		var a *whatsapp.APIError
-		if errors.As(err, &a) && a.Code == 131211 {
+		if errors.As(err, &a) && a.Code == whatsapp.CodeGroupCreateLimit {
 			b.mu.Lock()
 			b.capped[job.ID] = true
 			b.mu.Unlock()
