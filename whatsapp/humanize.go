@@ -36,7 +36,7 @@ func CodeText(code int) string {
 	case CodePhotoAspectRatio:
 		return "The group photo must be square"
 	case CodePhotoTooSmall:
-		return "The group photo is too small; it must be larger than 192×192 pixels"
+		return fmt.Sprintf("The group photo is too small; it must be larger than %d×%d pixels", PhotoMinSide, PhotoMinSide)
 	case CodeGroupCreateLimit:
 		return "This number has reached its limit of groups"
 	case CodeNotParticipant:
