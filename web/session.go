@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
+	"errors"
 	"net/http"
 
 	"github.com/gorilla/sessions"
@@ -115,7 +116,10 @@ func CheckCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 		tok := CSRFToken(c)
 		sent := c.Request().Header.Get(CSRFHeader)
 		if sent == "" {
-			sent = c.Request().PostFormValue(CSRFField)
+			var err error
+			if sent, err = bodyToken(c.Request()); err != nil {
+				return err
+			}
 		}
 		if tok == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(tok)) != 1 {
 			return errCSRF()
@@ -123,6 +127,28 @@ func CheckCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 		return next(c)
 	}
 }
+
+// bodyToken reads the token field from a url-encoded or multipart body. A
+// body over the route's limit is answered as such; any other unreadable
+// body simply carries no token.
+func bodyToken(r *http.Request) (string, error) {
+	// ParseMultipartForm would drop ParseForm's error on a url-encoded
+	// body, so ParseForm is asked first.
+	err := r.ParseForm()
+	if err == nil {
+		err = r.ParseMultipartForm(multipartMemory)
+	}
+	var tooBig *http.MaxBytesError
+	if errors.Is(err, echo.ErrStatusRequestEntityTooLarge) || errors.As(err, &tooBig) {
+		return "", echo.ErrStatusRequestEntityTooLarge
+	}
+	return r.PostFormValue(CSRFField), nil
+}
+
+// multipartMemory is how much of a multipart body is kept in memory; the
+// rest goes to temporary files. It is what net/http uses when a handler
+// asks for a form value.
+const multipartMemory = 32 << 20
 
 func errCSRF() error {
 	return echo.NewHTTPError(http.StatusForbidden, "The form expired or came from another site. Reload the page and try again.")
