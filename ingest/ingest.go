@@ -180,15 +180,13 @@ func (in *Ingester) resume(t *store.Tx, keys ...string) error {
 	if err != nil {
 		return err
 	}
-	// Each change counts as applied from the delivery that brought it.
-	defer func(id int64) { t.DeliveryID = id }(t.DeliveryID)
 	for _, ev := range evs {
-		t.DeliveryID = ev.DeliveryID
 		var c change
 		if err := json.Unmarshal(ev.Payload, &c); err != nil {
 			return fmt.Errorf("deferred event %d: %w", ev.ID, err)
 		}
-		if err := in.applyChange(t, c); err != nil {
+		// Each change counts as applied from the delivery that brought it.
+		if err := t.WithDelivery(ev.DeliveryID, func() error { return in.applyChange(t, c) }); err != nil {
 			return err
 		}
 		if err := t.ResolveDeferredDelivery(ev.DeliveryID); err != nil {

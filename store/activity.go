@@ -81,7 +81,7 @@ func (s *Store) RecordActivity(ctx context.Context, groupID int64, kind, who, de
 func (s *Store) PruneActivity(ctx context.Context, before int64) (int64, error) {
 	var total int64
 	for {
-		r, err := s.w.ExecContext(ctx, `DELETE FROM activity WHERE id IN
+		r, err := s.exec(ctx, `DELETE FROM activity WHERE id IN
 			(SELECT id FROM activity WHERE at < ? ORDER BY id LIMIT 5000)`, before)
 		if err != nil {
 			return total, fmt.Errorf("store: prune activity: %w", err)

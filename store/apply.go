@@ -45,7 +45,6 @@ func (t *Tx) GroupCreated(id int64, waGroupID, inviteLink, subject, mode string,
 		return fmt.Errorf("store: group created: %w", err)
 	}
 	t.touch(id)
-	t.global = true
 	return nil
 }
 
@@ -157,7 +156,6 @@ func (t *Tx) afterParticipants(groupID int64, at int64) error {
 		return fmt.Errorf("store: count participants: %w", err)
 	}
 	t.touch(groupID)
-	t.global = true
 	return nil
 }
 
@@ -185,7 +183,6 @@ func (t *Tx) InboundMessage(groupID int64, wamid, kind, body string, sender Memb
 	}
 	_, err = t.exec(`UPDATE groups SET last_activity_at = max(last_activity_at, ?) WHERE id = ?`, at, groupID)
 	t.touch(groupID)
-	t.global = true
 	return err
 }
 

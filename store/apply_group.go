@@ -33,7 +33,6 @@ func (t *Tx) Activity(groupID int64, kind, who, detail string, at int64) error {
 	if err != nil {
 		return fmt.Errorf("store: activity: %w", err)
 	}
-	t.global = true
 	return nil
 }
 
@@ -50,7 +49,6 @@ func (t *Tx) GroupDeleted(id int64, at int64) error {
 		return fmt.Errorf("store: group deleted: %w", err)
 	}
 	t.touch(id)
-	t.global = true
 	return nil
 }
 
@@ -63,7 +61,6 @@ func (t *Tx) GroupSuspended(id int64, suspended bool, at int64) error {
 		return fmt.Errorf("store: group suspended: %w", err)
 	}
 	t.touch(id)
-	t.global = true
 	return nil
 }
 
@@ -107,7 +104,6 @@ func (t *Tx) countRequests(groupID int64) error {
 		return fmt.Errorf("store: count requests: %w", err)
 	}
 	t.touch(groupID)
-	t.global = true
 	return nil
 }
 

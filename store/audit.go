@@ -21,7 +21,7 @@ func (s *Store) Audit(ctx context.Context, e AuditEntry) error {
 	if e.Outcome == "" {
 		e.Outcome = "ok"
 	}
-	_, err := s.w.ExecContext(ctx, `INSERT INTO audit_log (at, user_id, action, group_id, detail, outcome)
+	_, err := s.exec(ctx, `INSERT INTO audit_log (at, user_id, action, group_id, detail, outcome)
 		VALUES (?, nullif(?, 0), ?, nullif(?, 0), ?, ?)`, s.now(), e.UserID, e.Action, e.GroupID, e.Detail, e.Outcome)
 	if err != nil {
 		return fmt.Errorf("store: audit: %w", err)

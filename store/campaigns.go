@@ -47,7 +47,7 @@ func scanCampaign(row interface{ Scan(...any) error }) (*Campaign, error) {
 func (s *Store) CreateCampaign(ctx context.Context, c *Campaign) error {
 	now := s.now()
 	c.CreatedAt, c.UpdatedAt = now, now
-	res, err := s.w.ExecContext(ctx, `INSERT INTO campaigns
+	res, err := s.exec(ctx, `INSERT INTO campaigns
 		(name, slug, group_id, pool_id, enabled, expires_at, created_by, created_at, updated_at)
 		VALUES (?, ?, nullif(?, 0), nullif(?, 0), ?, ?, nullif(?, 0), ?, ?)`,
 		c.Name, c.Slug, c.GroupID, c.PoolID, c.Enabled, c.ExpiresAt, c.CreatedBy, now, now)
@@ -102,7 +102,7 @@ func (s *Store) Campaigns(ctx context.Context, groupID int64) ([]*Campaign, erro
 
 // SetCampaignEnabled turns a campaign link on or off.
 func (s *Store) SetCampaignEnabled(ctx context.Context, id int64, enabled bool) error {
-	_, err := s.w.ExecContext(ctx, `UPDATE campaigns SET enabled = ?, updated_at = ? WHERE id = ?`, enabled, s.now(), id)
+	_, err := s.exec(ctx, `UPDATE campaigns SET enabled = ?, updated_at = ? WHERE id = ?`, enabled, s.now(), id)
 	if err != nil {
 		return fmt.Errorf("store: set campaign enabled: %w", err)
 	}
@@ -134,7 +134,7 @@ func (s *Store) RecordVisit(ctx context.Context, v *Visit) error {
 	if v.At == 0 {
 		v.At = s.now()
 	}
-	res, err := s.w.ExecContext(ctx, `INSERT INTO campaign_visits (campaign_id, at, device, group_id, outcome)
+	res, err := s.exec(ctx, `INSERT INTO campaign_visits (campaign_id, at, device, group_id, outcome)
 		VALUES (?, ?, ?, nullif(?, 0), ?)`, v.CampaignID, v.At, v.Device, v.GroupID, v.Outcome)
 	if err != nil {
 		return fmt.Errorf("store: record visit: %w", err)

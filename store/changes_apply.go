@@ -18,7 +18,6 @@ func (t *Tx) SettingsApplied(groupID int64, subject, description *string, at int
 		}
 	}
 	t.touch(groupID)
-	t.global = true
 	return nil
 }
 
@@ -40,6 +39,5 @@ func (t *Tx) settleDelete(groupID int64, requestID, failure string) error {
 		return err
 	}
 	t.touch(groupID)
-	t.global = true
 	return nil
 }

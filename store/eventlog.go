@@ -89,27 +89,26 @@ func (s *Store) DeliveryByID(ctx context.Context, id int64) (*Delivery, error) {
 // add what failed. If apply fails again the row keeps its new error.
 func (s *Store) ReplayDelivery(ctx context.Context, id int64, apply func(t *Tx, body []byte) error) (DeliveryResult, error) {
 	var res DeliveryResult
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(t *Tx) error {
 		var body []byte
-		if err := tx.QueryRowContext(ctx, `SELECT body FROM webhook_deliveries WHERE id = ?`, id).Scan(&body); err != nil {
+		if err := t.queryRow(`SELECT body FROM webhook_deliveries WHERE id = ?`, id).Scan(&body); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
 				return ErrNotFound
 			}
 			return err
 		}
-		t := &Tx{tx: tx, ctx: ctx, now: s.now(), DeliveryID: id}
+		t.delivery = id
 		if err := apply(t, body); err != nil {
 			return &applyError{err}
 		}
 		res = DeliveryResult{ID: id, Outcome: t.outcome(), Error: t.failureText(), Groups: t.Touched()}
-		_, err := tx.ExecContext(ctx, `UPDATE webhook_deliveries SET outcome = ?, error = ? WHERE id = ?`, res.Outcome, res.Error, id)
-		return err
+		return t.setOutcome(id, res.Outcome, res.Error)
 	})
 	var ae *applyError
 	switch {
 	case errors.As(err, &ae):
 		res = DeliveryResult{ID: id, Outcome: OutcomeFailed, Error: ae.err.Error()}
-		if _, err := s.w.ExecContext(ctx, `UPDATE webhook_deliveries SET outcome = 'failed', error = ? WHERE id = ?`, res.Error, id); err != nil {
+		if err := s.write(ctx, func(t *Tx) error { return t.setOutcome(id, OutcomeFailed, res.Error) }); err != nil {
 			return res, fmt.Errorf("store: replay delivery %d: %w", id, err)
 		}
 		return res, nil

@@ -44,7 +44,7 @@ type GroupChange struct {
 func (s *Store) RecordChange(ctx context.Context, c *GroupChange) error {
 	now := s.now()
 	c.State, c.CreatedAt, c.UpdatedAt = ChangePending, now, now
-	res, err := s.w.ExecContext(ctx, `INSERT INTO group_changes
+	res, err := s.exec(ctx, `INSERT INTO group_changes
 		(group_id, kind, request_id, target, value, state, error, created_by, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, 'pending', '', nullif(?, 0), ?, ?)`,
 		c.GroupID, c.Kind, c.RequestID, c.Target, c.Value, c.CreatedBy, now, now)
@@ -58,7 +58,7 @@ func (s *Store) RecordChange(ctx context.Context, c *GroupChange) error {
 // SetChangeRequest records the request id WhatsApp gave the changes ids.
 func (s *Store) SetChangeRequest(ctx context.Context, requestID string, ids ...int64) error {
 	for _, id := range ids {
-		if _, err := s.w.ExecContext(ctx, `UPDATE group_changes SET request_id = ?, updated_at = ? WHERE id = ?`,
+		if _, err := s.exec(ctx, `UPDATE group_changes SET request_id = ?, updated_at = ? WHERE id = ?`,
 			requestID, s.now(), id); err != nil {
 			return fmt.Errorf("store: set change request: %w", err)
 		}
@@ -72,7 +72,7 @@ func (s *Store) FinishChange(ctx context.Context, id int64, failure string) erro
 	if failure != "" {
 		state = ChangeFailed
 	}
-	_, err := s.w.ExecContext(ctx, `UPDATE group_changes SET state = ?, error = ?, updated_at = ? WHERE id = ?`,
+	_, err := s.exec(ctx, `UPDATE group_changes SET state = ?, error = ?, updated_at = ? WHERE id = ?`,
 		state, failure, s.now(), id)
 	if err != nil {
 		return fmt.Errorf("store: finish change: %w", err)

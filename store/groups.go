@@ -61,7 +61,7 @@ func scanGroup(row interface{ Scan(...any) error }) (*Group, error) {
 func (s *Store) CreateGroup(ctx context.Context, g *Group) error {
 	now := s.now()
 	g.Status, g.CreatedAt, g.UpdatedAt, g.LastActivityAt = GroupCreating, now, now, now
-	res, err := s.w.ExecContext(ctx, `INSERT INTO groups
+	res, err := s.exec(ctx, `INSERT INTO groups
 		(subject, description, join_approval_mode, status, created_by, created_at, updated_at, last_activity_at)
 		VALUES (?, ?, ?, ?, nullif(?, 0), ?, ?, ?)`,
 		g.Subject, g.Description, g.JoinApprovalMode, g.Status, g.CreatedBy, now, now, now)
@@ -75,7 +75,7 @@ func (s *Store) CreateGroup(ctx context.Context, g *Group) error {
 // SetGroupRequest records the request id WhatsApp gave an asynchronous
 // create, so its webhook can find the group.
 func (s *Store) SetGroupRequest(ctx context.Context, id int64, requestID string) error {
-	_, err := s.w.ExecContext(ctx, `UPDATE groups SET request_id = ?, updated_at = ? WHERE id = ?`, requestID, s.now(), id)
+	_, err := s.exec(ctx, `UPDATE groups SET request_id = ?, updated_at = ? WHERE id = ?`, requestID, s.now(), id)
 	if err != nil {
 		return fmt.Errorf("store: set group request: %w", err)
 	}
@@ -84,7 +84,7 @@ func (s *Store) SetGroupRequest(ctx context.Context, id int64, requestID string)
 
 // FailGroup marks a group whose creation failed, keeping the reason.
 func (s *Store) FailGroup(ctx context.Context, id int64, reason string) error {
-	_, err := s.w.ExecContext(ctx, `UPDATE groups SET status = 'failed', failure = ?, updated_at = ? WHERE id = ?`,
+	_, err := s.exec(ctx, `UPDATE groups SET status = 'failed', failure = ?, updated_at = ? WHERE id = ?`,
 		reason, s.now(), id)
 	if err != nil {
 		return fmt.Errorf("store: fail group: %w", err)

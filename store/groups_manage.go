@@ -7,7 +7,7 @@ import (
 
 // SetInviteLink stores a group's current invite link ("" after deletion).
 func (s *Store) SetInviteLink(ctx context.Context, groupID int64, link string) error {
-	_, err := s.w.ExecContext(ctx, `UPDATE groups SET invite_link = ?, updated_at = ? WHERE id = ?`, link, s.now(), groupID)
+	_, err := s.exec(ctx, `UPDATE groups SET invite_link = ?, updated_at = ? WHERE id = ?`, link, s.now(), groupID)
 	if err != nil {
 		return fmt.Errorf("store: set invite link: %w", err)
 	}
@@ -17,7 +17,7 @@ func (s *Store) SetInviteLink(ctx context.Context, groupID int64, link string) e
 // MarkGroupDeleting records that deletion was asked for; the group_delete
 // webhook finishes it.
 func (s *Store) MarkGroupDeleting(ctx context.Context, groupID int64) error {
-	_, err := s.w.ExecContext(ctx, `UPDATE groups SET status = 'deleting', updated_at = ?
+	_, err := s.exec(ctx, `UPDATE groups SET status = 'deleting', updated_at = ?
 		WHERE id = ? AND status NOT IN ('deleted')`, s.now(), groupID)
 	if err != nil {
 		return fmt.Errorf("store: mark group deleting: %w", err)
@@ -142,7 +142,7 @@ func (s *Store) AuditActions(ctx context.Context) ([]string, error) {
 // DiscardUnsentGroup removes a group row whose create call WhatsApp
 // refused, so a retried or failed bulk item leaves no phantom group.
 func (s *Store) DiscardUnsentGroup(ctx context.Context, id int64) error {
-	_, err := s.w.ExecContext(ctx, `DELETE FROM groups WHERE id = ? AND status = 'creating' AND request_id IS NULL`, id)
+	_, err := s.exec(ctx, `DELETE FROM groups WHERE id = ? AND status = 'creating' AND request_id IS NULL`, id)
 	if err != nil {
 		return fmt.Errorf("store: discard group: %w", err)
 	}

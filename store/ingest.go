@@ -15,22 +15,6 @@ const (
 	OutcomeDeferred  = "deferred"
 )
 
-// Tx is one webhook delivery being applied. Its methods change state
-// inside the transaction that also stores the raw delivery, so a delivery
-// is either stored and applied, or stored as failed, never half-applied.
-type Tx struct {
-	tx         *sql.Tx
-	ctx        context.Context
-	now        int64
-	DeliveryID int64
-	fresh      int // changes not seen before
-	deferred   int
-	touched    map[int64]bool
-	global     bool
-	failures   []string
-	stmts      map[string]*sql.Stmt // prepared in tx, shared by a batch
-}
-
 // Isolate runs one change of a batch in a savepoint. If it fails, only
 // that change is rolled back and its error kept: the rest of the batch
 // still applies, and the delivery is marked failed for replay (which
@@ -81,20 +65,26 @@ type DeliveryResult struct {
 // batch transaction tx (see SaveDelivery in commit.go).
 func (s *Store) applyOne(ctx context.Context, tx *sql.Tx, r *deliveryReq, now int64, stmts map[string]*sql.Stmt) (DeliveryResult, error) {
 	t := &Tx{tx: tx, ctx: ctx, now: now, stmts: stmts}
-	res, err := tx.ExecContext(ctx, `INSERT INTO webhook_deliveries (received_at, fields, body, outcome)
+	res, err := t.exec(`INSERT INTO webhook_deliveries (received_at, fields, body, outcome)
 		VALUES (?, ?, ?, 'applied')`, now, r.fields, r.body)
 	if err != nil {
 		return DeliveryResult{}, err
 	}
-	t.DeliveryID, _ = res.LastInsertId()
+	t.delivery, _ = res.LastInsertId()
 	if err := callApply(r.apply, t); err != nil {
 		return DeliveryResult{}, &applyError{err}
 	}
-	out := DeliveryResult{ID: t.DeliveryID, Outcome: t.outcome(), Error: t.failureText(), Groups: t.Touched()}
+	out := DeliveryResult{ID: t.delivery, Outcome: t.outcome(), Error: t.failureText(), Groups: t.Touched()}
 	if out.Outcome != OutcomeApplied {
-		_, err = tx.ExecContext(ctx, `UPDATE webhook_deliveries SET outcome = ?, error = ? WHERE id = ?`, out.Outcome, out.Error, t.DeliveryID)
+		err = t.setOutcome(t.delivery, out.Outcome, out.Error)
 	}
 	return out, err
+}
+
+// setOutcome records what applying a stored delivery did.
+func (t *Tx) setOutcome(id int64, outcome, errText string) error {
+	_, err := t.exec(`UPDATE webhook_deliveries SET outcome = ?, error = ? WHERE id = ?`, outcome, errText, id)
+	return err
 }
 
 // callApply turns a panic while applying into an apply error: the
@@ -131,7 +121,7 @@ func (t *Tx) outcome() string {
 // been applied before.
 func (t *Tx) Seen(key string) (bool, error) {
 	r, err := t.exec(`INSERT INTO webhook_events (dedup_key, delivery_id, applied_at)
-		VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, key, t.DeliveryID, t.now)
+		VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, key, t.delivery, t.now)
 	if err != nil {
 		return false, fmt.Errorf("store: dedup: %w", err)
 	}
@@ -167,7 +157,7 @@ func (t *Tx) Defer(waitKey, field string, payload []byte) error {
 		return nil
 	}
 	_, err = t.exec(`INSERT INTO deferred_events (wait_key, delivery_id, field, payload, created_at)
-		VALUES (?, ?, ?, ?, ?)`, waitKey, t.DeliveryID, field, payload, t.now)
+		VALUES (?, ?, ?, ?, ?)`, waitKey, t.delivery, field, payload, t.now)
 	if err != nil {
 		return fmt.Errorf("store: defer: %w", err)
 	}
@@ -190,7 +180,7 @@ func (t *Tx) TakeDeferred(keys ...string) ([]DeferredEvent, error) {
 		if k == "" {
 			continue
 		}
-		rows, err := t.tx.QueryContext(t.ctx, `DELETE FROM deferred_events WHERE wait_key = ?
+		rows, err := t.query(`DELETE FROM deferred_events WHERE wait_key = ?
 			RETURNING id, delivery_id, field, payload`, k)
 		if err != nil {
 			return nil, fmt.Errorf("store: take deferred: %w", err)
@@ -209,19 +199,4 @@ func (t *Tx) TakeDeferred(keys ...string) ([]DeferredEvent, error) {
 		}
 	}
 	return out, nil
-}
-
-// WithTx runs fn on a Tx that is not tied to a delivery, for applying
-// deferred changes when their group appears outside a webhook.
-func (s *Store) WithTx(ctx context.Context, fn func(*Tx) error) ([]int64, error) {
-	var touched []int64
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		t := &Tx{tx: tx, ctx: ctx, now: s.now()}
-		if err := fn(t); err != nil {
-			return err
-		}
-		touched = t.Touched()
-		return nil
-	})
-	return touched, err
 }

@@ -85,20 +85,16 @@ func (s *Store) CreateJob(ctx context.Context, j *Job, inputs []string) error {
 	if len(j.Params) == 0 {
 		j.Params = []byte("{}")
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO jobs (kind, title, state, params, total, created_by, created_at, updated_at)
+	return s.write(ctx, func(t *Tx) error {
+		res, err := t.exec(`INSERT INTO jobs (kind, title, state, params, total, created_by, created_at, updated_at)
 			VALUES (?, ?, 'queued', ?, ?, nullif(?, 0), ?, ?)`, j.Kind, j.Title, j.Params, j.Total, j.CreatedBy, now, now)
 		if err != nil {
 			return fmt.Errorf("store: create job: %w", err)
 		}
 		j.ID, _ = res.LastInsertId()
-		stmt, err := tx.PrepareContext(ctx, `INSERT INTO job_items (job_id, seq, input, state, updated_at) VALUES (?, ?, ?, 'pending', ?)`)
-		if err != nil {
-			return fmt.Errorf("store: create job items: %w", err)
-		}
-		defer stmt.Close()
 		for i, in := range inputs {
-			if _, err := stmt.ExecContext(ctx, j.ID, i+1, in, now); err != nil {
+			if _, err := t.exec(`INSERT INTO job_items (job_id, seq, input, state, updated_at) VALUES (?, ?, ?, 'pending', ?)`,
+				j.ID, i+1, in, now); err != nil {
 				return fmt.Errorf("store: create job item: %w", err)
 			}
 		}

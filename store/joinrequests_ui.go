@@ -105,15 +105,15 @@ func (s *Store) DecideJoinRequests(ctx context.Context, groupID int64, joinReque
 	if len(joinRequestIDs) == 0 {
 		return nil
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		now := s.now()
+	return s.write(ctx, func(t *Tx) error {
+		now := t.now
 		for _, jr := range joinRequestIDs {
-			if _, err := tx.ExecContext(ctx, `UPDATE join_requests SET state = ?, updated_at = ?
+			if _, err := t.exec(`UPDATE join_requests SET state = ?, updated_at = ?
 				WHERE group_id = ? AND join_request_id = ? AND state = 'pending'`, state, now, groupID, jr); err != nil {
 				return fmt.Errorf("store: decide join request: %w", err)
 			}
 		}
-		return recountPending(ctx, tx, groupID, now)
+		return t.countRequests(groupID)
 	})
 }
 
@@ -128,8 +128,8 @@ type PendingFromAPI struct {
 // SyncJoinRequests makes a group's pending requests match WhatsApp's list:
 // new ones are added, pending ones WhatsApp no longer lists are revoked.
 func (s *Store) SyncJoinRequests(ctx context.Context, groupID int64, list []PendingFromAPI) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		now := s.now()
+	return s.write(ctx, func(t *Tx) error {
+		now := t.now
 		keep := map[string]bool{}
 		for _, p := range list {
 			keep[p.JoinRequestID] = true
@@ -141,7 +141,7 @@ func (s *Store) SyncJoinRequests(ctx context.Context, groupID int64, list []Pend
 			if at == 0 {
 				at = now
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO join_requests
+			if _, err := t.exec(`INSERT INTO join_requests
 				(group_id, join_request_id, member_key, wa_id, user_id, state, created_at, updated_at)
 				VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)
 				ON CONFLICT (group_id, join_request_id) DO UPDATE SET state = 'pending', updated_at = excluded.updated_at
@@ -149,7 +149,7 @@ func (s *Store) SyncJoinRequests(ctx context.Context, groupID int64, list []Pend
 				return fmt.Errorf("store: sync join requests: %w", err)
 			}
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT join_request_id FROM join_requests WHERE group_id = ? AND state = 'pending'`, groupID)
+		rows, err := t.query(`SELECT join_request_id FROM join_requests WHERE group_id = ? AND state = 'pending'`, groupID)
 		if err != nil {
 			return fmt.Errorf("store: sync join requests: %w", err)
 		}
@@ -166,21 +166,11 @@ func (s *Store) SyncJoinRequests(ctx context.Context, groupID int64, list []Pend
 		}
 		rows.Close()
 		for _, id := range gone {
-			if _, err := tx.ExecContext(ctx, `UPDATE join_requests SET state = 'revoked', updated_at = ?
+			if _, err := t.exec(`UPDATE join_requests SET state = 'revoked', updated_at = ?
 				WHERE group_id = ? AND join_request_id = ?`, now, groupID, id); err != nil {
 				return fmt.Errorf("store: sync join requests: %w", err)
 			}
 		}
-		return recountPending(ctx, tx, groupID, now)
+		return t.countRequests(groupID)
 	})
-}
-
-func recountPending(ctx context.Context, tx *sql.Tx, groupID, now int64) error {
-	_, err := tx.ExecContext(ctx, `UPDATE groups SET
-		pending_requests = (SELECT count(*) FROM join_requests WHERE group_id = ?1 AND state = 'pending'),
-		updated_at = ?2 WHERE id = ?1`, groupID, now)
-	if err != nil {
-		return fmt.Errorf("store: recount pending requests: %w", err)
-	}
-	return nil
 }

@@ -86,7 +86,7 @@ func (s *Store) QueueMessage(ctx context.Context, m *Message) error {
 		return fmt.Errorf("store: queue message: %w", err)
 	}
 	m.Direction, m.State, m.CreatedAt = "out", MsgQueued, s.now()
-	res, err := s.w.ExecContext(ctx, `INSERT INTO messages (group_id, direction, kind, body, payload,
+	res, err := s.exec(ctx, `INSERT INTO messages (group_id, direction, kind, body, payload,
 			media_id, media_mime, media_name, state, job_item_id, created_by, created_at)
 		VALUES (?, 'out', ?, ?, ?, ?, ?, ?, 'queued', nullif(?, 0), nullif(?, 0), ?)`,
 		m.GroupID, m.Kind, m.Body, string(payload), m.MediaID, m.MediaMime, m.MediaName, m.JobItemID, m.CreatedBy, m.CreatedAt)

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 )
@@ -27,7 +26,7 @@ func (t *Tx) MatchSend(wamid, waGroupID string, at int64) error {
 		ON CONFLICT DO NOTHING`, wamid, waGroupID, at); err != nil {
 		return fmt.Errorf("store: match send: %w", err)
 	}
-	groups, err := matchDoubtfulTx(t.ctx, t.tx)
+	groups, err := t.matchDoubtful()
 	if err != nil {
 		return fmt.Errorf("store: match send: %w", err)
 	}
@@ -57,7 +56,7 @@ const MaxPins = 3
 
 // applyPin updates the pinned message after a pin or unpin command was
 // accepted. Other kinds are left alone.
-func applyPin(ctx context.Context, tx *sql.Tx, groupID int64, kind, payload string, at int64) error {
+func (t *Tx) applyPin(groupID int64, kind, payload string, at int64) error {
 	if kind != KindPin && kind != KindUnpin {
 		return nil
 	}
@@ -66,16 +65,16 @@ func applyPin(ctx context.Context, tx *sql.Tx, groupID int64, kind, payload stri
 		return fmt.Errorf("pin payload: %w", err)
 	}
 	if kind == KindUnpin {
-		_, err := tx.ExecContext(ctx, `UPDATE messages SET pinned_at = 0, pinned_until = 0
+		_, err := t.exec(`UPDATE messages SET pinned_at = 0, pinned_until = 0
 			WHERE group_id = ? AND wamid = ?`, groupID, p.Target)
 		return err
 	}
 	until := at + int64(p.Days)*24*60*60*1000
-	if _, err := tx.ExecContext(ctx, `UPDATE messages SET pinned_at = ?, pinned_until = ?
+	if _, err := t.exec(`UPDATE messages SET pinned_at = ?, pinned_until = ?
 		WHERE group_id = ? AND wamid = ?`, at, until, groupID, p.Target); err != nil {
 		return err
 	}
-	_, err := tx.ExecContext(ctx, `UPDATE messages SET pinned_at = 0, pinned_until = 0
+	_, err := t.exec(`UPDATE messages SET pinned_at = 0, pinned_until = 0
 		WHERE group_id = ?1 AND pinned_until > ?2 AND id NOT IN (
 			SELECT id FROM messages WHERE group_id = ?1 AND pinned_until > ?2
 			ORDER BY pinned_at DESC, id DESC LIMIT ?3)`, groupID, at, MaxPins)

@@ -49,7 +49,7 @@ func scanUser(row interface{ Scan(...any) error }) (*User, error) {
 // CreateUser inserts a user; the password must already be hashed.
 func (s *Store) CreateUser(ctx context.Context, u *User) error {
 	u.CreatedAt = s.now()
-	res, err := s.w.ExecContext(ctx, `INSERT INTO users (email, name, password_hash, role, created_at)
+	res, err := s.exec(ctx, `INSERT INTO users (email, name, password_hash, role, created_at)
 		VALUES (?, ?, ?, ?, ?)`, u.Email, u.Name, u.PasswordHash, u.Role, u.CreatedAt)
 	if isUnique(err) {
 		return ErrEmailTaken
@@ -122,7 +122,7 @@ func (s *Store) SetDisabled(ctx context.Context, id int64, disabled bool) error 
 }
 
 func (s *Store) updateUser(ctx context.Context, q string, args ...any) error {
-	res, err := s.w.ExecContext(ctx, q, args...)
+	res, err := s.exec(ctx, q, args...)
 	if err != nil {
 		return fmt.Errorf("store: update user: %w", err)
 	}
