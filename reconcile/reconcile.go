@@ -220,7 +220,7 @@ func (s *Syncer) syncGroup(ctx context.Context, g *store.Group, rep *Report, byU
 	}
 	for _, d := range drifts {
 		rep.Drifts = append(rep.Drifts, Drift{GroupID: g.ID, Subject: g.Subject, Detail: d})
-		if err := s.Store.Audit(ctx, store.AuditEntry{UserID: byUser, Action: "sync.drift", GroupID: g.ID, Detail: d}); err != nil {
+		if err := s.Store.Audit(ctx, store.AuditEntry{UserID: byUser, Action: store.AuditSyncDrift, GroupID: g.ID, Detail: d}); err != nil {
 			return err
 		}
 	}

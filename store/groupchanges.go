@@ -42,9 +42,14 @@ type GroupChange struct {
 
 // RecordChange stores a change before it is sent, as pending.
 func (s *Store) RecordChange(ctx context.Context, c *GroupChange) error {
-	now := s.now()
+	return s.write(ctx, func(t *Tx) error { return t.RecordChange(c) })
+}
+
+// RecordChange stores a change before it is sent, as pending.
+func (t *Tx) RecordChange(c *GroupChange) error {
+	now := t.now
 	c.State, c.CreatedAt, c.UpdatedAt = ChangePending, now, now
-	res, err := s.exec(ctx, `INSERT INTO group_changes
+	res, err := t.exec(`INSERT INTO group_changes
 		(group_id, kind, request_id, target, value, state, error, created_by, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, 'pending', '', nullif(?, 0), ?, ?)`,
 		c.GroupID, c.Kind, c.RequestID, c.Target, c.Value, c.CreatedBy, now, now)
@@ -57,9 +62,14 @@ func (s *Store) RecordChange(ctx context.Context, c *GroupChange) error {
 
 // SetChangeRequest records the request id WhatsApp gave the changes ids.
 func (s *Store) SetChangeRequest(ctx context.Context, requestID string, ids ...int64) error {
+	return s.write(ctx, func(t *Tx) error { return t.SetChangeRequest(requestID, ids...) })
+}
+
+// SetChangeRequest records the request id WhatsApp gave the changes ids.
+func (t *Tx) SetChangeRequest(requestID string, ids ...int64) error {
 	for _, id := range ids {
-		if _, err := s.exec(ctx, `UPDATE group_changes SET request_id = ?, updated_at = ? WHERE id = ?`,
-			requestID, s.now(), id); err != nil {
+		if _, err := t.exec(`UPDATE group_changes SET request_id = ?, updated_at = ? WHERE id = ?`,
+			requestID, t.now, id); err != nil {
 			return fmt.Errorf("store: set change request: %w", err)
 		}
 	}
@@ -68,12 +78,17 @@ func (s *Store) SetChangeRequest(ctx context.Context, requestID string, ids ...i
 
 // FinishChange marks one change done, or failed with a reason.
 func (s *Store) FinishChange(ctx context.Context, id int64, failure string) error {
+	return s.write(ctx, func(t *Tx) error { return t.FinishChange(id, failure) })
+}
+
+// FinishChange marks one change done, or failed with a reason.
+func (t *Tx) FinishChange(id int64, failure string) error {
 	state := ChangeDone
 	if failure != "" {
 		state = ChangeFailed
 	}
-	_, err := s.exec(ctx, `UPDATE group_changes SET state = ?, error = ?, updated_at = ? WHERE id = ?`,
-		state, failure, s.now(), id)
+	_, err := t.exec(`UPDATE group_changes SET state = ?, error = ?, updated_at = ? WHERE id = ?`,
+		state, failure, t.now, id)
 	if err != nil {
 		return fmt.Errorf("store: finish change: %w", err)
 	}

@@ -59,9 +59,14 @@ func scanGroup(row interface{ Scan(...any) error }) (*Group, error) {
 
 // CreateGroup records a group the app is about to ask WhatsApp to create.
 func (s *Store) CreateGroup(ctx context.Context, g *Group) error {
-	now := s.now()
+	return s.write(ctx, func(t *Tx) error { return t.CreateGroup(g) })
+}
+
+// CreateGroup records a group the app is about to ask WhatsApp to create.
+func (t *Tx) CreateGroup(g *Group) error {
+	now := t.now
 	g.Status, g.CreatedAt, g.UpdatedAt, g.LastActivityAt = GroupCreating, now, now, now
-	res, err := s.exec(ctx, `INSERT INTO groups
+	res, err := t.exec(`INSERT INTO groups
 		(subject, description, join_approval_mode, status, created_by, created_at, updated_at, last_activity_at)
 		VALUES (?, ?, ?, ?, nullif(?, 0), ?, ?, ?)`,
 		g.Subject, g.Description, g.JoinApprovalMode, g.Status, g.CreatedBy, now, now, now)
@@ -75,7 +80,13 @@ func (s *Store) CreateGroup(ctx context.Context, g *Group) error {
 // SetGroupRequest records the request id WhatsApp gave an asynchronous
 // create, so its webhook can find the group.
 func (s *Store) SetGroupRequest(ctx context.Context, id int64, requestID string) error {
-	_, err := s.exec(ctx, `UPDATE groups SET request_id = ?, updated_at = ? WHERE id = ?`, requestID, s.now(), id)
+	return s.write(ctx, func(t *Tx) error { return t.SetGroupRequest(id, requestID) })
+}
+
+// SetGroupRequest records the request id WhatsApp gave an asynchronous
+// create, so its webhook can find the group.
+func (t *Tx) SetGroupRequest(id int64, requestID string) error {
+	_, err := t.exec(`UPDATE groups SET request_id = ?, updated_at = ? WHERE id = ?`, requestID, t.now, id)
 	if err != nil {
 		return fmt.Errorf("store: set group request: %w", err)
 	}
@@ -84,8 +95,13 @@ func (s *Store) SetGroupRequest(ctx context.Context, id int64, requestID string)
 
 // FailGroup marks a group whose creation failed, keeping the reason.
 func (s *Store) FailGroup(ctx context.Context, id int64, reason string) error {
-	_, err := s.exec(ctx, `UPDATE groups SET status = 'failed', failure = ?, updated_at = ? WHERE id = ?`,
-		reason, s.now(), id)
+	return s.write(ctx, func(t *Tx) error { return t.FailGroup(id, reason) })
+}
+
+// FailGroup marks a group whose creation failed, keeping the reason.
+func (t *Tx) FailGroup(id int64, reason string) error {
+	_, err := t.exec(`UPDATE groups SET status = 'failed', failure = ?, updated_at = ? WHERE id = ?`,
+		reason, t.now, id)
 	if err != nil {
 		return fmt.Errorf("store: fail group: %w", err)
 	}

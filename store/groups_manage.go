@@ -7,7 +7,12 @@ import (
 
 // SetInviteLink stores a group's current invite link ("" after deletion).
 func (s *Store) SetInviteLink(ctx context.Context, groupID int64, link string) error {
-	_, err := s.exec(ctx, `UPDATE groups SET invite_link = ?, updated_at = ? WHERE id = ?`, link, s.now(), groupID)
+	return s.write(ctx, func(t *Tx) error { return t.SetInviteLink(groupID, link) })
+}
+
+// SetInviteLink stores a group's current invite link ("" after deletion).
+func (t *Tx) SetInviteLink(groupID int64, link string) error {
+	_, err := t.exec(`UPDATE groups SET invite_link = ?, updated_at = ? WHERE id = ?`, link, t.now, groupID)
 	if err != nil {
 		return fmt.Errorf("store: set invite link: %w", err)
 	}
@@ -17,8 +22,14 @@ func (s *Store) SetInviteLink(ctx context.Context, groupID int64, link string) e
 // MarkGroupDeleting records that deletion was asked for; the group_delete
 // webhook finishes it.
 func (s *Store) MarkGroupDeleting(ctx context.Context, groupID int64) error {
-	_, err := s.exec(ctx, `UPDATE groups SET status = 'deleting', updated_at = ?
-		WHERE id = ? AND status NOT IN ('deleted')`, s.now(), groupID)
+	return s.write(ctx, func(t *Tx) error { return t.MarkGroupDeleting(groupID) })
+}
+
+// MarkGroupDeleting records that deletion was asked for; the group_delete
+// webhook finishes it.
+func (t *Tx) MarkGroupDeleting(groupID int64) error {
+	_, err := t.exec(`UPDATE groups SET status = 'deleting', updated_at = ?
+		WHERE id = ? AND status NOT IN ('deleted')`, t.now, groupID)
 	if err != nil {
 		return fmt.Errorf("store: mark group deleting: %w", err)
 	}

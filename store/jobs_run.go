@@ -136,16 +136,18 @@ func (s *Store) RecoverJobItems(ctx context.Context, safeToRepeat func(kind stri
 
 // CancelJob skips every item not yet started and stops the job.
 func (s *Store) CancelJob(ctx context.Context, jobID int64) error {
-	return s.write(ctx, func(t *Tx) error {
-		now := t.now
-		res, err := t.exec(`UPDATE job_items SET state = 'skipped', error = 'Canceled', updated_at = ?
-			WHERE job_id = ? AND state = 'pending'`, now, jobID)
-		if err != nil {
-			return fmt.Errorf("store: cancel job: %w", err)
-		}
-		n, _ := res.RowsAffected()
-		_, err = t.exec(`UPDATE jobs SET skipped = skipped + ?, state = 'canceled', note = '',
-			finished_at = ?, updated_at = ? WHERE id = ? AND state IN ('queued', 'running', 'waiting')`, n, now, now, jobID)
-		return err
-	})
+	return s.write(ctx, func(t *Tx) error { return t.CancelJob(jobID) })
+}
+
+// CancelJob skips every item not yet started and stops the job.
+func (t *Tx) CancelJob(jobID int64) error {
+	res, err := t.exec(`UPDATE job_items SET state = 'skipped', error = 'Canceled', updated_at = ?
+		WHERE job_id = ? AND state = 'pending'`, t.now, jobID)
+	if err != nil {
+		return fmt.Errorf("store: cancel job: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	_, err = t.exec(`UPDATE jobs SET skipped = skipped + ?, state = 'canceled', note = '',
+		finished_at = ?, updated_at = ? WHERE id = ? AND state IN ('queued', 'running', 'waiting')`, n, t.now, t.now, jobID)
+	return err
 }

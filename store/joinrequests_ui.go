@@ -105,16 +105,22 @@ func (s *Store) DecideJoinRequests(ctx context.Context, groupID int64, joinReque
 	if len(joinRequestIDs) == 0 {
 		return nil
 	}
-	return s.write(ctx, func(t *Tx) error {
-		now := t.now
-		for _, jr := range joinRequestIDs {
-			if _, err := t.exec(`UPDATE join_requests SET state = ?, updated_at = ?
-				WHERE group_id = ? AND join_request_id = ? AND state = 'pending'`, state, now, groupID, jr); err != nil {
-				return fmt.Errorf("store: decide join request: %w", err)
-			}
+	return s.write(ctx, func(t *Tx) error { return t.DecideJoinRequests(groupID, joinRequestIDs, state) })
+}
+
+// DecideJoinRequests records the outcome of requests of one group, and
+// recounts the group's pending requests.
+func (t *Tx) DecideJoinRequests(groupID int64, joinRequestIDs []string, state string) error {
+	if len(joinRequestIDs) == 0 {
+		return nil
+	}
+	for _, jr := range joinRequestIDs {
+		if _, err := t.exec(`UPDATE join_requests SET state = ?, updated_at = ?
+			WHERE group_id = ? AND join_request_id = ? AND state = 'pending'`, state, t.now, groupID, jr); err != nil {
+			return fmt.Errorf("store: decide join request: %w", err)
 		}
-		return t.countRequests(groupID)
-	})
+	}
+	return t.countRequests(groupID)
 }
 
 // PendingFromAPI is one pending request as WhatsApp lists it.

@@ -71,8 +71,16 @@ type Message struct {
 // JobItemID is queued at most once: queueing it again returns the
 // existing row in m.
 func (s *Store) QueueMessage(ctx context.Context, m *Message) error {
+	return s.write(ctx, func(t *Tx) error { return t.QueueMessage(m) })
+}
+
+// QueueMessage stores an outgoing message before anything is sent, so a
+// crash cannot lose it; the outbox worker sends it. A message with a
+// JobItemID is queued at most once: queueing it again returns the
+// existing row in m.
+func (t *Tx) QueueMessage(m *Message) error {
 	if m.JobItemID != 0 {
-		existing, err := s.messageByJobItem(ctx, m.JobItemID)
+		existing, err := t.messageByJobItem(m.JobItemID)
 		if err == nil {
 			*m = *existing
 			return nil
@@ -85,13 +93,13 @@ func (s *Store) QueueMessage(ctx context.Context, m *Message) error {
 	if err != nil {
 		return fmt.Errorf("store: queue message: %w", err)
 	}
-	m.Direction, m.State, m.CreatedAt = "out", MsgQueued, s.now()
-	res, err := s.exec(ctx, `INSERT INTO messages (group_id, direction, kind, body, payload,
+	m.Direction, m.State, m.CreatedAt = "out", MsgQueued, t.now
+	res, err := t.exec(`INSERT INTO messages (group_id, direction, kind, body, payload,
 			media_id, media_mime, media_name, state, job_item_id, created_by, created_at)
 		VALUES (?, 'out', ?, ?, ?, ?, ?, ?, 'queued', nullif(?, 0), nullif(?, 0), ?)`,
 		m.GroupID, m.Kind, m.Body, string(payload), m.MediaID, m.MediaMime, m.MediaName, m.JobItemID, m.CreatedBy, m.CreatedAt)
 	if isUnique(err) && m.JobItemID != 0 {
-		existing, err := s.messageByJobItem(ctx, m.JobItemID)
+		existing, err := t.messageByJobItem(m.JobItemID)
 		if err != nil {
 			return err
 		}
@@ -140,18 +148,24 @@ func scanMessage(row interface{ Scan(...any) error }, counts bool) (*Message, er
 	return &m, nil
 }
 
-func (s *Store) messageByJobItem(ctx context.Context, itemID int64) (*Message, error) {
-	m, err := scanMessage(s.w.QueryRowContext(ctx, `SELECT `+messageCols+receiptCounts+`
-		FROM messages m WHERE m.job_item_id = ?`, itemID), true)
+const messageByJobItem = `SELECT ` + messageCols + receiptCounts + ` FROM messages m WHERE m.job_item_id = ?`
+
+func (t *Tx) messageByJobItem(itemID int64) (*Message, error) {
+	return jobItemMessage(t.queryRow(messageByJobItem, itemID), itemID)
+}
+
+// MessageByJobItem returns the message a send-to-many job item queued. It
+// reads on the writer, so it sees a message queued a moment ago.
+func (s *Store) MessageByJobItem(ctx context.Context, itemID int64) (*Message, error) {
+	return jobItemMessage(s.w.QueryRowContext(ctx, messageByJobItem, itemID), itemID)
+}
+
+func jobItemMessage(row *sql.Row, itemID int64) (*Message, error) {
+	m, err := scanMessage(row, true)
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return nil, fmt.Errorf("store: message of job item %d: %w", itemID, err)
 	}
 	return m, err
-}
-
-// MessageByJobItem returns the message a send-to-many job item queued.
-func (s *Store) MessageByJobItem(ctx context.Context, itemID int64) (*Message, error) {
-	return s.messageByJobItem(ctx, itemID)
 }
 
 // MessageByID returns one message of a group, with receipt counts.

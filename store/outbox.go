@@ -245,7 +245,12 @@ func (s *Store) ExpireDoubt(ctx context.Context, before int64) ([]int64, error) 
 
 // RetryMessage queues a failed outgoing message again, as asked by staff.
 func (s *Store) RetryMessage(ctx context.Context, groupID, id int64) error {
-	res, err := s.exec(ctx, `UPDATE messages SET state = 'queued', error = '', attempts = 0,
+	return s.write(ctx, func(t *Tx) error { return t.RetryMessage(groupID, id) })
+}
+
+// RetryMessage queues a failed outgoing message again, as asked by staff.
+func (t *Tx) RetryMessage(groupID, id int64) error {
+	res, err := t.exec(`UPDATE messages SET state = 'queued', error = '', attempts = 0,
 			next_attempt_at = 0, in_doubt = 0
 		WHERE id = ? AND group_id = ? AND direction = 'out' AND state = 'failed'`, id, groupID)
 	if err != nil {

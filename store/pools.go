@@ -43,11 +43,16 @@ func scanPool(row interface{ Scan(...any) error }) (*Pool, error) {
 
 // CreatePool stores a pool template.
 func (s *Store) CreatePool(ctx context.Context, p *Pool) error {
-	p.CreatedAt = s.now()
+	return s.write(ctx, func(t *Tx) error { return t.CreatePool(p) })
+}
+
+// CreatePool stores a pool template.
+func (t *Tx) CreatePool(p *Pool) error {
+	p.CreatedAt = t.now
 	if p.NextN <= 0 {
 		p.NextN = 1
 	}
-	res, err := s.exec(ctx, `INSERT INTO pools (name, subject_pattern, description, join_approval_mode, min_free, next_n, created_by, created_at)
+	res, err := t.exec(`INSERT INTO pools (name, subject_pattern, description, join_approval_mode, min_free, next_n, created_by, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, nullif(?, 0), ?)`, p.Name, p.SubjectPattern, p.Description, p.JoinApprovalMode, p.MinFree, p.NextN, p.CreatedBy, p.CreatedAt)
 	if err != nil {
 		return fmt.Errorf("store: create pool: %w", err)

@@ -167,7 +167,17 @@ func (s *Store) Setting(ctx context.Context, key string) ([]byte, error) {
 
 // SetSetting stores a value, replacing any earlier one.
 func (s *Store) SetSetting(ctx context.Context, key string, value []byte) error {
-	_, err := s.exec(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+	return s.write(ctx, func(t *Tx) error { return t.SetSetting(key, value) })
+}
+
+// DeleteSetting removes a value; a missing key is not an error.
+func (s *Store) DeleteSetting(ctx context.Context, key string) error {
+	return s.write(ctx, func(t *Tx) error { return t.DeleteSetting(key) })
+}
+
+// SetSetting stores a value, replacing any earlier one.
+func (t *Tx) SetSetting(key string, value []byte) error {
+	_, err := t.exec(`INSERT INTO settings (key, value) VALUES (?, ?)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
 	if err != nil {
 		return fmt.Errorf("store: set setting %s: %w", key, err)
@@ -176,9 +186,8 @@ func (s *Store) SetSetting(ctx context.Context, key string, value []byte) error 
 }
 
 // DeleteSetting removes a value; a missing key is not an error.
-func (s *Store) DeleteSetting(ctx context.Context, key string) error {
-	_, err := s.exec(ctx, `DELETE FROM settings WHERE key = ?`, key)
-	if err != nil {
+func (t *Tx) DeleteSetting(key string) error {
+	if _, err := t.exec(`DELETE FROM settings WHERE key = ?`, key); err != nil {
 		return fmt.Errorf("store: delete setting %s: %w", key, err)
 	}
 	return nil

@@ -42,7 +42,7 @@ func (s *Store) SyncTargets(ctx context.Context) ([]*Group, error) {
 func (s *Store) Reconcile(ctx context.Context, groupID int64, r RemoteGroup, at int64) (drifts []string, touched []int64, err error) {
 	touched, err = s.WithTx(ctx, func(t *Tx) error {
 		drifts = nil
-		g, err := scanGroup(t.tx.QueryRowContext(ctx, `SELECT `+groupCols+` FROM groups WHERE id = ?`, groupID))
+		g, err := scanGroup(t.queryRow(`SELECT `+groupCols+` FROM groups WHERE id = ?`, groupID))
 		if err != nil {
 			return err
 		}
@@ -57,7 +57,7 @@ func (s *Store) Reconcile(ctx context.Context, groupID int64, r RemoteGroup, at 
 			return note("", "The group was deleted outside groupdeck")
 		}
 		if r.Subject != "" && r.Subject != g.Subject {
-			if _, err := t.tx.ExecContext(ctx, `UPDATE groups SET subject = ?, updated_at = ? WHERE id = ?`, r.Subject, t.now, groupID); err != nil {
+			if _, err := t.exec(`UPDATE groups SET subject = ?, updated_at = ? WHERE id = ?`, r.Subject, t.now, groupID); err != nil {
 				return fmt.Errorf("store: reconcile subject: %w", err)
 			}
 			if err := note("", fmt.Sprintf("The subject was %q on WhatsApp, not %q", r.Subject, g.Subject)); err != nil {
@@ -75,7 +75,7 @@ func (s *Store) Reconcile(ctx context.Context, groupID int64, r RemoteGroup, at 
 		if err := t.reconcileMembers(groupID, r.Members, at, note); err != nil {
 			return err
 		}
-		_, err = t.tx.ExecContext(ctx, `UPDATE groups SET confirmed_at = ? WHERE id = ?`, t.now, groupID)
+		_, err = t.exec(`UPDATE groups SET confirmed_at = ? WHERE id = ?`, t.now, groupID)
 		t.touch(groupID)
 		return err
 	})
@@ -86,7 +86,7 @@ func (s *Store) Reconcile(ctx context.Context, groupID int64, r RemoteGroup, at 
 }
 
 func (t *Tx) reconcileMembers(groupID int64, remote []Member, at int64, note func(who, d string) error) error {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT member_key, wa_id, user_id, event_at FROM participants
+	rows, err := t.query(`SELECT member_key, wa_id, user_id, event_at FROM participants
 		WHERE group_id = ? AND state = 'member'`, groupID)
 	if err != nil {
 		return fmt.Errorf("store: reconcile members: %w", err)

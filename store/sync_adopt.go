@@ -71,7 +71,7 @@ type RemoteDetails struct {
 // a webhook that arrived meanwhile wins.
 func (t *Tx) AdoptCreate(groupID int64, d RemoteDetails, at int64, detail string) (bool, error) {
 	var status, wa string
-	err := t.tx.QueryRowContext(t.ctx, `SELECT status, coalesce(wa_group_id, '') FROM groups WHERE id = ?`, groupID).Scan(&status, &wa)
+	err := t.queryRow(`SELECT status, coalesce(wa_group_id, '') FROM groups WHERE id = ?`, groupID).Scan(&status, &wa)
 	if err != nil {
 		return false, fmt.Errorf("store: adopt create: %w", err)
 	}
@@ -81,7 +81,7 @@ func (t *Tx) AdoptCreate(groupID int64, d RemoteDetails, at int64, detail string
 	if err := t.GroupCreated(groupID, d.WaGroupID, d.InviteLink, d.Subject, d.Mode, at); err != nil {
 		return false, err
 	}
-	if _, err := t.tx.ExecContext(t.ctx, `UPDATE groups SET description = coalesce(nullif(?, ''), description) WHERE id = ?`,
+	if _, err := t.exec(`UPDATE groups SET description = coalesce(nullif(?, ''), description) WHERE id = ?`,
 		d.Description, groupID); err != nil {
 		return false, fmt.Errorf("store: adopt create: %w", err)
 	}
@@ -110,7 +110,7 @@ func (t *Tx) ImportGroup(d RemoteDetails, at int64) (id int64, ok bool, err erro
 	if mode == "" {
 		mode = "auto_approve"
 	}
-	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO groups (wa_group_id, subject, description, join_approval_mode,
+	res, err := t.exec(`INSERT INTO groups (wa_group_id, subject, description, join_approval_mode,
 		status, suspended, invite_link, created_at, updated_at, last_activity_at, confirmed_at, imported_at)
 		VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?)`,
 		d.WaGroupID, d.Subject, d.Description, mode, d.Suspended, d.InviteLink, created, t.now, t.now, t.now, t.now)
@@ -142,21 +142,27 @@ func (t *Tx) addMembers(groupID int64, ms []Member, at int64) error {
 // StaleCreateReason and records why. ok is false when it no longer waits.
 func (s *Store) FailStaleCreate(ctx context.Context, groupID int64) (bool, error) {
 	ok := false
-	_, err := s.WithTx(ctx, func(t *Tx) error {
-		r, err := t.tx.ExecContext(ctx, `UPDATE groups SET status = 'failed', failure = ?, updated_at = ?
-			WHERE id = ? AND status = 'creating' AND (wa_group_id IS NULL OR wa_group_id = '')`, StaleCreateReason, t.now, groupID)
-		if err != nil {
-			return err
-		}
-		if n, _ := r.RowsAffected(); n == 0 {
-			return nil
-		}
-		ok = true
-		t.touch(groupID)
-		return t.Activity(groupID, ActFailure, "", StaleCreateReason, 0)
+	err := s.write(ctx, func(t *Tx) (err error) {
+		ok, err = t.FailStaleCreate(groupID)
+		return err
 	})
+	return ok, err
+}
+
+// FailStaleCreate marks a group that is still "creating" as failed with
+// StaleCreateReason and records why. ok is false when it no longer waits.
+func (t *Tx) FailStaleCreate(groupID int64) (bool, error) {
+	r, err := t.exec(`UPDATE groups SET status = 'failed', failure = ?, updated_at = ?
+		WHERE id = ? AND status = 'creating' AND (wa_group_id IS NULL OR wa_group_id = '')`, StaleCreateReason, t.now, groupID)
 	if err != nil {
 		return false, fmt.Errorf("store: fail stale create %d: %w", groupID, err)
 	}
-	return ok, nil
+	if n, _ := r.RowsAffected(); n == 0 {
+		return false, nil
+	}
+	t.touch(groupID)
+	if err := t.Activity(groupID, ActFailure, "", StaleCreateReason, 0); err != nil {
+		return false, fmt.Errorf("store: fail stale create %d: %w", groupID, err)
+	}
+	return true, nil
 }
