@@ -34,17 +34,28 @@ func (t *Tx) lookup(q string, arg string) (int64, bool, error) {
 	return id, true, nil
 }
 
+// GroupCreatedEvent is WhatsApp's confirmation that a group exists. An
+// empty Subject or Mode keeps the one stored.
+type GroupCreatedEvent struct {
+	GroupID    int64
+	WaGroupID  string
+	InviteLink string
+	Subject    string
+	Mode       string // join approval mode
+	At         int64
+}
+
 // GroupCreated marks a group created, with its WhatsApp id and invite link.
-func (t *Tx) GroupCreated(id int64, waGroupID, inviteLink, subject, mode string, at int64) error {
+func (t *Tx) GroupCreated(e GroupCreatedEvent) error {
 	_, err := t.exec(`UPDATE groups SET wa_group_id = ?, invite_link = ?,
 		subject = coalesce(nullif(?, ''), subject), join_approval_mode = coalesce(nullif(?, ''), join_approval_mode),
 		status = CASE WHEN status = 'creating' OR status = 'failed' THEN 'active' ELSE status END,
 		failure = '', updated_at = ?, last_activity_at = max(last_activity_at, ?), confirmed_at = ?
-		WHERE id = ?`, waGroupID, inviteLink, subject, mode, t.now, at, t.now, id)
+		WHERE id = ?`, e.WaGroupID, e.InviteLink, e.Subject, e.Mode, t.now, e.At, t.now, e.GroupID)
 	if err != nil {
 		return fmt.Errorf("store: group created: %w", err)
 	}
-	t.touch(id)
+	t.touch(e.GroupID)
 	return nil
 }
 
@@ -186,10 +197,21 @@ func (t *Tx) InboundMessage(groupID int64, wamid, kind, body string, sender Memb
 	return err
 }
 
-// Receipt records a status for one message and participant. Group-level
-// statuses ("sent", "failed" without a participant) use participant "".
-// A read implies delivery, so a read without delivered fills both.
-func (t *Tx) Receipt(wamid, participant, status string, at int64, failure string) error {
+// ReceiptEvent is one status webhook for one message and participant.
+// Group-level statuses ("sent", "failed" without a participant) use
+// Participant "".
+type ReceiptEvent struct {
+	WAMID       string
+	Participant string
+	Status      string // sent, delivered, read, failed
+	At          int64
+	Failure     string
+}
+
+// Receipt records a status for one message and participant. A read
+// implies delivery, so a read without delivered fills both.
+func (t *Tx) Receipt(e ReceiptEvent) error {
+	wamid, participant, status, at, failure := e.WAMID, e.Participant, e.Status, e.At, e.Failure
 	var q string
 	switch status {
 	case "delivered":

@@ -35,7 +35,7 @@ func (t *Tx) GroupDeleteApplied(groupID int64, requestID, failure string) error 
 }
 
 func (t *Tx) settleDelete(groupID int64, requestID, failure string) error {
-	if _, err := t.ResolveChange(groupID, requestID, ChangeDelete, "", failure); err != nil {
+	if _, err := t.ResolveChange(ChangeEvent{GroupID: groupID, RequestID: requestID, Kind: ChangeDelete, Failure: failure}); err != nil {
 		return err
 	}
 	t.touch(groupID)

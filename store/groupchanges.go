@@ -116,10 +116,21 @@ func (s *Store) RecentChanges(ctx context.Context, groupID int64, limit int) ([]
 	return out, rows.Err()
 }
 
+// ChangeEvent is WhatsApp's answer to a change of a group: done, or
+// failed with a reason.
+type ChangeEvent struct {
+	GroupID   int64
+	RequestID string // "" when the webhook has none
+	Kind      string
+	Target    string // the member a per-person change is about, or ""
+	Failure   string
+}
+
 // ResolveChange settles the pending change of a kind made by a request
 // (or, when the webhook has no request id, the oldest pending one of that
 // kind and target in the group). It reports whether one was found.
-func (t *Tx) ResolveChange(groupID int64, requestID, kind, target, failure string) (bool, error) {
+func (t *Tx) ResolveChange(e ChangeEvent) (bool, error) {
+	groupID, requestID, kind, target, failure := e.GroupID, e.RequestID, e.Kind, e.Target, e.Failure
 	var id int64
 	err := t.queryRow(`SELECT id FROM group_changes
 		WHERE group_id = ?1 AND kind = ?2 AND state = 'pending'

@@ -36,14 +36,22 @@ func (t *Tx) MatchSend(wamid, waGroupID string, at int64) error {
 	return nil
 }
 
+// MediaEvent is the media attached to an inbound message.
+type MediaEvent struct {
+	WAMID    string // of the message
+	MediaID  string
+	Mime     string
+	Filename string
+}
+
 // InboundMedia remembers the media of an inbound message, so staff can
 // download it through the app while WhatsApp keeps it (7 days).
-func (t *Tx) InboundMedia(wamid, mediaID, mime, filename string) error {
-	if mediaID == "" {
+func (t *Tx) InboundMedia(e MediaEvent) error {
+	if e.MediaID == "" {
 		return nil
 	}
 	_, err := t.exec(`UPDATE messages SET media_id = ?, media_mime = ?, media_name = ?
-		WHERE wamid = ? AND direction = 'in'`, mediaID, mime, filename, wamid)
+		WHERE wamid = ? AND direction = 'in'`, e.MediaID, e.Mime, e.Filename, e.WAMID)
 	if err != nil {
 		return fmt.Errorf("store: inbound media: %w", err)
 	}

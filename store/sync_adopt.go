@@ -78,7 +78,7 @@ func (t *Tx) AdoptCreate(groupID int64, d RemoteDetails, at int64, detail string
 	if wa != "" || (status != GroupCreating && status != GroupFailed) {
 		return false, nil
 	}
-	if err := t.GroupCreated(groupID, d.WaGroupID, d.InviteLink, d.Subject, d.Mode, at); err != nil {
+	if err := t.GroupCreated(GroupCreatedEvent{GroupID: groupID, WaGroupID: d.WaGroupID, InviteLink: d.InviteLink, Subject: d.Subject, Mode: d.Mode, At: at}); err != nil {
 		return false, err
 	}
 	if _, err := t.exec(`UPDATE groups SET description = coalesce(nullif(?, ''), description) WHERE id = ?`,
