@@ -284,7 +284,9 @@ func TestTemplatePinRetryAndReceipts(t *testing.T) {
 	if _, err := ts.store.MessageSent(ctx, m.ID, "wamid.T"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ts.store.WithTx(ctx, func(tx *store.Tx) error { return tx.Receipt(store.ReceiptEvent{WAMID: "wamid.T", Participant: "222", Status: "read", At: 9000}) }); err != nil {
+	if _, err := ts.store.WithTx(ctx, func(tx *store.Tx) error {
+		return tx.Receipt(store.ReceiptEvent{WAMID: "wamid.T", Participant: "222", Status: "read", At: 9000})
+	}); err != nil {
 		t.Fatal(err)
 	}
 	_, panel := c.get(fmt.Sprintf("/groups/%d/messages/%d/receipts", g.ID, m.ID))

@@ -44,7 +44,7 @@ func BenchmarkGroupMessages(b *testing.B) {
 				return err
 			}
 			for p := range 8 {
-				if err := t.Receipt(ReceiptEvent{WAMID: wamid, Participant: fmt.Sprint(15550000000+p), Status: "read", At: int64(i)}); err != nil {
+				if err := t.Receipt(ReceiptEvent{WAMID: wamid, Participant: fmt.Sprint(15550000000 + p), Status: "read", At: int64(i)}); err != nil {
 					return err
 				}
 			}
