@@ -93,3 +93,35 @@ func (s *Store) PruneActivity(ctx context.Context, before int64) (int64, error) 
 		}
 	}
 }
+
+// Activity kinds, shown on the home page feed.
+const (
+	ActJoin           = "join"
+	ActLeave          = "leave"
+	ActRemoved        = "removed"
+	ActRequest        = "request"
+	ActRequestRevoked = "request_revoked"
+	ActMessage        = "message"
+	ActFailure        = "failure"
+	ActCreated        = "created"
+	ActDeleted        = "deleted"
+	ActSettings       = "settings"
+	ActSuspended      = "suspended"
+	ActUnsuspended    = "unsuspended"
+	ActDrift          = "drift"
+	ActImported       = "imported"
+)
+
+// Activity records something that happened to a group, in the same
+// transaction as the change itself.
+func (t *Tx) Activity(groupID int64, kind, who, detail string, at int64) error {
+	if at == 0 {
+		at = t.now
+	}
+	_, err := t.exec(`INSERT INTO activity (at, group_id, kind, who, detail) VALUES (?, nullif(?, 0), ?, ?, ?)`,
+		at, groupID, kind, who, detail)
+	if err != nil {
+		return fmt.Errorf("store: activity: %w", err)
+	}
+	return nil
+}

@@ -43,7 +43,7 @@ func scanCampaign(row interface{ Scan(...any) error }) (*Campaign, error) {
 	return &c, err
 }
 
-// CreateCampaign stores a new campaign link.
+// CreateCampaign runs (*Tx).CreateCampaign in a transaction of its own.
 func (s *Store) CreateCampaign(ctx context.Context, c *Campaign) error {
 	return s.write(ctx, func(t *Tx) error { return t.CreateCampaign(c) })
 }
@@ -105,7 +105,7 @@ func (s *Store) Campaigns(ctx context.Context, groupID int64) ([]*Campaign, erro
 	return out, rows.Err()
 }
 
-// SetCampaignEnabled turns a campaign link on or off.
+// SetCampaignEnabled runs (*Tx).SetCampaignEnabled in a transaction of its own.
 func (s *Store) SetCampaignEnabled(ctx context.Context, id int64, enabled bool) error {
 	return s.write(ctx, func(t *Tx) error { return t.SetCampaignEnabled(id, enabled) })
 }

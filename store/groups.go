@@ -57,57 +57,6 @@ func scanGroup(row interface{ Scan(...any) error }) (*Group, error) {
 	return &g, err
 }
 
-// CreateGroup records a group the app is about to ask WhatsApp to create.
-func (s *Store) CreateGroup(ctx context.Context, g *Group) error {
-	return s.write(ctx, func(t *Tx) error { return t.CreateGroup(g) })
-}
-
-// CreateGroup records a group the app is about to ask WhatsApp to create.
-func (t *Tx) CreateGroup(g *Group) error {
-	now := t.now
-	g.Status, g.CreatedAt, g.UpdatedAt, g.LastActivityAt = GroupCreating, now, now, now
-	res, err := t.exec(`INSERT INTO groups
-		(subject, description, join_approval_mode, status, created_by, created_at, updated_at, last_activity_at)
-		VALUES (?, ?, ?, ?, nullif(?, 0), ?, ?, ?)`,
-		g.Subject, g.Description, g.JoinApprovalMode, g.Status, g.CreatedBy, now, now, now)
-	if err != nil {
-		return fmt.Errorf("store: create group: %w", err)
-	}
-	g.ID, _ = res.LastInsertId()
-	return nil
-}
-
-// SetGroupRequest records the request id WhatsApp gave an asynchronous
-// create, so its webhook can find the group.
-func (s *Store) SetGroupRequest(ctx context.Context, id int64, requestID string) error {
-	return s.write(ctx, func(t *Tx) error { return t.SetGroupRequest(id, requestID) })
-}
-
-// SetGroupRequest records the request id WhatsApp gave an asynchronous
-// create, so its webhook can find the group.
-func (t *Tx) SetGroupRequest(id int64, requestID string) error {
-	_, err := t.exec(`UPDATE groups SET request_id = ?, updated_at = ? WHERE id = ?`, requestID, t.now, id)
-	if err != nil {
-		return fmt.Errorf("store: set group request: %w", err)
-	}
-	return nil
-}
-
-// FailGroup marks a group whose creation failed, keeping the reason.
-func (s *Store) FailGroup(ctx context.Context, id int64, reason string) error {
-	return s.write(ctx, func(t *Tx) error { return t.FailGroup(id, reason) })
-}
-
-// FailGroup marks a group whose creation failed, keeping the reason.
-func (t *Tx) FailGroup(id int64, reason string) error {
-	_, err := t.exec(`UPDATE groups SET status = 'failed', failure = ?, updated_at = ? WHERE id = ?`,
-		reason, t.now, id)
-	if err != nil {
-		return fmt.Errorf("store: fail group: %w", err)
-	}
-	return nil
-}
-
 // GroupByID returns one group.
 func (s *Store) GroupByID(ctx context.Context, id int64) (*Group, error) {
 	g, err := scanGroup(s.r.QueryRowContext(ctx, `SELECT `+groupCols+` FROM groups WHERE id = ?`, id))
@@ -175,4 +124,24 @@ func (g *Group) JoinApprovalModeText() string {
 		return "People who open this link ask to join; staff approve each request."
 	}
 	return "Anyone who opens this link joins at once, up to 8 people."
+}
+
+// GroupByWa finds a group by its WhatsApp id; ok is false when unknown.
+func (t *Tx) GroupByWa(waGroupID string) (id int64, ok bool, err error) {
+	return t.lookup(`SELECT id FROM groups WHERE wa_group_id = ?`, waGroupID)
+}
+
+// GroupByRequest finds a group by the request id of its create call.
+func (t *Tx) GroupByRequest(requestID string) (id int64, ok bool, err error) {
+	return t.lookup(`SELECT id FROM groups WHERE request_id = ?`, requestID)
+}
+
+// CountLiveGroups counts groups that count against the number's cap.
+func (s *Store) CountLiveGroups(ctx context.Context) (int, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM groups WHERE status IN ('creating', 'active', 'deleting')`).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: count groups: %w", err)
+	}
+	return n, nil
 }

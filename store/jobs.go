@@ -16,15 +16,6 @@ const (
 	JobCanceled = "canceled"
 )
 
-// Job item states.
-const (
-	ItemPending = "pending"
-	ItemRunning = "running"
-	ItemDone    = "done"
-	ItemFailed  = "failed"
-	ItemSkipped = "skipped"
-)
-
 // Job is a long-running piece of work made of items, e.g. one group to
 // create per item.
 type Job struct {
@@ -51,18 +42,6 @@ func (j *Job) Processed() int { return j.Done + j.Failed + j.Skipped }
 // Active reports whether the job still has work to do.
 func (j *Job) Active() bool {
 	return j.State == JobQueued || j.State == JobRunning || j.State == JobWaiting
-}
-
-// JobItem is one unit of a job.
-type JobItem struct {
-	JobID     int64
-	Seq       int
-	Input     string
-	State     string
-	Result    string
-	Error     string
-	Attempts  int
-	UpdatedAt int64
 }
 
 const jobCols = `id, kind, title, state, params, total, done, failed, skipped, note, wait_until,
@@ -130,21 +109,20 @@ func (s *Store) Jobs(ctx context.Context, kind string, limit int) ([]*Job, error
 	return out, rows.Err()
 }
 
-// JobItems returns a page of a job's items in order.
-func (s *Store) JobItems(ctx context.Context, jobID int64, offset, limit int) ([]JobItem, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT job_id, seq, input, state, result, error, attempts, updated_at
-		FROM job_items WHERE job_id = ? ORDER BY seq LIMIT ? OFFSET ?`, jobID, limit, offset)
+// CancelJob runs (*Tx).CancelJob in a transaction of its own.
+func (s *Store) CancelJob(ctx context.Context, jobID int64) error {
+	return s.write(ctx, func(t *Tx) error { return t.CancelJob(jobID) })
+}
+
+// CancelJob skips every item not yet started and stops the job.
+func (t *Tx) CancelJob(jobID int64) error {
+	res, err := t.exec(`UPDATE job_items SET state = 'skipped', error = 'Canceled', updated_at = ?
+		WHERE job_id = ? AND state = 'pending'`, t.now, jobID)
 	if err != nil {
-		return nil, fmt.Errorf("store: job items: %w", err)
+		return fmt.Errorf("store: cancel job: %w", err)
 	}
-	defer rows.Close()
-	var out []JobItem
-	for rows.Next() {
-		var it JobItem
-		if err := rows.Scan(&it.JobID, &it.Seq, &it.Input, &it.State, &it.Result, &it.Error, &it.Attempts, &it.UpdatedAt); err != nil {
-			return nil, fmt.Errorf("store: job items: %w", err)
-		}
-		out = append(out, it)
-	}
-	return out, rows.Err()
+	n, _ := res.RowsAffected()
+	_, err = t.exec(`UPDATE jobs SET skipped = skipped + ?, state = 'canceled', note = '',
+		finished_at = ?, updated_at = ? WHERE id = ? AND state IN ('queued', 'running', 'waiting')`, n, t.now, t.now, jobID)
+	return err
 }

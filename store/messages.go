@@ -66,10 +66,7 @@ type Message struct {
 	Failed      int // participants it could not reach
 }
 
-// QueueMessage stores an outgoing message before anything is sent, so a
-// crash cannot lose it; the outbox worker sends it. A message with a
-// JobItemID is queued at most once: queueing it again returns the
-// existing row in m.
+// QueueMessage runs (*Tx).QueueMessage in a transaction of its own.
 func (s *Store) QueueMessage(ctx context.Context, m *Message) error {
 	return s.write(ctx, func(t *Tx) error { return t.QueueMessage(m) })
 }
@@ -204,27 +201,6 @@ func (s *Store) Messages(ctx context.Context, groupID int64, limit int) ([]Messa
 	return out, rows.Err()
 }
 
-// PinCommands returns a group's pin and unpin commands that are still
-// queued, being sent or failed, so the page can say what happened to them.
-func (s *Store) PinCommands(ctx context.Context, groupID int64) ([]Message, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+messageCols+` FROM messages m
-		WHERE m.group_id = ? AND m.kind IN ('pin', 'unpin') AND m.state <> 'sent'
-		ORDER BY m.id DESC LIMIT 20`, groupID)
-	if err != nil {
-		return nil, fmt.Errorf("store: pin commands: %w", err)
-	}
-	defer rows.Close()
-	var out []Message
-	for rows.Next() {
-		m, err := scanMessage(rows, false)
-		if err != nil {
-			return nil, fmt.Errorf("store: pin commands: %w", err)
-		}
-		out = append(out, *m)
-	}
-	return out, rows.Err()
-}
-
 // LastInbound returns when a participant last wrote in the group (0 if
 // never): that message opened the group's 24-hour service window.
 func (s *Store) LastInbound(ctx context.Context, groupID int64) (int64, error) {
@@ -235,4 +211,62 @@ func (s *Store) LastInbound(ctx context.Context, groupID int64) (int64, error) {
 		return 0, fmt.Errorf("store: last inbound: %w", err)
 	}
 	return at, nil
+}
+
+// InboundMessage stores a message a participant wrote in a group.
+func (t *Tx) InboundMessage(groupID int64, wamid, kind, body string, sender Member, at int64) error {
+	_, err := t.exec(`INSERT INTO messages
+		(group_id, direction, wamid, kind, body, sender_key, sender_name, state, created_at, sent_at)
+		VALUES (?, 'in', ?, ?, ?, ?, ?, 'received', ?, ?) ON CONFLICT (wamid) DO NOTHING`,
+		groupID, wamid, kind, body, sender.Key(), sender.Name, at, at)
+	if err != nil {
+		return fmt.Errorf("store: inbound message: %w", err)
+	}
+	if err := t.SetName(groupID, sender.Key(), sender.Name); err != nil {
+		return err
+	}
+	_, err = t.exec(`UPDATE groups SET last_activity_at = max(last_activity_at, ?) WHERE id = ?`, at, groupID)
+	t.touch(groupID)
+	return err
+}
+
+func (t *Tx) touchMessage(wamid string, err error) error {
+	if err != nil {
+		return fmt.Errorf("store: receipt: %w", err)
+	}
+	var gid int64
+	err = t.queryRow(`SELECT group_id FROM messages WHERE wamid = ?`, wamid).Scan(&gid)
+	if err == nil {
+		t.touch(gid)
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	return nil
+}
+
+// GroupByMessage finds the group of a message by its wamid.
+func (t *Tx) GroupByMessage(wamid string) (id int64, ok bool, err error) {
+	return t.lookup(`SELECT group_id FROM messages WHERE wamid = ?`, wamid)
+}
+
+// MediaEvent is the media attached to an inbound message.
+type MediaEvent struct {
+	WAMID    string // of the message
+	MediaID  string
+	Mime     string
+	Filename string
+}
+
+// InboundMedia remembers the media of an inbound message, so staff can
+// download it through the app while WhatsApp keeps it (7 days).
+func (t *Tx) InboundMedia(e MediaEvent) error {
+	if e.MediaID == "" {
+		return nil
+	}
+	_, err := t.exec(`UPDATE messages SET media_id = ?, media_mime = ?, media_name = ?
+		WHERE wamid = ? AND direction = 'in'`, e.MediaID, e.Mime, e.Filename, e.WAMID)
+	if err != nil {
+		return fmt.Errorf("store: inbound media: %w", err)
+	}
+	return nil
 }

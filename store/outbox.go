@@ -243,7 +243,7 @@ func (s *Store) ExpireDoubt(ctx context.Context, before int64) ([]int64, error) 
 	return ids, nil
 }
 
-// RetryMessage queues a failed outgoing message again, as asked by staff.
+// RetryMessage runs (*Tx).RetryMessage in a transaction of its own.
 func (s *Store) RetryMessage(ctx context.Context, groupID, id int64) error {
 	return s.write(ctx, func(t *Tx) error { return t.RetryMessage(groupID, id) })
 }
@@ -287,4 +287,32 @@ func collectIDs(rows *sql.Rows) ([]int64, error) {
 		out = append(out, id)
 	}
 	return out, rows.Err()
+}
+
+// MatchSend is told about every group status. A status for a message id
+// no outgoing message has yet is kept, and paired with a message whose
+// send answer was lost (see outbox.go); statuses of known ids are ignored.
+func (t *Tx) MatchSend(wamid, waGroupID string, at int64) error {
+	if wamid == "" || waGroupID == "" {
+		return nil
+	}
+	var n int
+	if err := t.queryRow(`SELECT count(*) FROM messages WHERE wamid = ?`, wamid).Scan(&n); err != nil {
+		return fmt.Errorf("store: match send: %w", err)
+	}
+	if n > 0 {
+		return nil
+	}
+	if _, err := t.exec(`INSERT INTO unmatched_sends (wamid, wa_group_id, at) VALUES (?, ?, ?)
+		ON CONFLICT DO NOTHING`, wamid, waGroupID, at); err != nil {
+		return fmt.Errorf("store: match send: %w", err)
+	}
+	groups, err := t.matchDoubtful()
+	if err != nil {
+		return fmt.Errorf("store: match send: %w", err)
+	}
+	for _, g := range groups {
+		t.touch(g)
+	}
+	return nil
 }

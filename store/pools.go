@@ -41,7 +41,7 @@ func scanPool(row interface{ Scan(...any) error }) (*Pool, error) {
 	return &p, err
 }
 
-// CreatePool stores a pool template.
+// CreatePool runs (*Tx).CreatePool in a transaction of its own.
 func (s *Store) CreatePool(ctx context.Context, p *Pool) error {
 	return s.write(ctx, func(t *Tx) error { return t.CreatePool(p) })
 }

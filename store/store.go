@@ -152,47 +152,6 @@ func (s *Store) Migrations(ctx context.Context) ([]string, error) {
 	return out, rows.Err()
 }
 
-// Setting returns a stored value, or ErrNotFound.
-func (s *Store) Setting(ctx context.Context, key string) ([]byte, error) {
-	var v []byte
-	err := s.r.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: setting %s: %w", key, err)
-	}
-	return v, nil
-}
-
-// SetSetting stores a value, replacing any earlier one.
-func (s *Store) SetSetting(ctx context.Context, key string, value []byte) error {
-	return s.write(ctx, func(t *Tx) error { return t.SetSetting(key, value) })
-}
-
-// DeleteSetting removes a value; a missing key is not an error.
-func (s *Store) DeleteSetting(ctx context.Context, key string) error {
-	return s.write(ctx, func(t *Tx) error { return t.DeleteSetting(key) })
-}
-
-// SetSetting stores a value, replacing any earlier one.
-func (t *Tx) SetSetting(key string, value []byte) error {
-	_, err := t.exec(`INSERT INTO settings (key, value) VALUES (?, ?)
-		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
-	if err != nil {
-		return fmt.Errorf("store: set setting %s: %w", key, err)
-	}
-	return nil
-}
-
-// DeleteSetting removes a value; a missing key is not an error.
-func (t *Tx) DeleteSetting(key string) error {
-	if _, err := t.exec(`DELETE FROM settings WHERE key = ?`, key); err != nil {
-		return fmt.Errorf("store: delete setting %s: %w", key, err)
-	}
-	return nil
-}
-
 func isUnique(err error) bool {
 	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
 }

@@ -5,11 +5,6 @@ import (
 	"fmt"
 )
 
-// StaleCreateReason is the failure reconciliation records on a group
-// still "creating" long after WhatsApp's complete group list showed no
-// group for it. A later sync that does find the group adopts it anyway.
-const StaleCreateReason = "WhatsApp has no group for this create request; create it again"
-
 // KnownWaGroupIDs returns every WhatsApp group id the app has recorded,
 // in any status, so reconciliation can tell which listed groups are new.
 func (s *Store) KnownWaGroupIDs(ctx context.Context) (map[string]bool, error) {
@@ -136,33 +131,4 @@ func (t *Tx) addMembers(groupID int64, ms []Member, at int64) error {
 	}
 	t.touch(groupID)
 	return nil
-}
-
-// FailStaleCreate marks a group that is still "creating" as failed with
-// StaleCreateReason and records why. ok is false when it no longer waits.
-func (s *Store) FailStaleCreate(ctx context.Context, groupID int64) (bool, error) {
-	ok := false
-	err := s.write(ctx, func(t *Tx) (err error) {
-		ok, err = t.FailStaleCreate(groupID)
-		return err
-	})
-	return ok, err
-}
-
-// FailStaleCreate marks a group that is still "creating" as failed with
-// StaleCreateReason and records why. ok is false when it no longer waits.
-func (t *Tx) FailStaleCreate(groupID int64) (bool, error) {
-	r, err := t.exec(`UPDATE groups SET status = 'failed', failure = ?, updated_at = ?
-		WHERE id = ? AND status = 'creating' AND (wa_group_id IS NULL OR wa_group_id = '')`, StaleCreateReason, t.now, groupID)
-	if err != nil {
-		return false, fmt.Errorf("store: fail stale create %d: %w", groupID, err)
-	}
-	if n, _ := r.RowsAffected(); n == 0 {
-		return false, nil
-	}
-	t.touch(groupID)
-	if err := t.Activity(groupID, ActFailure, "", StaleCreateReason, 0); err != nil {
-		return false, fmt.Errorf("store: fail stale create %d: %w", groupID, err)
-	}
-	return true, nil
 }

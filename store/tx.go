@@ -3,12 +3,16 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
 )
 
 // Tx is one write transaction. Every change the store makes goes through
 // a Tx: Store methods open one with write (or WithTx), and the group
 // commit (commit.go) hands one to each webhook delivery, all sharing the
-// batch's transaction and its prepared statements.
+// batch's transaction and its prepared statements. Methods applying a
+// webhook change take the event's own time (Unix ms), so that events
+// arriving out of order settle on the newest.
 type Tx struct {
 	tx       *sql.Tx
 	ctx      context.Context
@@ -62,10 +66,6 @@ func (s *Store) exec(ctx context.Context, q string, args ...any) (sql.Result, er
 	return res, err
 }
 
-// Now is the time the transaction started (Unix ms), which every row it
-// writes is stamped with.
-func (t *Tx) Now() int64 { return t.now }
-
 // WithDelivery runs fn with the changes it records counted as applied by
 // delivery id: a deferred change resumes under the delivery that brought
 // it, not the one that let it apply.
@@ -114,4 +114,57 @@ func (t *Tx) stmt(q string) (*sql.Stmt, error) {
 	}
 	t.stmts[q] = st
 	return st, nil
+}
+
+func (t *Tx) lookup(q string, arg string) (int64, bool, error) {
+	if arg == "" {
+		return 0, false, nil
+	}
+	var id int64
+	err := t.queryRow(q, arg).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("store: lookup group: %w", err)
+	}
+	return id, true, nil
+}
+
+// Isolate runs one change of a batch in a savepoint. If it fails, only
+// that change is rolled back and its error kept: the rest of the batch
+// still applies, and the delivery is marked failed for replay (which
+// skips what was applied, by de-duplication key).
+func (t *Tx) Isolate(fn func() error) error {
+	if _, err := t.exec(`SAVEPOINT change`); err != nil {
+		return fmt.Errorf("store: savepoint: %w", err)
+	}
+	fresh, deferred := t.fresh, t.deferred
+	if err := fn(); err != nil {
+		if _, rerr := t.exec(`ROLLBACK TO change`); rerr != nil {
+			return fmt.Errorf("store: rollback change: %w", rerr)
+		}
+		t.fresh, t.deferred = fresh, deferred
+		t.failures = append(t.failures, err.Error())
+	}
+	if _, err := t.exec(`RELEASE change`); err != nil {
+		return fmt.Errorf("store: release savepoint: %w", err)
+	}
+	return nil
+}
+
+// Touched lists the groups this delivery changed.
+func (t *Tx) Touched() []int64 {
+	out := make([]int64, 0, len(t.touched))
+	for id := range t.touched {
+		out = append(out, id)
+	}
+	return out
+}
+
+func (t *Tx) touch(groupID int64) {
+	if t.touched == nil {
+		t.touched = map[int64]bool{}
+	}
+	t.touched[groupID] = true
 }

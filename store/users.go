@@ -46,7 +46,7 @@ func scanUser(row interface{ Scan(...any) error }) (*User, error) {
 	return &u, err
 }
 
-// CreateUser inserts a user; the password must already be hashed.
+// CreateUser runs (*Tx).CreateUser in a transaction of its own.
 func (s *Store) CreateUser(ctx context.Context, u *User) error {
 	return s.write(ctx, func(t *Tx) error { return t.CreateUser(u) })
 }
@@ -111,17 +111,17 @@ func (s *Store) Users(ctx context.Context) ([]*User, error) {
 	return out, rows.Err()
 }
 
-// SetPassword replaces a password hash and ends the user's other sessions.
+// SetPassword runs (*Tx).SetPassword in a transaction of its own.
 func (s *Store) SetPassword(ctx context.Context, id int64, hash string) error {
 	return s.write(ctx, func(t *Tx) error { return t.SetPassword(id, hash) })
 }
 
-// SetRole changes a user's role.
+// SetRole runs (*Tx).SetRole in a transaction of its own.
 func (s *Store) SetRole(ctx context.Context, id int64, role string) error {
 	return s.write(ctx, func(t *Tx) error { return t.SetRole(id, role) })
 }
 
-// SetDisabled disables or enables an account; disabling ends its sessions.
+// SetDisabled runs (*Tx).SetDisabled in a transaction of its own.
 func (s *Store) SetDisabled(ctx context.Context, id int64, disabled bool) error {
 	return s.write(ctx, func(t *Tx) error { return t.SetDisabled(id, disabled) })
 }

@@ -134,20 +134,42 @@ func (s *Store) RecoverJobItems(ctx context.Context, safeToRepeat func(kind stri
 	return len(items), nil
 }
 
-// CancelJob skips every item not yet started and stops the job.
-func (s *Store) CancelJob(ctx context.Context, jobID int64) error {
-	return s.write(ctx, func(t *Tx) error { return t.CancelJob(jobID) })
+// Job item states.
+const (
+	ItemPending = "pending"
+	ItemRunning = "running"
+	ItemDone    = "done"
+	ItemFailed  = "failed"
+	ItemSkipped = "skipped"
+)
+
+// JobItem is one unit of a job.
+type JobItem struct {
+	JobID     int64
+	Seq       int
+	Input     string
+	State     string
+	Result    string
+	Error     string
+	Attempts  int
+	UpdatedAt int64
 }
 
-// CancelJob skips every item not yet started and stops the job.
-func (t *Tx) CancelJob(jobID int64) error {
-	res, err := t.exec(`UPDATE job_items SET state = 'skipped', error = 'Canceled', updated_at = ?
-		WHERE job_id = ? AND state = 'pending'`, t.now, jobID)
+// JobItems returns a page of a job's items in order.
+func (s *Store) JobItems(ctx context.Context, jobID int64, offset, limit int) ([]JobItem, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT job_id, seq, input, state, result, error, attempts, updated_at
+		FROM job_items WHERE job_id = ? ORDER BY seq LIMIT ? OFFSET ?`, jobID, limit, offset)
 	if err != nil {
-		return fmt.Errorf("store: cancel job: %w", err)
+		return nil, fmt.Errorf("store: job items: %w", err)
 	}
-	n, _ := res.RowsAffected()
-	_, err = t.exec(`UPDATE jobs SET skipped = skipped + ?, state = 'canceled', note = '',
-		finished_at = ?, updated_at = ? WHERE id = ? AND state IN ('queued', 'running', 'waiting')`, n, t.now, t.now, jobID)
-	return err
+	defer rows.Close()
+	var out []JobItem
+	for rows.Next() {
+		var it JobItem
+		if err := rows.Scan(&it.JobID, &it.Seq, &it.Input, &it.State, &it.Result, &it.Error, &it.Attempts, &it.UpdatedAt); err != nil {
+			return nil, fmt.Errorf("store: job items: %w", err)
+		}
+		out = append(out, it)
+	}
+	return out, rows.Err()
 }

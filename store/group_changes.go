@@ -40,7 +40,7 @@ type GroupChange struct {
 	UpdatedAt int64
 }
 
-// RecordChange stores a change before it is sent, as pending.
+// RecordChange runs (*Tx).RecordChange in a transaction of its own.
 func (s *Store) RecordChange(ctx context.Context, c *GroupChange) error {
 	return s.write(ctx, func(t *Tx) error { return t.RecordChange(c) })
 }
@@ -60,7 +60,7 @@ func (t *Tx) RecordChange(c *GroupChange) error {
 	return nil
 }
 
-// SetChangeRequest records the request id WhatsApp gave the changes ids.
+// SetChangeRequest runs (*Tx).SetChangeRequest in a transaction of its own.
 func (s *Store) SetChangeRequest(ctx context.Context, requestID string, ids ...int64) error {
 	return s.write(ctx, func(t *Tx) error { return t.SetChangeRequest(requestID, ids...) })
 }
@@ -76,7 +76,7 @@ func (t *Tx) SetChangeRequest(requestID string, ids ...int64) error {
 	return nil
 }
 
-// FinishChange marks one change done, or failed with a reason.
+// FinishChange runs (*Tx).FinishChange in a transaction of its own.
 func (s *Store) FinishChange(ctx context.Context, id int64, failure string) error {
 	return s.write(ctx, func(t *Tx) error { return t.FinishChange(id, failure) })
 }
@@ -153,4 +153,44 @@ func (t *Tx) ResolveChange(e ChangeEvent) (bool, error) {
 	}
 	t.touch(groupID)
 	return true, nil
+}
+
+// SettingsApplied stores a subject or description WhatsApp confirmed;
+// nil leaves that setting unchanged.
+func (t *Tx) SettingsApplied(groupID int64, subject, description *string, at int64) error {
+	if subject != nil && *subject != "" {
+		if _, err := t.exec(`UPDATE groups SET subject = ?, updated_at = ?,
+			last_activity_at = max(last_activity_at, ?) WHERE id = ?`, *subject, t.now, at, groupID); err != nil {
+			return fmt.Errorf("store: settings applied: %w", err)
+		}
+	}
+	if description != nil {
+		if _, err := t.exec(`UPDATE groups SET description = ?, updated_at = ? WHERE id = ?`,
+			*description, t.now, groupID); err != nil {
+			return fmt.Errorf("store: settings applied: %w", err)
+		}
+	}
+	t.touch(groupID)
+	return nil
+}
+
+// GroupDeleteApplied settles the pending deletion; a failed one puts the
+// group back to active (GroupDeleted records a success).
+func (t *Tx) GroupDeleteApplied(groupID int64, requestID, failure string) error {
+	if failure == "" {
+		return t.settleDelete(groupID, requestID, "")
+	}
+	if _, err := t.exec(`UPDATE groups SET status = 'active', updated_at = ?
+		WHERE id = ? AND status = 'deleting'`, t.now, groupID); err != nil {
+		return fmt.Errorf("store: group delete failed: %w", err)
+	}
+	return t.settleDelete(groupID, requestID, failure)
+}
+
+func (t *Tx) settleDelete(groupID int64, requestID, failure string) error {
+	if _, err := t.ResolveChange(ChangeEvent{GroupID: groupID, RequestID: requestID, Kind: ChangeDelete, Failure: failure}); err != nil {
+		return err
+	}
+	t.touch(groupID)
+	return nil
 }

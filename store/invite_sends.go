@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 )
@@ -129,16 +128,4 @@ func (s *Store) InviteSends(ctx context.Context, campaignID int64) ([]InviteSend
 		out = append(out, in)
 	}
 	return out, rows.Err()
-}
-
-// IsMember reports whether the phone number (wa_id) is a current member
-// of the group.
-func (s *Store) IsMember(ctx context.Context, groupID int64, waID string) (bool, error) {
-	var n int
-	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM participants WHERE group_id = ? AND wa_id = ? AND state = 'member'`,
-		groupID, waID).Scan(&n)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return false, fmt.Errorf("store: is member: %w", err)
-	}
-	return n > 0, nil
 }
