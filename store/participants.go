@@ -190,3 +190,84 @@ func (s *Store) IsMember(ctx context.Context, groupID int64, waID string) (bool,
 	}
 	return n > 0, nil
 }
+
+func (t *Tx) reconcileMembers(groupID int64, remote []Member, at int64, note func(who, d string) error) error {
+	rows, err := t.query(`SELECT member_key, wa_id, user_id, event_at FROM participants
+		WHERE group_id = ? AND state = 'member'`, groupID)
+	if err != nil {
+		return fmt.Errorf("store: reconcile members: %w", err)
+	}
+	type local struct {
+		m       Member
+		eventAt int64
+	}
+	var locals []local
+	for rows.Next() {
+		var l local
+		var key string
+		if err := rows.Scan(&key, &l.m.WaID, &l.m.UserID, &l.eventAt); err != nil {
+			rows.Close()
+			return err
+		}
+		if l.m.WaID == "" && l.m.UserID == "" {
+			l.m.WaID = key
+		}
+		locals = append(locals, l)
+	}
+	rows.Close()
+	same := func(a, b Member) bool {
+		return (a.WaID != "" && a.WaID == b.WaID) || (a.UserID != "" && a.UserID == b.UserID)
+	}
+	for _, rm := range remote {
+		found := false
+		for _, l := range locals {
+			found = found || same(l.m, rm)
+		}
+		if found || rm.Key() == "" {
+			continue
+		}
+		// A newer leave webhook wins; ParticipantJoined checks event_at.
+		if err := t.ParticipantJoined(groupID, rm, "sync", at); err != nil {
+			return err
+		}
+		if err := note(memberName(rm), "is in the group on WhatsApp but was missing here; added"); err != nil {
+			return err
+		}
+	}
+	for _, l := range locals {
+		found := false
+		for _, rm := range remote {
+			found = found || same(l.m, rm)
+		}
+		if found || l.eventAt > at {
+			continue
+		}
+		if err := t.ParticipantGone(groupID, l.m, "left", at); err != nil {
+			return err
+		}
+		if err := note(memberName(l.m), "is no longer in the group on WhatsApp; marked as gone"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func memberName(m Member) string {
+	if m.WaID != "" {
+		return "+" + m.WaID
+	}
+	return m.UserID
+}
+
+func (t *Tx) addMembers(groupID int64, ms []Member, at int64) error {
+	for _, m := range ms {
+		if m.Key() == "" {
+			continue
+		}
+		if err := t.ParticipantJoined(groupID, m, "sync", at); err != nil {
+			return err
+		}
+	}
+	t.touch(groupID)
+	return nil
+}

@@ -1,51 +1,8 @@
 package store
 
 import (
-	"context"
 	"fmt"
 )
-
-// KnownWaGroupIDs returns every WhatsApp group id the app has recorded,
-// in any status, so reconciliation can tell which listed groups are new.
-func (s *Store) KnownWaGroupIDs(ctx context.Context) (map[string]bool, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT wa_group_id FROM groups WHERE wa_group_id IS NOT NULL AND wa_group_id <> ''`)
-	if err != nil {
-		return nil, fmt.Errorf("store: known wa groups: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]bool{}
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("store: known wa groups: %w", err)
-		}
-		out[id] = true
-	}
-	return out, rows.Err()
-}
-
-// PendingCreates lists, oldest first, the groups whose create WhatsApp
-// has not confirmed: still "creating", or failed by reconciliation
-// because the group was not listed (it may have appeared since).
-func (s *Store) PendingCreates(ctx context.Context) ([]*Group, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+groupCols+` FROM groups
-		WHERE (wa_group_id IS NULL OR wa_group_id = '')
-		  AND (status = 'creating' OR (status = 'failed' AND failure = ?))
-		ORDER BY created_at, id`, StaleCreateReason)
-	if err != nil {
-		return nil, fmt.Errorf("store: pending creates: %w", err)
-	}
-	defer rows.Close()
-	var out []*Group
-	for rows.Next() {
-		g, err := scanGroup(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: pending creates: %w", err)
-		}
-		out = append(out, g)
-	}
-	return out, rows.Err()
-}
 
 // RemoteDetails is what group info and the invite link call said about a
 // group reconciliation adopts or imports.
@@ -118,17 +75,4 @@ func (t *Tx) ImportGroup(d RemoteDetails, at int64) (id int64, ok bool, err erro
 		return 0, false, err
 	}
 	return id, true, t.Activity(id, ActImported, "", "Imported by sync: the group was created outside groupdeck", 0)
-}
-
-func (t *Tx) addMembers(groupID int64, ms []Member, at int64) error {
-	for _, m := range ms {
-		if m.Key() == "" {
-			continue
-		}
-		if err := t.ParticipantJoined(groupID, m, "sync", at); err != nil {
-			return err
-		}
-	}
-	t.touch(groupID)
-	return nil
 }
