@@ -148,7 +148,7 @@ func TestDeferredEvents(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var got []string
-		inTx(t, s, func(tx *Tx) error {
+		withTx(t, s, func(tx *Tx) error {
 			evs, err := tx.TakeDeferred(tt.keys...)
 			if err != nil {
 				return err

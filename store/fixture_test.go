@@ -66,7 +66,7 @@ func must(t *testing.T, err error) {
 	}
 }
 
-func inTx(t *testing.T, s *Store, fn func(*Tx) error) {
+func withTx(t *testing.T, s *Store, fn func(*Tx) error) {
 	t.Helper()
 	if _, err := s.WithTx(t.Context(), fn); err != nil {
 		t.Fatal(err)

@@ -122,6 +122,20 @@ const receiptCounts = `,
 	coalesce((SELECT count(*) FROM receipts r WHERE r.wamid = m.wamid AND r.participant <> '' AND r.read_at > 0), 0),
 	coalesce((SELECT count(*) FROM receipts r WHERE r.wamid = m.wamid AND r.participant <> '' AND r.failed <> ''), 0)`
 
+// scanMessages reads every row of a message list and closes rows.
+func scanMessages(rows *sql.Rows, counts bool) ([]Message, error) {
+	defer rows.Close()
+	var out []Message
+	for rows.Next() {
+		m, err := scanMessage(rows, counts)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *m)
+	}
+	return out, rows.Err()
+}
+
 func scanMessage(row interface{ Scan(...any) error }, counts bool) (*Message, error) {
 	var m Message
 	var payload string
@@ -189,16 +203,11 @@ func (s *Store) Messages(ctx context.Context, groupID int64, limit int) ([]Messa
 	if err != nil {
 		return nil, fmt.Errorf("store: messages: %w", err)
 	}
-	defer rows.Close()
-	var out []Message
-	for rows.Next() {
-		m, err := scanMessage(rows, true)
-		if err != nil {
-			return nil, fmt.Errorf("store: messages: %w", err)
-		}
-		out = append(out, *m)
+	out, err := scanMessages(rows, true)
+	if err != nil {
+		return nil, fmt.Errorf("store: messages: %w", err)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // LastInbound returns when a participant last wrote in the group (0 if

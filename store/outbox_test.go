@@ -114,7 +114,7 @@ func TestUnconfirmedSends(t *testing.T) {
 				t.Fatal(err)
 			}
 			if tt.statusAt != 0 {
-				inTx(t, s, func(tx *Tx) error { return tx.MatchSend("wamid.X", "W1", tt.statusAt) })
+				withTx(t, s, func(tx *Tx) error { return tx.MatchSend("wamid.X", "W1", tt.statusAt) })
 			}
 			if _, err := s.ExpireDoubt(t.Context(), tt.expireAt); err != nil {
 				t.Fatal(err)
@@ -142,7 +142,7 @@ func TestUnknownStatusWaitsForNormalSend(t *testing.T) {
 		t.Fatal(err)
 	}
 	claimID(t, s) // b is being sent, no answer yet
-	inTx(t, s, func(tx *Tx) error { return tx.MatchSend("wamid.B", "W1", 5000) })
+	withTx(t, s, func(tx *Tx) error { return tx.MatchSend("wamid.B", "W1", 5000) })
 	if m := message(t, s, g, a); m.WAMID != "" {
 		t.Fatalf("in-doubt message took %q while another send was open", m.WAMID)
 	}

@@ -26,7 +26,7 @@ func TestParticipantEventOrder(t *testing.T) {
 			s := mustOpen(t)
 			g := activeGroup(t, s, "W1")
 			for _, e := range tt.events {
-				inTx(t, s, func(tx *Tx) error {
+				withTx(t, s, func(tx *Tx) error {
 					if e.join {
 						return tx.ParticipantJoined(g, alice, "invite_link", e.at)
 					}
@@ -50,10 +50,10 @@ func TestRemovalEchoedByOtherIdentifier(t *testing.T) {
 	// phone number: it must close the same row, not add a second one.
 	s := mustOpen(t)
 	g := activeGroup(t, s, "W1")
-	inTx(t, s, func(tx *Tx) error {
+	withTx(t, s, func(tx *Tx) error {
 		return tx.ParticipantJoined(g, Member{WaID: "15550000001", UserID: "U1"}, "invite_link", 100)
 	})
-	inTx(t, s, func(tx *Tx) error { return tx.ParticipantGone(g, Member{UserID: "U1"}, "removed", 200) })
+	withTx(t, s, func(tx *Tx) error { return tx.ParticipantGone(g, Member{UserID: "U1"}, "removed", 200) })
 	ps, err := s.Participants(t.Context(), g)
 	must(t, err)
 	var rows int

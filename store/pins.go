@@ -15,16 +15,11 @@ func (s *Store) PinCommands(ctx context.Context, groupID int64) ([]Message, erro
 	if err != nil {
 		return nil, fmt.Errorf("store: pin commands: %w", err)
 	}
-	defer rows.Close()
-	var out []Message
-	for rows.Next() {
-		m, err := scanMessage(rows, false)
-		if err != nil {
-			return nil, fmt.Errorf("store: pin commands: %w", err)
-		}
-		out = append(out, *m)
+	out, err := scanMessages(rows, false)
+	if err != nil {
+		return nil, fmt.Errorf("store: pin commands: %w", err)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // MaxPins is how many messages WhatsApp keeps pinned in a group; pinning
@@ -65,14 +60,9 @@ func (s *Store) Pinned(ctx context.Context, groupID int64) ([]Message, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: pinned: %w", err)
 	}
-	defer rows.Close()
-	var out []Message
-	for rows.Next() {
-		m, err := scanMessage(rows, false)
-		if err != nil {
-			return nil, fmt.Errorf("store: pinned: %w", err)
-		}
-		out = append(out, *m)
+	out, err := scanMessages(rows, false)
+	if err != nil {
+		return nil, fmt.Errorf("store: pinned: %w", err)
 	}
-	return out, rows.Err()
+	return out, nil
 }
