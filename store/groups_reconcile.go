@@ -17,9 +17,11 @@ type RemoteGroup struct {
 // Reconcile heals one group's drift from what the API reported at time
 // at (Unix ms, when it was fetched), in one transaction, and returns a
 // sentence per drift found. Each drift is also written to the activity
-// feed. A webhook event newer than at wins over the snapshot, so a join
-// that raced the sync is not undone. The group is marked confirmed.
-func (s *Store) Reconcile(ctx context.Context, groupID int64, r RemoteGroup, at int64) (drifts []string, touched []int64, err error) {
+// feed and audited as healed by byUser (0 for the scheduled sync), in
+// the same transaction. A webhook event newer than at wins over the
+// snapshot, so a join that raced the sync is not undone. The group is
+// marked confirmed.
+func (s *Store) Reconcile(ctx context.Context, groupID int64, r RemoteGroup, at int64, byUser int64) (drifts []string, touched []int64, err error) {
 	touched, err = s.WithTx(ctx, func(t *Tx) error {
 		drifts = nil
 		g, err := scanGroup(t.queryRow(`SELECT `+groupCols+` FROM groups WHERE id = ?`, groupID))
@@ -28,7 +30,10 @@ func (s *Store) Reconcile(ctx context.Context, groupID int64, r RemoteGroup, at 
 		}
 		note := func(who, d string) error {
 			drifts = append(drifts, d)
-			return t.Activity(groupID, ActDrift, who, d, t.now)
+			if err := t.Activity(groupID, ActDrift, who, d, t.now); err != nil {
+				return err
+			}
+			return t.Audit(AuditEntry{UserID: byUser, Action: AuditSyncDrift, GroupID: groupID, Detail: d})
 		}
 		if r.Deleted {
 			if err := t.GroupDeleted(groupID, at); err != nil {
