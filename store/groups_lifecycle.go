@@ -99,21 +99,6 @@ func (t *Tx) CreateGroup(g *Group) error {
 	return nil
 }
 
-// SetGroupRequest runs (*Tx).SetGroupRequest in a transaction of its own.
-func (s *Store) SetGroupRequest(ctx context.Context, id int64, requestID string) error {
-	return s.write(ctx, func(t *Tx) error { return t.SetGroupRequest(id, requestID) })
-}
-
-// SetGroupRequest records the request id WhatsApp gave an asynchronous
-// create, so its webhook can find the group.
-func (t *Tx) SetGroupRequest(id int64, requestID string) error {
-	_, err := t.exec(`UPDATE groups SET request_id = ?, updated_at = ? WHERE id = ?`, requestID, t.now, id)
-	if err != nil {
-		return fmt.Errorf("store: set group request: %w", err)
-	}
-	return nil
-}
-
 // FailGroup runs (*Tx).FailGroup in a transaction of its own.
 func (s *Store) FailGroup(ctx context.Context, id int64, reason string) error {
 	return s.write(ctx, func(t *Tx) error { return t.FailGroup(id, reason) })
