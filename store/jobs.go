@@ -57,28 +57,30 @@ func scanJob(row interface{ Scan(...any) error }) (*Job, error) {
 	return &j, err
 }
 
-// CreateJob stores a job and its items in one transaction.
+// CreateJob runs (*Tx).CreateJob in a transaction of its own.
 func (s *Store) CreateJob(ctx context.Context, j *Job, inputs []string) error {
-	now := s.now()
-	j.State, j.Total, j.CreatedAt, j.UpdatedAt = JobQueued, len(inputs), now, now
+	return s.write(ctx, func(t *Tx) error { return t.CreateJob(j, inputs) })
+}
+
+// CreateJob stores a job and its items.
+func (t *Tx) CreateJob(j *Job, inputs []string) error {
+	j.State, j.Total, j.CreatedAt, j.UpdatedAt = JobQueued, len(inputs), t.now, t.now
 	if len(j.Params) == 0 {
 		j.Params = []byte("{}")
 	}
-	return s.write(ctx, func(t *Tx) error {
-		res, err := t.exec(`INSERT INTO jobs (kind, title, state, params, total, created_by, created_at, updated_at)
-			VALUES (?, ?, 'queued', ?, ?, nullif(?, 0), ?, ?)`, j.Kind, j.Title, j.Params, j.Total, j.CreatedBy, now, now)
-		if err != nil {
-			return fmt.Errorf("store: create job: %w", err)
+	res, err := t.exec(`INSERT INTO jobs (kind, title, state, params, total, created_by, created_at, updated_at)
+		VALUES (?, ?, 'queued', ?, ?, nullif(?, 0), ?, ?)`, j.Kind, j.Title, j.Params, j.Total, j.CreatedBy, t.now, t.now)
+	if err != nil {
+		return fmt.Errorf("store: create job: %w", err)
+	}
+	j.ID, _ = res.LastInsertId()
+	for i, in := range inputs {
+		if _, err := t.exec(`INSERT INTO job_items (job_id, seq, input, state, updated_at) VALUES (?, ?, ?, 'pending', ?)`,
+			j.ID, i+1, in, t.now); err != nil {
+			return fmt.Errorf("store: create job item: %w", err)
 		}
-		j.ID, _ = res.LastInsertId()
-		for i, in := range inputs {
-			if _, err := t.exec(`INSERT INTO job_items (job_id, seq, input, state, updated_at) VALUES (?, ?, ?, 'pending', ?)`,
-				j.ID, i+1, in, now); err != nil {
-				return fmt.Errorf("store: create job item: %w", err)
-			}
-		}
-		return nil
-	})
+	}
+	return nil
 }
 
 // JobByID returns one job.
