@@ -79,7 +79,7 @@ func (h *Handler) broadcastCreate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: "message.broadcast", Detail: fmt.Sprintf("job %d: %s message to %d groups", id, m.Kind, len(targets))})
+	h.audit(ctx, store.AuditEntry{UserID: u.ID, Action: store.AuditMessageBroadcast, Detail: fmt.Sprintf("job %d: %s message to %d groups", id, m.Kind, len(targets))})
 	return c.Redirect(http.StatusSeeOther, "/jobs/"+itoa64(id))
 }
 

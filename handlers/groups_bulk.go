@@ -114,7 +114,7 @@ func (h *Handler) groupBulkCreate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: "groups.bulk_create", Detail: fmt.Sprintf("job %d: %d groups", id, len(subjects))})
+	h.audit(ctx, store.AuditEntry{UserID: u.ID, Action: store.AuditGroupsBulkCreate, Detail: fmt.Sprintf("job %d: %d groups", id, len(subjects))})
 	return c.Redirect(http.StatusSeeOther, "/jobs/"+itoa64(id))
 }
 

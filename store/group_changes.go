@@ -40,11 +40,16 @@ type GroupChange struct {
 	UpdatedAt int64
 }
 
-// RecordChange stores a change before it is sent, as pending.
+// RecordChange runs (*Tx).RecordChange in a transaction of its own.
 func (s *Store) RecordChange(ctx context.Context, c *GroupChange) error {
-	now := s.now()
+	return s.write(ctx, func(t *Tx) error { return t.RecordChange(c) })
+}
+
+// RecordChange stores a change before it is sent, as pending.
+func (t *Tx) RecordChange(c *GroupChange) error {
+	now := t.now
 	c.State, c.CreatedAt, c.UpdatedAt = ChangePending, now, now
-	res, err := s.w.ExecContext(ctx, `INSERT INTO group_changes
+	res, err := t.exec(`INSERT INTO group_changes
 		(group_id, kind, request_id, target, value, state, error, created_by, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, 'pending', '', nullif(?, 0), ?, ?)`,
 		c.GroupID, c.Kind, c.RequestID, c.Target, c.Value, c.CreatedBy, now, now)
@@ -55,25 +60,35 @@ func (s *Store) RecordChange(ctx context.Context, c *GroupChange) error {
 	return nil
 }
 
-// SetChangeRequest records the request id WhatsApp gave the changes ids.
+// SetChangeRequest runs (*Tx).SetChangeRequest in a transaction of its own.
 func (s *Store) SetChangeRequest(ctx context.Context, requestID string, ids ...int64) error {
+	return s.write(ctx, func(t *Tx) error { return t.SetChangeRequest(requestID, ids...) })
+}
+
+// SetChangeRequest records the request id WhatsApp gave the changes ids.
+func (t *Tx) SetChangeRequest(requestID string, ids ...int64) error {
 	for _, id := range ids {
-		if _, err := s.w.ExecContext(ctx, `UPDATE group_changes SET request_id = ?, updated_at = ? WHERE id = ?`,
-			requestID, s.now(), id); err != nil {
+		if _, err := t.exec(`UPDATE group_changes SET request_id = ?, updated_at = ? WHERE id = ?`,
+			requestID, t.now, id); err != nil {
 			return fmt.Errorf("store: set change request: %w", err)
 		}
 	}
 	return nil
 }
 
-// FinishChange marks one change done, or failed with a reason.
+// FinishChange runs (*Tx).FinishChange in a transaction of its own.
 func (s *Store) FinishChange(ctx context.Context, id int64, failure string) error {
+	return s.write(ctx, func(t *Tx) error { return t.FinishChange(id, failure) })
+}
+
+// FinishChange marks one change done, or failed with a reason.
+func (t *Tx) FinishChange(id int64, failure string) error {
 	state := ChangeDone
 	if failure != "" {
 		state = ChangeFailed
 	}
-	_, err := s.w.ExecContext(ctx, `UPDATE group_changes SET state = ?, error = ?, updated_at = ? WHERE id = ?`,
-		state, failure, s.now(), id)
+	_, err := t.exec(`UPDATE group_changes SET state = ?, error = ?, updated_at = ? WHERE id = ?`,
+		state, failure, t.now, id)
 	if err != nil {
 		return fmt.Errorf("store: finish change: %w", err)
 	}
@@ -101,10 +116,21 @@ func (s *Store) RecentChanges(ctx context.Context, groupID int64, limit int) ([]
 	return out, rows.Err()
 }
 
+// ChangeEvent is WhatsApp's answer to a change of a group: done, or
+// failed with a reason.
+type ChangeEvent struct {
+	GroupID   int64
+	RequestID string // "" when the webhook has none
+	Kind      string
+	Target    string // the member a per-person change is about, or ""
+	Failure   string
+}
+
 // ResolveChange settles the pending change of a kind made by a request
 // (or, when the webhook has no request id, the oldest pending one of that
 // kind and target in the group). It reports whether one was found.
-func (t *Tx) ResolveChange(groupID int64, requestID, kind, target, failure string) (bool, error) {
+func (t *Tx) ResolveChange(e ChangeEvent) (bool, error) {
+	groupID, requestID, kind, target, failure := e.GroupID, e.RequestID, e.Kind, e.Target, e.Failure
 	var id int64
 	err := t.queryRow(`SELECT id FROM group_changes
 		WHERE group_id = ?1 AND kind = ?2 AND state = 'pending'
@@ -127,4 +153,44 @@ func (t *Tx) ResolveChange(groupID int64, requestID, kind, target, failure strin
 	}
 	t.touch(groupID)
 	return true, nil
+}
+
+// SettingsApplied stores a subject or description WhatsApp confirmed;
+// nil leaves that setting unchanged.
+func (t *Tx) SettingsApplied(groupID int64, subject, description *string, at int64) error {
+	if subject != nil && *subject != "" {
+		if _, err := t.exec(`UPDATE groups SET subject = ?, updated_at = ?,
+			last_activity_at = max(last_activity_at, ?) WHERE id = ?`, *subject, t.now, at, groupID); err != nil {
+			return fmt.Errorf("store: settings applied: %w", err)
+		}
+	}
+	if description != nil {
+		if _, err := t.exec(`UPDATE groups SET description = ?, updated_at = ? WHERE id = ?`,
+			*description, t.now, groupID); err != nil {
+			return fmt.Errorf("store: settings applied: %w", err)
+		}
+	}
+	t.touch(groupID)
+	return nil
+}
+
+// GroupDeleteApplied settles the pending deletion; a failed one puts the
+// group back to active (GroupDeleted records a success).
+func (t *Tx) GroupDeleteApplied(groupID int64, requestID, failure string) error {
+	if failure == "" {
+		return t.settleDelete(groupID, requestID, "")
+	}
+	if _, err := t.exec(`UPDATE groups SET status = 'active', updated_at = ?
+		WHERE id = ? AND status = 'deleting'`, t.now, groupID); err != nil {
+		return fmt.Errorf("store: group delete failed: %w", err)
+	}
+	return t.settleDelete(groupID, requestID, failure)
+}
+
+func (t *Tx) settleDelete(groupID int64, requestID, failure string) error {
+	if _, err := t.ResolveChange(ChangeEvent{GroupID: groupID, RequestID: requestID, Kind: ChangeDelete, Failure: failure}); err != nil {
+		return err
+	}
+	t.touch(groupID)
+	return nil
 }
