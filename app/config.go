@@ -47,6 +47,9 @@ type Config struct {
 	// template that campaign invite sends use.
 	InviteTemplate string
 	InviteLanguage string
+	// ScheduleGrace is how late a scheduled send may still go out after
+	// the app was down when it was due; older ones are marked missed.
+	ScheduleGrace time.Duration
 
 	// Sandbox is true when no access token is set: the simulator runs
 	// in-process and the client talks to it.
@@ -103,6 +106,12 @@ func ParseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		})
 	fs.StringVar(&c.InviteTemplate, "invite-template", env("GROUPDECK_INVITE_TEMPLATE", "group_invite_link"), "name of the approved group-invite-link template (GROUPDECK_INVITE_TEMPLATE)")
 	fs.StringVar(&c.InviteLanguage, "invite-language", env("GROUPDECK_INVITE_LANGUAGE", "en_US"), "language code of that template (GROUPDECK_INVITE_LANGUAGE)")
+	graceEnv := env("GROUPDECK_SCHEDULE_GRACE", "1h")
+	defGrace, perr := time.ParseDuration(graceEnv)
+	if perr != nil {
+		return nil, fmt.Errorf("config: GROUPDECK_SCHEDULE_GRACE %q must be a duration such as 1h or 30m", graceEnv)
+	}
+	fs.DurationVar(&c.ScheduleGrace, "schedule-grace", defGrace, "how late a scheduled send may go out after downtime (GROUPDECK_SCHEDULE_GRACE)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -164,6 +173,9 @@ func (c *Config) validate() error {
 	}
 	if !c.Sandbox && c.AppSecret == SandboxAppSecret {
 		return errors.New("config: WA_APP_SECRET must be set when WA_ACCESS_TOKEN is (webhooks could not be verified)")
+	}
+	if c.ScheduleGrace < time.Minute {
+		return fmt.Errorf("config: GROUPDECK_SCHEDULE_GRACE %s must be at least 1m", c.ScheduleGrace)
 	}
 	if c.SyncInterval < 0 {
 		return errors.New("config: GROUPDECK_SYNC_INTERVAL (-sync-interval) must not be negative")
