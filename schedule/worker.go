@@ -99,16 +99,32 @@ func (w *Worker) idle(ctx context.Context) time.Duration {
 
 // RunDue handles every occurrence due now, oldest first; a schedule
 // several occurrences behind (the app was down) has each handled in turn.
+// One schedule that fails (its template check cannot be made, say) is
+// tried again at the next pass and does not hold up the others.
 func (w *Worker) RunDue(ctx context.Context) error {
+	failed := map[int64]error{}
 	for {
 		ids, err := w.Store.DueSchedules(ctx, w.Now().UnixMilli())
-		if err != nil || len(ids) == 0 {
+		if err != nil {
 			return err
 		}
+		progress := false
 		for _, id := range ids {
-			if err := w.handle(ctx, id); err != nil {
-				return fmt.Errorf("schedule %d: %w", id, err)
+			if failed[id] != nil {
+				continue
 			}
+			if err := w.handle(ctx, id); err != nil {
+				failed[id] = fmt.Errorf("schedule %d: %w", id, err)
+				continue
+			}
+			progress = true
+		}
+		if !progress {
+			var errs []error
+			for _, err := range failed {
+				errs = append(errs, err)
+			}
+			return errors.Join(errs...)
 		}
 	}
 }

@@ -282,6 +282,9 @@ func TestEdit(t *testing.T) {
 type stubTemplates map[string]string
 
 func (s stubTemplates) TemplateProblem(_ context.Context, name, _ string) (string, error) {
+	if s[name] == "unreachable" {
+		return "", errors.New("connection refused")
+	}
 	return s[name], nil
 }
 
@@ -297,10 +300,21 @@ func TestTemplateRecheck(t *testing.T) {
 	if len(f.messages(g)) != 1 {
 		t.Fatal("approved template not sent")
 	}
+	// A check that cannot be made leaves the send due (tried again at the
+	// next pass) without holding up other schedules.
+	other := f.create(&store.Schedule{StartLocal: "2026-11-03T08:00", Freq: Once, TargetKind: store.TargetGroups, GroupIDs: []int64{g}})
+	templates["meetup"] = "unreachable"
+	f.now = f.now.Add(24 * time.Hour)
+	if err := f.w.RunDue(context.Background()); err == nil || !strings.Contains(err.Error(), "connection refused") {
+		t.Fatalf("RunDue: %v", err)
+	}
+	if len(f.messages(g)) != 2 || len(f.occurrences(other.ID)) != 1 || len(f.occurrences(s.ID)) != 1 {
+		t.Fatalf("after a failed check: %v", f.messages(g))
+	}
 	templates["meetup"] = "WhatsApp paused it for low quality"
-	f.advance(24 * time.Hour)
+	f.advance(0)
 	occ := f.occurrences(s.ID)
-	if len(f.messages(g)) != 1 || occ[0].Outcome != store.OccurrenceRefused || !strings.Contains(occ[0].Reason, "paused it for low quality") {
+	if len(f.messages(g)) != 2 || occ[0].Outcome != store.OccurrenceRefused || !strings.Contains(occ[0].Reason, "paused it for low quality") {
 		t.Fatalf("paused template: %d messages, %+v", len(f.messages(g)), occ[0])
 	}
 }
