@@ -1,0 +1,147 @@
+package reconcile
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"groupdeck/store"
+)
+
+// goneGroup is an active group WhatsApp answered "unknown" for, and when
+// (Unix ms).
+type goneGroup struct {
+	g  *store.Group
+	at int64
+}
+
+// heldDetail is shown beside each group whose deletion the guard held.
+const heldDetail = "WhatsApp answered that this group does not exist; not marked deleted"
+
+// guardMessage says why a run must not mark its gone groups deleted, or
+// "" when it may. A wrong WA_PHONE_NUMBER_ID, a token of another
+// business, an outage or a reset sandbox all make WhatsApp call every
+// group unknown; real deletions come one or a few at a time.
+func (s *Syncer) guardMessage(activeHere, gone int, listingEmpty bool) string {
+	switch {
+	case listingEmpty:
+		return fmt.Sprintf("WhatsApp listed no groups on this number while %d are active here: "+
+			"check the phone number id and token; nothing was marked deleted or failed", activeHere)
+	case gone > s.GuardMin && gone*100 > activeHere*s.GuardPercent:
+		return fmt.Sprintf("WhatsApp answered that %d of %d groups do not exist: "+
+			"check the phone number id and token; nothing was marked deleted", gone, activeHere)
+	}
+	return ""
+}
+
+// settleGone marks the gone groups deleted, unless the guard holds them:
+// then none is, the finding is stored for the home page and an admin's
+// review, and audit-logged. A run the guard lets through clears an
+// earlier finding, since WhatsApp answers normally again.
+func (s *Syncer) settleGone(ctx context.Context, gone []goneGroup, activeHere int, listingEmpty bool, rep *Report, byUser int64) error {
+	msg := s.guardMessage(activeHere, len(gone), listingEmpty)
+	if msg == "" {
+		for _, gg := range gone {
+			if err := s.heal(ctx, gg.g, store.RemoteGroup{Deleted: true}, gg.at, rep, byUser); err != nil {
+				return err
+			}
+		}
+		return s.clearGuard(ctx, byUser)
+	}
+	rep.Guard = msg
+	held := &store.SyncGuard{At: s.now().UnixMilli(), Message: msg, Held: []store.HeldGroup{}}
+	for _, gg := range gone {
+		rep.Held = append(rep.Held, Drift{GroupID: gg.g.ID, Subject: gg.g.Subject, Detail: heldDetail})
+		held.Held = append(held.Held, store.HeldGroup{GroupID: gg.g.ID, SeenAt: gg.at})
+	}
+	if err := s.Store.SetSyncGuard(ctx, held); err != nil {
+		return err
+	}
+	s.Log.Warn("sync held deletions", "unknown", len(gone), "active", activeHere, "listing_empty", listingEmpty)
+	return s.Store.Audit(ctx, store.AuditEntry{UserID: byUser, Action: "sync.guard", Detail: msg, Outcome: "held"})
+}
+
+func (s *Syncer) clearGuard(ctx context.Context, byUser int64) error {
+	g, err := s.Store.SyncGuard(ctx)
+	if err != nil || g == nil {
+		return err
+	}
+	if err := s.Store.SetSyncGuard(ctx, nil); err != nil {
+		return err
+	}
+	return s.Store.Audit(ctx, store.AuditEntry{UserID: byUser, Action: "sync.guard_cleared",
+		Detail: "WhatsApp answered normally again; the held deletions were dropped"})
+}
+
+// ConfirmHeld marks the held groups ids deleted at an admin's explicit
+// request and returns how many were. Groups no longer active here (a
+// webhook deleted one meanwhile) are skipped; the rest stay held. It
+// waits for a running sync, so it never races one.
+func (s *Syncer) ConfirmHeld(ctx context.Context, byUser int64, ids []int64) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	gd, err := s.Store.SyncGuard(ctx)
+	if err != nil || gd == nil {
+		return 0, err
+	}
+	want := map[int64]bool{}
+	for _, id := range ids {
+		want[id] = true
+	}
+	keep := []store.HeldGroup{}
+	n := 0
+	for _, h := range gd.Held {
+		if !want[h.GroupID] {
+			keep = append(keep, h)
+			continue
+		}
+		g, err := s.Store.GroupByID(ctx, h.GroupID)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return n, err
+		}
+		if g.Status != store.GroupActive {
+			continue
+		}
+		drifts, touched, err := s.Store.Reconcile(ctx, g.ID, store.RemoteGroup{Deleted: true}, s.now().UnixMilli())
+		if err != nil {
+			return n, err
+		}
+		for _, d := range drifts {
+			if err := s.Store.Audit(ctx, store.AuditEntry{UserID: byUser, Action: "sync.drift", GroupID: g.ID,
+				Detail: d + " (held by the sync guard; deletion confirmed by an administrator)"}); err != nil {
+				return n, err
+			}
+		}
+		s.Notify.GroupsChanged(touched...)
+		n++
+	}
+	gd.Held = keep
+	if len(keep) == 0 {
+		gd = nil
+	}
+	if err := s.Store.SetSyncGuard(ctx, gd); err != nil {
+		return n, err
+	}
+	return n, s.Store.Audit(ctx, store.AuditEntry{UserID: byUser, Action: "sync.guard_confirm",
+		Detail: fmt.Sprintf("marked %d groups held by the sync guard deleted", n)})
+}
+
+// DismissHeld drops the guard's finding without deleting anything (the
+// groups are fine, the configuration was fixed). The next sync checks
+// again.
+func (s *Syncer) DismissHeld(ctx context.Context, byUser int64) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	gd, err := s.Store.SyncGuard(ctx)
+	if err != nil || gd == nil {
+		return err
+	}
+	if err := s.Store.SetSyncGuard(ctx, nil); err != nil {
+		return err
+	}
+	return s.Store.Audit(ctx, store.AuditEntry{UserID: byUser, Action: "sync.guard_dismiss",
+		Detail: fmt.Sprintf("kept %d groups WhatsApp had called unknown", len(gd.Held))})
+}
