@@ -22,14 +22,19 @@ const heldDetail = "WhatsApp answered that this group does not exist; not marked
 // "" when it may. A wrong WA_PHONE_NUMBER_ID, a token of another
 // business, an outage or a reset sandbox all make WhatsApp call every
 // group unknown; real deletions come one or a few at a time.
+//
+// An empty listing is trusted only when it agrees with the group reads:
+// the few groups here (no more than GuardMin) all answered unknown, so
+// one group really deleted is still marked deleted. A wrong phone number
+// id, by contrast, empties the listing while group reads still work.
 func (s *Syncer) guardMessage(activeHere, gone int, listingEmpty bool) string {
 	switch {
-	case listingEmpty:
-		return fmt.Sprintf("WhatsApp listed no groups on this number while %d are active here: "+
-			"check the phone number id and token; nothing was marked deleted or failed", activeHere)
 	case gone > s.GuardMin && gone*100 > activeHere*s.GuardPercent:
 		return fmt.Sprintf("WhatsApp answered that %d of %d groups do not exist: "+
 			"check the phone number id and token; nothing was marked deleted", gone, activeHere)
+	case listingEmpty && (gone < activeHere || gone > s.GuardMin):
+		return fmt.Sprintf("WhatsApp listed no groups on this number while %d are active here: "+
+			"check the phone number id and token; nothing was marked deleted or failed", activeHere)
 	}
 	return ""
 }
@@ -37,16 +42,17 @@ func (s *Syncer) guardMessage(activeHere, gone int, listingEmpty bool) string {
 // settleGone marks the gone groups deleted, unless the guard holds them:
 // then none is, the finding is stored for the home page and an admin's
 // review, and audit-logged. A run the guard lets through clears an
-// earlier finding, since WhatsApp answers normally again.
-func (s *Syncer) settleGone(ctx context.Context, gone []goneGroup, activeHere int, listingEmpty bool, rep *Report, byUser int64) error {
+// earlier finding, since WhatsApp answers normally again. It reports
+// whether the run's answers are trusted (nothing was held).
+func (s *Syncer) settleGone(ctx context.Context, gone []goneGroup, activeHere int, listingEmpty bool, rep *Report, byUser int64) (bool, error) {
 	msg := s.guardMessage(activeHere, len(gone), listingEmpty)
 	if msg == "" {
 		for _, gg := range gone {
 			if err := s.heal(ctx, gg.g, store.RemoteGroup{Deleted: true}, gg.at, rep, byUser); err != nil {
-				return err
+				return false, err
 			}
 		}
-		return s.clearGuard(ctx, byUser)
+		return true, s.clearGuard(ctx, byUser)
 	}
 	rep.Guard = msg
 	held := &store.SyncGuard{At: s.now().UnixMilli(), Message: msg, Held: []store.HeldGroup{}}
@@ -55,10 +61,10 @@ func (s *Syncer) settleGone(ctx context.Context, gone []goneGroup, activeHere in
 		held.Held = append(held.Held, store.HeldGroup{GroupID: gg.g.ID, SeenAt: gg.at})
 	}
 	if err := s.Store.SetSyncGuard(ctx, held); err != nil {
-		return err
+		return false, err
 	}
 	s.Log.Warn("sync held deletions", "unknown", len(gone), "active", activeHere, "listing_empty", listingEmpty)
-	return s.Store.Audit(ctx, store.AuditEntry{UserID: byUser, Action: "sync.guard", Detail: msg, Outcome: "held"})
+	return false, s.Store.Audit(ctx, store.AuditEntry{UserID: byUser, Action: "sync.guard", Detail: msg, Outcome: "held"})
 }
 
 func (s *Syncer) clearGuard(ctx context.Context, byUser int64) error {

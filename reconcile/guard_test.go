@@ -198,12 +198,34 @@ func TestGuardThreshold(t *testing.T) {
 		{40, 4, false, false}, // exactly 10 %: let through
 		{39, 4, false, true},  // just over 10 %
 		{1000, 50, false, false},
-		{2, 0, true, true}, // nothing listed while groups are active here
+		{2, 0, true, true},  // nothing listed while groups are active here
+		{2, 1, true, true},  // nothing listed, yet one group answers
+		{1, 1, true, false}, // the one group here is really gone, and not listed
+		{3, 3, true, false}, // a handful, all gone, none listed: consistent
 		{0, 0, false, false},
 	}
 	for _, c := range cases {
 		if got := s.guardMessage(c.active, c.gone, c.empty) != ""; got != c.holds {
 			t.Errorf("active %d gone %d empty %t: holds %t, want %t", c.active, c.gone, c.empty, got, c.holds)
 		}
+	}
+}
+
+// The only group here deleted on WhatsApp: the listing is empty and agrees
+// with the group read, so the group is marked deleted as before the guard.
+func TestSyncGuardTrustsAnEmptyListingThatAgrees(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	g := h.createGroup("Only one")
+	must(t, h.sim.ForceDelete(g.WaGroupID))
+	rep, err := New(h.st, h.wa, slog.New(slog.DiscardHandler), 0, nil).Sync(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Guard != "" || len(rep.Drifts) != 1 {
+		t.Errorf("guard %q drifts %+v", rep.Guard, rep.Drifts)
+	}
+	if got := statuses(t, h.st, g); got[0] != store.GroupDeleted {
+		t.Errorf("status %v", got)
 	}
 }

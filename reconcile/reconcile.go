@@ -171,7 +171,8 @@ func (s *Syncer) Sync(ctx context.Context, byUser int64) (*Report, error) {
 	// A listing that is suddenly empty is not trusted either: it would
 	// mark every pending create failed.
 	listingEmpty := len(active) == 0 && activeHere > 0
-	if err := s.settleGone(ctx, gone, activeHere, listingEmpty, rep, byUser); err != nil {
+	trusted, err := s.settleGone(ctx, gone, activeHere, listingEmpty, rep, byUser)
+	if err != nil {
 		return nil, err
 	}
 	var unknown []whatsapp.GroupSummary
@@ -183,7 +184,7 @@ func (s *Syncer) Sync(ctx context.Context, byUser int64) (*Report, error) {
 	rep.Unknown = len(unknown)
 	// The listing is complete here (a page that failed ended the run), so
 	// a create missing from it really has no group on WhatsApp.
-	unknown, err = s.adoptCreates(ctx, unknown, rep, byUser, !listingEmpty)
+	unknown, err = s.adoptCreates(ctx, unknown, rep, byUser, trusted)
 	if err != nil {
 		return nil, err
 	}
