@@ -54,11 +54,11 @@ func (s *Syncer) adoptCreates(ctx context.Context, unknown []whatsapp.GroupSumma
 			}
 		}
 	}
+	if !failStale {
+		return left, nil // the guard distrusts the listing: "no group" proves nothing
+	}
 	cutoff := s.now().Add(-s.StaleCreate).UnixMilli()
 	for _, g := range pending {
-		if !failStale {
-			break
-		}
 		if used[g.ID] || g.Status != store.GroupCreating || g.CreatedAt > cutoff {
 			continue
 		}
