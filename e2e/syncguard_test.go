@@ -32,6 +32,7 @@ func TestSyncGuardHoldsAWipe(t *testing.T) {
 	const warning = "WhatsApp answered that 4 of 4 groups do not exist: check the phone number id and token; nothing was marked deleted"
 	report := staff.GetByTestId("sync-report")
 	must(t, expect.Locator(report.GetByTestId("sync-guard")).ToContainText(warning))
+	must(t, expect.Locator(report).ToContainText("Checked 4 groups: nothing else differed."))
 
 	// Nothing was marked deleted: every group is still active.
 	must(t, gotoPath(staff, "/groups?status=deleted"))
