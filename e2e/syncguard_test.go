@@ -27,12 +27,19 @@ func TestSyncGuardHoldsAWipe(t *testing.T) {
 		must(t, a.Sim.ForceDelete(id))
 	}
 
+	// Another admin has the dashboard open: the warning reaches it live.
+	watcher := newPage(t, a)
+	login(t, watcher)
+	must(t, gotoPath(watcher, "/"))
+	must(t, expect.Locator(watcher.GetByTestId("counter-groups")).ToHaveText("4"))
+
 	must(t, gotoPath(staff, "/"))
 	must(t, staff.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Sync now"}).Click())
 	const warning = "WhatsApp answered that 4 of 4 groups do not exist: check the phone number id and token; nothing was marked deleted"
 	report := staff.GetByTestId("sync-report")
 	must(t, expect.Locator(report.GetByTestId("sync-guard")).ToContainText(warning))
 	must(t, expect.Locator(report).ToContainText("Checked 4 groups: nothing else differed."))
+	must(t, expect.Locator(watcher.GetByTestId("sync-guard")).ToContainText(warning))
 
 	// Nothing was marked deleted: every group is still active.
 	must(t, gotoPath(staff, "/groups?status=deleted"))

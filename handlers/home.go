@@ -47,6 +47,14 @@ func (h *Handler) homeCounters(c echo.Context) error {
 	return h.fragment(c, views.Counters(v.Counters))
 }
 
+func (h *Handler) homeGuard(c echo.Context) error {
+	guard, err := h.Store.SyncGuard(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return h.fragment(c, views.HomeGuard(guard, currentUser(c).IsAdmin()))
+}
+
 func (h *Handler) homeActivity(c echo.Context) error {
 	feed, err := h.Store.RecentActivity(c.Request().Context(), 0, feedSize)
 	if err != nil {

@@ -64,6 +64,7 @@ func (s *Syncer) settleGone(ctx context.Context, gone []goneGroup, activeHere in
 		return false, err
 	}
 	s.Log.Warn("sync held deletions", "unknown", len(gone), "active", activeHere, "listing_empty", listingEmpty)
+	s.tellGuard(held)
 	return false, s.Store.Audit(ctx, store.AuditEntry{UserID: byUser, Action: "sync.guard", Detail: msg, Outcome: "held"})
 }
 
@@ -75,6 +76,7 @@ func (s *Syncer) clearGuard(ctx context.Context, byUser int64) error {
 	if err := s.Store.SetSyncGuard(ctx, nil); err != nil {
 		return err
 	}
+	s.tellGuard(g)
 	return s.Store.Audit(ctx, store.AuditEntry{UserID: byUser, Action: "sync.guard_cleared",
 		Detail: "WhatsApp answered normally again; the held deletions were dropped"})
 }
@@ -124,6 +126,7 @@ func (s *Syncer) ConfirmHeld(ctx context.Context, byUser int64, ids []int64) (in
 		s.Notify.GroupsChanged(touched...)
 		n++
 	}
+	before := *gd
 	gd.Held = keep
 	if len(keep) == 0 {
 		gd = nil
@@ -131,6 +134,7 @@ func (s *Syncer) ConfirmHeld(ctx context.Context, byUser int64, ids []int64) (in
 	if err := s.Store.SetSyncGuard(ctx, gd); err != nil {
 		return n, err
 	}
+	s.tellGuard(&before)
 	return n, s.Store.Audit(ctx, store.AuditEntry{UserID: byUser, Action: "sync.guard_confirm",
 		Detail: fmt.Sprintf("marked %d groups held by the sync guard deleted", n)})
 }
@@ -148,6 +152,20 @@ func (s *Syncer) DismissHeld(ctx context.Context, byUser int64) error {
 	if err := s.Store.SetSyncGuard(ctx, nil); err != nil {
 		return err
 	}
+	s.tellGuard(gd)
 	return s.Store.Audit(ctx, store.AuditEntry{UserID: byUser, Action: "sync.guard_dismiss",
 		Detail: fmt.Sprintf("kept %d groups WhatsApp had called unknown", len(gd.Held))})
+}
+
+// tellGuard refreshes open pages after the guard's finding changed: the
+// held groups' pages and, through the global feed, the home page warning.
+func (s *Syncer) tellGuard(g *store.SyncGuard) {
+	ids := make([]int64, 0, len(g.Held))
+	for _, h := range g.Held {
+		ids = append(ids, h.GroupID)
+	}
+	if len(ids) == 0 {
+		ids = append(ids, 0) // an empty listing held nothing; still tell the home page
+	}
+	s.Notify.GroupsChanged(ids...)
 }
