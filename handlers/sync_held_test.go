@@ -105,7 +105,7 @@ func TestSyncGuardReview(t *testing.T) {
 	if st, _, _ := a.post("/sync/held/dismiss", url.Values{"_csrf": {a.csrf}}); st != http.StatusSeeOther {
 		t.Errorf("dismiss: %d", st)
 	}
-	if _, home := a.get("/"); strings.Contains(home, "sync-guard") {
+	if _, home := a.get("/"); strings.Contains(home, `data-testid="sync-guard"`) {
 		t.Error("warning still shown after dismiss")
 	}
 	if status(gs[2]) != store.GroupActive {
