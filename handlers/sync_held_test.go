@@ -69,6 +69,9 @@ func TestSyncGuardReview(t *testing.T) {
 	if _, home := m.get("/"); !strings.Contains(home, warning) {
 		t.Error("home page does not show the warning")
 	}
+	if _, frag := m.get("/home/guard"); !strings.Contains(frag, warning) || strings.Contains(frag, `href="/sync/held"`) {
+		t.Errorf("live warning fragment for a manager: %s", frag)
+	}
 	if st, _ := m.get("/sync/held"); st != http.StatusForbidden {
 		t.Errorf("manager reviewing: %d", st)
 	}
@@ -107,6 +110,9 @@ func TestSyncGuardReview(t *testing.T) {
 	}
 	if _, home := a.get("/"); strings.Contains(home, `data-testid="sync-guard"`) {
 		t.Error("warning still shown after dismiss")
+	}
+	if _, frag := a.get("/home/guard"); strings.TrimSpace(frag) != "" {
+		t.Errorf("live warning fragment after dismiss: %q", frag)
 	}
 	if status(gs[2]) != store.GroupActive {
 		t.Error("dismiss changed a group")
