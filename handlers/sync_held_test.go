@@ -120,7 +120,7 @@ func TestSyncGuardReview(t *testing.T) {
 	audit, _ := ts.store.AuditLog(ctx, 50)
 	seen := map[string]bool{}
 	for _, e := range audit {
-		seen[e.Action] = true
+		seen[string(e.Action)] = true
 	}
 	for _, want := range []string{"sync.guard", "sync.guard_confirm", "sync.guard_dismiss"} {
 		if !seen[want] {

@@ -2,7 +2,6 @@ package reconcile
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"groupdeck/store"
@@ -60,25 +59,22 @@ func (s *Syncer) settleGone(ctx context.Context, gone []goneGroup, activeHere in
 		rep.Held = append(rep.Held, Drift{GroupID: gg.g.ID, Subject: gg.g.Subject, Detail: heldDetail})
 		held.Held = append(held.Held, store.HeldGroup{GroupID: gg.g.ID, SeenAt: gg.at})
 	}
-	if err := s.Store.SetSyncGuard(ctx, held); err != nil {
+	if err := s.Store.HoldDeletions(ctx, held, byUser); err != nil {
 		return false, err
 	}
 	s.Log.Warn("sync held deletions", "unknown", len(gone), "active", activeHere, "listing_empty", listingEmpty)
 	s.tellGuard(held)
-	return false, s.Store.Audit(ctx, store.AuditEntry{UserID: byUser, Action: "sync.guard", Detail: msg, Outcome: "held"})
+	return false, nil
 }
 
 func (s *Syncer) clearGuard(ctx context.Context, byUser int64) error {
-	g, err := s.Store.SyncGuard(ctx)
-	if err != nil || g == nil {
+	old, err := s.Store.ClearSyncGuard(ctx, byUser, store.AuditSyncGuardCleared,
+		"WhatsApp answered normally again; the %d held deletions were dropped")
+	if err != nil || old == nil {
 		return err
 	}
-	if err := s.Store.SetSyncGuard(ctx, nil); err != nil {
-		return err
-	}
-	s.tellGuard(g)
-	return s.Store.Audit(ctx, store.AuditEntry{UserID: byUser, Action: "sync.guard_cleared",
-		Detail: "WhatsApp answered normally again; the held deletions were dropped"})
+	s.tellGuard(old)
+	return nil
 }
 
 // ConfirmHeld marks the held groups ids deleted at an admin's explicit
@@ -88,55 +84,13 @@ func (s *Syncer) clearGuard(ctx context.Context, byUser int64) error {
 func (s *Syncer) ConfirmHeld(ctx context.Context, byUser int64, ids []int64) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	gd, err := s.Store.SyncGuard(ctx)
-	if err != nil || gd == nil {
-		return 0, err
-	}
-	want := map[int64]bool{}
-	for _, id := range ids {
-		want[id] = true
-	}
-	keep := []store.HeldGroup{}
-	n := 0
-	for _, h := range gd.Held {
-		if !want[h.GroupID] {
-			keep = append(keep, h)
-			continue
-		}
-		g, err := s.Store.GroupByID(ctx, h.GroupID)
-		if errors.Is(err, store.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return n, err
-		}
-		if g.Status != store.GroupActive {
-			continue
-		}
-		drifts, touched, err := s.Store.Reconcile(ctx, g.ID, store.RemoteGroup{Deleted: true}, s.now().UnixMilli())
-		if err != nil {
-			return n, err
-		}
-		for _, d := range drifts {
-			if err := s.Store.Audit(ctx, store.AuditEntry{UserID: byUser, Action: "sync.drift", GroupID: g.ID,
-				Detail: d + " (held by the sync guard; deletion confirmed by an administrator)"}); err != nil {
-				return n, err
-			}
-		}
-		s.Notify.GroupsChanged(touched...)
-		n++
-	}
-	before := *gd
-	gd.Held = keep
-	if len(keep) == 0 {
-		gd = nil
-	}
-	if err := s.Store.SetSyncGuard(ctx, gd); err != nil {
+	n, before, touched, err := s.Store.ConfirmHeld(ctx, ids, s.now().UnixMilli(), byUser)
+	if err != nil || before == nil {
 		return n, err
 	}
-	s.tellGuard(&before)
-	return n, s.Store.Audit(ctx, store.AuditEntry{UserID: byUser, Action: "sync.guard_confirm",
-		Detail: fmt.Sprintf("marked %d groups held by the sync guard deleted", n)})
+	s.Notify.GroupsChanged(touched...)
+	s.tellGuard(before)
+	return n, nil
 }
 
 // DismissHeld drops the guard's finding without deleting anything (the
@@ -145,16 +99,12 @@ func (s *Syncer) ConfirmHeld(ctx context.Context, byUser int64, ids []int64) (in
 func (s *Syncer) DismissHeld(ctx context.Context, byUser int64) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	gd, err := s.Store.SyncGuard(ctx)
-	if err != nil || gd == nil {
+	old, err := s.Store.ClearSyncGuard(ctx, byUser, store.AuditSyncGuardDismiss, "kept %d groups WhatsApp had called unknown")
+	if err != nil || old == nil {
 		return err
 	}
-	if err := s.Store.SetSyncGuard(ctx, nil); err != nil {
-		return err
-	}
-	s.tellGuard(gd)
-	return s.Store.Audit(ctx, store.AuditEntry{UserID: byUser, Action: "sync.guard_dismiss",
-		Detail: fmt.Sprintf("kept %d groups WhatsApp had called unknown", len(gd.Held))})
+	s.tellGuard(old)
+	return nil
 }
 
 // tellGuard refreshes open pages after the guard's finding changed: the

@@ -58,7 +58,7 @@ func auditActions(t *testing.T, st *store.Store) map[string]int {
 	}
 	out := map[string]int{}
 	for _, e := range es {
-		out[e.Action]++
+		out[string(e.Action)]++
 	}
 	return out
 }

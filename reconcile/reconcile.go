@@ -251,9 +251,9 @@ func (s *Syncer) syncGroup(ctx context.Context, g *store.Group, rep *Report, byU
 }
 
 // heal applies what WhatsApp reported for one group and records each
-// drift in the report and the audit log.
+// drift in the report; the store audit-logs each with the heal.
 func (s *Syncer) heal(ctx context.Context, g *store.Group, remote store.RemoteGroup, at int64, rep *Report, byUser int64) error {
-	drifts, touched, err := s.Store.Reconcile(ctx, g.ID, remote, at)
+	drifts, touched, err := s.Store.Reconcile(ctx, g.ID, remote, at, byUser)
 	if err != nil {
 		return err
 	}
@@ -262,13 +262,17 @@ func (s *Syncer) heal(ctx context.Context, g *store.Group, remote store.RemoteGr
 		if err != nil {
 			return err
 		}
+		for _, d := range more {
+			// SyncJoinRequests commits before the drift is known; its
+			// audit row follows on its own.
+			if err := s.Store.Audit(ctx, store.AuditEntry{UserID: byUser, Action: store.AuditSyncDrift, GroupID: g.ID, Detail: d}); err != nil {
+				return err
+			}
+		}
 		drifts = append(drifts, more...)
 	}
 	for _, d := range drifts {
 		rep.Drifts = append(rep.Drifts, Drift{GroupID: g.ID, Subject: g.Subject, Detail: d})
-		if err := s.Store.Audit(ctx, store.AuditEntry{UserID: byUser, Action: "sync.drift", GroupID: g.ID, Detail: d}); err != nil {
-			return err
-		}
 	}
 	s.Notify.GroupsChanged(touched...)
 	return nil
