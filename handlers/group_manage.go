@@ -73,12 +73,8 @@ func (h *Handler) groupDelete(c echo.Context) error {
 	reqID, err := h.WA.DeleteGroup(ctx, g.WaGroupID)
 	if err != nil {
 		msg := humanErr(err)
-		if _, err := h.Store.WithTx(ctx, func(t *store.Tx) error {
-			if err := t.FinishChange(ch.ID, msg); err != nil {
-				return err
-			}
-			return t.Audit(store.AuditEntry{UserID: u.ID, Action: store.AuditGroupDelete, GroupID: g.ID, Detail: g.Subject, Outcome: "failed: " + msg})
-		}); err != nil {
+		if err := h.Store.ChangesRefused(ctx, []int64{ch.ID}, msg,
+			store.AuditEntry{UserID: u.ID, Action: store.AuditGroupDelete, GroupID: g.ID, Detail: g.Subject}); err != nil {
 			return err
 		}
 		h.Notify.GroupsChanged(g.ID)

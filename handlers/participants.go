@@ -79,26 +79,15 @@ func (h *Handler) participantRemove(c echo.Context) error {
 	reqID, err := h.WA.RemoveParticipants(ctx, g.WaGroupID, targets)
 	if err != nil {
 		msg := humanErr(err)
-		if _, err := h.Store.WithTx(ctx, func(t *store.Tx) error {
-			for _, id := range ids {
-				if err := t.FinishChange(id, msg); err != nil {
-					return err
-				}
-			}
-			return t.Audit(store.AuditEntry{UserID: u.ID, Action: store.AuditParticipantsRemove, GroupID: g.ID,
-				Detail: strings.Join(who, ", "), Outcome: "failed: " + msg})
-		}); err != nil {
+		if err := h.Store.ChangesRefused(ctx, ids, msg,
+			store.AuditEntry{UserID: u.ID, Action: store.AuditParticipantsRemove, GroupID: g.ID, Detail: strings.Join(who, ", ")}); err != nil {
 			return err
 		}
 		h.Notify.GroupsChanged(g.ID)
 		return h.fragment(c, views.ActionResult("", nil, "WhatsApp refused the removal: "+msg))
 	}
-	if _, err := h.Store.WithTx(ctx, func(t *store.Tx) error {
-		if err := t.SetChangeRequest(reqID, ids...); err != nil {
-			return err
-		}
-		return t.Audit(store.AuditEntry{UserID: u.ID, Action: store.AuditParticipantsRemove, GroupID: g.ID, Detail: strings.Join(who, ", ")})
-	}); err != nil {
+	if err := h.Store.ChangesSent(ctx, reqID, ids,
+		store.AuditEntry{UserID: u.ID, Action: store.AuditParticipantsRemove, GroupID: g.ID, Detail: strings.Join(who, ", ")}); err != nil {
 		return err
 	}
 	h.Notify.GroupsChanged(g.ID)

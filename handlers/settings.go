@@ -93,26 +93,16 @@ func (h *Handler) settingsSave(c echo.Context) error {
 	reqID, err := h.WA.UpdateSettings(ctx, g.WaGroupID, up)
 	if err != nil {
 		msg := humanErr(err)
-		if _, err := h.Store.WithTx(ctx, func(t *store.Tx) error {
-			for _, id := range ids {
-				if err := t.FinishChange(id, msg); err != nil {
-					return err
-				}
-			}
-			return t.Audit(store.AuditEntry{UserID: u.ID, Action: store.AuditGroupSettings, GroupID: g.ID, Detail: strings.Join(what, ", "), Outcome: "failed: " + msg})
-		}); err != nil {
+		if err := h.Store.ChangesRefused(ctx, ids, msg,
+			store.AuditEntry{UserID: u.ID, Action: store.AuditGroupSettings, GroupID: g.ID, Detail: strings.Join(what, ", ")}); err != nil {
 			return err
 		}
 		h.Notify.GroupsChanged(g.ID)
 		f.Errors["api"] = "WhatsApp refused the change: " + msg
 		return h.settingsRender(c, http.StatusUnprocessableEntity, f)
 	}
-	if _, err := h.Store.WithTx(ctx, func(t *store.Tx) error {
-		if err := t.SetChangeRequest(reqID, ids...); err != nil {
-			return err
-		}
-		return t.Audit(store.AuditEntry{UserID: u.ID, Action: store.AuditGroupSettings, GroupID: g.ID, Detail: strings.Join(what, ", ")})
-	}); err != nil {
+	if err := h.Store.ChangesSent(ctx, reqID, ids,
+		store.AuditEntry{UserID: u.ID, Action: store.AuditGroupSettings, GroupID: g.ID, Detail: strings.Join(what, ", ")}); err != nil {
 		return err
 	}
 	h.Notify.GroupsChanged(g.ID)

@@ -60,9 +60,29 @@ func (t *Tx) RecordChange(c *GroupChange) error {
 	return nil
 }
 
-// SetChangeRequest runs (*Tx).SetChangeRequest in a transaction of its own.
-func (s *Store) SetChangeRequest(ctx context.Context, requestID string, ids ...int64) error {
-	return s.write(ctx, func(t *Tx) error { return t.SetChangeRequest(requestID, ids...) })
+// ChangesSent records the request id WhatsApp gave the changes ids and
+// the audit row of asking for them, in one transaction.
+func (s *Store) ChangesSent(ctx context.Context, requestID string, ids []int64, audit AuditEntry) error {
+	return s.write(ctx, func(t *Tx) error {
+		if err := t.SetChangeRequest(requestID, ids...); err != nil {
+			return err
+		}
+		return t.Audit(audit)
+	})
+}
+
+// ChangesRefused fails the changes ids with WhatsApp's refusal and writes
+// the audit row with that outcome, in one transaction.
+func (s *Store) ChangesRefused(ctx context.Context, ids []int64, failure string, audit AuditEntry) error {
+	return s.write(ctx, func(t *Tx) error {
+		for _, id := range ids {
+			if err := t.FinishChange(id, failure); err != nil {
+				return err
+			}
+		}
+		audit.Outcome = "failed: " + failure
+		return t.Audit(audit)
+	})
 }
 
 // SetChangeRequest records the request id WhatsApp gave the changes ids.
@@ -74,11 +94,6 @@ func (t *Tx) SetChangeRequest(requestID string, ids ...int64) error {
 		}
 	}
 	return nil
-}
-
-// FinishChange runs (*Tx).FinishChange in a transaction of its own.
-func (s *Store) FinishChange(ctx context.Context, id int64, failure string) error {
-	return s.write(ctx, func(t *Tx) error { return t.FinishChange(id, failure) })
 }
 
 // FinishChange marks one change done, or failed with a reason.
