@@ -45,7 +45,7 @@ func (h *Handler) scheduleList(c echo.Context) error {
 	if v.TimeZone, err = h.Store.UserTimeZone(ctx, u.ID); err != nil {
 		return err
 	}
-	if h.SandboxClock != nil {
+	if h.SandboxClock != nil && u.CanEdit() {
 		v.Clock = &views.SandboxClock{Now: h.Scheduler.Now().UTC().Format("Mon 2 Jan 2006 15:04:05 UTC")}
 		if off := h.SandboxClock.Offset(); off > 0 {
 			v.Clock.Offset = schedule.Human(off)
