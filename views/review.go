@@ -1,0 +1,89 @@
+package views
+
+import (
+	"fmt"
+	"net/url"
+	"slices"
+
+	"groupdeck/store"
+)
+
+// Rates are the estimated template prices per delivered participant that
+// reviews use. Meta's rates depend on the template's category and on each
+// recipient's country code, so they are settings (docs/pricing.md).
+type Rates struct {
+	Marketing float64
+	Utility   float64
+	Currency  string
+}
+
+// money formats an estimate with the rates' currency.
+func (r Rates) money(n int, rate float64) string {
+	return fmt.Sprintf("%.2f %s", float64(n)*rate, r.Currency)
+}
+
+func (r Rates) rate(rate float64) string { return fmt.Sprintf("%.4f %s", rate, r.Currency) }
+
+// Skipped is a group a bulk action leaves out, and why.
+type Skipped struct {
+	Group  *store.Group
+	Reason string
+}
+
+// ReasonCount is how many groups were left out for one reason.
+type ReasonCount struct {
+	Reason string
+	Count  int
+}
+
+// maxSkippedShown bounds the list of skipped groups on a review; the
+// counts per reason cover every one.
+const maxSkippedShown = 100
+
+// BroadcastReview says what a send to many groups will do before it is
+// queued: the groups and people it reaches, the groups it skips and why,
+// and for a template what it may cost. Confirming posts the same inputs
+// back with Token; the server acts only if they still reach exactly the
+// reviewed groups.
+type BroadcastReview struct {
+	View         BroadcastView
+	Message      store.Message
+	MediaID      string
+	MediaMime    string
+	MediaName    string
+	Groups       int // groups reached
+	People       int // participants in them
+	PeopleClosed int // participants in reached groups whose 24-hour window is closed
+	OpenWindows  int // reached groups whose window is open
+	Skipped      []Skipped
+	Reasons      []ReasonCount
+	Template     bool
+	Rates        Rates
+	Token        string
+	Changed      string // why the confirm was not acted on
+}
+
+// SkippedShown is the start of the skipped list.
+func (r BroadcastReview) SkippedShown() []Skipped {
+	if len(r.Skipped) > maxSkippedShown {
+		return r.Skipped[:maxSkippedShown]
+	}
+	return r.Skipped
+}
+
+// selectedIDs lists the ticked groups in id order.
+func selectedIDs(sel map[int64]bool) []int64 {
+	var out []int64
+	for id, on := range sel {
+		if on {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// backQuery keeps the filter when going back to change a send.
+func backQuery(v BroadcastView) string {
+	return url.Values{"q": {v.Search}, "status": {v.Status}}.Encode()
+}
