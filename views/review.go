@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
+	"strings"
 
 	"groupdeck/store"
 )
@@ -87,3 +88,34 @@ func selectedIDs(sel map[int64]bool) []int64 {
 func backQuery(v BroadcastView) string {
 	return url.Values{"q": {v.Search}, "status": {v.Status}}.Encode()
 }
+
+// DuplicateSubject is a subject of a bulk create that repeats an earlier
+// line (Repeats) or a live group (GroupID).
+type DuplicateSubject struct {
+	Where   string
+	Subject string
+	Repeats string
+	GroupID int64
+}
+
+// BulkReview says what a bulk create will do before it starts.
+type BulkReview struct {
+	Form       BulkForm
+	Count      int
+	Subjects   []string
+	Duplicates []DuplicateSubject
+	Token      string
+	Changed    string
+}
+
+// SubjectsShown is the start of the list of subjects.
+func (r BulkReview) SubjectsShown() []string {
+	if len(r.Subjects) > maxSkippedShown {
+		return r.Subjects[:maxSkippedShown]
+	}
+	return r.Subjects
+}
+
+// SubjectText is the reviewed list, one subject per line, as the confirm
+// posts it back.
+func (r BulkReview) SubjectText() string { return strings.Join(r.Subjects, "\n") }
