@@ -119,3 +119,22 @@ func (r BulkReview) SubjectsShown() []string {
 // SubjectText is the reviewed list, one subject per line, as the confirm
 // posts it back.
 func (r BulkReview) SubjectText() string { return strings.Join(r.Subjects, "\n") }
+
+// SkippedRequest is a join request a bulk decision leaves out, and why.
+type SkippedRequest struct {
+	Request store.JoinRequest
+	Reason  string
+}
+
+// DecideReview says what approving or rejecting several join requests
+// will do before it is done.
+type DecideReview struct {
+	Action  string // approve | reject
+	Target  string // the element the htmx answer replaces
+	GroupID int64  // 0 in the inbox
+	Act     []store.JoinRequest
+	Groups  int // groups the requests in Act belong to
+	Skipped []SkippedRequest
+	Token   string
+	Changed string
+}
