@@ -138,3 +138,26 @@ type DecideReview struct {
 	Token   string
 	Changed string
 }
+
+// InviteReview says what a campaign invite send will do before it starts.
+type InviteReview struct {
+	Form          InviteForm
+	Send          []string // the numbers that get an invite
+	Invalid       int      // lines that are not phone numbers
+	Duplicates    int      // lines repeating an earlier number
+	Members       int      // numbers already in the campaign's group
+	InvitedBefore int      // numbers in Send this campaign invited before
+	Rates         Rates
+	Token         string
+	Changed       string
+}
+
+// SendText is the reviewed list, one number per line, as the confirm
+// posts it back.
+func (r InviteReview) SendText() string {
+	var b strings.Builder
+	for _, p := range r.Send {
+		b.WriteString("+" + p + "\n")
+	}
+	return b.String()
+}
