@@ -95,13 +95,13 @@ func (h *Handler) broadcastCreate(c echo.Context) error {
 	}
 	r.Token = h.reviewToken("broadcast", u.ID, params, ids)
 	if !h.reviewed(token, "broadcast", u.ID, params, ids) || len(reached) == 0 {
-		status := http.StatusOK
 		if token != "" {
-			status = http.StatusConflict
+			// A new review, answered 200: the browser shows it as a page,
+			// not as a failed request.
 			r.Changed = fmt.Sprintf("Nothing was sent: what this send reaches changed since your review (you reviewed %s groups; it now reaches %d). Check the new review and confirm again.",
 				c.FormValue("reviewed_groups"), len(reached))
 		}
-		return h.page(c, status, "Review: send to many groups", "broadcast", views.BroadcastReviewPage(r))
+		return h.page(c, http.StatusOK, "Review: send to many groups", "broadcast", views.BroadcastReviewPage(r))
 	}
 	targets := make([]string, len(reached))
 	for i, g := range reached {

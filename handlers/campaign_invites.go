@@ -102,13 +102,13 @@ func (h *Handler) campaignInvitesCreate(c echo.Context) error {
 	r.Token = h.reviewToken("campaign-invites", u.ID, params, r.Send)
 	token := c.FormValue("review")
 	if !h.reviewed(token, "campaign-invites", u.ID, params, r.Send) || len(r.Send) == 0 {
-		status := http.StatusOK
 		if token != "" {
-			status = http.StatusConflict
+			// A new review, answered 200: the browser shows it as a page,
+			// not as a failed request.
 			r.Changed = fmt.Sprintf("Nothing was sent: of the %s numbers you reviewed, %d would get an invite now (someone joined meanwhile, or the list changed). Check and confirm again.",
 				c.FormValue("reviewed"), len(r.Send))
 		}
-		return h.page(c, status, "Review: send invites", "campaigns", views.InviteReviewPage(camp, r))
+		return h.page(c, http.StatusOK, "Review: send invites", "campaigns", views.InviteReviewPage(camp, r))
 	}
 	id, err := h.Jobs.Start(ctx, store.Job{Kind: string(jobs.KindCampaignInvites), Title: fmt.Sprintf("Invites for “%s” (%d numbers)", camp.Name, len(r.Send)),
 		Params: params, CreatedBy: u.ID}, r.Send)

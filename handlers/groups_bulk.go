@@ -134,12 +134,12 @@ func (h *Handler) groupBulkCreate(c echo.Context) error {
 			return err
 		}
 		r.Token = h.reviewToken("groups-create", u.ID, params, subjects)
-		status := http.StatusOK
 		if token != "" {
-			status = http.StatusConflict
+			// A new review, answered 200: the browser shows it as a page,
+			// not as a failed request.
 			r.Changed = "Nothing was created: this list is not the one you reviewed (or groupdeck restarted since). Check the review and confirm again."
 		}
-		return h.page(c, status, "Review: create many groups", "groups", views.BulkReviewPage(r))
+		return h.page(c, http.StatusOK, "Review: create many groups", "groups", views.BulkReviewPage(r))
 	}
 	id, err := h.Jobs.Start(ctx, store.Job{Kind: string(jobs.KindGroupsCreate), Title: fmt.Sprintf("Create %d groups", len(subjects)),
 		Params: params, CreatedBy: u.ID}, subjects)
