@@ -108,12 +108,14 @@ func (h *Handler) broadcastCreate(c echo.Context) error {
 		targets[i] = messaging.BroadcastTarget(g)
 	}
 	title := fmt.Sprintf("Send “%s” to %d groups", views.Snippet(*m), len(targets))
-	id, err := h.Jobs.Start(ctx, store.Job{Kind: string(jobs.KindBroadcast), Title: title, Params: params, CreatedBy: u.ID}, targets)
+	id, err := h.Jobs.StartAudited(ctx, store.Job{Kind: string(jobs.KindBroadcast), Title: title, Params: params, CreatedBy: u.ID}, targets,
+		func(id int64) store.AuditEntry {
+			return store.AuditEntry{UserID: u.ID, Action: store.AuditMessageBroadcast,
+				Detail: fmt.Sprintf("job %d: %s message to %d groups (%d people) after review; %d skipped", id, m.Kind, len(targets), r.People, len(r.Skipped))}
+		})
 	if err != nil {
 		return err
 	}
-	_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: "message.broadcast",
-		Detail: fmt.Sprintf("job %d: %s message to %d groups (%d people) after review; %d skipped", id, m.Kind, len(targets), r.People, len(r.Skipped))})
 	return c.Redirect(http.StatusSeeOther, "/jobs/"+itoa64(id))
 }
 
@@ -125,13 +127,14 @@ func (h *Handler) reviewedMessage(c echo.Context, f *views.ComposerForm) *store.
 		return h.draftMessage(c, f)
 	}
 	kind, id := f.MediaType, c.FormValue("media_id")
-	if _, ok := mediaRules[kind]; !ok || id == "" {
+	rule, ok := whatsapp.MediaRuleFor(kind)
+	if !ok || id == "" {
 		f.Errors["file"] = "Choose the file again."
 		return nil
 	}
 	m := &store.Message{Kind: kind, MediaID: id, MediaMime: c.FormValue("media_mime"), MediaName: c.FormValue("media_name"),
 		CreatedBy: currentUser(c).ID}
-	if kind != whatsapp.KindAudio && kind != whatsapp.KindSticker {
+	if rule.Caption {
 		m.Body = f.Caption
 	}
 	return m

@@ -110,13 +110,14 @@ func (h *Handler) campaignInvitesCreate(c echo.Context) error {
 		}
 		return h.page(c, http.StatusOK, "Review: send invites", "campaigns", views.InviteReviewPage(camp, r))
 	}
-	id, err := h.Jobs.Start(ctx, store.Job{Kind: string(jobs.KindCampaignInvites), Title: fmt.Sprintf("Invites for “%s” (%d numbers)", camp.Name, len(r.Send)),
-		Params: params, CreatedBy: u.ID}, r.Send)
+	id, err := h.Jobs.StartAudited(ctx, store.Job{Kind: string(jobs.KindCampaignInvites), Title: fmt.Sprintf("Invites for “%s” (%d numbers)", camp.Name, len(r.Send)),
+		Params: params, CreatedBy: u.ID}, r.Send, func(id int64) store.AuditEntry {
+		return store.AuditEntry{UserID: u.ID, Action: store.AuditCampaignInvites, GroupID: camp.GroupID,
+			Detail: fmt.Sprintf("%s: %d numbers after review, job %d", camp.Name, len(r.Send), id)}
+	})
 	if err != nil {
 		return err
 	}
-	_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: "campaign.invites", GroupID: camp.GroupID,
-		Detail: fmt.Sprintf("%s: %d numbers after review, job %d", camp.Name, len(r.Send), id)})
 	return c.Redirect(http.StatusSeeOther, "/jobs/"+itoa64(id))
 }
 
@@ -169,7 +170,7 @@ func (h *Handler) campaignExport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	_ = h.Store.Audit(ctx, store.AuditEntry{UserID: currentUser(c).ID, Action: "campaign.export", GroupID: v.Campaign.GroupID, Detail: v.Campaign.Name})
+	h.audit(ctx, store.AuditEntry{UserID: currentUser(c).ID, Action: store.AuditCampaignExport, GroupID: v.Campaign.GroupID, Detail: v.Campaign.Name})
 	res := c.Response()
 	res.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	res.Header().Set("Content-Disposition", `attachment; filename="campaign-`+v.Campaign.Slug+`.csv"`)
