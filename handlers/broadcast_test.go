@@ -217,3 +217,38 @@ func TestBroadcastReviewCountsSkipsAndCosts(t *testing.T) {
 		}
 	}
 }
+
+// A photo is uploaded once, at the review; the confirm sends the
+// reviewed media id, and a confirm naming another id is not acted on.
+func TestBroadcastMediaUploadsOnceAtReview(t *testing.T) {
+	ts := newTestServer(t)
+	ts.h.Jobs.Register(jobs.KindBroadcast, &messaging.Broadcaster{Store: ts.store, WakeOutbox: func() {}, Notify: ts.h.Notify})
+	c := ts.client()
+	c.login("manager@x.test")
+	ts.activeGroup("111")
+	ts.activeGroup("222")
+	c.get("/messages/broadcast")
+	st, review := c.postMultipart("/messages/broadcast", map[string]string{"kind": "media", "media_type": "image", "caption": "Poster",
+		"all": "1", "status": "active"}, "poster.png", pngBytes, false)
+	if st != http.StatusOK || !strings.Contains(review, "Text and media messages to groups are not charged") {
+		t.Fatalf("review: %d %s", st, review)
+	}
+	if n := len(ts.media.uploads); n != 1 {
+		t.Fatalf("%d uploads at the review", n)
+	}
+	other := hiddenFields(review)
+	other.Set("media_id", "MEDIA999")
+	if st, body, _ := c.post("/messages/broadcast", other); st != http.StatusOK || !strings.Contains(body, "Nothing was sent") {
+		t.Fatalf("confirm with another media id: %d", st)
+	}
+	if st, _, _ := c.post("/messages/broadcast", hiddenFields(review)); st != http.StatusSeeOther {
+		t.Fatalf("confirm: %d", st)
+	}
+	if n := len(ts.media.uploads); n != 1 {
+		t.Errorf("%d uploads after the confirm, want the one of the review", n)
+	}
+	js, _ := ts.store.Jobs(context.Background(), string(jobs.KindBroadcast), 10)
+	if len(js) != 1 || !strings.Contains(string(js[0].Params), `"media_id":"MEDIA1"`) || !strings.Contains(string(js[0].Params), "Poster") {
+		t.Fatalf("jobs: %+v", js)
+	}
+}
