@@ -31,7 +31,7 @@ func Broadcast(v BroadcastView) templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<h1>Send to many groups</h1><p>The message is queued in each group by a background job; its page shows a progress bar and the result for every group.</p><form method=\"get\" action=\"/messages/broadcast\" class=\"filters\" role=\"search\"><div class=\"field\"><label for=\"bq\">Subject contains</label> <input id=\"bq\" name=\"q\" value=\"")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<h1>Send to many groups</h1><p>Nothing is sent before you confirm: you first see how many groups and people it reaches, which groups are skipped and why, and what a template may cost. Then a background job queues the message in each group; its page shows a progress bar and the result for every group.</p><form method=\"get\" action=\"/messages/broadcast\" class=\"filters\" role=\"search\"><div class=\"field\"><label for=\"bq\">Subject contains</label> <input id=\"bq\" name=\"q\" value=\"")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -34,7 +34,7 @@ func BulkCreate(f BulkForm) templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<p><a href=\"/groups\">← Groups</a></p><h1>Create many groups</h1><p class=\"hint\">Each line becomes a group with the settings below. The groups are created in the background: you can watch the progress, leave the page, or restart groupdeck; it carries on. When WhatsApp says too many groups were changed at once, it waits and retries by itself.</p><form method=\"post\" action=\"/groups/bulk\" enctype=\"multipart/form-data\" class=\"stack\" novalidate data-testid=\"bulk-form\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<p><a href=\"/groups\">← Groups</a></p><h1>Create many groups</h1><p class=\"hint\">Each line becomes a group with the settings below. You review the list before anything is created (subjects that repeat are pointed out). The groups are created in the background: you can watch the progress, leave the page, or restart groupdeck; it carries on. When WhatsApp says too many groups were changed at once, it waits and retries by itself.</p><form method=\"post\" action=\"/groups/bulk\" enctype=\"multipart/form-data\" class=\"stack\" novalidate data-testid=\"bulk-form\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
