@@ -26,7 +26,7 @@ type Media interface {
 // (documents, 100 MB) plus room for the other fields.
 const MaxUpload = "101M"
 
-// mediaRule is what the Cloud API accepts for one media kind (spec §2.9).
+// mediaRule is what the Cloud API accepts for one media kind (docs/cloud-api.md#media-rules).
 type mediaRule struct {
 	max   int64
 	types map[string]bool

@@ -74,7 +74,7 @@ type ReceiptsView struct {
 }
 
 // MediaKinds are the media a group message can carry, with the rules of
-// the Cloud API (spec §2.9) in words.
+// the Cloud API (docs/cloud-api.md#media-rules) in words.
 // Max is the largest file in bytes, for the browser's early check (the
 // server checks again, with the finer rules).
 var MediaKinds = []struct {
