@@ -39,8 +39,9 @@ type Config struct {
 	OpsPerWindow int
 	OpsWindow    time.Duration // default 1 minute when OpsPerWindow > 0
 
-	// Delivery switches (docs/cloud-api.md#delivery-and-verification): duplicates and reordering happen on the
-	// real platform, so receivers must de-duplicate and not rely on order.
+	// Delivery switches (docs/cloud-api.md#delivery-and-verification):
+	// duplicates and reordering happen on the real platform, so receivers
+	// must de-duplicate and not rely on order.
 	DuplicateDelivery bool          // POST every delivery twice
 	Reorder           bool          // shuffle the queued deliveries before sending
 	BatchWindow       time.Duration // wait this long and batch queued changes (≤1000) into one POST; 0 = one change per POST
