@@ -73,6 +73,9 @@ func (c *hostCounter) count(host string) int {
 
 func TestUnreachableReceiverRetries(t *testing.T) {
 	rc := &receiver{t: t}
+	// The live receiver opens first, so it cannot reuse the dead one's port.
+	live := httptest.NewServer(rc)
+	defer live.Close()
 	hook := httptest.NewServer(rc)
 	dead := hook.Listener.Addr().String()
 	url := hook.URL
@@ -94,8 +97,6 @@ func TestUnreachableReceiverRetries(t *testing.T) {
 		}
 		return nil
 	})
-	live := httptest.NewServer(rc)
-	defer live.Close()
 	sim.SetWebhookURL(live.URL)
 	h.wait()
 	if n := len(rc.groupEvents("group_create")); n != 1 {
