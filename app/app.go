@@ -26,6 +26,7 @@ import (
 	"groupdeck/reconcile"
 	"groupdeck/schedule"
 	"groupdeck/store"
+	"groupdeck/views"
 	"groupdeck/wasim"
 	"groupdeck/web"
 	"groupdeck/whatsapp"
@@ -127,6 +128,7 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (
 		WA: a.WA, Media: a.WA, Ingest: in, AppSecret: cfg.AppSecret, VerifyToken: cfg.VerifyToken, Phone: phone,
 		WakeOutbox: a.Outbox.Wake, Jobs: a.Jobs, Sync: a.Sync, Pools: a.Pools, BaseURL: cfg.BaseURL, InviteTemplate: invite,
 		Scheduler: a.Scheduler, SandboxClock: sandboxClock,
+		Rates: views.Rates{Marketing: cfg.RateMarketing, Utility: cfg.RateUtility, Currency: cfg.RateCurrency},
 	})
 	a.Echo = web.NewEcho(log)
 	a.Handler.Register(a.Echo)
