@@ -1,0 +1,39 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/mxschmitt/playwright-go"
+)
+
+// TestConsoleWatchCatchesViolations: the console check every browser test
+// relies on does see what it must fail on. An inline style swapped into a
+// page is refused by the app's CSP and reported; an uncaught exception is
+// reported too. (A watch that saw nothing would make every test's "clean
+// console" meaningless.)
+func TestConsoleWatchCatchesViolations(t *testing.T) {
+	a := startApp(t)
+	ctx, err := browser.NewContext(playwright.BrowserNewContextOptions{BaseURL: playwright.String(a.URL)})
+	must(t, err)
+	t.Cleanup(func() { ctx.Close() })
+	page, err := ctx.NewPage()
+	must(t, err)
+	w := newConsoleWatch(page)
+	must(t, gotoPath(page, "/login"))
+	_, err = page.Evaluate(`() => {
+		document.body.insertAdjacentHTML("beforeend", '<div style="color: red">inline</div>');
+		setTimeout(() => { throw new Error("boom from the page") }, 0);
+	}`)
+	must(t, err)
+	waitUntil(t, "both reports", func() bool {
+		var csp, thrown bool
+		for _, p := range w.problems() {
+			csp = csp || strings.Contains(p, "style-src")
+			thrown = thrown || strings.Contains(p, "boom from the page")
+		}
+		return csp && thrown
+	})
+}
