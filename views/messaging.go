@@ -50,6 +50,7 @@ type ComposerForm struct {
 	TemplateParams   string
 	Errors           map[string]string
 	Notice           string
+	Refusal          string // why the group page's Send is disabled, if it is
 }
 
 func (f ComposerForm) kind() string {
