@@ -43,8 +43,8 @@ func runSim(ctx context.Context, args []string, getenv func(string) string, stdo
 		fs.DurationVar(d.dst, d.name, d.def, d.use)
 	}
 	fs.IntVar(&cfg.MaxAttempts, "max-attempts", 8, "webhook delivery attempts before a delivery is dropped")
-	fs.IntVar(&cfg.GroupCap, "group-cap", 10000, "groups per number before 131211")
-	fs.IntVar(&cfg.OpsPerWindow, "ops-per-window", 0, "group operations per -ops-window before 131208 (0: unlimited)")
+	fs.IntVar(&cfg.GroupCap, "group-cap", 10000, fmt.Sprintf("groups per number before %d", wasim.CodeGroupCreateLimit))
+	fs.IntVar(&cfg.OpsPerWindow, "ops-per-window", 0, fmt.Sprintf("group operations per -ops-window before %d (0: unlimited)", wasim.CodeGroupRateLimit))
 	switches := []struct {
 		dst  *bool
 		name string
@@ -61,8 +61,8 @@ func runSim(ctx context.Context, args []string, getenv func(string) string, stdo
 		{&cfg.SyncPhotoErrors, "sync-photo-errors", "group photo aspect/size errors fail the request instead of the webhook"},
 		{&cfg.BSUID, "bsuid", "add business-scoped user IDs (user_id) to participants, contacts and statuses"},
 		{&cfg.FailCreates, "fail-creates", "accept creations but report failure in group_create"},
-		{&cfg.CreationDisabled, "creation-disabled", "refuse creations with 131214"},
-		{&cfg.Ineligible, "ineligible", "refuse every Groups API call with 131215"},
+		{&cfg.CreationDisabled, "creation-disabled", fmt.Sprintf("refuse creations with %d", wasim.CodeGroupCreationDisabled)},
+		{&cfg.Ineligible, "ineligible", fmt.Sprintf("refuse every Groups API call with %d", wasim.CodeNumberNotEligible)},
 	}
 	for _, s := range switches {
 		fs.BoolVar(s.dst, s.name, false, s.use)

@@ -47,9 +47,7 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 	defer st.Close()
 	switch sub {
 	case "add":
-		switch *role {
-		case store.RoleAdmin, store.RoleManager, store.RoleViewer:
-		default:
+		if !store.ValidRole(*role) {
 			return fmt.Errorf("user: -role %q must be admin, manager or viewer", *role)
 		}
 		u := &store.User{Email: *email, PasswordHash: hash, Role: *role}

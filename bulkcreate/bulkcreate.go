@@ -2,12 +2,13 @@
 package bulkcreate
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
 	"sync"
-	"time"
 
 	"groupdeck/jobs"
 	"groupdeck/store"
@@ -47,9 +48,6 @@ type Creator struct {
 	WA     WhatsApp
 	Ingest Ingest
 	Notify GroupsNotifier
-	// RateWait says whether err is WhatsApp's rate limit, and how long to
-	// wait before trying again.
-	RateWait func(err error) (time.Duration, bool)
 
 	mu     sync.Mutex
 	capped map[int64]bool // jobs that hit the group cap: their other items are not tried
@@ -63,7 +61,7 @@ func (b *Creator) RunItem(ctx context.Context, job *store.Job, item *store.JobIt
 	capped := b.capped[job.ID]
 	b.mu.Unlock()
 	if capped {
-		return "", jobs.Skip("Not tried: this number reached its limit of groups (131211).")
+		return "", jobs.Skip(fmt.Sprintf("Not tried: this number reached its limit of groups (%d).", whatsapp.CodeGroupCreateLimit))
 	}
 	var p Params
 	_ = json.Unmarshal(job.Params, &p)
@@ -76,11 +74,11 @@ func (b *Creator) RunItem(ctx context.Context, job *store.Job, item *store.JobIt
 		if derr := b.Store.DiscardUnsentGroup(ctx, g.ID); derr != nil {
 			return "", derr
 		}
-		if wait, ok := b.RateWait(err); ok {
-			return "", jobs.Retry(wait, errors.New(whatsapp.Human(err)))
+		if wait, ok := whatsapp.RateLimitWait(err); ok {
+			return "", jobs.Retry(cmp.Or(wait, whatsapp.DefaultRateWait), errors.New(whatsapp.Human(err)))
 		}
 		var a *whatsapp.APIError
-		if errors.As(err, &a) && a.Code == 131211 {
+		if errors.As(err, &a) && a.Code == whatsapp.CodeGroupCreateLimit {
 			b.mu.Lock()
 			if b.capped == nil {
 				b.capped = map[int64]bool{}

@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"groupdeck/bulkcreate"
-	"groupdeck/handlers"
 	"groupdeck/ingest"
 	"groupdeck/store"
 	"groupdeck/whatsapp"
@@ -33,7 +32,7 @@ func TestCreatorRunItem(t *testing.T) {
 	}
 	t.Cleanup(func() { st.Close() })
 	wa, n := &fakeWA{}, &notes{}
-	r := &bulkcreate.Creator{Store: st, WA: wa, Ingest: &ingest.Ingester{Store: st}, Notify: n, RateWait: handlers.RateWait}
+	r := &bulkcreate.Creator{Store: st, WA: wa, Ingest: &ingest.Ingester{Store: st}, Notify: n}
 	ctx := context.Background()
 	job := &store.Job{ID: 7, Params: []byte(`{"join_approval_mode":"auto_approve"}`)}
 	res, err := r.RunItem(ctx, job, &store.JobItem{Input: "First"})

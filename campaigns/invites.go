@@ -176,8 +176,8 @@ func (r *Inviter) pickGroup(ctx context.Context, c *store.Campaign) (*store.Grou
 
 // notSent reports whether an API error means the message was certainly
 // not sent and may be retried, and after how long: the pair rate limit
-// (131056, one message per 6 s to the same person), the throughput cap
-// (130429) and its upgrade window (131057), and HTTP 429.
+// (one message per 6 s to the same person), the throughput cap and its
+// upgrade window, the account's call limit, and HTTP 429.
 func notSent(err error) (time.Duration, bool) {
 	var ae *whatsapp.APIError
 	if !errors.As(err, &ae) {
@@ -185,9 +185,10 @@ func notSent(err error) (time.Duration, bool) {
 	}
 	after := ae.RetryAfter
 	switch {
-	case ae.Code == 131056:
+	case ae.Code == whatsapp.CodePairRateLimit:
 		after = max(after, 6*time.Second)
-	case ae.Code == 130429 || ae.Code == 131057 || ae.Code == 80007 || ae.HTTPStatus == http.StatusTooManyRequests:
+	case ae.Code == whatsapp.CodeThroughputLimit || ae.Code == whatsapp.CodeMaintenanceMode ||
+		ae.Code == whatsapp.CodeAccountRateLimit || ae.HTTPStatus == http.StatusTooManyRequests:
 		after = max(after, 2*time.Second)
 	default:
 		return 0, false

@@ -82,14 +82,15 @@ func (h *Handler) draftMessage(c echo.Context, f *views.ComposerForm) *store.Mes
 func (h *Handler) draftMedia(c echo.Context, f *views.ComposerForm, m *store.Message) {
 	kind := f.MediaType
 	m.Kind = kind
-	if _, ok := mediaRules[kind]; !ok {
+	rule, ok := whatsapp.MediaRuleFor(kind)
+	if !ok {
 		f.Errors["file"] = "Choose what kind of media this is."
 		return
 	}
 	if n := utf8.RuneCountInString(f.Caption); n > MaxCaption {
 		f.Errors["caption"] = fmt.Sprintf("The caption has %d characters; WhatsApp allows at most %d.", n, MaxCaption)
 	}
-	if strings.TrimSpace(f.Caption) != "" && (kind == whatsapp.KindAudio || kind == whatsapp.KindSticker) {
+	if strings.TrimSpace(f.Caption) != "" && !rule.Caption {
 		f.Errors["caption"] = "WhatsApp does not show captions on " + kindWord(kind) + "s; remove the caption or send it as a text."
 	}
 	fh, err := c.FormFile("file")
@@ -121,7 +122,7 @@ func (h *Handler) draftMedia(c echo.Context, f *views.ComposerForm, m *store.Mes
 	}
 	_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: "media.upload", Detail: fh.Filename + " (" + mime + ", " + size(fh.Size) + ")"})
 	m.MediaID, m.MediaMime, m.MediaName = id, mime, fh.Filename
-	if kind != whatsapp.KindAudio && kind != whatsapp.KindSticker {
+	if rule.Caption {
 		m.Body = f.Caption
 	}
 }

@@ -2,11 +2,10 @@ package handlers
 
 import (
 	"bytes"
-	"errors"
+	"cmp"
 	"fmt"
 	"net/http"
 	"path"
-	"time"
 
 	"github.com/labstack/echo/v4"
 	qrcode "github.com/skip2/go-qrcode"
@@ -122,27 +121,9 @@ func qrSVG(bits [][]bool) []byte {
 // humanErr is whatsapp.Human plus what to do about a rate limit.
 func humanErr(err error) string {
 	msg := whatsapp.Human(err)
-	var a *whatsapp.APIError
-	if errors.As(err, &a) && a.Code == 131208 {
-		wait := a.RetryAfter
-		if wait <= 0 {
-			wait = defaultRateWait
-		}
+	if wait, ok := whatsapp.RateLimitWait(err); ok {
+		wait = cmp.Or(wait, whatsapp.DefaultRateWait)
 		msg += fmt.Sprintf(" — try again in %d s", int(wait.Seconds()+0.5))
 	}
 	return msg
 }
-
-// RateWait is how long to wait after a 131208 that carries no Retry-After.
-func RateWait(err error) (time.Duration, bool) {
-	var a *whatsapp.APIError
-	if !errors.As(err, &a) || a.Code != 131208 {
-		return 0, false
-	}
-	if a.RetryAfter > 0 {
-		return a.RetryAfter, true
-	}
-	return defaultRateWait, true
-}
-
-const defaultRateWait = 30 * time.Second

@@ -180,7 +180,7 @@ func (h *Handler) decide(c echo.Context, action string, reqs []store.JoinRequest
 			reason := "WhatsApp gave no reason"
 			if len(f.Errors) > 0 {
 				reason = whatsapp.Human(f.Errors[0])
-				if f.Errors[0].Code == 131213 {
+				if f.Errors[0].Code == whatsapp.CodeJoinRequestUnknown {
 					gone = append(gone, f.ID) // withdrawn or already handled elsewhere
 				}
 			}

@@ -22,46 +22,10 @@ type Media interface {
 	DownloadMedia(ctx context.Context, mediaURL string) ([]byte, string, error)
 }
 
-// MaxUpload bounds a composer request: the largest media class
-// (documents, 100 MB) plus room for the other fields.
-const MaxUpload = "101M"
-
-// mediaRule is what the Cloud API accepts for one media kind (spec §2.9).
-type mediaRule struct {
-	max   int64
-	types map[string]bool
-}
-
 const (
 	kb = 1 << 10
 	mb = 1 << 20
 )
-
-var mediaRules = map[string]mediaRule{
-	whatsapp.KindImage: {5 * mb, set("image/jpeg", "image/png")},
-	whatsapp.KindVideo: {16 * mb, set("video/mp4", "video/3gpp")},
-	whatsapp.KindAudio: {16 * mb, set("audio/aac", "audio/amr", "audio/mpeg", "audio/mp4", "audio/ogg")},
-	whatsapp.KindDocument: {100 * mb, set("text/plain", "application/pdf", "application/msword",
-		"application/vnd.openxmlformats-officedocument.wordprocessingml.document", "application/vnd.ms-excel",
-		"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/vnd.ms-powerpoint",
-		"application/vnd.openxmlformats-officedocument.presentationml.presentation")},
-	whatsapp.KindSticker: {500 * kb, set("image/webp")},
-}
-
-// staticStickerMax is the limit for a sticker without animation.
-const staticStickerMax = 100 * kb
-
-// byExtension names the MIME type of each file extension WhatsApp takes;
-// browsers disagree on the types they send, so the name decides.
-var byExtension = map[string]string{
-	".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp",
-	".mp4": "video/mp4", ".3gp": "video/3gpp",
-	".aac": "audio/aac", ".amr": "audio/amr", ".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".ogg": "audio/ogg", ".opus": "audio/ogg",
-	".txt": "text/plain", ".pdf": "application/pdf", ".doc": "application/msword",
-	".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".xls": "application/vnd.ms-excel",
-	".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".ppt": "application/vnd.ms-powerpoint",
-	".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-}
 
 // sniffed are the types whose content the standard library recognises;
 // a file claiming one of them must really be one.
@@ -78,17 +42,17 @@ func set(vs ...string) map[string]bool {
 // checkMedia applies the Cloud API's type and size rules to an upload
 // before anything is sent, and returns the file's MIME type and bytes.
 func checkMedia(kind string, fh *multipart.FileHeader) (string, []byte, string) {
-	rule, ok := mediaRules[kind]
+	rule, ok := whatsapp.MediaRuleFor(kind)
 	if !ok {
 		return "", nil, "Choose what kind of media this is."
 	}
 	ext := strings.ToLower(filepath.Ext(fh.Filename))
-	mime := byExtension[ext]
-	if !rule.types[mime] {
+	mime := rule.MIMEFor(ext)
+	if mime == "" {
 		return "", nil, fmt.Sprintf("WhatsApp does not take %s files as %s; see the allowed types above.", strings.TrimPrefix(ext, "."), kindWord(kind))
 	}
-	if fh.Size > rule.max {
-		return "", nil, fmt.Sprintf("The file is %s; WhatsApp takes %s up to %s.", size(fh.Size), kindWord(kind)+"s", size(rule.max))
+	if fh.Size > rule.MaxBytes {
+		return "", nil, fmt.Sprintf("The file is %s; WhatsApp takes %s up to %s.", size(fh.Size), kindWord(kind)+"s", size(rule.MaxBytes))
 	}
 	if fh.Size == 0 {
 		return "", nil, "The file is empty."
@@ -98,15 +62,16 @@ func checkMedia(kind string, fh *multipart.FileHeader) (string, []byte, string) 
 		return "", nil, "The file could not be read; choose it again."
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, rule.max+1))
-	if err != nil || int64(len(data)) > rule.max {
+	data, err := io.ReadAll(io.LimitReader(f, rule.MaxBytes+1))
+	if err != nil || int64(len(data)) > rule.MaxBytes {
 		return "", nil, "The file could not be read; choose it again."
 	}
 	if sniffed[mime] && http.DetectContentType(data) != mime {
 		return "", nil, fmt.Sprintf("The file is named .%s but its content is not %s.", strings.TrimPrefix(ext, "."), mime)
 	}
-	if kind == whatsapp.KindSticker && !animatedWebP(data) && int64(len(data)) > staticStickerMax {
-		return "", nil, fmt.Sprintf("The sticker is %s; WhatsApp takes static stickers up to 100 KB (animated ones up to 500 KB).", size(int64(len(data))))
+	if kind == whatsapp.KindSticker && !animatedWebP(data) && int64(len(data)) > whatsapp.StaticStickerMaxBytes {
+		return "", nil, fmt.Sprintf("The sticker is %s; WhatsApp takes static stickers up to %s (animated ones up to %s).",
+			size(int64(len(data))), size(whatsapp.StaticStickerMaxBytes), size(rule.MaxBytes))
 	}
 	return mime, data, ""
 }

@@ -2,112 +2,97 @@ package handlers
 
 import (
 	"net/http"
-	"regexp"
-	"strings"
+	"slices"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
 	"groupdeck/static"
+	"groupdeck/web"
+	"groupdeck/whatsapp"
 )
 
 // Register lists every route in one place.
 func (h *Handler) Register(e *echo.Echo) {
 	e.HTTPErrorHandler = h.ErrorHandler
 	e.IPExtractor = echo.ExtractIPDirect() // X-Forwarded-For is spoofable unless a proxy is configured
-	isWebhook := func(p string) bool { return p == "/webhook" }
-	// Group photos may be 5 MB; the settings route sets its own limit.
-	isUpload := func(p string) bool {
-		return p == "/groups/bulk" || (strings.HasPrefix(p, "/groups/") && strings.HasSuffix(p, "/settings"))
-	}
-	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "1M",
-		Skipper: func(c echo.Context) bool {
-			p := c.Request().URL.Path
-			return isWebhook(p) || isUpload(p) || isMessageUpload(c.Request())
-		}}))
-	// Upload routes get their larger limits here, before the CSRF check
-	// parses the form, so no route reads an unbounded body (a route-level
-	// limit would come too late for a signed-out sender).
-	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "6M",
-		Skipper: func(c echo.Context) bool { return !isUpload(c.Request().URL.Path) }}))
-	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: MaxUpload,
-		Skipper: func(c echo.Context) bool { return !isMessageUpload(c.Request()) }}))
 
 	e.GET("/healthz", h.health)
 	e.GET("/favicon.ico", func(c echo.Context) error { return c.NoContent(http.StatusNoContent) })
 	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", static.Handler())))
 	e.GET("/webhook", h.webhookVerify)
-	e.POST("/webhook", h.webhookReceive, middleware.BodyLimit("8M"))
+	e.POST("/webhook", h.webhookReceive, bodyLimit(webhookMax))
 	// Public campaign links: no session, no sign-in, GET only.
 	e.GET("/j/:slug", h.campaignVisit)
 
 	// Everything below uses the session and CSRF protection.
-	s := e.Group("", h.Sessions.CSRF(func(p string) bool { return isWebhook(p) || strings.HasPrefix(p, "/static/") }), h.loadUser)
+	s := router{g: e.Group("", h.Sessions.CSRF, h.loadUser)}
 	s.GET("/login", h.loginShow)
-	s.POST("/login", h.loginSubmit)
-	s.POST("/logout", h.logout)
+	s.POST("/login", h.loginSubmit, formMax)
+	s.POST("/logout", h.logout, formMax)
 	s.GET("/setup", h.setupShow)
-	s.POST("/setup", h.setupSubmit)
+	s.POST("/setup", h.setupSubmit, formMax)
 
-	u := s.Group("", h.requireUser)
+	u := s.with(h.requireUser)
 	u.GET("/", h.home)
 	u.GET("/home/counters", h.homeCounters)
 	u.GET("/home/activity", h.homeActivity)
-	u.POST("/sync", h.syncNow, h.requireEditor)
+	u.POST("/sync", h.syncNow, formMax, h.requireEditor)
 	u.GET("/events", h.events)
 	u.GET("/events/log", h.eventLog, h.requireAdmin)
 	u.GET("/events/log/:id", h.eventShow, h.requireAdmin)
-	u.POST("/events/log/:id/replay", h.eventReplay, h.requireAdmin)
+	u.POST("/events/log/:id/replay", h.eventReplay, formMax, h.requireAdmin)
 	u.GET("/groups", h.groupList)
 	u.GET("/groups/rows", h.groupRows)
 	u.GET("/groups/new", h.groupNew, h.requireEditor)
-	u.POST("/groups", h.groupCreate, h.requireEditor)
+	u.POST("/groups", h.groupCreate, formMax, h.requireEditor)
 	u.GET("/groups/bulk", h.groupBulkNew, h.requireEditor)
-	u.POST("/groups/bulk", h.groupBulkCreate, h.requireEditor, middleware.BodyLimit("2M"))
+	u.POST("/groups/bulk", h.groupBulkCreate, bulkMax, h.requireEditor)
 	u.GET("/groups/:id", h.groupShow)
 	u.GET("/groups/:id/summary", h.groupSummary)
 	u.GET("/groups/:id/participants", h.groupParticipants)
 	u.GET("/groups/:id/invite", h.groupInvite)
 	u.GET("/groups/:id/invite/qr.png", h.inviteQR)
 	u.GET("/groups/:id/invite/qr.svg", h.inviteQR)
-	u.POST("/groups/:id/invite/reset", h.inviteReset, h.requireEditor)
-	u.POST("/groups/:id/invite/delete", h.inviteDelete, h.requireEditor)
+	u.POST("/groups/:id/invite/reset", h.inviteReset, formMax, h.requireEditor)
+	u.POST("/groups/:id/invite/delete", h.inviteDelete, formMax, h.requireEditor)
 	u.GET("/groups/:id/changes", h.groupChanges)
 	u.GET("/groups/:id/settings", h.settingsShow, h.requireEditor)
-	u.POST("/groups/:id/settings", h.settingsSave, h.requireEditor, middleware.BodyLimit("6M"))
+	u.POST("/groups/:id/settings", h.settingsSave, settingsMax, h.requireEditor)
 	u.GET("/groups/:id/delete", h.groupDeleteShow, h.requireEditor)
-	u.POST("/groups/:id/delete", h.groupDelete, h.requireEditor)
-	u.POST("/groups/:id/participants/remove", h.participantRemove, h.requireEditor)
+	u.POST("/groups/:id/delete", h.groupDelete, formMax, h.requireEditor)
+	u.POST("/groups/:id/participants/remove", h.participantRemove, formMax, h.requireEditor)
 	u.GET("/groups/:id/participants.csv", h.participantsCSV)
 	u.GET("/participants.csv", h.participantsCSV)
 	u.GET("/groups/:id/requests", h.groupRequests)
-	u.POST("/groups/:id/requests/sync", h.groupRequestsSync, h.requireEditor)
+	u.POST("/groups/:id/requests/sync", h.groupRequestsSync, formMax, h.requireEditor)
 	u.GET("/requests", h.inboxShow)
 	u.GET("/requests/rows", h.inboxRows)
-	u.POST("/requests/decide", h.requestsDecide, h.requireEditor)
+	u.POST("/requests/decide", h.requestsDecide, formMax, h.requireEditor)
 	u.GET("/users", h.usersShow, h.requireAdmin)
-	u.POST("/users", h.userCreate, h.requireAdmin)
-	u.POST("/users/:id/role", h.userRole, h.requireAdmin)
-	u.POST("/users/:id/password", h.userPassword, h.requireAdmin)
-	u.POST("/users/:id/disable", h.userDisable, h.requireAdmin)
-	u.POST("/users/:id/enable", h.userEnable, h.requireAdmin)
+	u.POST("/users", h.userCreate, formMax, h.requireAdmin)
+	u.POST("/users/:id/role", h.userRole, formMax, h.requireAdmin)
+	u.POST("/users/:id/password", h.userPassword, formMax, h.requireAdmin)
+	u.POST("/users/:id/disable", h.userDisable, formMax, h.requireAdmin)
+	u.POST("/users/:id/enable", h.userEnable, formMax, h.requireAdmin)
 	u.GET("/audit", h.auditShow, h.requireAdmin)
 	u.GET("/groups/:id/activity", h.groupActivity)
 	u.GET("/groups/:id/messages", h.messageList)
-	u.POST("/groups/:id/messages", h.messageCreate, middleware.BodyLimit(MaxUpload), h.requireEditor)
+	u.POST("/groups/:id/messages", h.messageCreate, uploadMax, h.requireEditor)
 	u.GET("/groups/:id/window", h.windowStatus)
 	u.GET("/groups/:id/messages/:mid/receipts", h.messageReceipts)
 	u.GET("/groups/:id/messages/:mid/media", h.messageMedia)
-	u.POST("/groups/:id/messages/:mid/retry", h.messageRetry, h.requireEditor)
-	u.POST("/groups/:id/messages/:mid/pin", h.messagePin, h.requireEditor)
-	u.POST("/groups/:id/messages/:mid/unpin", h.messageUnpin, h.requireEditor)
+	u.POST("/groups/:id/messages/:mid/retry", h.messageRetry, formMax, h.requireEditor)
+	u.POST("/groups/:id/messages/:mid/pin", h.messagePin, formMax, h.requireEditor)
+	u.POST("/groups/:id/messages/:mid/unpin", h.messageUnpin, formMax, h.requireEditor)
 	u.GET("/messages/broadcast", h.broadcastShow, h.requireEditor)
-	u.POST("/messages/broadcast", h.broadcastCreate, middleware.BodyLimit(MaxUpload), h.requireEditor)
+	u.POST("/messages/broadcast", h.broadcastCreate, uploadMax, h.requireEditor)
 
 	u.GET("/campaigns", h.campaignList)
 	u.GET("/campaigns/rows", h.campaignRows)
-	u.POST("/campaigns", h.campaignCreate, h.requireEditor)
-	u.POST("/pools", h.poolCreate, h.requireEditor)
+	u.POST("/campaigns", h.campaignCreate, formMax, h.requireEditor)
+	u.POST("/pools", h.poolCreate, formMax, h.requireEditor)
 	u.GET("/campaigns/:id", h.campaignShow)
 	u.GET("/campaigns/:id/funnel", h.campaignFunnel)
 	u.GET("/campaigns/:id/people", h.campaignPeople)
@@ -115,31 +100,69 @@ func (h *Handler) Register(e *echo.Echo) {
 	u.GET("/campaigns/:id/qr.png", h.campaignQR)
 	u.GET("/campaigns/:id/qr.svg", h.campaignQR)
 	u.GET("/campaigns/:id/export.csv", h.campaignExport)
-	u.POST("/campaigns/:id/enabled", h.campaignEnabled, h.requireEditor)
+	u.POST("/campaigns/:id/enabled", h.campaignEnabled, formMax, h.requireEditor)
 	u.GET("/campaigns/:id/invites", h.campaignInvitesShow, h.requireEditor)
-	u.POST("/campaigns/:id/invites", h.campaignInvitesCreate, h.requireEditor)
+	u.POST("/campaigns/:id/invites", h.campaignInvitesCreate, formMax, h.requireEditor)
 	u.GET("/groups/:id/campaigns", h.groupCampaigns)
 	u.GET("/charts/joins", h.chartFragment)
 
 	u.GET("/jobs", h.jobList)
 	u.GET("/jobs/:id", h.jobShow)
 	u.GET("/jobs/:id/progress", h.jobProgress)
-	u.POST("/jobs/:id/cancel", h.jobCancel, h.requireEditor)
+	u.POST("/jobs/:id/cancel", h.jobCancel, formMax, h.requireEditor)
 
 	u.GET("/sandbox", h.sandboxShow, h.requireSandbox)
-	u.POST("/sandbox/users", h.sandboxAddUser, h.requireSandbox, h.requireEditor)
-	u.POST("/sandbox/tap", h.sandboxTap, h.requireSandbox, h.requireEditor)
-	u.POST("/sandbox/leave", h.sandboxLeave, h.requireSandbox, h.requireEditor)
-	u.POST("/sandbox/say", h.sandboxSay, h.requireSandbox, h.requireEditor)
-	u.POST("/sandbox/read", h.sandboxRead, h.requireSandbox, h.requireEditor)
-	u.POST("/sandbox/cancel", h.sandboxCancel, h.requireSandbox, h.requireEditor)
-	u.POST("/sandbox/suspend", h.sandboxSuspend, h.requireSandbox, h.requireEditor)
+	u.POST("/sandbox/users", h.sandboxAddUser, formMax, h.requireSandbox, h.requireEditor)
+	u.POST("/sandbox/tap", h.sandboxTap, formMax, h.requireSandbox, h.requireEditor)
+	u.POST("/sandbox/leave", h.sandboxLeave, formMax, h.requireSandbox, h.requireEditor)
+	u.POST("/sandbox/say", h.sandboxSay, formMax, h.requireSandbox, h.requireEditor)
+	u.POST("/sandbox/read", h.sandboxRead, formMax, h.requireSandbox, h.requireEditor)
+	u.POST("/sandbox/cancel", h.sandboxCancel, formMax, h.requireSandbox, h.requireEditor)
+	u.POST("/sandbox/suspend", h.sandboxSuspend, formMax, h.requireSandbox, h.requireEditor)
 }
 
-// uploadPath matches the routes that take media uploads; they get their
-// own, larger body limit instead of the global one.
-var uploadPath = regexp.MustCompile(`^/groups/[0-9]+/messages$|^/messages/broadcast$`)
+// Body limits: the most each kind of route reads. A route's limit applies
+// before the CSRF check reads its form and before the sign-in check, so
+// nobody, signed in or not, makes the server read more.
+const (
+	formMax     = 1 << 20                        // ordinary forms
+	bulkMax     = 2 << 20                        // a list of group subjects
+	settingsMax = whatsapp.PhotoMaxBytes + 1<<20 // group settings with a photo
+	uploadMax   = whatsapp.MaxMediaBytes + 1<<20 // the composer with a file
+	webhookMax  = 8 << 20
+)
 
-func isMessageUpload(r *http.Request) bool {
-	return r.Method == http.MethodPost && uploadPath.MatchString(r.URL.Path)
+func bodyLimit(n int64) echo.MiddlewareFunc {
+	return middleware.BodyLimit(strconv.FormatInt(n, 10))
+}
+
+// router registers a group's routes with the checks each needs, in the
+// order that keeps them safe: a state-changing route names its body limit,
+// and the limit and the CSRF check run before the group's sign-in and role
+// checks. A signed-out sender is refused before the server reads past the
+// limit, and a missing token is a 403 for everybody.
+type router struct {
+	g    *echo.Group
+	auth []echo.MiddlewareFunc
+}
+
+// with returns a router whose routes also run mw, after the CSRF check.
+func (r router) with(mw ...echo.MiddlewareFunc) router {
+	return router{g: r.g, auth: append(slices.Clone(r.auth), mw...)}
+}
+
+func (r router) GET(path string, h echo.HandlerFunc, mw ...echo.MiddlewareFunc) {
+	r.g.GET(path, h, concat(r.auth, mw)...)
+}
+
+func (r router) POST(path string, h echo.HandlerFunc, limit int64, mw ...echo.MiddlewareFunc) {
+	r.g.POST(path, h, concat([]echo.MiddlewareFunc{bodyLimit(limit), web.CheckCSRF}, r.auth, mw)...)
+}
+
+func concat(lists ...[]echo.MiddlewareFunc) []echo.MiddlewareFunc {
+	var out []echo.MiddlewareFunc
+	for _, l := range lists {
+		out = append(out, l...)
+	}
+	return out
 }

@@ -1,12 +1,6 @@
 package handlers
 
 import (
-	"bytes"
-	"fmt"
-	"image"
-	_ "image/gif"  // recognised only to say "not a JPEG" precisely
-	_ "image/jpeg" // WhatsApp accepts JPEG only
-	_ "image/png"
 	"io"
 	"net/http"
 	"strings"
@@ -16,12 +10,6 @@ import (
 	"groupdeck/store"
 	"groupdeck/views"
 	"groupdeck/whatsapp"
-)
-
-// Group photo rules of the Groups API.
-const (
-	maxPhotoBytes = 5 << 20
-	minPhotoSide  = 192
 )
 
 func (h *Handler) settingsForm(c echo.Context, g *store.Group) (views.SettingsForm, error) {
@@ -39,27 +27,6 @@ func (h *Handler) settingsShow(c echo.Context) error {
 		return err
 	}
 	return h.page(c, http.StatusOK, "Settings · "+g.Subject, "groups", views.SettingsPage(f))
-}
-
-// checkPhoto applies WhatsApp's photo rules before anything is uploaded.
-func checkPhoto(data []byte) string {
-	if len(data) > maxPhotoBytes {
-		return fmt.Sprintf("The photo is %.1f MB; WhatsApp accepts at most 5 MB.", float64(len(data))/(1<<20))
-	}
-	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
-	if err != nil {
-		return "That file is not an image WhatsApp accepts. Choose a JPEG photo."
-	}
-	if format != "jpeg" {
-		return "The photo is a " + strings.ToUpper(format) + "; WhatsApp accepts JPEG only."
-	}
-	if cfg.Width != cfg.Height {
-		return fmt.Sprintf("The photo is %d×%d pixels; it must be square (crop it first).", cfg.Width, cfg.Height)
-	}
-	if cfg.Width < minPhotoSide {
-		return fmt.Sprintf("The photo is %d×%d pixels; it must be at least 192×192.", cfg.Width, cfg.Height)
-	}
-	return ""
 }
 
 // settingsSave sends the changed settings through the asynchronous
@@ -83,12 +50,12 @@ func (h *Handler) settingsSave(c echo.Context) error {
 	delete(f.Errors, "join_approval_mode")
 	var photo []byte
 	if fh, err := c.FormFile("photo"); err == nil && fh.Size > 0 {
-		if fh.Size > maxPhotoBytes {
-			f.Errors["photo"] = fmt.Sprintf("The photo is %.1f MB; WhatsApp accepts at most 5 MB.", float64(fh.Size)/(1<<20))
+		if fh.Size > whatsapp.PhotoMaxBytes {
+			f.Errors["photo"] = whatsapp.PhotoTooBig(fh.Size)
 		} else if file, err := fh.Open(); err == nil {
-			photo, _ = io.ReadAll(io.LimitReader(file, maxPhotoBytes+1))
+			photo, _ = io.ReadAll(io.LimitReader(file, whatsapp.PhotoMaxBytes+1))
 			file.Close()
-			if msg := checkPhoto(photo); msg != "" {
+			if msg := whatsapp.CheckPhoto(photo); msg != "" {
 				f.Errors["photo"] = msg
 			}
 		}

@@ -12,10 +12,6 @@ import (
 	"groupdeck/views"
 )
 
-func validRole(r string) bool {
-	return r == store.RoleAdmin || r == store.RoleManager || r == store.RoleViewer
-}
-
 func (h *Handler) usersView(c echo.Context, f views.UserForm) (views.UsersView, error) {
 	us, err := h.Store.Users(c.Request().Context())
 	if f.Role == "" {
@@ -50,7 +46,7 @@ func (h *Handler) userCreate(c echo.Context) error {
 	if !strings.Contains(f.Email, "@") {
 		f.Errors["email"] = "Enter an e-mail address."
 	}
-	if !validRole(f.Role) {
+	if !store.ValidRole(f.Role) {
 		f.Role = store.RoleViewer
 	}
 	hash, err := HashPassword(c.FormValue("password"))
@@ -95,7 +91,7 @@ func (h *Handler) userRole(c echo.Context) error {
 		return err
 	}
 	role := c.FormValue("role")
-	if !validRole(role) {
+	if !store.ValidRole(role) {
 		return usersBack(c, "", "Choose admin, manager or viewer.")
 	}
 	if err := h.Store.SetRole(c.Request().Context(), u.ID, role); err != nil {

@@ -3,7 +3,12 @@
 // one message to many groups.
 package messaging
 
-import "groupdeck/store"
+import (
+	"fmt"
+
+	"groupdeck/store"
+	"groupdeck/whatsapp"
+)
 
 // Refusal says why a group cannot be messaged at all right now, or ""
 // when it can. WhatsApp would refuse these sends with the codes given.
@@ -12,9 +17,9 @@ func Refusal(g *store.Group) string {
 	case g.Status != store.GroupActive:
 		return "This group is not active, so it cannot receive messages."
 	case g.Suspended:
-		return "WhatsApp suspended this group (131207), so it cannot receive messages until the suspension is lifted."
+		return fmt.Sprintf("WhatsApp suspended this group (%d), so it cannot receive messages until the suspension is lifted.", whatsapp.CodeGroupSuspended)
 	case g.ParticipantCount == 0:
-		return "Nobody has joined this group yet; WhatsApp refuses messages to a group with no participant (131020). Share the invite link first."
+		return fmt.Sprintf("Nobody has joined this group yet; WhatsApp refuses messages to a group with no participant (%d). Share the invite link first.", whatsapp.CodeNoParticipants)
 	}
 	return ""
 }

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"groupdeck/clock"
 	"groupdeck/store"
 	"groupdeck/whatsapp"
 )
@@ -70,7 +71,7 @@ type Syncer struct {
 	// CreateSlack allows for clocks: a local create may be adopted by a
 	// listed group created up to this long before it.
 	CreateSlack time.Duration
-	// RateWait is the pause after a 131208/429 the client's own retries
+	// RateWait is the pause after a rate limit the client's own retries
 	// did not get past; MaxRateWaits bounds the pauses in one run.
 	RateWait     time.Duration
 	MaxRateWaits int
@@ -95,7 +96,7 @@ func New(st *store.Store, wa API, log *slog.Logger, interval time.Duration, noti
 	}
 	return &Syncer{Store: st, WA: wa, Log: log, Interval: interval, Notify: notify,
 		StaleCreate: 10 * time.Minute, CreateSlack: 5 * time.Minute, RateWait: time.Minute, MaxRateWaits: 30,
-		now: time.Now, sleep: sleepCtx}
+		now: time.Now, sleep: clock.Sleep}
 }
 
 // Run syncs every Interval until ctx ends; it returns at once when the
@@ -243,7 +244,8 @@ func isGone(err error) bool {
 	if !errors.As(err, &ae) {
 		return false
 	}
-	return ae.Code == 131041 || (ae.Code == 100 && ae.Subcode == 33)
+	return ae.Code == whatsapp.CodeGroupUnknown ||
+		(ae.Code == whatsapp.CodeInvalidParameter && ae.Subcode == whatsapp.SubcodeObjectDoesNotExist)
 }
 
 // syncRequests makes the group's pending join requests match WhatsApp's

@@ -5,11 +5,15 @@ package static
 import (
 	"embed"
 	"net/http"
-	"path"
 	"strings"
 )
 
-//go:embed *
+// The files are named so that a checkout without `make vendor` fails to
+// build ("pattern vendor/htmx.min.js: no matching files found") instead of
+// serving a UI without htmx. npm (make vendor) is the only source of the
+// vendor files.
+//
+//go:embed css js vendor/htmx.min.js vendor/sse.min.js
 var files embed.FS
 
 // Handler serves the embedded files. embed.FS has no directory escape:
@@ -17,10 +21,8 @@ var files embed.FS
 func Handler() http.Handler {
 	fs := http.FileServer(http.FS(files))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// FileServer cleans the path itself, so check the cleaned one:
-		// "./static.go" and "/static.go" are the Go source too.
-		clean := path.Clean("/" + r.URL.Path)
-		if r.URL.Path == "" || strings.HasSuffix(r.URL.Path, "/") || strings.HasSuffix(clean, ".go") {
+		// No directory listings.
+		if r.URL.Path == "" || strings.HasSuffix(r.URL.Path, "/") {
 			http.NotFound(w, r)
 			return
 		}

@@ -14,6 +14,12 @@ const (
 	RoleViewer  = "viewer"
 )
 
+// ValidRole reports whether r is one of the roles above; the CLI and the
+// Users page both check with it.
+func ValidRole(r string) bool {
+	return r == RoleAdmin || r == RoleManager || r == RoleViewer
+}
+
 // ErrEmailTaken is returned when a user with that e-mail exists.
 var ErrEmailTaken = errors.New("store: e-mail already in use")
 

@@ -6,17 +6,16 @@ import (
 	"strconv"
 
 	"groupdeck/store"
+	"groupdeck/whatsapp"
 )
 
 var outcomes = []string{store.OutcomeApplied, store.OutcomeDuplicate, store.OutcomeDeferred, store.OutcomeFailed}
-
-var webhookFields = []string{"group_lifecycle_update", "group_participants_update", "group_settings_update", "group_status_update", "messages"}
 
 // IsOutcome reports whether o is a delivery outcome the event log filters on.
 func IsOutcome(o string) bool { return slices.Contains(outcomes, o) }
 
 // IsField reports whether f is a webhook field the event log filters on.
-func IsField(f string) bool { return slices.Contains(webhookFields, f) }
+func IsField(f string) bool { return slices.Contains(whatsapp.Fields(), f) }
 
 func outcomeLabel(o string) string {
 	switch o {

@@ -5,6 +5,7 @@ import (
 	"unicode/utf8"
 
 	"groupdeck/store"
+	"groupdeck/whatsapp"
 )
 
 // MessagingView is the messages section of the group page.
@@ -74,25 +75,10 @@ type ReceiptsView struct {
 	Receipts []store.Receipt
 }
 
-// MediaKinds are the media a group message can carry, with the rules of
-// the Cloud API (spec §2.9) in words.
-// Max is the largest file in bytes, for the browser's early check (the
-// server checks again, with the finer rules).
-var MediaKinds = []struct {
-	Value, Label, Rule, Accept string
-	Max                        int
-}{
-	{"image", "Image", "JPEG or PNG, up to 5 MB", ".jpg,.jpeg,.png", 5 << 20},
-	{"video", "Video", "MP4 or 3GPP (H.264 + AAC), up to 16 MB", ".mp4,.3gp", 16 << 20},
-	{"audio", "Audio", "AAC, AMR, MP3, M4A or OGG (Opus), up to 16 MB; no caption", ".aac,.amr,.mp3,.m4a,.ogg,.opus", 16 << 20},
-	{"document", "Document", "TXT, PDF, Word, Excel or PowerPoint, up to 100 MB", ".txt,.pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx", 100 << 20},
-	{"sticker", "Sticker", "WebP, up to 100 KB (animated: 500 KB); no caption", ".webp", 500 << 10},
-}
-
 func mediaAccept() string {
 	var parts []string
-	for _, k := range MediaKinds {
-		parts = append(parts, k.Accept)
+	for _, r := range whatsapp.MediaRules() {
+		parts = append(parts, r.Accept())
 	}
 	return strings.Join(parts, ",")
 }
@@ -120,21 +106,15 @@ func kindLabel(kind string) string {
 	case "unsupported":
 		return "Unsupported message"
 	}
-	for _, k := range MediaKinds {
-		if k.Value == kind {
-			return k.Label
-		}
+	if r, ok := whatsapp.MediaRuleFor(kind); ok {
+		return r.Label
 	}
 	return kind
 }
 
 func isMedia(kind string) bool {
-	for _, k := range MediaKinds {
-		if k.Value == kind {
-			return true
-		}
-	}
-	return false
+	_, ok := whatsapp.MediaRuleFor(kind)
+	return ok
 }
 
 func mediaPath(m store.Message) string {

@@ -20,34 +20,34 @@ func (e *apiError) Error() string { return fmt.Sprintf("(#%d) %s: %s", e.Code, e
 // Titles follow spec §4.2 and the Cloud API code table; details are the
 // human explanation the app is told to build logic on.
 var errTitles = map[int]string{
-	100:    "Invalid parameter",
-	131000: "Something went wrong",
-	131009: "Parameter value is not valid",
-	131020: "Bad Group",
-	131026: "Message undeliverable",
-	131041: "Group unknown",
-	131059: "Invalid cursor",
-	131201: "Request partially succeeded",
-	131202: "Duplicate participant",
-	131203: "Unable to add participant to group",
-	131204: "Participant overlimit",
-	131207: "Group suspended",
-	131208: "Group Rate Limit Hit",
-	131209: "Invalid Group Profile Picture Aspect Ratio",
-	131210: "Image is Too Small to Process",
-	131211: "Group create limit reached",
-	131212: "Participant is not a part of the group",
-	131213: "Group join request does not exist",
-	131214: "Group creation is temporarily disabled",
-	131215: "Phone number not eligible for Groups APIs",
-	130501: "Unsupported message type",
+	CodeInvalidParameter:      "Invalid parameter",
+	CodeGeneric:               "Something went wrong",
+	CodeInvalidValue:          "Parameter value is not valid",
+	CodeNoParticipants:        "Bad Group",
+	CodeUndeliverable:         "Message undeliverable",
+	CodeGroupUnknown:          "Group unknown",
+	CodeCursorInvalid:         "Invalid cursor",
+	CodePartialSuccess:        "Request partially succeeded",
+	CodeDuplicateParticipant:  "Duplicate participant",
+	CodeCannotAddParticipant:  "Unable to add participant to group",
+	CodeParticipantOverlimit:  "Participant overlimit",
+	CodeGroupSuspended:        "Group suspended",
+	CodeGroupRateLimit:        "Group Rate Limit Hit",
+	CodePhotoAspectRatio:      "Invalid Group Profile Picture Aspect Ratio",
+	CodePhotoTooSmall:         "Image is Too Small to Process",
+	CodeGroupCreateLimit:      "Group create limit reached",
+	CodeNotParticipant:        "Participant is not a part of the group",
+	CodeJoinRequestUnknown:    "Group join request does not exist",
+	CodeGroupCreationDisabled: "Group creation is temporarily disabled",
+	CodeNumberNotEligible:     "Phone number not eligible for Groups APIs",
+	CodeUnsupportedType:       "Unsupported message type",
 }
 
 var errStatus = map[int]int{
-	131201: http.StatusPartialContent,
-	131207: http.StatusForbidden,
-	131208: http.StatusTooManyRequests,
-	131000: http.StatusInternalServerError,
+	CodePartialSuccess: http.StatusPartialContent,
+	CodeGroupSuspended: http.StatusForbidden,
+	CodeGroupRateLimit: http.StatusTooManyRequests,
+	CodeGeneric:        http.StatusInternalServerError,
 }
 
 func newErr(code int, details string, args ...any) *apiError {
@@ -65,14 +65,16 @@ func newErr(code int, details string, args ...any) *apiError {
 	return &apiError{Code: code, Title: title, Details: details, Status: st}
 }
 
-func errParam(details string, args ...any) *apiError { return newErr(100, details, args...) }
+func errParam(details string, args ...any) *apiError {
+	return newErr(CodeInvalidParameter, details, args...)
+}
 
 func errUnknownGroup() *apiError {
-	return newErr(131041, "The group was not found, either because it doesn't exist or you are not a member.")
+	return newErr(CodeGroupUnknown, "The group was not found, either because it doesn't exist or you are not a member.")
 }
 
 func errSuspended() *apiError {
-	return newErr(131207, "The group has been suspended for violating platform policies.")
+	return newErr(CodeGroupSuspended, "The group has been suspended for violating platform policies.")
 }
 
 // errorObject is the shape used inside webhooks and inside 206/partial bodies.
@@ -108,7 +110,7 @@ func (s *Server) writeError(w http.ResponseWriter, e *apiError) {
 		"error_data": map[string]any{"messaging_product": "whatsapp", "details": e.Details},
 		"fbtrace_id": s.ids.traceID(),
 	}
-	if e.Code == 190 {
+	if e.Code == CodeInvalidToken {
 		// Graph reports token problems without the "(#code)" prefix or WhatsApp error_data.
 		body["message"] = "Invalid OAuth access token - " + e.Details
 		delete(body, "error_data")

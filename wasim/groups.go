@@ -107,10 +107,10 @@ func (s *Server) handleCreateGroup(r *http.Request) (int, any, *apiError) {
 		return 0, nil, err
 	}
 	if s.cfg.CreationDisabled {
-		return 0, nil, newErr(131214, "Group creation is temporarily disabled: too many marketing messages were sent in customer service windows over the past 7 days.")
+		return 0, nil, newErr(CodeGroupCreationDisabled, "Group creation is temporarily disabled: too many marketing messages were sent in customer service windows over the past 7 days.")
 	}
 	if s.activeGroups()+s.pendingCreates >= s.cfg.GroupCap {
-		return 0, nil, newErr(131211, "This phone number reached its limit of %d groups.", s.cfg.GroupCap)
+		return 0, nil, newErr(CodeGroupCreateLimit, "This phone number reached its limit of %d groups.", s.cfg.GroupCap)
 	}
 	reqID := s.ids.requestID()
 	s.pendingCreates++
@@ -122,7 +122,7 @@ func (s *Server) handleCreateGroup(r *http.Request) (int, any, *apiError) {
 			// makes no sense for a group that was never made; omit it.
 			s.emitGroupEvent("group_lifecycle_update", map[string]any{
 				"type": "group_create", "request_id": reqID, "subject": subject, "description": desc,
-				"errors": []any{newErr(131000, "The group could not be created.").object()},
+				"errors": []any{newErr(CodeGeneric, "The group could not be created.").object()},
 			})
 			return
 		}

@@ -54,7 +54,7 @@ func (s *Server) Say(waID, groupID, kind, text string) (string, error) {
 		}
 		msg["image"] = img
 	case "unsupported":
-		e := newErr(130501, "Message type is not currently supported.")
+		e := newErr(CodeUnsupportedType, "Message type is not currently supported.")
 		msg["errors"] = []any{e.object()}
 	default:
 		return "", fmt.Errorf("kind must be text, image or unsupported, not %q", kind)

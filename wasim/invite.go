@@ -23,7 +23,7 @@ func (s *Server) handleInviteLink(r *http.Request, id string) (int, any, *apiErr
 	switch r.Method {
 	case http.MethodGet:
 		if g.link == "" {
-			return 0, nil, newErr(131009, "The group has no invite link; create one with POST /%s/invite_link.", g.id)
+			return 0, nil, newErr(CodeInvalidValue, "The group has no invite link; create one with POST /%s/invite_link.", g.id)
 		}
 	case http.MethodPost:
 		s.killLink(g, "it was reset by the group admin")

@@ -72,13 +72,13 @@ func (s *Server) handleDecideJoinRequests(r *http.Request, id string) (int, any,
 	for _, jrID := range body.JoinRequests {
 		i := slices.IndexFunc(g.requests, func(jr *joinRequest) bool { return jr.id == jrID })
 		if i < 0 {
-			fail(jrID, newErr(131213, "Join request %s does not exist or was already handled.", jrID))
+			fail(jrID, newErr(CodeJoinRequestUnknown, "Join request %s does not exist or was already handled.", jrID))
 			continue
 		}
 		jr := g.requests[i]
 		if approve {
 			if len(g.members) >= maxParticipants {
-				fail(jrID, newErr(131204, "The group already has the maximum of %d participants.", maxParticipants))
+				fail(jrID, newErr(CodeParticipantOverlimit, "The group already has the maximum of %d participants.", maxParticipants))
 				continue
 			}
 			g.members = append(g.members, jr.waID)
@@ -100,9 +100,9 @@ func (s *Server) handleDecideJoinRequests(r *http.Request, id string) (int, any,
 	status := http.StatusOK
 	if len(failed) > 0 {
 		out["failed_join_requests"] = failed
-		top := newErr(131201, "Not all join requests could be processed.")
+		top := newErr(CodePartialSuccess, "Not all join requests could be processed.")
 		if len(done) == 0 {
-			top = newErr(131000, "None of the join requests could be processed.")
+			top = newErr(CodeGeneric, "None of the join requests could be processed.")
 		} else {
 			status = http.StatusPartialContent
 		}

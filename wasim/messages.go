@@ -132,7 +132,7 @@ func (s *Server) markRead(req sendRequest) (int, any, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.inbound[req.MessageID] == nil && s.msgs[req.MessageID] == nil {
-		return 0, nil, newErr(131009, "message_id %q is not a valid message ID", req.MessageID)
+		return 0, nil, newErr(CodeInvalidValue, "message_id %q is not a valid message ID", req.MessageID)
 	}
 	// Accepted but invisible: spec §2.11 recommends no observable effect.
 	return http.StatusOK, map[string]any{"success": true}, nil
@@ -181,7 +181,7 @@ func (s *Server) content(req sendRequest) (string, *apiError) {
 			_, known := s.media[m.ID]
 			s.mu.Unlock()
 			if !known {
-				return "", newErr(131009, "media id %q is not a valid uploaded media ID", m.ID)
+				return "", newErr(CodeInvalidValue, "media id %q is not a valid uploaded media ID", m.ID)
 			}
 		} else if !strings.HasPrefix(m.Link, "http://") && !strings.HasPrefix(m.Link, "https://") {
 			return "", errParam("link must be an http(s) URL")
@@ -246,7 +246,7 @@ func (s *Server) sendToGroup(req sendRequest) (int, any, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.cfg.Ineligible {
-		return 0, nil, newErr(131215, "This phone number is not eligible for the Groups API.")
+		return 0, nil, newErr(CodeNumberNotEligible, "This phone number is not eligible for the Groups API.")
 	}
 	g := s.groups[req.To]
 	if g == nil || g.deleted {
@@ -256,13 +256,13 @@ func (s *Server) sendToGroup(req sendRequest) (int, any, *apiError) {
 		return 0, nil, errSuspended()
 	}
 	if len(g.members) == 0 {
-		return 0, nil, newErr(131020, "Cannot send messages to single member groups.")
+		return 0, nil, newErr(CodeNoParticipants, "Cannot send messages to single member groups.")
 	}
 	now := s.now()
 	m := &sentMessage{id: s.ids.messageID(), group: g, kind: req.Type, text: text, recips: map[string]*recipState{}, at: now}
 	if req.Type == "pin" {
 		if s.msgs[pin.MessageID] == nil && s.inbound[pin.MessageID] == nil {
-			return 0, nil, newErr(131009, "message_id %q is not a message of this group", pin.MessageID)
+			return 0, nil, newErr(CodeInvalidValue, "message_id %q is not a message of this group", pin.MessageID)
 		}
 		s.applyPin(g, pin)
 	} else {
@@ -348,7 +348,7 @@ func (s *Server) sendToUser(req sendRequest) (int, any, *apiError) {
 					return 0, nil, errUnknownGroup()
 				}
 				if g.link == "" {
-					return 0, nil, newErr(131009, "group %s has no invite link; create one first", g.id)
+					return 0, nil, newErr(CodeInvalidValue, "group %s has no invite link; create one first", g.id)
 				}
 				groupID, text = g.id, g.inviteLink()
 			}

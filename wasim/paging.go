@@ -26,7 +26,7 @@ func (s *Server) pageParams(r *http.Request) (limit int, after, before *cursor, 
 		}
 		c, decErr := decodeCursor(v, s.version)
 		if decErr != nil {
-			return 0, nil, nil, newErr(131059, "The pagination cursor is invalid or expired; restart from the first page.")
+			return 0, nil, nil, newErr(CodeCursorInvalid, "The pagination cursor is invalid or expired; restart from the first page.")
 		}
 		*p.dst = &c
 	}

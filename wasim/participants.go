@@ -29,7 +29,7 @@ func (s *Server) handleRemoveParticipants(r *http.Request, id string) (int, any,
 	case n == 0:
 		return 0, nil, errParam("participants must be a non-empty array")
 	case n > maxParticipants:
-		return 0, nil, newErr(131204, "At most %d participants can be removed per request.", maxParticipants)
+		return 0, nil, newErr(CodeParticipantOverlimit, "At most %d participants can be removed per request.", maxParticipants)
 	}
 	refs := make([]participantRef, len(body.Participants))
 	for i, raw := range body.Participants {
@@ -49,7 +49,7 @@ func (s *Server) handleRemoveParticipants(r *http.Request, id string) (int, any,
 			key = s.waIDForBSUID(p.UserID)
 		}
 		if seen[key] {
-			return 0, nil, newErr(131202, "The participants array contains duplicates.")
+			return 0, nil, newErr(CodeDuplicateParticipant, "The participants array contains duplicates.")
 		}
 		seen[key] = true
 		resolved[i] = key
@@ -74,7 +74,7 @@ func (s *Server) handleRemoveParticipants(r *http.Request, id string) (int, any,
 			}
 			wa := resolved[i]
 			if !g.isMember(wa) {
-				e := newErr(131212, "%s is not a participant of the group.", input)
+				e := newErr(CodeNotParticipant, "%s is not a participant of the group.", input)
 				failed = append(failed, map[string]any{"input": input, "errors": []any{e.object()}})
 				continue
 			}
@@ -92,15 +92,15 @@ func (s *Server) handleRemoveParticipants(r *http.Request, id string) (int, any,
 		case len(failed) > 0 && len(removed) > 0:
 			ev["failed_participants"] = failed
 			ev["errors"] = []any{errorObject{
-				Code: 131201, Message: "Failed to remove some participants from the group",
+				Code: CodePartialSuccess, Message: "Failed to remove some participants from the group",
 				Title:     "Not All Participants Remove Succeeded",
 				ErrorData: map[string]any{"details": "Some participants could not be removed; see failed_participants."},
 			}}
 		case len(failed) > 0:
 			ev["failed_participants"] = failed
 			ev["errors"] = []any{errorObject{
-				Code: 131212, Message: "Failed to remove participants from the group",
-				Title:     errTitles[131212],
+				Code: CodeNotParticipant, Message: "Failed to remove participants from the group",
+				Title:     errTitles[CodeNotParticipant],
 				ErrorData: map[string]any{"details": "None of the participants could be removed; see failed_participants."},
 			}}
 		}

@@ -187,7 +187,7 @@ func (s *Server) route(r *http.Request, segs []string) (int, any, *apiError) {
 func unsupported(r *http.Request, segs []string) *apiError {
 	e := errParam("Unsupported %s request. Object with ID '%s' does not exist, cannot be loaded due to missing permissions, or does not support this operation.",
 		strings.ToLower(r.Method), segs[0])
-	e.Subcode = 33
+	e.Subcode = SubcodeObjectDoesNotExist
 	return e
 }
 
@@ -202,7 +202,7 @@ func (s *Server) authorize(r *http.Request) *apiError {
 	if h := r.Header.Get("Authorization"); h != "" {
 		scheme, rest, ok := strings.Cut(h, " ")
 		if !ok || !strings.EqualFold(scheme, "Bearer") {
-			return &apiError{Code: 190, Status: http.StatusUnauthorized, Details: "Cannot parse access token"}
+			return &apiError{Code: CodeInvalidToken, Status: http.StatusUnauthorized, Details: "Cannot parse access token"}
 		}
 		tok = strings.TrimSpace(rest)
 	} else {
@@ -212,7 +212,7 @@ func (s *Server) authorize(r *http.Request) *apiError {
 	want := s.cfg.AccessToken
 	s.mu.Unlock()
 	if tok == "" || (want != "" && tok != want) {
-		return &apiError{Code: 190, Status: http.StatusUnauthorized, Details: "Cannot parse access token"}
+		return &apiError{Code: CodeInvalidToken, Status: http.StatusUnauthorized, Details: "Cannot parse access token"}
 	}
 	return nil
 }
@@ -270,7 +270,7 @@ func (s *Server) groupOp(id string, allowSuspended bool) (*group, *apiError) {
 // operations do not count against the window.
 func (s *Server) countOp() *apiError {
 	if s.cfg.Ineligible {
-		return newErr(131215, "This phone number is not eligible for the Groups API; it must belong to an Official Business Account.")
+		return newErr(CodeNumberNotEligible, "This phone number is not eligible for the Groups API; it must belong to an Official Business Account.")
 	}
 	if s.cfg.OpsPerWindow <= 0 {
 		return nil
@@ -284,7 +284,7 @@ func (s *Server) countOp() *apiError {
 	}
 	s.ops = keep
 	if len(s.ops) >= s.cfg.OpsPerWindow {
-		return newErr(131208, "Too many group operations from this phone number recently; try again later.")
+		return newErr(CodeGroupRateLimit, "Too many group operations from this phone number recently; try again later.")
 	}
 	s.ops = append(s.ops, now)
 	return nil

@@ -77,7 +77,7 @@ func (s *Server) handleUpdateSettings(r *http.Request, id string) (int, any, *ap
 	}
 	if up.photo != nil {
 		if err := checkPhoto(up.photo); err != nil {
-			if err.Code == 100 || s.Config().SyncPhotoErrors {
+			if err.Code == CodeInvalidParameter || s.Config().SyncPhotoErrors {
 				return 0, nil, err
 			}
 			up.photoErr = err
@@ -105,10 +105,10 @@ func checkPhoto(data []byte) *apiError {
 		return errParam("The group photo must be a JPEG image")
 	}
 	if cfg.Width != cfg.Height {
-		return newErr(131209, "The group photo must be square; got %dx%d.", cfg.Width, cfg.Height)
+		return newErr(CodePhotoAspectRatio, "The group photo must be square; got %dx%d.", cfg.Width, cfg.Height)
 	}
 	if cfg.Width < photoMin {
-		return newErr(131210, "The group photo must be at least %dx%d px; got %dx%d.", photoMin, photoMin, cfg.Width, cfg.Height)
+		return newErr(CodePhotoTooSmall, "The group photo must be at least %dx%d px; got %dx%d.", photoMin, photoMin, cfg.Width, cfg.Height)
 	}
 	return nil
 }
@@ -157,7 +157,7 @@ func (s *Server) applySettings(g *group, reqID string, up settingsUpdate) {
 	}
 	switch {
 	case failed > 0 && ok > 0:
-		ev["errors"] = []any{newErr(131201, "Not all group settings could be updated.").object()}
+		ev["errors"] = []any{newErr(CodePartialSuccess, "Not all group settings could be updated.").object()}
 	case failed > 0:
 		ev["errors"] = []any{firstErr.object()}
 	}

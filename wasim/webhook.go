@@ -12,6 +12,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"groupdeck/clock"
 )
 
 // change is one entry[].changes[] item; the queue holds changes rather than
@@ -143,10 +145,7 @@ func (q *queue) take(ctx context.Context, wait bool) ([]change, bool) {
 		return nil, false
 	}
 	if window > 0 && wait {
-		select {
-		case <-ctx.Done():
-		case <-time.After(window):
-		}
+		_ = clock.Sleep(ctx, window) // an ended ctx only cuts the wait short
 	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
@@ -206,10 +205,8 @@ func (q *queue) deliver(ctx context.Context, batch []change) {
 		if attempt == attempts {
 			break
 		}
-		select {
-		case <-ctx.Done():
+		if clock.Sleep(ctx, base<<(attempt-1)) != nil {
 			return
-		case <-time.After(base << (attempt - 1)):
 		}
 		// The URL may have been fixed meanwhile; retries go to the current one.
 		s.mu.Lock()

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
+	"errors"
 	"net/http"
 
 	"github.com/gorilla/sessions"
@@ -13,8 +14,9 @@ import (
 
 // Sessions keeps signed and encrypted cookie sessions.
 type Sessions struct {
-	store *sessions.CookieStore
-	name  string
+	store  *sessions.CookieStore
+	name   string
+	origin *http.CrossOriginProtection
 }
 
 // NewSessions builds the cookie store. key must be 64 bytes: half signs,
@@ -24,7 +26,7 @@ func NewSessions(key []byte, secure bool) *Sessions {
 	st.Options = &sessions.Options{
 		Path: "/", MaxAge: 14 * 24 * 3600, HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode,
 	}
-	return &Sessions{store: st, name: "groupdeck"}
+	return &Sessions{store: st, name: "groupdeck", origin: http.NewCrossOriginProtection()}
 }
 
 // Get returns the request's session, or a fresh one when the cookie is
@@ -73,41 +75,83 @@ const (
 	CSRFHeader = "X-CSRF-Token"
 )
 
-// CSRF makes sure every session has a token and refuses any
-// state-changing request that does not echo it back. skip exempts paths
-// that authenticate otherwise (the signed webhook).
-func (s *Sessions) CSRF(skip func(path string) bool) echo.MiddlewareFunc {
-	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			if skip(c.Request().URL.Path) {
-				return next(c)
+// CSRF makes sure every session has a token and puts it on the request
+// for forms to render. It refuses state-changing requests the browser marks
+// as cross-origin (Sec-Fetch-Site, else Origin against Host) but never
+// reads the body: each state-changing route checks the token itself with
+// CheckCSRF, after its own body limit.
+func (s *Sessions) CSRF(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		sess := s.Get(c)
+		tok, _ := sess.Values["csrf"].(string)
+		if tok == "" {
+			tok = RandomToken(24)
+			sess.Values["csrf"] = tok
+			sess.Values["sid"] = RandomToken(18)
+			if err := s.Save(c, sess); err != nil {
+				return err
 			}
-			sess := s.Get(c)
-			tok, _ := sess.Values["csrf"].(string)
-			if tok == "" {
-				tok = RandomToken(24)
-				sess.Values["csrf"] = tok
-				sess.Values["sid"] = RandomToken(18)
-				if err := s.Save(c, sess); err != nil {
-					return err
-				}
-			}
-			c.Set("csrf", tok)
-			c.SetRequest(c.Request().WithContext(context.WithValue(c.Request().Context(), csrfKey{}, tok)))
-			switch c.Request().Method {
-			case http.MethodGet, http.MethodHead, http.MethodOptions:
-				return next(c)
-			}
-			sent := c.Request().Header.Get(CSRFHeader)
-			if sent == "" {
-				sent = c.FormValue(CSRFField)
-			}
-			if subtle.ConstantTimeCompare([]byte(sent), []byte(tok)) != 1 {
-				return echo.NewHTTPError(http.StatusForbidden, "The form expired or came from another site. Reload the page and try again.")
-			}
+		}
+		c.Set("csrf", tok)
+		c.SetRequest(c.Request().WithContext(context.WithValue(c.Request().Context(), csrfKey{}, tok)))
+		if err := s.origin.Check(c.Request()); err != nil {
+			return errCSRF()
+		}
+		return next(c)
+	}
+}
+
+// CheckCSRF refuses a state-changing request that does not echo the
+// session's token in the X-CSRF-Token header (htmx sends it) or the _csrf
+// field of the body (plain forms). A token in the query string does not
+// count: URLs end up in logs, history and Referer headers. It runs after
+// CSRF and after the route's body limit, since reading the field reads
+// the body.
+func CheckCSRF(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		switch c.Request().Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions:
 			return next(c)
 		}
+		tok := CSRFToken(c)
+		sent := c.Request().Header.Get(CSRFHeader)
+		if sent == "" {
+			var err error
+			if sent, err = bodyToken(c.Request()); err != nil {
+				return err
+			}
+		}
+		if tok == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(tok)) != 1 {
+			return errCSRF()
+		}
+		return next(c)
 	}
+}
+
+// bodyToken reads the token field from a url-encoded or multipart body. A
+// body over the route's limit is answered as such; any other unreadable
+// body simply carries no token.
+func bodyToken(r *http.Request) (string, error) {
+	// ParseMultipartForm would drop ParseForm's error on a url-encoded
+	// body, so ParseForm is asked first.
+	err := r.ParseForm()
+	if err == nil {
+		err = r.ParseMultipartForm(multipartMemory)
+	}
+	var tooBig *http.MaxBytesError
+	if errors.Is(err, echo.ErrStatusRequestEntityTooLarge) || errors.As(err, &tooBig) {
+		return "", echo.ErrStatusRequestEntityTooLarge
+	}
+	return r.PostFormValue(CSRFField), nil
+}
+
+// multipartMemory is how much of a multipart body is kept in memory; the
+// rest goes to temporary files. It is what net/http uses when a handler
+// asks for a form value.
+const multipartMemory = 32 << 20
+
+func errCSRF() error {
+	return echo.NewHTTPError(http.StatusForbidden, "The form expired or came from another site. Reload the page and try again.")
 }
 
 type csrfKey struct{}

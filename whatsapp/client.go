@@ -13,6 +13,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"groupdeck/clock"
 )
 
 // Client calls the Cloud API on behalf of one business phone number.
@@ -47,7 +49,7 @@ func New(baseURL, phoneNumberID, token string, opts ...Option) *Client {
 		log:       slog.New(slog.DiscardHandler),
 		maxTries:  3,
 		retryBase: 200 * time.Millisecond,
-		sleep:     sleepCtx,
+		sleep:     clock.Sleep,
 		jitter:    halfJitter,
 	}
 	for _, o := range opts {
@@ -121,20 +123,6 @@ func (c *Client) redact(s string) string {
 		return s
 	}
 	return strings.ReplaceAll(s, c.token, "[redacted]")
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // drain lets the transport reuse the connection after an early return.

@@ -15,6 +15,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"groupdeck/clock"
 )
 
 const (
@@ -282,7 +284,7 @@ func TestContextCancelStopsRetry(t *testing.T) {
 		calls.Add(1)
 		reply(w, 503, `{}`)
 	}, WithRetry(5, 10*time.Second))
-	c.sleep = sleepCtx // real waiting, interrupted by the context
+	c.sleep = clock.Sleep // real waiting, interrupted by the context
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(30*time.Millisecond, cancel)
 	start := time.Now()

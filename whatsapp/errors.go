@@ -59,8 +59,9 @@ func (e *APIError) Temporary() bool {
 		return true
 	}
 	switch e.Code {
-	case 1, 2, 4, 17, 32, 613, 80007, 80008,
-		130429, 131016, 131056, 131057, 131208:
+	case CodeUnknown, CodeServiceDown, CodeAppRateLimit, CodeUserRateLimit, CodePageRateLimit,
+		CodeCallRateLimit, CodeAccountRateLimit, CodeAppAccountLimit,
+		CodeThroughputLimit, CodeServiceUnavail, CodePairRateLimit, CodeMaintenanceMode, CodeGroupRateLimit:
 		return true
 	}
 	return false

@@ -15,55 +15,55 @@ import (
 func CodeText(code int) string {
 	switch code {
 	// Groups API (spec §4.2 and codes seen in group contexts).
-	case 131020:
+	case CodeNoParticipants:
 		return "Cannot send messages to a group with no other participants"
-	case 131041:
+	case CodeGroupUnknown:
 		return "The group does not exist or this number is not a member"
-	case 131059:
+	case CodeCursorInvalid:
 		return "The page cursor expired or is invalid; start again from the first page"
-	case 131201:
+	case CodePartialSuccess:
 		return "Only some of the participant changes succeeded"
-	case 131202:
+	case CodeDuplicateParticipant:
 		return "The participant list contains duplicates"
-	case 131203:
+	case CodeCannotAddParticipant:
 		return "The user has not accepted WhatsApp's new Terms of Service and cannot be added"
-	case 131204:
+	case CodeParticipantOverlimit:
 		return "Too many participants in one request or in the group"
-	case 131207:
+	case CodeGroupSuspended:
 		return "The group is suspended for violating WhatsApp policies"
-	case 131208:
+	case CodeGroupRateLimit:
 		return "Too many group changes in a short time"
-	case 131209:
+	case CodePhotoAspectRatio:
 		return "The group photo must be square"
-	case 131210:
-		return "The group photo is too small; it must be larger than 192×192 pixels"
-	case 131211:
+	case CodePhotoTooSmall:
+		return fmt.Sprintf("The group photo is too small; it must be larger than %d×%d pixels", PhotoMinSide, PhotoMinSide)
+	case CodeGroupCreateLimit:
 		return "This number has reached its limit of groups"
-	case 131212:
+	case CodeNotParticipant:
 		return "That person is not a participant of the group"
-	case 131213:
+	case CodeJoinRequestUnknown:
 		return "The join request does not exist"
-	case 131214:
+	case CodeGroupCreationDisabled:
 		return "Group creation is temporarily disabled for this number"
-	case 131215:
+	case CodeNumberNotEligible:
 		return "This phone number is not eligible for the Groups API"
-	case 130501:
+	case CodeUnsupportedType:
 		return "The message type is not supported"
 
 	// Platform codes (spec §4.1 and the Cloud API error table).
 	case 0:
 		return "WhatsApp could not authenticate the request"
-	case 1:
+	case CodeUnknown:
 		return "WhatsApp returned an unknown error"
-	case 2:
+	case CodeServiceDown:
 		return "WhatsApp is temporarily unavailable"
 	case 3:
 		return "The app is not allowed to use this capability"
-	case 4:
+	case CodeAppRateLimit:
 		return "The app made too many API calls"
 	case 10:
 		return "The access token lacks the required permission"
-	case 100:
+	case CodeInvalidParameter:
 		return "A request parameter is invalid or unsupported"
 	case 190:
 		return "The access token is invalid or has expired"
@@ -71,21 +71,21 @@ func CodeText(code int) string {
 		return "The app does not have permission for this action"
 	case 368:
 		return "The account is temporarily blocked for policy violations"
-	case 80007, 80008:
+	case CodeAccountRateLimit, CodeAppAccountLimit:
 		return "The WhatsApp Business Account made too many API calls"
-	case 130429:
+	case CodeThroughputLimit:
 		return "The message throughput limit was reached"
 	case 130472:
 		return "The user's number is part of an experiment and was not messaged"
-	case 131000:
+	case CodeGeneric:
 		return "Something went wrong at WhatsApp"
 	case 131005:
 		return "Access was denied"
 	case 131008:
 		return "A required parameter is missing"
-	case 131009:
+	case CodeInvalidValue:
 		return "A parameter value is invalid"
-	case 131016:
+	case CodeServiceUnavail:
 		return "The WhatsApp service is temporarily unavailable"
 	case 131021:
 		return "Sender and recipient are the same number"
@@ -109,11 +109,11 @@ func CodeText(code int) string {
 		return "The message type is not supported"
 	case 131052:
 		return "The media could not be downloaded from the user"
-	case 131053:
+	case CodeMediaUploadError:
 		return "The media could not be uploaded; check its type and size"
-	case 131056:
+	case CodePairRateLimit:
 		return "Too many messages to the same recipient in a short time"
-	case 131057:
+	case CodeMaintenanceMode:
 		return "The business account is in maintenance mode (throughput upgrade)"
 	case 132000:
 		return "The template parameter count does not match the template"

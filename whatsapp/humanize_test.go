@@ -7,6 +7,7 @@ import (
 	"net"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestCodeTextCoversKnownCodes(t *testing.T) {
@@ -90,6 +91,26 @@ func TestTemporary(t *testing.T) {
 	} {
 		if got := tt.e.Temporary(); got != tt.want {
 			t.Errorf("Temporary(%d/%d) = %v", tt.e.HTTPStatus, tt.e.Code, got)
+		}
+	}
+}
+
+func TestRateLimitWait(t *testing.T) {
+	for _, tt := range []struct {
+		err  error
+		ok   bool
+		wait time.Duration
+	}{
+		{&APIError{HTTPStatus: 400, Code: CodeGroupRateLimit}, true, 0},
+		{&APIError{HTTPStatus: 429, Code: CodeGroupRateLimit, RetryAfter: 7 * time.Second}, true, 7 * time.Second},
+		{fmt.Errorf("wrapped: %w", &APIError{HTTPStatus: 429, Code: CodeThroughputLimit}), true, 0},
+		{&APIError{HTTPStatus: 400, Code: CodeGroupCreateLimit}, false, 0},
+		{errors.New("network"), false, 0},
+		{nil, false, 0},
+	} {
+		wait, ok := RateLimitWait(tt.err)
+		if ok != tt.ok || wait != tt.wait {
+			t.Errorf("RateLimitWait(%v) = %v, %v; want %v, %v", tt.err, wait, ok, tt.wait, tt.ok)
 		}
 	}
 }

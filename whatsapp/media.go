@@ -29,7 +29,7 @@ func (c *Client) UploadMedia(ctx context.Context, filename, mimeType string, dat
 		return "", invalid("file", "is empty")
 	}
 	if len(b) > maxMediaResponse {
-		return "", invalid("file", "is larger than 100 MB")
+		return "", invalid("file", "is larger than %d MB", MaxMediaBytes>>20)
 	}
 	fields := map[string]string{"messaging_product": "whatsapp", "type": mimeType}
 	body, ctype, err := multipartBody(fields, "file", filename, mimeType, b)

@@ -119,7 +119,7 @@ func (c *Client) SendMedia(ctx context.Context, groupID, kind string, m MediaRef
 	if n := utf8.RuneCountInString(m.Caption); n > maxCaption {
 		return nil, invalid("caption", "is %d characters, the maximum is %d", n, maxCaption)
 	}
-	if m.Caption != "" && (kind == KindAudio || kind == KindSticker) {
+	if rule, _ := MediaRuleFor(kind); m.Caption != "" && !rule.Caption {
 		return nil, invalid("caption", "%s messages cannot have a caption", kind)
 	}
 	if m.Filename != "" && kind != KindDocument {

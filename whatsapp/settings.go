@@ -10,8 +10,6 @@ import (
 	"strings"
 )
 
-const maxPhotoBytes = 5 << 20
-
 // Photo part names: the API reference names the multipart part "file";
 // the guide and one SDK use "profile_picture_file".
 const (
@@ -20,9 +18,9 @@ const (
 )
 
 // SettingsUpdate changes a group's subject, description and/or photo. Nil
-// pointers and an empty Photo leave that setting untouched. Photo must be a
-// square JPEG of at least 192×192 and at most 5 MB; WhatsApp checks the
-// geometry (131209/131210).
+// pointers and an empty Photo leave that setting untouched. Photo must
+// follow the photo rule (CheckPhoto); the client checks only its size and
+// WhatsApp checks the geometry.
 type SettingsUpdate struct {
 	Subject     *string
 	Description *string
@@ -66,14 +64,14 @@ func (c *Client) UpdateSettings(ctx context.Context, groupID string, u SettingsU
 		}
 		return string(out.RequestID), nil
 	}
-	if len(u.Photo) > maxPhotoBytes {
-		return "", invalid("photo", "is %d bytes, the maximum is 5 MB", len(u.Photo))
+	if len(u.Photo) > PhotoMaxBytes {
+		return "", invalid("photo", "is %d bytes, the maximum is %d MB", len(u.Photo), PhotoMaxBytes>>20)
 	}
 	part := u.PhotoField
 	if part == "" {
 		part = PhotoFieldFile
 	}
-	body, ctype, err := multipartBody(fields, part, "group-photo.jpg", "image/jpeg", u.Photo)
+	body, ctype, err := multipartBody(fields, part, "group-photo.jpg", PhotoMIME, u.Photo)
 	if err != nil {
 		return "", err
 	}

@@ -18,8 +18,9 @@ const (
 	// maxJSONResponse bounds what we buffer from an API call; Graph JSON
 	// responses are tiny and anything bigger is a misconfigured base URL.
 	maxJSONResponse = 4 << 20
-	// maxMediaResponse matches the largest media WhatsApp accepts (documents).
-	maxMediaResponse = 100<<20 + 1<<20
+	// maxMediaResponse matches the largest media WhatsApp accepts, with
+	// some headroom.
+	maxMediaResponse = MaxMediaBytes + 1<<20
 	// maxRetryWait stops a Retry-After of minutes from pinning a dashboard
 	// request; the caller gets the error with RetryAfter set instead.
 	maxRetryWait = 30 * time.Second

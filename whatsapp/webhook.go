@@ -18,6 +18,12 @@ const (
 	FieldMessages     = "messages"
 )
 
+// Fields returns every webhook field groupdeck subscribes to and handles,
+// in the order lists show them.
+func Fields() []string {
+	return []string{FieldLifecycle, FieldParticipants, FieldSettings, FieldStatus, FieldMessages}
+}
+
 // Group event types (GroupEvent.Type).
 const (
 	EventGroupCreate        = "group_create"

@@ -24,11 +24,15 @@
     }
   });
 
-  // Group photo: check WhatsApp's rules (JPEG, square, at least 192 px,
-  // at most 5 MB) before uploading, and say what is wrong in words.
+  // Group photo: check WhatsApp's rule (data-photo-type, square, at least
+  // data-photo-min px, at most data-photo-max bytes; the server sets them
+  // from its own rule) before uploading, and say what is wrong in words.
   document.addEventListener("change", function (ev) {
     var input = ev.target;
     if (!input.matches || !input.matches("input[type=file][data-photo-check]")) return;
+    var type = input.getAttribute("data-photo-type");
+    var min = Number(input.getAttribute("data-photo-min"));
+    var max = Number(input.getAttribute("data-photo-max"));
     var out = document.getElementById(input.getAttribute("aria-describedby"));
     var say = function (msg) {
       input.setCustomValidity(msg);
@@ -37,14 +41,14 @@
     };
     var file = input.files && input.files[0];
     if (!file) { say(""); return; }
-    if (file.type !== "image/jpeg") { say("The photo must be a JPEG (.jpg) file; this one is " + (file.type || "of an unknown type") + "."); return; }
-    if (file.size > 5 * 1024 * 1024) { say("The photo is " + (file.size / 1048576).toFixed(1) + " MB; WhatsApp accepts at most 5 MB."); return; }
+    if (file.type !== type) { say("The photo must be a JPEG (.jpg) file; this one is " + (file.type || "of an unknown type") + "."); return; }
+    if (file.size > max) { say("The photo is " + (file.size / 1048576).toFixed(1) + " MB; WhatsApp accepts at most " + (max / 1048576) + " MB."); return; }
     var img = new Image();
     var url = URL.createObjectURL(file);
     img.onload = function () {
       URL.revokeObjectURL(url);
       if (img.naturalWidth !== img.naturalHeight) say("The photo is " + img.naturalWidth + "×" + img.naturalHeight + " pixels; it must be square (crop it first).");
-      else if (img.naturalWidth < 192) say("The photo is " + img.naturalWidth + "×" + img.naturalHeight + " pixels; it must be at least 192×192.");
+      else if (img.naturalWidth < min) say("The photo is " + img.naturalWidth + "×" + img.naturalHeight + " pixels; it must be at least " + min + "×" + min + ".");
       else say("");
     };
     img.onerror = function () { URL.revokeObjectURL(url); say("That file could not be read as an image."); };
