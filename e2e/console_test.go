@@ -37,3 +37,19 @@ func TestConsoleWatchCatchesViolations(t *testing.T) {
 		return csp && thrown
 	})
 }
+
+// TestInvalidFormIsNotAConsoleError: a form answered 422 re-renders in
+// place with its field messages; that is the app working, so the console
+// stays clean (htmx must not log it as a response error).
+func TestInvalidFormIsNotAConsoleError(t *testing.T) {
+	a := startApp(t)
+	page := newPage(t, a)
+	login(t, page)
+	// Chromium itself logs every non-2xx response it loads; that line is
+	// the browser's, not the page's, so it is the one thing allowed here.
+	allowConsole(page, "the server responded with a status of 422")
+	must(t, gotoPath(page, "/groups/new"))
+	click(t, button(page, "Create group"))
+	must(t, expect.Locator(page.Locator("#subject-error")).ToContainText("Give the group a subject"))
+	must(t, expect.Locator(page.GetByLabel("Subject (up to 128 characters)")).ToBeFocused())
+}

@@ -57,8 +57,12 @@
 
   // A form answered with 422 re-renders in place; move focus to the first
   // invalid field so keyboard and screen-reader users land on the problem.
+  // An outerHTML swap leaves ev.detail.target detached: look the
+  // re-rendered form up again by its id.
   document.addEventListener("htmx:afterSwap", function (ev) {
-    var bad = ev.detail.target.querySelector && ev.detail.target.querySelector("[aria-invalid=true]");
+    var t = ev.detail.target;
+    if (t && !t.isConnected && t.id) t = document.getElementById(t.id);
+    var bad = t && t.querySelector && t.querySelector("[aria-invalid=true]");
     if (bad) bad.focus();
   });
 
