@@ -17,7 +17,8 @@ import (
 // and Delete — and the composer follows the first join.
 func TestCreatingBecomesActiveLive(t *testing.T) {
 	a := startApp(t)
-	a.Sim.Configure(func(c *wasim.Config) { c.WebhookDelay = 2 * time.Second })
+	// Long enough for the page to load first even on a busy machine.
+	a.Sim.Configure(func(c *wasim.Config) { c.WebhookDelay = 4 * time.Second })
 	page := newPage(t, a)
 	login(t, page)
 	must(t, gotoPath(page, "/groups/new"))
