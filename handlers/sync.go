@@ -16,6 +16,9 @@ import (
 // Syncer reconciles the app's groups with the Cloud API.
 type Syncer interface {
 	Sync(ctx context.Context, byUser int64) (*reconcile.Report, error)
+	// ConfirmHeld and DismissHeld settle what the sync guard held back.
+	ConfirmHeld(ctx context.Context, byUser int64, groupIDs []int64) (int, error)
+	DismissHeld(ctx context.Context, byUser int64) error
 }
 
 type syncOutcome struct {
@@ -45,15 +48,15 @@ func (h *Handler) syncNow(c echo.Context) error {
 		}()
 		rep, err := h.Sync.Sync(ctx, u.ID)
 		if err != nil {
-			_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: "sync.run", Outcome: "failed: " + err.Error()})
+			h.audit(ctx, store.AuditEntry{UserID: u.ID, Action: store.AuditSyncRun, Outcome: "failed: " + err.Error()})
 			h.Log.Warn("sync now failed", "err", err)
 		} else {
-			_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: "sync.run",
-				Detail: fmt.Sprintf("checked %d groups, %d drifts healed, %d errors", rep.Checked, len(rep.Drifts), len(rep.Errors))})
+			h.audit(ctx, store.AuditEntry{UserID: u.ID, Action: store.AuditSyncRun,
+				Detail: fmt.Sprintf("checked %d groups, %d drifts healed, %d errors, %d deletions held", rep.Checked, len(rep.Drifts), len(rep.Errors), len(rep.Held))})
 		}
 		done <- syncOutcome{rep, err}
 	}()
-	var v views.SyncResult
+	v := views.SyncResult{IsAdmin: u.IsAdmin()}
 	select {
 	case r := <-done:
 		v.Report = r.rep

@@ -25,8 +25,9 @@ var errGone = errors.New("reconcile: group gone")
 // invite link and the participants, and the webhook changes that waited
 // for the group are applied. Local creates older than StaleCreate that
 // nothing matched are marked failed: the listing is complete, so
-// WhatsApp has no such group. It returns the listed groups left over.
-func (s *Syncer) adoptCreates(ctx context.Context, unknown []whatsapp.GroupSummary, rep *Report, byUser int64) ([]whatsapp.GroupSummary, error) {
+// WhatsApp has no such group, unless failStale is false (the sync guard
+// distrusts the listing). It returns the listed groups left over.
+func (s *Syncer) adoptCreates(ctx context.Context, unknown []whatsapp.GroupSummary, rep *Report, byUser int64, failStale bool) ([]whatsapp.GroupSummary, error) {
 	pending, err := s.Store.PendingCreates(ctx)
 	if err != nil {
 		return nil, err
@@ -53,22 +54,28 @@ func (s *Syncer) adoptCreates(ctx context.Context, unknown []whatsapp.GroupSumma
 			}
 		}
 	}
+	if !failStale {
+		return left, nil // the guard distrusts the listing: "no group" proves nothing
+	}
 	cutoff := s.now().Add(-s.StaleCreate).UnixMilli()
 	for _, g := range pending {
 		if used[g.ID] || g.Status != store.GroupCreating || g.CreatedAt > cutoff {
 			continue
 		}
-		ok, err := s.Store.FailStaleCreate(ctx, g.ID)
-		if err != nil {
+		ok := false
+		if _, err := s.Store.WithTx(ctx, func(t *store.Tx) (err error) {
+			ok, err = t.FailStaleCreate(g.ID)
+			if err != nil || !ok {
+				return err
+			}
+			return t.Audit(store.AuditEntry{UserID: byUser, Action: store.AuditSyncDrift, GroupID: g.ID, Detail: store.StaleCreateReason})
+		}); err != nil {
 			return nil, err
 		}
 		if !ok {
 			continue
 		}
 		rep.Drifts = append(rep.Drifts, Drift{GroupID: g.ID, Subject: g.Subject, Detail: store.StaleCreateReason})
-		if err := s.Store.Audit(ctx, store.AuditEntry{UserID: byUser, Action: "sync.drift", GroupID: g.ID, Detail: store.StaleCreateReason}); err != nil {
-			return nil, err
-		}
 		s.Notify.GroupsChanged(g.ID)
 	}
 	return left, nil
@@ -94,7 +101,10 @@ func (s *Syncer) adopt(ctx context.Context, g *store.Group, lg whatsapp.GroupSum
 	adopted := false
 	touched, err := s.appeared(ctx, lg.ID, func(t *store.Tx) (err error) {
 		adopted, err = t.AdoptCreate(g.ID, d, at, adoptDetail)
-		return err
+		if err != nil || !adopted {
+			return err
+		}
+		return t.Audit(store.AuditEntry{UserID: byUser, Action: store.AuditSyncDrift, GroupID: g.ID, Detail: adoptDetail})
 	})
 	if err != nil {
 		return err
@@ -104,9 +114,6 @@ func (s *Syncer) adopt(ctx context.Context, g *store.Group, lg whatsapp.GroupSum
 	}
 	rep.Adopted++
 	rep.Drifts = append(rep.Drifts, Drift{GroupID: g.ID, Subject: g.Subject, Detail: adoptDetail})
-	if err := s.Store.Audit(ctx, store.AuditEntry{UserID: byUser, Action: "sync.drift", GroupID: g.ID, Detail: adoptDetail}); err != nil {
-		return err
-	}
 	s.Notify.GroupsChanged(append(touched, g.ID)...)
 	return nil
 }
