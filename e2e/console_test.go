@@ -3,10 +3,14 @@
 package e2e
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mxschmitt/playwright-go"
+
+	"groupdeck/internal/testutil"
 )
 
 // TestConsoleWatchCatchesViolations: the console check every browser test
@@ -28,13 +32,16 @@ func TestConsoleWatchCatchesViolations(t *testing.T) {
 		setTimeout(() => { throw new Error("boom from the page") }, 0);
 	}`)
 	must(t, err)
-	waitUntil(t, "both reports", func() bool {
+	testutil.Eventually(t, 10*time.Second, func() error {
 		var csp, thrown bool
 		for _, p := range w.problems() {
 			csp = csp || strings.Contains(p, "style-src")
 			thrown = thrown || strings.Contains(p, "boom from the page")
 		}
-		return csp && thrown
+		if !csp || !thrown {
+			return fmt.Errorf("reports so far (want a style-src violation and the thrown error): %q", w.problems())
+		}
+		return nil
 	})
 }
 

@@ -5,12 +5,15 @@ package e2e
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"net/url"
 	"testing"
+	"time"
 
 	"github.com/mxschmitt/playwright-go"
 	_ "modernc.org/sqlite"
 
+	"groupdeck/internal/testutil"
 	"groupdeck/store"
 	"groupdeck/wasim"
 )
@@ -38,9 +41,12 @@ func TestReplayAFailedDelivery(t *testing.T) {
 	if _, err := a.Sim.Tap("15550002001", invite); err != nil {
 		t.Fatal(err)
 	}
-	waitUntil(t, "the join's delivery to fail", func() bool {
+	testutil.Eventually(t, 10*time.Second, func() error {
 		ds, _, err := a.Store.Deliveries(context.Background(), store.DeliveryFilter{Outcome: store.OutcomeFailed, Limit: 10})
-		return err == nil && len(ds) == 1
+		if err != nil || len(ds) != 1 {
+			return fmt.Errorf("failed deliveries: %d, %v; want the join's", len(ds), err)
+		}
+		return nil
 	})
 	_, err = db.Exec(`DROP TRIGGER e2e_refuse_participants`)
 	must(t, err)
