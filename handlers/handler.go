@@ -3,18 +3,20 @@ package handlers
 
 import (
 	"cmp"
-	"context"
 	"errors"
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
+	"groupdeck/api"
 	"groupdeck/campaigns"
+	"groupdeck/groupops"
 	"groupdeck/ingest"
 	"groupdeck/jobs"
 	"groupdeck/notify"
@@ -25,18 +27,7 @@ import (
 )
 
 // WhatsApp is the part of the Cloud API client the handlers use.
-type WhatsApp interface {
-	CreateGroup(ctx context.Context, r whatsapp.CreateGroupRequest) (string, error)
-	DeleteGroup(ctx context.Context, groupID string) (string, error)
-	InviteLink(ctx context.Context, groupID string) (string, error)
-	ResetInviteLink(ctx context.Context, groupID string) (string, error)
-	DeleteInviteLink(ctx context.Context, groupID string) error
-	JoinRequests(ctx context.Context, groupID string, o whatsapp.ListGroupsOptions) ([]whatsapp.JoinRequest, string, error)
-	ApproveJoinRequests(ctx context.Context, groupID string, ids []string) (*whatsapp.JoinRequestResult, error)
-	RejectJoinRequests(ctx context.Context, groupID string, ids []string) (*whatsapp.JoinRequestResult, error)
-	RemoveParticipants(ctx context.Context, groupID string, targets []whatsapp.RemoveTarget) (string, error)
-	UpdateSettings(ctx context.Context, groupID string, u whatsapp.SettingsUpdate) (string, error)
-}
+type WhatsApp = groupops.WhatsApp
 
 // Deps are what the handlers need; app.New builds them, and nothing
 // changes them after New.
@@ -76,6 +67,9 @@ type Deps struct {
 	// answering that the sync goes on in the background: a large fleet
 	// takes a while, one group-info call per group (0: defaultSyncWait).
 	SyncWait time.Duration
+	// APIRateLimit is how many requests a personal API token may make
+	// per minute (0: api.DefaultRateLimit).
+	APIRateLimit int
 	// Rates estimate what a template costs per delivered participant, for
 	// the send-to-many review.
 	Rates views.Rates
@@ -91,6 +85,8 @@ const (
 // Handler serves every route.
 type Handler struct {
 	Deps
+	ops        *groupops.Service // the group actions, shared with the JSON API
+	api        *api.API
 	loginLimit *web.Limiter
 	reviewKey  []byte // signs bulk-action reviews (review.go)
 	stopping   chan struct{}
@@ -115,7 +111,9 @@ func New(d Deps) *Handler {
 	d.Heartbeat = cmp.Or(d.Heartbeat, defaultHeartbeat)
 	d.StreamRecheck = cmp.Or(d.StreamRecheck, defaultStreamRecheck)
 	d.SyncWait = cmp.Or(d.SyncWait, defaultSyncWait)
-	return &Handler{Deps: d, loginLimit: web.NewLimiter(loginInterval, loginBurst), reviewKey: newReviewKey(), stopping: make(chan struct{})}
+	ops := &groupops.Service{Store: d.Store, WA: d.WA, Ingest: d.Ingest, Notify: d.Notify, WakeOutbox: d.WakeOutbox, Log: d.Log}
+	a := api.New(api.Deps{Log: d.Log, Store: d.Store, Ops: ops, RateLimit: d.APIRateLimit})
+	return &Handler{Deps: d, ops: ops, api: a, loginLimit: web.NewLimiter(loginInterval, loginBurst), reviewKey: newReviewKey(), stopping: make(chan struct{})}
 }
 
 func (h *Handler) chrome(c echo.Context, title, nav string) views.Chrome {
@@ -152,6 +150,10 @@ func (h *Handler) ErrorHandler(err error, c echo.Context) {
 	if status >= 500 {
 		h.Log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path,
 			"request_id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err)
+	}
+	if strings.HasPrefix(c.Request().URL.Path, api.Prefix+"/") {
+		h.api.HandleError(err, c)
+		return
 	}
 	if c.Request().Method == http.MethodHead {
 		_ = c.NoContent(status)

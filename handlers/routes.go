@@ -26,6 +26,9 @@ func (h *Handler) Register(e *echo.Echo) {
 	// Public campaign links: no session, no sign-in, GET only.
 	e.GET("/j/:slug", h.campaignVisit)
 
+	// The JSON API: personal tokens only, no session, no CSRF (api/).
+	h.api.Register(e)
+
 	// Everything below uses the session and CSRF protection.
 	s := router{g: e.Group("", h.Sessions.CSRF, h.loadUser)}
 	s.GET("/login", h.loginShow)

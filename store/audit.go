@@ -49,6 +49,9 @@ const (
 	AuditSyncRun            AuditAction = "sync.run"
 	AuditSyncDrift          AuditAction = "sync.drift"
 	AuditSyncImport         AuditAction = "sync.import"
+	AuditTokenCreate        AuditAction = "token.create"
+	AuditTokenRevoke        AuditAction = "token.revoke"
+	AuditPersonLabel        AuditAction = "person.label"
 )
 
 // AuditEntry is one staff action and its outcome.
