@@ -63,6 +63,8 @@ func New(d Deps) *API {
 // entry names: problem JSON for every error, then the token, the rate
 // limit, the body limit, the role and the idempotency key.
 func (a *API) Register(e *echo.Echo) {
+	// The group's middleware also answers unknown paths (and, as on the
+	// pages, a method a path does not take) with a 404 problem.
 	g := e.Group(Prefix, a.problems)
 	g.GET("/openapi.json", a.openapi)
 	for _, r := range a.routes() {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -70,7 +71,7 @@ func (a *API) toProblem(c echo.Context, err error) *Problem {
 		} else if m, ok := he.Message.(string); ok {
 			detail = m
 		}
-		return problem(he.Code, "http-"+http.StatusText(he.Code), http.StatusText(he.Code), detail)
+		return problem(he.Code, "http-"+strconv.Itoa(he.Code), http.StatusText(he.Code), detail)
 	}
 	a.Log.Error("api request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
 	return problem(http.StatusInternalServerError, "internal", "Something went wrong on our side",
