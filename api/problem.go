@@ -25,7 +25,7 @@ type Problem struct {
 
 func (p *Problem) Error() string { return p.Title + ": " + p.Detail }
 
-// problemBase prefixes every problem type; the README lists them.
+// problemBase prefixes every problem type; the README lists the kinds.
 const problemBase = "https://groupdeck.invalid/problems/"
 
 func problem(status int, kind, title, detail string) *Problem {
