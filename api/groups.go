@@ -188,25 +188,12 @@ func (a *API) removeParticipants(c echo.Context) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	ps, err := a.Store.Participants(c.Request().Context(), g.ID)
+	chosen, missing, err := a.Ops.Members(c.Request().Context(), g.ID, in.Keys)
 	if err != nil {
 		return err
 	}
-	byKey := map[string]store.Participant{}
-	for _, p := range ps {
-		byKey[p.Key] = p
-	}
-	var chosen []store.Participant
-	seen := map[string]bool{}
-	for _, k := range in.Keys {
-		p, ok := byKey[k]
-		if !ok {
-			return invalid(map[string]string{"keys": k + " is not a participant of this group (they may have left already)."})
-		}
-		if !seen[k] {
-			seen[k] = true
-			chosen = append(chosen, p)
-		}
+	if len(missing) > 0 {
+		return invalid(map[string]string{"keys": missing[0] + " is not a participant of this group (they may have left already)."})
 	}
 	switch {
 	case len(chosen) == 0:

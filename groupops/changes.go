@@ -169,3 +169,29 @@ func (s *Service) QueueMessage(ctx context.Context, userID int64, g *store.Group
 	s.changed(g.ID)
 	return nil
 }
+
+// Members picks the group's current participants named by keys, each
+// once, in the order given, and lists the keys that are not members
+// (any more).
+func (s *Service) Members(ctx context.Context, groupID int64, keys []string) (chosen []store.Participant, missing []string, err error) {
+	ps, err := s.Store.Participants(ctx, groupID)
+	if err != nil {
+		return nil, nil, err
+	}
+	byKey := map[string]store.Participant{}
+	for _, p := range ps {
+		byKey[p.Key] = p
+	}
+	seen := map[string]bool{}
+	for _, k := range keys {
+		p, ok := byKey[k]
+		switch {
+		case !ok:
+			missing = append(missing, k)
+		case !seen[k]:
+			seen[k] = true
+			chosen = append(chosen, p)
+		}
+	}
+	return chosen, missing, nil
+}

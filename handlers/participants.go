@@ -33,21 +33,9 @@ func (h *Handler) participantRemove(c echo.Context) error {
 	if one := c.FormValue("one"); one != "" {
 		keys = []string{one}
 	}
-	ps, err := h.Store.Participants(ctx, g.ID)
+	chosen, _, err := h.ops.Members(ctx, g.ID, keys)
 	if err != nil {
 		return err
-	}
-	byKey := map[string]store.Participant{}
-	for _, p := range ps {
-		byKey[p.Key] = p
-	}
-	var chosen []store.Participant
-	seen := map[string]bool{}
-	for _, k := range keys {
-		if p, ok := byKey[k]; ok && !seen[k] {
-			seen[k] = true
-			chosen = append(chosen, p)
-		}
 	}
 	switch {
 	case len(chosen) == 0:
