@@ -7,6 +7,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"sync"
 	"time"
@@ -72,6 +73,11 @@ type Deps struct {
 	// answering that the sync goes on in the background: a large fleet
 	// takes a while, one group-info call per group (0: defaultSyncWait).
 	SyncWait time.Duration
+	// SessionIdle ends a session unused this long (0: defaultSessionIdle).
+	SessionIdle time.Duration
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client (sign-in limits go by client address).
+	TrustedProxies []netip.Prefix
 }
 
 // Defaults of the Deps durations.
@@ -84,7 +90,8 @@ const (
 // Handler serves every route.
 type Handler struct {
 	Deps
-	loginLimit *web.Limiter
+	loginAddr *web.Limiter
+	loginAcct *web.Backoff
 	stopping   chan struct{}
 	stopOnce   sync.Once
 }
@@ -104,7 +111,9 @@ func New(d Deps) *Handler {
 	d.Heartbeat = cmp.Or(d.Heartbeat, defaultHeartbeat)
 	d.StreamRecheck = cmp.Or(d.StreamRecheck, defaultStreamRecheck)
 	d.SyncWait = cmp.Or(d.SyncWait, defaultSyncWait)
-	return &Handler{Deps: d, loginLimit: web.NewLimiter(loginInterval, loginBurst), stopping: make(chan struct{})}
+	d.SessionIdle = cmp.Or(d.SessionIdle, defaultSessionIdle)
+	return &Handler{Deps: d, loginAddr: web.NewLimiter(loginInterval, loginBurst),
+		loginAcct: web.NewBackoff(acctFree, acctBase, acctMax), stopping: make(chan struct{})}
 }
 
 func (h *Handler) chrome(c echo.Context, title, nav string) views.Chrome {

@@ -3,7 +3,6 @@ package handlers
 import (
 	"errors"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -14,10 +13,20 @@ import (
 
 func (h *Handler) usersView(c echo.Context, f views.UserForm) (views.UsersView, error) {
 	us, err := h.Store.Users(c.Request().Context())
+	if err != nil {
+		return views.UsersView{}, err
+	}
 	if f.Role == "" {
 		f.Role = store.RoleManager
 	}
-	return views.UsersView{Users: us, Me: currentUser(c).ID, Form: f, Notice: c.QueryParam("notice"), Error: c.QueryParam("error")}, err
+	v := views.UsersView{Users: us, Me: currentUser(c).ID, Form: f}
+	kind, msg, err := h.Sessions.TakeFlash(c)
+	if kind == "error" {
+		v.Error = msg
+	} else {
+		v.Notice = msg
+	}
+	return v, err
 }
 
 func (h *Handler) usersShow(c echo.Context) error {
@@ -28,15 +37,18 @@ func (h *Handler) usersShow(c echo.Context) error {
 	return h.page(c, http.StatusOK, "Staff accounts", "users", views.UsersPage(v))
 }
 
-func usersBack(c echo.Context, notice, errMsg string) error {
-	q := url.Values{}
-	if notice != "" {
-		q.Set("notice", notice)
-	}
+// usersBack returns to the Users page with a notice or an error, carried
+// in the session: text in the URL would let anyone's link print their own
+// words as the site's.
+func (h *Handler) usersBack(c echo.Context, notice, errMsg string) error {
+	kind, msg := "ok", notice
 	if errMsg != "" {
-		q.Set("error", errMsg)
+		kind, msg = "error", errMsg
 	}
-	return c.Redirect(http.StatusSeeOther, "/users?"+q.Encode())
+	if err := h.Sessions.SetFlash(c, kind, msg); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/users")
 }
 
 func (h *Handler) userCreate(c echo.Context) error {
@@ -62,7 +74,7 @@ func (h *Handler) userCreate(c echo.Context) error {
 			return err
 		} else {
 			_ = h.Store.Audit(ctx, store.AuditEntry{UserID: currentUser(c).ID, Action: "user.create", Detail: f.Email + " as " + f.Role})
-			return usersBack(c, "Account "+f.Email+" created.", "")
+			return h.usersBack(c, "Account "+f.Email+" created.", "")
 		}
 	}
 	v, err := h.usersView(c, f)
@@ -92,13 +104,13 @@ func (h *Handler) userRole(c echo.Context) error {
 	}
 	role := c.FormValue("role")
 	if !store.ValidRole(role) {
-		return usersBack(c, "", "Choose admin, manager or viewer.")
+		return h.usersBack(c, "", "Choose admin, manager or viewer.")
 	}
 	if err := h.Store.SetRole(c.Request().Context(), u.ID, role); err != nil {
 		return err
 	}
 	_ = h.Store.Audit(c.Request().Context(), store.AuditEntry{UserID: currentUser(c).ID, Action: "user.role", Detail: u.Email + ": " + u.Role + " → " + role})
-	return usersBack(c, u.Email+" is now "+role+".", "")
+	return h.usersBack(c, u.Email+" is now "+role+".", "")
 }
 
 func (h *Handler) userPassword(c echo.Context) error {
@@ -108,7 +120,7 @@ func (h *Handler) userPassword(c echo.Context) error {
 	}
 	hash, err := HashPassword(c.FormValue("password"))
 	if err != nil {
-		return usersBack(c, "", "Password not changed: the "+err.Error()+".")
+		return h.usersBack(c, "", "Password not changed: the "+err.Error()+".")
 	}
 	if err := h.Store.SetPassword(c.Request().Context(), u.ID, hash); err != nil {
 		return err
@@ -119,7 +131,7 @@ func (h *Handler) userPassword(c echo.Context) error {
 		// The change ended this session too; sign in again with the new one.
 		return c.Redirect(http.StatusSeeOther, "/login")
 	}
-	return usersBack(c, "New password set for "+u.Email+"; their sessions ended.", "")
+	return h.usersBack(c, "New password set for "+u.Email+"; their sessions ended.", "")
 }
 
 func (h *Handler) userDisable(c echo.Context) error { return h.userSetDisabled(c, true) }
@@ -141,5 +153,5 @@ func (h *Handler) userSetDisabled(c echo.Context, disabled bool) error {
 		action, notice = "user.disable", u.Email+" is disabled and signed out everywhere."
 	}
 	_ = h.Store.Audit(c.Request().Context(), store.AuditEntry{UserID: currentUser(c).ID, Action: action, Detail: u.Email})
-	return usersBack(c, notice, "")
+	return h.usersBack(c, notice, "")
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"crypto/subtle"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -52,10 +53,48 @@ func scanUser(row interface{ Scan(...any) error }) (*User, error) {
 	return &u, err
 }
 
-// CreateUser inserts a user; the password must already be hashed.
+// SetupTokenKey is the setting holding the hash of the one-time /setup
+// token. It exists only while no user does.
+const SetupTokenKey = "setup_token_sha256"
+
+// ErrSetupUsed is returned when the setup token does not match, or is
+// gone because a user exists.
+var ErrSetupUsed = errors.New("store: setup link used or not valid")
+
+// CreateUser inserts a user; the password must already be hashed. Any
+// setup token goes in the same transaction: once a user exists, the
+// one-time link must not create another administrator.
 func (s *Store) CreateUser(ctx context.Context, u *User) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error { return s.insertUser(ctx, tx, u) })
+}
+
+// CreateFirstAdmin creates u only while no user exists and tokenHash is
+// the stored setup token's hash, consuming the token in the same
+// transaction, so concurrent uses of one link create one account.
+func (s *Store) CreateFirstAdmin(ctx context.Context, tokenHash string, u *User) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		var want []byte
+		err := tx.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, SetupTokenKey).Scan(&want)
+		if isNoRows(err) {
+			return ErrSetupUsed
+		}
+		if err != nil {
+			return fmt.Errorf("store: setup token: %w", err)
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users`).Scan(&n); err != nil {
+			return fmt.Errorf("store: count users: %w", err)
+		}
+		if n > 0 || subtle.ConstantTimeCompare(want, []byte(tokenHash)) != 1 {
+			return ErrSetupUsed
+		}
+		return s.insertUser(ctx, tx, u)
+	})
+}
+
+func (s *Store) insertUser(ctx context.Context, tx *sql.Tx, u *User) error {
 	u.CreatedAt = s.now()
-	res, err := s.w.ExecContext(ctx, `INSERT INTO users (email, name, password_hash, role, created_at)
+	res, err := tx.ExecContext(ctx, `INSERT INTO users (email, name, password_hash, role, created_at)
 		VALUES (?, ?, ?, ?, ?)`, u.Email, u.Name, u.PasswordHash, u.Role, u.CreatedAt)
 	if isUnique(err) {
 		return ErrEmailTaken
@@ -64,6 +103,9 @@ func (s *Store) CreateUser(ctx context.Context, u *User) error {
 		return fmt.Errorf("store: create user: %w", err)
 	}
 	u.ID, _ = res.LastInsertId()
+	if _, err := tx.ExecContext(ctx, `DELETE FROM settings WHERE key = ?`, SetupTokenKey); err != nil {
+		return fmt.Errorf("store: create user: %w", err)
+	}
 	return nil
 }
 
@@ -112,28 +154,37 @@ func (s *Store) Users(ctx context.Context) ([]*User, error) {
 	return out, rows.Err()
 }
 
-// SetPassword replaces a password hash and ends the user's other sessions.
+// SetPassword replaces a password hash and ends all the user's sessions.
 func (s *Store) SetPassword(ctx context.Context, id int64, hash string) error {
-	return s.updateUser(ctx, `UPDATE users SET password_hash = ?, session_epoch = session_epoch + 1 WHERE id = ?`, hash, id)
+	return s.updateUser(ctx, id, true, `UPDATE users SET password_hash = ?, session_epoch = session_epoch + 1 WHERE id = ?`, hash, id)
 }
 
 // SetRole changes a user's role.
 func (s *Store) SetRole(ctx context.Context, id int64, role string) error {
-	return s.updateUser(ctx, `UPDATE users SET role = ? WHERE id = ?`, role, id)
+	return s.updateUser(ctx, id, false, `UPDATE users SET role = ? WHERE id = ?`, role, id)
 }
 
 // SetDisabled disables or enables an account; disabling ends its sessions.
 func (s *Store) SetDisabled(ctx context.Context, id int64, disabled bool) error {
-	return s.updateUser(ctx, `UPDATE users SET disabled = ?, session_epoch = session_epoch + 1 WHERE id = ?`, disabled, id)
+	return s.updateUser(ctx, id, disabled, `UPDATE users SET disabled = ?, session_epoch = session_epoch + 1 WHERE id = ?`, disabled, id)
 }
 
-func (s *Store) updateUser(ctx context.Context, q string, args ...any) error {
-	res, err := s.w.ExecContext(ctx, q, args...)
-	if err != nil {
-		return fmt.Errorf("store: update user: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrNotFound
-	}
-	return nil
+// updateUser runs q, and with endSessions deletes the user's sessions in
+// the same transaction.
+func (s *Store) updateUser(ctx context.Context, id int64, endSessions bool, q string, args ...any) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, q, args...)
+		if err != nil {
+			return fmt.Errorf("store: update user: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		if endSessions {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, id); err != nil {
+				return fmt.Errorf("store: end sessions: %w", err)
+			}
+		}
+		return nil
+	})
 }
