@@ -92,8 +92,8 @@ type Handler struct {
 	Deps
 	loginAddr *web.Limiter
 	loginAcct *web.Backoff
-	stopping   chan struct{}
-	stopOnce   sync.Once
+	stopping  chan struct{}
+	stopOnce  sync.Once
 }
 
 // Stop ends every open event stream, so a graceful shutdown does not wait
