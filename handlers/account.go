@@ -29,6 +29,9 @@ func (h *Handler) accountShow(c echo.Context) error {
 	return h.page(c, http.StatusOK, "Your account", "account", views.AccountPage(v))
 }
 
+// accountEndOthers ends the user's other sessions. Their open event
+// streams notice within StreamRecheck; Hub.DropOwner is not used, since it
+// would also cut the streams of this session's other tabs.
 func (h *Handler) accountEndOthers(c echo.Context) error {
 	u := currentUser(c)
 	n, err := h.Store.DeleteOtherSessions(c.Request().Context(), u.ID, h.Sessions.ID(c))
