@@ -38,7 +38,7 @@ func (h *Handler) accountEndOthers(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	_ = h.Store.Audit(c.Request().Context(), store.AuditEntry{UserID: u.ID, Action: "sessions.end", Detail: strconv.FormatInt(n, 10) + " other sessions"})
+	h.audit(c.Request().Context(), store.AuditEntry{UserID: u.ID, Action: store.AuditSessionsEnd, Detail: strconv.FormatInt(n, 10) + " other sessions"})
 	msg := "Signed out everywhere else."
 	if n == 0 {
 		msg = "There were no other sessions."

@@ -189,14 +189,14 @@ func (h *Handler) loginSubmit(c echo.Context) error {
 		h.loginAddr.Take(addr)
 		h.loginAcct.Fail(acct, now)
 		f.Error = "That e-mail and password do not match an active account."
-		_ = h.Store.Audit(ctx, store.AuditEntry{Action: "login", Detail: f.Email, Outcome: "refused"})
+		h.audit(ctx, store.AuditEntry{Action: store.AuditLogin, Detail: f.Email, Outcome: "refused"})
 		return h.page(c, http.StatusUnauthorized, "Sign in", "", views.Login(f))
 	}
 	h.loginAcct.Reset(acct)
 	if err := h.startSession(c, u); err != nil {
 		return err
 	}
-	_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: "login"})
+	h.audit(ctx, store.AuditEntry{UserID: u.ID, Action: store.AuditLogin})
 	return c.Redirect(http.StatusSeeOther, f.Next)
 }
 
@@ -231,7 +231,7 @@ func (h *Handler) startSession(c echo.Context, u *store.User) error {
 func (h *Handler) logout(c echo.Context) error {
 	if u := currentUser(c); u != nil {
 		h.Hub.DropOwner(u.ID)
-		_ = h.Store.Audit(c.Request().Context(), store.AuditEntry{UserID: u.ID, Action: "logout"})
+		h.audit(c.Request().Context(), store.AuditEntry{UserID: u.ID, Action: store.AuditLogout})
 	}
 	if sid := h.Sessions.ID(c); sid != "" {
 		if err := h.Store.DeleteSession(c.Request().Context(), sid); err != nil {
@@ -328,12 +328,14 @@ func (h *Handler) setupSubmit(c echo.Context) error {
 		return h.page(c, http.StatusUnprocessableEntity, "Set up", "", views.Setup(f))
 	}
 	u := &store.User{Email: f.Email, PasswordHash: hash, Role: store.RoleAdmin}
-	if err := h.Store.CreateFirstAdmin(ctx, setupHash(f.Token), u); errors.Is(err, store.ErrSetupUsed) {
+	err = h.Store.CreateFirstAdmin(ctx, setupHash(f.Token), u, func(t *store.Tx) error {
+		return t.Audit(store.AuditEntry{UserID: u.ID, Action: store.AuditSetup, Detail: "first administrator created"})
+	})
+	if errors.Is(err, store.ErrSetupUsed) {
 		return errSetupUsed()
 	} else if err != nil {
 		return err
 	}
-	_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: "setup", Detail: "first administrator created"})
 	if err := h.startSession(c, u); err != nil {
 		return err
 	}

@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 )
 
@@ -26,7 +28,7 @@ func sessionKey(sid string) string {
 // CreateSession records a sign-in. sid is the cookie's random session id.
 func (s *Store) CreateSession(ctx context.Context, sid string, userID int64, client string) error {
 	now := s.now()
-	_, err := s.w.ExecContext(ctx, `INSERT INTO sessions (id, user_id, created_at, last_seen, client) VALUES (?, ?, ?, ?, ?)`,
+	_, err := s.exec(ctx, `INSERT INTO sessions (id, user_id, created_at, last_seen, client) VALUES (?, ?, ?, ?, ?)`,
 		sessionKey(sid), userID, now, now, client)
 	if err != nil {
 		return fmt.Errorf("store: create session: %w", err)
@@ -39,7 +41,7 @@ func (s *Store) SessionByID(ctx context.Context, sid string) (*Session, error) {
 	var se Session
 	err := s.r.QueryRowContext(ctx, `SELECT user_id, created_at, last_seen, client FROM sessions WHERE id = ?`, sessionKey(sid)).
 		Scan(&se.UserID, &se.CreatedAt, &se.LastSeen, &se.Client)
-	if isNoRows(err) {
+	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
 	if err != nil {
@@ -50,7 +52,7 @@ func (s *Store) SessionByID(ctx context.Context, sid string) (*Session, error) {
 
 // TouchSession records that the session was used now.
 func (s *Store) TouchSession(ctx context.Context, sid string) error {
-	if _, err := s.w.ExecContext(ctx, `UPDATE sessions SET last_seen = ? WHERE id = ?`, s.now(), sessionKey(sid)); err != nil {
+	if _, err := s.exec(ctx, `UPDATE sessions SET last_seen = ? WHERE id = ?`, s.now(), sessionKey(sid)); err != nil {
 		return fmt.Errorf("store: touch session: %w", err)
 	}
 	return nil
@@ -58,7 +60,7 @@ func (s *Store) TouchSession(ctx context.Context, sid string) error {
 
 // DeleteSession ends one session; a missing one is not an error.
 func (s *Store) DeleteSession(ctx context.Context, sid string) error {
-	if _, err := s.w.ExecContext(ctx, `DELETE FROM sessions WHERE id = ?`, sessionKey(sid)); err != nil {
+	if _, err := s.exec(ctx, `DELETE FROM sessions WHERE id = ?`, sessionKey(sid)); err != nil {
 		return fmt.Errorf("store: delete session: %w", err)
 	}
 	return nil
@@ -67,7 +69,7 @@ func (s *Store) DeleteSession(ctx context.Context, sid string) error {
 // DeleteOtherSessions ends every session of the user except keepSID's,
 // returning how many ended.
 func (s *Store) DeleteOtherSessions(ctx context.Context, userID int64, keepSID string) (int64, error) {
-	res, err := s.w.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ? AND id != ?`, userID, sessionKey(keepSID))
+	res, err := s.exec(ctx, `DELETE FROM sessions WHERE user_id = ? AND id != ?`, userID, sessionKey(keepSID))
 	if err != nil {
 		return 0, fmt.Errorf("store: delete sessions: %w", err)
 	}
@@ -77,9 +79,18 @@ func (s *Store) DeleteOtherSessions(ctx context.Context, userID int64, keepSID s
 // DeleteExpiredSessions removes sessions idle since before idleBefore or
 // created before createdBefore (Unix milliseconds).
 func (s *Store) DeleteExpiredSessions(ctx context.Context, idleBefore, createdBefore int64) error {
-	_, err := s.w.ExecContext(ctx, `DELETE FROM sessions WHERE last_seen < ? OR created_at < ?`, idleBefore, createdBefore)
+	_, err := s.exec(ctx, `DELETE FROM sessions WHERE last_seen < ? OR created_at < ?`, idleBefore, createdBefore)
 	if err != nil {
 		return fmt.Errorf("store: delete expired sessions: %w", err)
+	}
+	return nil
+}
+
+// EndUserSessions deletes every session of the user: a password change
+// and disabling call it in their own transaction.
+func (t *Tx) EndUserSessions(userID int64) error {
+	if _, err := t.exec(`DELETE FROM sessions WHERE user_id = ?`, userID); err != nil {
+		return fmt.Errorf("store: end sessions: %w", err)
 	}
 	return nil
 }

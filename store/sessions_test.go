@@ -62,13 +62,13 @@ func TestCreateFirstAdmin(t *testing.T) {
 	if err := s.SetSetting(ctx, SetupTokenKey, []byte("hash")); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.CreateFirstAdmin(ctx, "other", &User{Email: "x@x.test", PasswordHash: "x", Role: RoleAdmin}); !errors.Is(err, ErrSetupUsed) {
+	if err := s.CreateFirstAdmin(ctx, "other", &User{Email: "x@x.test", PasswordHash: "x", Role: RoleAdmin}, nil); !errors.Is(err, ErrSetupUsed) {
 		t.Errorf("wrong token: %v", err)
 	}
-	if err := s.CreateFirstAdmin(ctx, "hash", &User{Email: "a@x.test", PasswordHash: "x", Role: RoleAdmin}); err != nil {
+	if err := s.CreateFirstAdmin(ctx, "hash", &User{Email: "a@x.test", PasswordHash: "x", Role: RoleAdmin}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.CreateFirstAdmin(ctx, "hash", &User{Email: "b@x.test", PasswordHash: "x", Role: RoleAdmin}); !errors.Is(err, ErrSetupUsed) {
+	if err := s.CreateFirstAdmin(ctx, "hash", &User{Email: "b@x.test", PasswordHash: "x", Role: RoleAdmin}, nil); !errors.Is(err, ErrSetupUsed) {
 		t.Errorf("second use: %v", err)
 	}
 	// Any account created otherwise removes a token, too.

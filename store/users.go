@@ -61,40 +61,17 @@ const SetupTokenKey = "setup_token_sha256"
 // gone because a user exists.
 var ErrSetupUsed = errors.New("store: setup link used or not valid")
 
-// CreateUser inserts a user; the password must already be hashed. Any
-// setup token goes in the same transaction: once a user exists, the
-// one-time link must not create another administrator.
+// CreateUser runs (*Tx).CreateUser in a transaction of its own.
 func (s *Store) CreateUser(ctx context.Context, u *User) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error { return s.insertUser(ctx, tx, u) })
+	return s.write(ctx, func(t *Tx) error { return t.CreateUser(u) })
 }
 
-// CreateFirstAdmin creates u only while no user exists and tokenHash is
-// the stored setup token's hash, consuming the token in the same
-// transaction, so concurrent uses of one link create one account.
-func (s *Store) CreateFirstAdmin(ctx context.Context, tokenHash string, u *User) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		var want []byte
-		err := tx.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, SetupTokenKey).Scan(&want)
-		if isNoRows(err) {
-			return ErrSetupUsed
-		}
-		if err != nil {
-			return fmt.Errorf("store: setup token: %w", err)
-		}
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users`).Scan(&n); err != nil {
-			return fmt.Errorf("store: count users: %w", err)
-		}
-		if n > 0 || subtle.ConstantTimeCompare(want, []byte(tokenHash)) != 1 {
-			return ErrSetupUsed
-		}
-		return s.insertUser(ctx, tx, u)
-	})
-}
-
-func (s *Store) insertUser(ctx context.Context, tx *sql.Tx, u *User) error {
-	u.CreatedAt = s.now()
-	res, err := tx.ExecContext(ctx, `INSERT INTO users (email, name, password_hash, role, created_at)
+// CreateUser inserts a user; the password must already be hashed. Any
+// setup token is deleted in the same transaction: once a user exists, the
+// one-time link must not create another administrator.
+func (t *Tx) CreateUser(u *User) error {
+	u.CreatedAt = t.now
+	res, err := t.exec(`INSERT INTO users (email, name, password_hash, role, created_at)
 		VALUES (?, ?, ?, ?, ?)`, u.Email, u.Name, u.PasswordHash, u.Role, u.CreatedAt)
 	if isUnique(err) {
 		return ErrEmailTaken
@@ -103,10 +80,38 @@ func (s *Store) insertUser(ctx context.Context, tx *sql.Tx, u *User) error {
 		return fmt.Errorf("store: create user: %w", err)
 	}
 	u.ID, _ = res.LastInsertId()
-	if _, err := tx.ExecContext(ctx, `DELETE FROM settings WHERE key = ?`, SetupTokenKey); err != nil {
-		return fmt.Errorf("store: create user: %w", err)
-	}
-	return nil
+	return t.DeleteSetting(SetupTokenKey)
+}
+
+// CreateFirstAdmin creates u only while no user exists and tokenHash is
+// the stored setup token's hash, consuming the token in the same
+// transaction, so concurrent uses of one link create one account. fn, if
+// not nil, runs in that transaction too (the audit row).
+func (s *Store) CreateFirstAdmin(ctx context.Context, tokenHash string, u *User, fn func(*Tx) error) error {
+	return s.write(ctx, func(t *Tx) error {
+		var want []byte
+		err := t.queryRow(`SELECT value FROM settings WHERE key = ?`, SetupTokenKey).Scan(&want)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrSetupUsed
+		}
+		if err != nil {
+			return fmt.Errorf("store: setup token: %w", err)
+		}
+		var n int
+		if err := t.queryRow(`SELECT count(*) FROM users`).Scan(&n); err != nil {
+			return fmt.Errorf("store: count users: %w", err)
+		}
+		if n > 0 || subtle.ConstantTimeCompare(want, []byte(tokenHash)) != 1 {
+			return ErrSetupUsed
+		}
+		if err := t.CreateUser(u); err != nil {
+			return err
+		}
+		if fn != nil {
+			return fn(t)
+		}
+		return nil
+	})
 }
 
 // UserByID returns one user.
@@ -154,37 +159,52 @@ func (s *Store) Users(ctx context.Context) ([]*User, error) {
 	return out, rows.Err()
 }
 
-// SetPassword replaces a password hash and ends all the user's sessions.
+// SetPassword runs (*Tx).SetPassword in a transaction of its own.
 func (s *Store) SetPassword(ctx context.Context, id int64, hash string) error {
-	return s.updateUser(ctx, id, true, `UPDATE users SET password_hash = ?, session_epoch = session_epoch + 1 WHERE id = ?`, hash, id)
+	return s.write(ctx, func(t *Tx) error { return t.SetPassword(id, hash) })
+}
+
+// SetRole runs (*Tx).SetRole in a transaction of its own.
+func (s *Store) SetRole(ctx context.Context, id int64, role string) error {
+	return s.write(ctx, func(t *Tx) error { return t.SetRole(id, role) })
+}
+
+// SetDisabled runs (*Tx).SetDisabled in a transaction of its own.
+func (s *Store) SetDisabled(ctx context.Context, id int64, disabled bool) error {
+	return s.write(ctx, func(t *Tx) error { return t.SetDisabled(id, disabled) })
+}
+
+// SetPassword replaces a password hash and ends all the user's sessions.
+func (t *Tx) SetPassword(id int64, hash string) error {
+	if err := t.updateUser(`UPDATE users SET password_hash = ?, session_epoch = session_epoch + 1 WHERE id = ?`, hash, id); err != nil {
+		return err
+	}
+	return t.EndUserSessions(id)
 }
 
 // SetRole changes a user's role.
-func (s *Store) SetRole(ctx context.Context, id int64, role string) error {
-	return s.updateUser(ctx, id, false, `UPDATE users SET role = ? WHERE id = ?`, role, id)
+func (t *Tx) SetRole(id int64, role string) error {
+	return t.updateUser(`UPDATE users SET role = ? WHERE id = ?`, role, id)
 }
 
 // SetDisabled disables or enables an account; disabling ends its sessions.
-func (s *Store) SetDisabled(ctx context.Context, id int64, disabled bool) error {
-	return s.updateUser(ctx, id, disabled, `UPDATE users SET disabled = ?, session_epoch = session_epoch + 1 WHERE id = ?`, disabled, id)
+func (t *Tx) SetDisabled(id int64, disabled bool) error {
+	if err := t.updateUser(`UPDATE users SET disabled = ?, session_epoch = session_epoch + 1 WHERE id = ?`, disabled, id); err != nil {
+		return err
+	}
+	if !disabled {
+		return nil
+	}
+	return t.EndUserSessions(id)
 }
 
-// updateUser runs q, and with endSessions deletes the user's sessions in
-// the same transaction.
-func (s *Store) updateUser(ctx context.Context, id int64, endSessions bool, q string, args ...any) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, q, args...)
-		if err != nil {
-			return fmt.Errorf("store: update user: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrNotFound
-		}
-		if endSessions {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, id); err != nil {
-				return fmt.Errorf("store: end sessions: %w", err)
-			}
-		}
-		return nil
-	})
+func (t *Tx) updateUser(q string, args ...any) error {
+	res, err := t.exec(q, args...)
+	if err != nil {
+		return fmt.Errorf("store: update user: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
 }
