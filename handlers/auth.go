@@ -227,10 +227,13 @@ func (h *Handler) startSession(c echo.Context, u *store.User) error {
 }
 
 // logout ends the session on the server, so a copy of the cookie is
-// worthless, and clears it in the browser.
+// worthless, and clears it in the browser. Its event streams end at their
+// next recheck, when they find the session gone; Hub.DropOwner is not
+// used: it would cut the user's streams in their other sessions too, and
+// this page's own stream while the browser is still leaving it (an error
+// in its console).
 func (h *Handler) logout(c echo.Context) error {
 	if u := currentUser(c); u != nil {
-		h.Hub.DropOwner(u.ID)
 		h.audit(c.Request().Context(), store.AuditEntry{UserID: u.ID, Action: store.AuditLogout})
 	}
 	if sid := h.Sessions.ID(c); sid != "" {
