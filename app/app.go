@@ -25,6 +25,7 @@ import (
 	"groupdeck/outbox"
 	"groupdeck/reconcile"
 	"groupdeck/store"
+	"groupdeck/views"
 	"groupdeck/wasim"
 	"groupdeck/web"
 	"groupdeck/whatsapp"
@@ -116,6 +117,7 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (
 		WA: a.WA, Media: a.WA, Ingest: in, AppSecret: cfg.AppSecret, VerifyToken: cfg.VerifyToken, Phone: phone,
 		WakeOutbox: a.Outbox.Wake, Jobs: a.Jobs, Sync: a.Sync, Pools: a.Pools, BaseURL: cfg.BaseURL, InviteTemplate: invite,
 		SessionIdle: cfg.SessionIdle, TrustedProxies: cfg.TrustedProxies,
+		Rates: views.Rates{Marketing: cfg.RateMarketing, Utility: cfg.RateUtility, Currency: cfg.RateCurrency},
 	})
 	a.Echo = web.NewEcho(log)
 	if cfg.SecureCookies() {
@@ -138,11 +140,13 @@ const (
 	fastReadDelay    = 600 * time.Millisecond
 )
 
+// simSaveEvery bounds how often the simulator's state file is rewritten.
+const simSaveEvery = time.Second
+
+// SimStatePath is where sandbox mode keeps the simulator's state.
+func SimStatePath(db string) string { return db + ".sim.json" }
+
 func (a *App) startSim() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", fmt.Errorf("sandbox: listen: %w", err)
-	}
 	sc := wasim.Config{
 		PhoneNumberID: a.Cfg.PhoneNumberID, WABAID: a.Cfg.WABAID, AccessToken: SandboxToken,
 		AppSecret: a.Cfg.AppSecret, WebhookURL: a.URL + "/webhook", Logger: a.Log.With("component", "simulator"),
@@ -151,6 +155,15 @@ func (a *App) startSim() (string, error) {
 		sc.WebhookDelay, sc.DeliverDelay, sc.ReadDelay = fastWebhookDelay, fastDeliverDelay, fastReadDelay
 	}
 	a.Sim = wasim.New(sc)
+	// The simulated WhatsApp keeps its world next to the database, so a
+	// restart does not make every group unknown to it.
+	if err := a.Sim.Persist(SimStatePath(a.Cfg.DB), simSaveEvery); err != nil {
+		return "", fmt.Errorf("sandbox: %w", err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("sandbox: listen: %w", err)
+	}
 	a.simSrv = &http.Server{Handler: a.Sim, ReadHeaderTimeout: readHeaderTimeout}
 	go a.simSrv.Serve(ln)
 	return "http://" + ln.Addr().String() + "/v23.0", nil

@@ -78,6 +78,9 @@ type Deps struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the client (sign-in limits go by client address).
 	TrustedProxies []netip.Prefix
+	// Rates estimate what a template costs per delivered participant, for
+	// the send-to-many review.
+	Rates views.Rates
 }
 
 // Defaults of the Deps durations.
@@ -92,6 +95,7 @@ type Handler struct {
 	Deps
 	loginAddr *web.Limiter
 	loginAcct *web.Backoff
+	reviewKey []byte // signs bulk-action reviews (review.go)
 	stopping  chan struct{}
 	stopOnce  sync.Once
 }
@@ -113,7 +117,7 @@ func New(d Deps) *Handler {
 	d.SyncWait = cmp.Or(d.SyncWait, defaultSyncWait)
 	d.SessionIdle = cmp.Or(d.SessionIdle, defaultSessionIdle)
 	return &Handler{Deps: d, loginAddr: web.NewLimiter(loginInterval, loginBurst),
-		loginAcct: web.NewBackoff(acctFree, acctBase, acctMax), stopping: make(chan struct{})}
+		loginAcct: web.NewBackoff(acctFree, acctBase, acctMax), reviewKey: newReviewKey(), stopping: make(chan struct{})}
 }
 
 func (h *Handler) chrome(c echo.Context, title, nav string) views.Chrome {

@@ -9,9 +9,10 @@ import (
 	"sync"
 )
 
-// idGen hands out identifiers that look like Meta's (spec §1.6) so the app is
-// exercised with realistic lengths and alphabets, while staying opaque: nothing
-// in the app may parse them, and the simulator itself only ever looks them up.
+// idGen hands out identifiers that look like Meta's
+// (docs/cloud-api.md#identifiers) so the app is exercised with realistic
+// lengths and alphabets, while staying opaque: nothing in the app may parse
+// them, and the simulator itself only ever looks them up.
 type idGen struct {
 	mu   sync.Mutex
 	rng  *rand.Rand
@@ -39,6 +40,13 @@ func (g *idGen) digits(n int) string {
 			return s
 		}
 	}
+}
+
+// mark records an id made by an earlier run, so digits never hands it out.
+func (g *idGen) mark(s string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.seen[s] = true
 }
 
 func (g *idGen) shuffle(n int, swap func(i, j int)) {
