@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -71,6 +70,9 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (
 			a.Close()
 		}
 	}()
+	if err := checkPrivate(cfg); err != nil {
+		return nil, err
+	}
 	if a.Store, err = store.Open(ctx, cfg.DB); err != nil {
 		return nil, err
 	}
@@ -81,11 +83,9 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (
 	if cfg.baseDerived {
 		cfg.BaseURL = a.URL
 	}
-	key := cfg.SessionKey
-	if key == nil {
-		if key, err = sessionKey(ctx, a.Store); err != nil {
-			return nil, err
-		}
+	key, err := a.sessionKey(ctx)
+	if err != nil {
+		return nil, err
 	}
 	graphURL, token := cfg.GraphURL, cfg.AccessToken
 	var phone handlers.Phone
@@ -202,23 +202,6 @@ func (a *App) Close() {
 	if a.Store != nil {
 		a.Store.Close()
 	}
-}
-
-// sessionKey returns the cookie key kept in the database, creating it on
-// first start so sessions survive restarts without configuration.
-func sessionKey(ctx context.Context, st *store.Store) ([]byte, error) {
-	k, err := st.Setting(ctx, "session_key")
-	if err == nil && len(k) == sessionKeyLen {
-		return k, nil
-	}
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return nil, err
-	}
-	k = make([]byte, sessionKeyLen)
-	if _, err := rand.Read(k); err != nil {
-		return nil, err
-	}
-	return k, st.SetSetting(ctx, "session_key", k)
 }
 
 // bootstrapAdmin makes sure someone can sign in: the configured admin,

@@ -28,6 +28,9 @@ type Config struct {
 	AdminEmail    string
 	AdminPassword string
 	SessionKey    []byte // 64 bytes derived from GROUPDECK_SESSION_KEY; nil = kept in the database
+	// AllowSharedDB lets groupdeck start on a database file that other
+	// users may read (GROUPDECK_ALLOW_SHARED_DB=1); by default it refuses.
+	AllowSharedDB bool
 
 	AccessToken   string
 	PhoneNumberID string
@@ -108,6 +111,13 @@ func ParseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("config: unexpected argument %q", fs.Arg(0))
+	}
+	switch v := getenv("GROUPDECK_ALLOW_SHARED_DB"); v {
+	case "", "0", "false":
+	case "1", "true":
+		c.AllowSharedDB = true
+	default:
+		return nil, fmt.Errorf("config: GROUPDECK_ALLOW_SHARED_DB %q must be 1 or 0", v)
 	}
 	c.AdminEmail = getenv("GROUPDECK_ADMIN_EMAIL")
 	c.AdminPassword = getenv("GROUPDECK_ADMIN_PASSWORD")
