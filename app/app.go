@@ -97,7 +97,7 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (
 		phone = &sandboxPhone{sim: a.Sim}
 	}
 	a.WA = whatsapp.New(graphURL, cfg.PhoneNumberID, token, whatsapp.WithLogger(log))
-	in := &ingest.Ingester{Store: a.Store}
+	in := &ingest.Ingester{Store: a.Store, PhoneNumberID: cfg.PhoneNumberID}
 	// Workers first, each told what to refresh through the one notifier;
 	// the handler last, from complete dependencies.
 	note := notify.New(a.Hub)

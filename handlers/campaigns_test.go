@@ -124,7 +124,7 @@ func TestCampaignLinkFollowsInviteReset(t *testing.T) {
 	}
 	b, _ := io.ReadAll(res.Body)
 	res.Body.Close()
-	if !strings.Contains(string(b), "Poster,person,+1650555-0,,Group wa-1,joined,") || !strings.HasSuffix(strings.TrimSpace(string(b)), ",link,") {
+	if !strings.Contains(string(b), "Poster,person,'+1650555-0,,,Group wa-1,joined,") || !strings.HasSuffix(strings.TrimSpace(string(b)), ",link,") {
 		t.Errorf("export:\n%s", b)
 	}
 	if st, _, _ := mgr.post("/j/poster", url.Values{"_csrf": {mgr.csrf}}); st != http.StatusMethodNotAllowed && st != http.StatusNotFound {
