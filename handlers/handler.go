@@ -85,6 +85,7 @@ const (
 type Handler struct {
 	Deps
 	loginLimit *web.Limiter
+	limits     *publicLimits // webhook readers and campaign-link visits (limits.go)
 	stopping   chan struct{}
 	stopOnce   sync.Once
 }
@@ -104,7 +105,7 @@ func New(d Deps) *Handler {
 	d.Heartbeat = cmp.Or(d.Heartbeat, defaultHeartbeat)
 	d.StreamRecheck = cmp.Or(d.StreamRecheck, defaultStreamRecheck)
 	d.SyncWait = cmp.Or(d.SyncWait, defaultSyncWait)
-	return &Handler{Deps: d, loginLimit: web.NewLimiter(loginInterval, loginBurst), stopping: make(chan struct{})}
+	return &Handler{Deps: d, loginLimit: web.NewLimiter(loginInterval, loginBurst), limits: newPublicLimits(), stopping: make(chan struct{})}
 }
 
 func (h *Handler) chrome(c echo.Context, title, nav string) views.Chrome {
