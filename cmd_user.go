@@ -51,20 +51,28 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 			return fmt.Errorf("user: -role %q must be admin, manager or viewer", *role)
 		}
 		u := &store.User{Email: *email, PasswordHash: hash, Role: *role}
-		if err := st.CreateUser(ctx, u); err != nil {
+		if _, err := st.WithTx(ctx, func(t *store.Tx) error {
+			if err := t.CreateUser(u); err != nil {
+				return err
+			}
+			return t.Audit(store.AuditEntry{Action: store.AuditUserAddCLI, Detail: *email + " as " + *role + " (command line)"})
+		}); err != nil {
 			return fmt.Errorf("user: %w", err)
 		}
-		_ = st.Audit(ctx, store.AuditEntry{Action: "user.add", Detail: *email + " as " + *role + " (command line)"})
 		fmt.Fprintf(stdout, "Added %s as %s.\n", *email, *role)
 	case "passwd":
 		u, err := st.UserByEmail(ctx, *email)
 		if err != nil {
 			return fmt.Errorf("user: no account for %s", *email)
 		}
-		if err := st.SetPassword(ctx, u.ID, hash); err != nil {
+		if _, err := st.WithTx(ctx, func(t *store.Tx) error {
+			if err := t.SetPassword(u.ID, hash); err != nil {
+				return err
+			}
+			return t.Audit(store.AuditEntry{Action: store.AuditUserPasswdCLI, Detail: *email + " (command line)"})
+		}); err != nil {
 			return err
 		}
-		_ = st.Audit(ctx, store.AuditEntry{Action: "user.passwd", Detail: *email + " (command line)"})
 		fmt.Fprintf(stdout, "Changed the password of %s; their other sessions have ended.\n", *email)
 	default:
 		return fmt.Errorf("user: unknown command %q\n%s", sub, usage)

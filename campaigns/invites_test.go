@@ -57,7 +57,7 @@ func activeGroup(t *testing.T, st *store.Store, wa, link string, members ...stri
 		t.Fatal(err)
 	}
 	_, err := st.WithTx(ctx, func(tx *store.Tx) error {
-		if err := tx.GroupCreated(g.ID, wa, link, "", "", time.Now().UnixMilli()); err != nil {
+		if err := tx.GroupCreated(store.GroupCreatedEvent{GroupID: g.ID, WaGroupID: wa, InviteLink: link, At: time.Now().UnixMilli()}); err != nil {
 			return err
 		}
 		for _, m := range members {

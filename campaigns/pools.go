@@ -143,16 +143,31 @@ func (k *Keeper) topUp(ctx context.Context, p *store.Pool) (int64, bool) {
 		k.failed[p.ID] = time.Now()
 		k.mu.Unlock()
 		k.Log.Warn("pools: create group failed", "pool_id", p.ID, "group_id", g.ID, "reason", reason)
-		_ = k.Store.FailGroup(ctx, g.ID, reason)
-		_ = k.Store.Audit(ctx, store.AuditEntry{Action: "pool.group_create", GroupID: g.ID, Detail: p.Name + ": " + g.Subject, Outcome: "failed: " + reason})
+		if _, err := k.Store.WithTx(ctx, func(t *store.Tx) error {
+			if err := t.FailGroup(g.ID, reason); err != nil {
+				return err
+			}
+			return t.Audit(store.AuditEntry{Action: store.AuditPoolGroupCreate, GroupID: g.ID, Detail: p.Name + ": " + g.Subject, Outcome: "failed: " + reason})
+		}); err != nil {
+			k.Log.Error("pools: record failed create failed", "group_id", g.ID, "err", err)
+		}
 		k.Notify.GroupsChanged(g.ID)
 		return g.ID, true
 	}
-	touched, err := k.Ingest.GroupRequested(ctx, g.ID, reqID)
+	entry := store.AuditEntry{Action: store.AuditPoolGroupCreate, GroupID: g.ID, Detail: p.Name + ": " + g.Subject}
+	touched, err := k.Store.WithTx(ctx, func(t *store.Tx) error {
+		if err := k.Ingest.RecordRequest(t, g.ID, reqID); err != nil {
+			return err
+		}
+		return t.Audit(entry)
+	})
 	if err != nil {
 		k.Log.Error("pools: record request failed", "group_id", g.ID, "err", err)
+		// WhatsApp did create the group: keep the record of it.
+		if err := k.Store.Audit(ctx, entry); err != nil {
+			k.Log.Error("pools: audit failed", "group_id", g.ID, "err", err)
+		}
 	}
-	_ = k.Store.Audit(ctx, store.AuditEntry{Action: "pool.group_create", GroupID: g.ID, Detail: p.Name + ": " + g.Subject})
 	k.Notify.GroupsChanged(append(touched, g.ID)...)
 	return g.ID, true
 }

@@ -50,7 +50,7 @@ func TestKeeperCreatesAhead(t *testing.T) {
 	}
 	// The create webhook lands; six people join: 2 free < 3 → Cohort 2.
 	_, err := st.WithTx(ctx, func(tx *store.Tx) error {
-		if err := tx.GroupCreated(pgs[0].Group.ID, "wa-1", "https://chat.whatsapp.com/A", "", "", time.Now().UnixMilli()); err != nil {
+		if err := tx.GroupCreated(store.GroupCreatedEvent{GroupID: pgs[0].Group.ID, WaGroupID: "wa-1", InviteLink: "https://chat.whatsapp.com/A", At: time.Now().UnixMilli()}); err != nil {
 			return err
 		}
 		for i := range 6 {

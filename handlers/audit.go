@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -52,4 +53,14 @@ func (h *Handler) auditShow(c echo.Context) error {
 		v.Next = link(v.Page + 1)
 	}
 	return h.page(c, http.StatusOK, "Audit log", "audit", views.AuditPage(v))
+}
+
+// audit records an action that changes nothing else in the store: a
+// sign-in, an export, a Cloud API call that failed. Recording it must not
+// fail the request, but a failure is logged, never dropped. An action
+// with a store change records its row in that change's transaction.
+func (h *Handler) audit(ctx context.Context, e store.AuditEntry) {
+	if err := h.Store.Audit(ctx, e); err != nil {
+		h.Log.Error("audit failed", "action", e.Action, "err", err)
+	}
 }

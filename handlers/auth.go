@@ -129,13 +129,13 @@ func (h *Handler) loginSubmit(c echo.Context) error {
 	}
 	if u == nil || !CheckPassword(u.PasswordHash, pw) || u.Disabled {
 		f.Error = "That e-mail and password do not match an active account."
-		_ = h.Store.Audit(ctx, store.AuditEntry{Action: "login", Detail: f.Email, Outcome: "refused"})
+		h.audit(ctx, store.AuditEntry{Action: store.AuditLogin, Detail: f.Email, Outcome: "refused"})
 		return h.page(c, http.StatusUnauthorized, "Sign in", "", views.Login(f))
 	}
 	if err := h.startSession(c, u); err != nil {
 		return err
 	}
-	_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: "login"})
+	h.audit(ctx, store.AuditEntry{UserID: u.ID, Action: store.AuditLogin})
 	return c.Redirect(http.StatusSeeOther, f.Next)
 }
 
@@ -149,7 +149,7 @@ func (h *Handler) startSession(c echo.Context, u *store.User) error {
 func (h *Handler) logout(c echo.Context) error {
 	if u := currentUser(c); u != nil {
 		h.Hub.DropOwner(u.ID)
-		_ = h.Store.Audit(c.Request().Context(), store.AuditEntry{UserID: u.ID, Action: "logout"})
+		h.audit(c.Request().Context(), store.AuditEntry{UserID: u.ID, Action: store.AuditLogout})
 	}
 	sess := h.Sessions.Renew(c)
 	sess.Options.MaxAge = -1
@@ -209,13 +209,17 @@ func (h *Handler) setupSubmit(c echo.Context) error {
 		return h.page(c, http.StatusUnprocessableEntity, "Set up", "", views.Setup(f))
 	}
 	u := &store.User{Email: f.Email, PasswordHash: hash, Role: store.RoleAdmin}
-	if err := h.Store.CreateUser(ctx, u); err != nil {
+	if _, err := h.Store.WithTx(ctx, func(t *store.Tx) error {
+		if err := t.CreateUser(u); err != nil {
+			return err
+		}
+		if err := t.DeleteSetting(setupKey); err != nil {
+			return err
+		}
+		return t.Audit(store.AuditEntry{UserID: u.ID, Action: store.AuditSetup, Detail: "first administrator created"})
+	}); err != nil {
 		return err
 	}
-	if err := h.Store.DeleteSetting(ctx, setupKey); err != nil {
-		return err
-	}
-	_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: "setup", Detail: "first administrator created"})
 	if err := h.startSession(c, u); err != nil {
 		return err
 	}

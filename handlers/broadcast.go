@@ -75,11 +75,13 @@ func (h *Handler) broadcastCreate(c echo.Context) error {
 		MediaID: m.MediaID, MediaMime: m.MediaMime, MediaName: m.MediaName})
 	u := currentUser(c)
 	title := fmt.Sprintf("Send “%s” to %d groups", views.Snippet(*m), len(targets))
-	id, err := h.Jobs.Start(ctx, store.Job{Kind: string(jobs.KindBroadcast), Title: title, Params: params, CreatedBy: u.ID}, targets)
+	id, err := h.Jobs.StartAudited(ctx, store.Job{Kind: string(jobs.KindBroadcast), Title: title, Params: params, CreatedBy: u.ID}, targets,
+		func(id int64) store.AuditEntry {
+			return store.AuditEntry{UserID: u.ID, Action: store.AuditMessageBroadcast, Detail: fmt.Sprintf("job %d: %s message to %d groups", id, m.Kind, len(targets))}
+		})
 	if err != nil {
 		return err
 	}
-	_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: "message.broadcast", Detail: fmt.Sprintf("job %d: %s message to %d groups", id, m.Kind, len(targets))})
 	return c.Redirect(http.StatusSeeOther, "/jobs/"+itoa64(id))
 }
 

@@ -93,13 +93,14 @@ func (h *Handler) campaignInvitesCreate(c echo.Context) error {
 	}
 	params, _ := json.Marshal(campaigns.InviteParams{CampaignID: camp.ID})
 	u := currentUser(c)
-	id, err := h.Jobs.Start(ctx, store.Job{Kind: string(jobs.KindCampaignInvites), Title: fmt.Sprintf("Invites for “%s” (%d numbers)", camp.Name, len(valid)),
-		Params: params, CreatedBy: u.ID}, valid)
+	id, err := h.Jobs.StartAudited(ctx, store.Job{Kind: string(jobs.KindCampaignInvites), Title: fmt.Sprintf("Invites for “%s” (%d numbers)", camp.Name, len(valid)),
+		Params: params, CreatedBy: u.ID}, valid, func(id int64) store.AuditEntry {
+		return store.AuditEntry{UserID: u.ID, Action: store.AuditCampaignInvites, GroupID: camp.GroupID,
+			Detail: fmt.Sprintf("%s: %d numbers, job %d", camp.Name, len(valid), id)}
+	})
 	if err != nil {
 		return err
 	}
-	_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: "campaign.invites", GroupID: camp.GroupID,
-		Detail: fmt.Sprintf("%s: %d numbers, job %d", camp.Name, len(valid), id)})
 	return c.Redirect(http.StatusSeeOther, "/jobs/"+itoa64(id))
 }
 
@@ -110,7 +111,7 @@ func (h *Handler) campaignExport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	_ = h.Store.Audit(ctx, store.AuditEntry{UserID: currentUser(c).ID, Action: "campaign.export", GroupID: v.Campaign.GroupID, Detail: v.Campaign.Name})
+	h.audit(ctx, store.AuditEntry{UserID: currentUser(c).ID, Action: store.AuditCampaignExport, GroupID: v.Campaign.GroupID, Detail: v.Campaign.Name})
 	res := c.Response()
 	res.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	res.Header().Set("Content-Disposition", `attachment; filename="campaign-`+v.Campaign.Slug+`.csv"`)

@@ -135,7 +135,13 @@ func (h *Handler) campaignCreate(c echo.Context) error {
 		if camp.Slug == "" {
 			camp.Slug = slugify(f.Name)
 		}
-		err := h.Store.CreateCampaign(ctx, camp)
+		_, err := h.Store.WithTx(ctx, func(t *store.Tx) error {
+			if err := t.CreateCampaign(camp); err != nil {
+				return err
+			}
+			return t.Audit(store.AuditEntry{UserID: currentUser(c).ID, Action: store.AuditCampaignCreate, GroupID: camp.GroupID,
+				Detail: camp.Name + " /j/" + camp.Slug})
+		})
 		if errors.Is(err, store.ErrSlugTaken) {
 			f.Errors["slug"] = "Another campaign uses this link ending; choose another."
 		} else if err != nil {
@@ -150,8 +156,6 @@ func (h *Handler) campaignCreate(c echo.Context) error {
 		v.Form = f
 		return h.page(c, http.StatusUnprocessableEntity, "Campaigns", "campaigns", views.Campaigns(v))
 	}
-	_ = h.Store.Audit(ctx, store.AuditEntry{UserID: currentUser(c).ID, Action: "campaign.create", GroupID: camp.GroupID,
-		Detail: camp.Name + " /j/" + camp.Slug})
 	h.Pools.Wake()
 	h.Notify.CampaignEdited(camp.ID)
 	return c.Redirect(http.StatusSeeOther, "/campaigns/"+itoa64(camp.ID))
@@ -192,10 +196,14 @@ func (h *Handler) poolCreate(c echo.Context) error {
 		v.Pool = f
 		return h.page(c, http.StatusUnprocessableEntity, "Campaigns", "campaigns", views.Campaigns(v))
 	}
-	if err := h.Store.CreatePool(ctx, p); err != nil {
+	if _, err := h.Store.WithTx(ctx, func(t *store.Tx) error {
+		if err := t.CreatePool(p); err != nil {
+			return err
+		}
+		return t.Audit(store.AuditEntry{UserID: currentUser(c).ID, Action: store.AuditPoolCreate, Detail: p.Name})
+	}); err != nil {
 		return err
 	}
-	_ = h.Store.Audit(ctx, store.AuditEntry{UserID: currentUser(c).ID, Action: "pool.create", Detail: p.Name})
 	h.Pools.Wake() // makes the first group
 	return c.Redirect(http.StatusSeeOther, "/campaigns")
 }
@@ -288,14 +296,18 @@ func (h *Handler) campaignEnabled(c echo.Context) error {
 		return err
 	}
 	on := c.FormValue("enabled") == "true"
-	if err := h.Store.SetCampaignEnabled(ctx, camp.ID, on); err != nil {
+	action := store.AuditCampaignDisable
+	if on {
+		action = store.AuditCampaignEnable
+	}
+	if _, err := h.Store.WithTx(ctx, func(t *store.Tx) error {
+		if err := t.SetCampaignEnabled(camp.ID, on); err != nil {
+			return err
+		}
+		return t.Audit(store.AuditEntry{UserID: currentUser(c).ID, Action: action, GroupID: camp.GroupID, Detail: camp.Name})
+	}); err != nil {
 		return err
 	}
-	action := "campaign.disable"
-	if on {
-		action = "campaign.enable"
-	}
-	_ = h.Store.Audit(ctx, store.AuditEntry{UserID: currentUser(c).ID, Action: action, GroupID: camp.GroupID, Detail: camp.Name})
 	h.Notify.CampaignEdited(camp.ID)
 	return c.Redirect(http.StatusSeeOther, "/campaigns/"+itoa64(camp.ID))
 }

@@ -31,7 +31,7 @@ func activeGroup(t *testing.T, st *store.Store, wa, link string, members int) *s
 func setLink(t *testing.T, st *store.Store, id int64, wa, link string) {
 	t.Helper()
 	if _, err := st.WithTx(context.Background(), func(tx *store.Tx) error {
-		return tx.GroupCreated(id, wa, link, "", "", time.Now().UnixMilli())
+		return tx.GroupCreated(store.GroupCreatedEvent{GroupID: id, WaGroupID: wa, InviteLink: link, At: time.Now().UnixMilli()})
 	}); err != nil {
 		t.Fatal(err)
 	}

@@ -116,11 +116,11 @@ func (h *Handler) draftMedia(c echo.Context, f *views.ComposerForm, m *store.Mes
 	u := currentUser(c)
 	if err != nil {
 		reason := whatsapp.Human(err)
-		_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: "media.upload", Detail: fh.Filename, Outcome: "failed: " + reason})
+		h.audit(ctx, store.AuditEntry{UserID: u.ID, Action: store.AuditMediaUpload, Detail: fh.Filename, Outcome: "failed: " + reason})
 		f.Errors["file"] = "WhatsApp did not take the file: " + reason
 		return
 	}
-	_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: "media.upload", Detail: fh.Filename + " (" + mime + ", " + size(fh.Size) + ")"})
+	h.audit(ctx, store.AuditEntry{UserID: u.ID, Action: store.AuditMediaUpload, Detail: fh.Filename + " (" + mime + ", " + size(fh.Size) + ")"})
 	m.MediaID, m.MediaMime, m.MediaName = id, mime, fh.Filename
 	if rule.Caption {
 		m.Body = f.Caption

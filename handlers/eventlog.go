@@ -69,7 +69,7 @@ func (h *Handler) eventReplay(c echo.Context) error {
 	if res.Outcome == store.OutcomeFailed {
 		outcome = "failed: " + res.Error
 	}
-	_ = h.Store.Audit(ctx, store.AuditEntry{UserID: currentUser(c).ID, Action: "webhook.replay",
+	h.audit(ctx, store.AuditEntry{UserID: currentUser(c).ID, Action: store.AuditWebhookReplay,
 		Detail: "delivery " + itoa64(id) + " → " + res.Outcome, Outcome: outcome})
 	h.Notify.GroupsChanged(res.Groups...)
 	return c.Redirect(http.StatusSeeOther, "/events/log/"+itoa64(id))

@@ -73,19 +73,25 @@ func (h *Handler) groupDelete(c echo.Context) error {
 	reqID, err := h.WA.DeleteGroup(ctx, g.WaGroupID)
 	if err != nil {
 		msg := humanErr(err)
-		_ = h.Store.FinishChange(ctx, ch.ID, msg)
-		_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: "group.delete", GroupID: g.ID, Detail: g.Subject, Outcome: "failed: " + msg})
+		if err := h.Store.ChangesRefused(ctx, []int64{ch.ID}, msg,
+			store.AuditEntry{UserID: u.ID, Action: store.AuditGroupDelete, GroupID: g.ID, Detail: g.Subject}); err != nil {
+			return err
+		}
 		h.Notify.GroupsChanged(g.ID)
 		f.Error = msg
 		return h.page(c, http.StatusBadGateway, "Delete "+g.Subject, "groups", views.DeletePage(f))
 	}
-	if err := h.Store.SetChangeRequest(ctx, reqID, ch.ID); err != nil {
+	if _, err := h.Store.WithTx(ctx, func(t *store.Tx) error {
+		if err := t.SetChangeRequest(reqID, ch.ID); err != nil {
+			return err
+		}
+		if err := t.MarkGroupDeleting(g.ID); err != nil {
+			return err
+		}
+		return t.Audit(store.AuditEntry{UserID: u.ID, Action: store.AuditGroupDelete, GroupID: g.ID, Detail: g.Subject})
+	}); err != nil {
 		return err
 	}
-	if err := h.Store.MarkGroupDeleting(ctx, g.ID); err != nil {
-		return err
-	}
-	_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: "group.delete", GroupID: g.ID, Detail: g.Subject})
 	h.Notify.GroupsChanged(g.ID)
 	return c.Redirect(http.StatusSeeOther, "/groups/"+itoa64(g.ID))
 }

@@ -58,16 +58,24 @@ func (h *Handler) groupCreate(c echo.Context) error {
 	reqID, err := h.WA.CreateGroup(ctx, whatsapp.CreateGroupRequest{Subject: g.Subject, Description: g.Description, JoinApprovalMode: g.JoinApprovalMode})
 	if err != nil {
 		reason := whatsapp.Human(err)
-		if ferr := h.Store.FailGroup(ctx, g.ID, reason); ferr != nil {
+		if _, ferr := h.Store.WithTx(ctx, func(t *store.Tx) error {
+			if err := t.FailGroup(g.ID, reason); err != nil {
+				return err
+			}
+			return t.Audit(store.AuditEntry{UserID: u.ID, Action: store.AuditGroupCreate, GroupID: g.ID, Detail: g.Subject, Outcome: "failed: " + reason})
+		}); ferr != nil {
 			return ferr
 		}
-		_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: "group.create", GroupID: g.ID, Detail: g.Subject, Outcome: "failed: " + reason})
 	} else {
-		touched, err := h.Ingest.GroupRequested(ctx, g.ID, reqID)
+		touched, err := h.Store.WithTx(ctx, func(t *store.Tx) error {
+			if err := h.Ingest.RecordRequest(t, g.ID, reqID); err != nil {
+				return err
+			}
+			return t.Audit(store.AuditEntry{UserID: u.ID, Action: store.AuditGroupCreate, GroupID: g.ID, Detail: g.Subject})
+		})
 		if err != nil {
 			return err
 		}
-		_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: "group.create", GroupID: g.ID, Detail: g.Subject})
 		h.Notify.GroupsChanged(touched...)
 	}
 	h.Notify.GroupsChanged(g.ID)

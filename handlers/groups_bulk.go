@@ -109,12 +109,13 @@ func (h *Handler) groupBulkCreate(c echo.Context) error {
 	}
 	params, _ := json.Marshal(bulkcreate.Params{Description: f.Description, JoinApprovalMode: f.JoinApprovalMode})
 	u := currentUser(c)
-	id, err := h.Jobs.Start(ctx, store.Job{Kind: string(jobs.KindGroupsCreate), Title: fmt.Sprintf("Create %d groups", len(subjects)),
-		Params: params, CreatedBy: u.ID}, subjects)
+	id, err := h.Jobs.StartAudited(ctx, store.Job{Kind: string(jobs.KindGroupsCreate), Title: fmt.Sprintf("Create %d groups", len(subjects)),
+		Params: params, CreatedBy: u.ID}, subjects, func(id int64) store.AuditEntry {
+		return store.AuditEntry{UserID: u.ID, Action: store.AuditGroupsBulkCreate, Detail: fmt.Sprintf("job %d: %d groups", id, len(subjects))}
+	})
 	if err != nil {
 		return err
 	}
-	_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: "groups.bulk_create", Detail: fmt.Sprintf("job %d: %d groups", id, len(subjects))})
 	return c.Redirect(http.StatusSeeOther, "/jobs/"+itoa64(id))
 }
 

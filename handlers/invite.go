@@ -33,19 +33,19 @@ func (h *Handler) activeGroup(c echo.Context) (*store.Group, error) {
 
 // inviteReset creates a new invite link; every earlier link stops working.
 func (h *Handler) inviteReset(c echo.Context) error {
-	return h.inviteChange(c, "invite.reset", func(g *store.Group) (string, error) {
+	return h.inviteChange(c, store.AuditInviteReset, func(g *store.Group) (string, error) {
 		return h.WA.ResetInviteLink(c.Request().Context(), g.WaGroupID)
 	})
 }
 
 // inviteDelete removes the link: nobody can join until a new one is made.
 func (h *Handler) inviteDelete(c echo.Context) error {
-	return h.inviteChange(c, "invite.delete", func(g *store.Group) (string, error) {
+	return h.inviteChange(c, store.AuditInviteDelete, func(g *store.Group) (string, error) {
 		return "", h.WA.DeleteInviteLink(c.Request().Context(), g.WaGroupID)
 	})
 }
 
-func (h *Handler) inviteChange(c echo.Context, action string, call func(*store.Group) (string, error)) error {
+func (h *Handler) inviteChange(c echo.Context, action store.AuditAction, call func(*store.Group) (string, error)) error {
 	ctx := c.Request().Context()
 	g, err := h.activeGroup(c)
 	if err != nil {
@@ -55,13 +55,17 @@ func (h *Handler) inviteChange(c echo.Context, action string, call func(*store.G
 	link, err := call(g)
 	if err != nil {
 		msg := humanErr(err)
-		_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: action, GroupID: g.ID, Outcome: "failed: " + msg})
+		h.audit(ctx, store.AuditEntry{UserID: u.ID, Action: action, GroupID: g.ID, Outcome: "failed: " + msg})
 		return h.fragment(c, views.InviteCardMsg(g, u.CanEdit(), "", msg))
 	}
-	if err := h.Store.SetInviteLink(ctx, g.ID, link); err != nil {
+	if _, err := h.Store.WithTx(ctx, func(t *store.Tx) error {
+		if err := t.SetInviteLink(g.ID, link); err != nil {
+			return err
+		}
+		return t.Audit(store.AuditEntry{UserID: u.ID, Action: action, GroupID: g.ID})
+	}); err != nil {
 		return err
 	}
-	_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: action, GroupID: g.ID})
 	h.Notify.GroupsChanged(g.ID)
 	g.InviteLink = link
 	notice := "The invite link was deleted. Nobody can join until you create a new one."

@@ -65,6 +65,6 @@ func (h *Handler) jobCancel(c echo.Context) error {
 	if err := h.Jobs.Cancel(ctx, id); err != nil {
 		return err
 	}
-	_ = h.Store.Audit(ctx, store.AuditEntry{UserID: currentUser(c).ID, Action: "job.cancel", Detail: itoa64(id)})
+	h.audit(ctx, store.AuditEntry{UserID: currentUser(c).ID, Action: store.AuditJobCancel, Detail: itoa64(id)})
 	return c.Redirect(http.StatusSeeOther, "/jobs/"+itoa64(id))
 }

@@ -149,9 +149,9 @@ func (h *Handler) decide(c echo.Context, action string, reqs []store.JoinRequest
 		byGroup[r.GroupID] = append(byGroup[r.GroupID], r)
 	}
 	call := h.WA.ApproveJoinRequests
-	state := store.JoinApproved
+	state, audited := store.JoinApproved, store.AuditRequestsApprove
 	if action == "reject" {
-		call, state = h.WA.RejectJoinRequests, store.JoinRejected
+		call, state, audited = h.WA.RejectJoinRequests, store.JoinRejected, store.AuditRequestsReject
 	}
 	done := 0
 	var failures []views.ItemFailure
@@ -170,7 +170,7 @@ func (h *Handler) decide(c echo.Context, action string, reqs []store.JoinRequest
 			for _, r := range rs {
 				failures = append(failures, views.ItemFailure{Who: who[r.JoinRequestID], Reason: msg})
 			}
-			_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: "requests." + action, GroupID: gid,
+			h.audit(ctx, store.AuditEntry{UserID: u.ID, Action: audited, GroupID: gid,
 				Detail: strings.Join(jrIDs, ", "), Outcome: "failed: " + msg})
 			continue
 		}
@@ -185,21 +185,26 @@ func (h *Handler) decide(c echo.Context, action string, reqs []store.JoinRequest
 			}
 			failures = append(failures, views.ItemFailure{Who: who[f.ID], Reason: reason})
 		}
-		if err := h.Store.DecideJoinRequests(ctx, gid, res.Done, state); err != nil {
+		outcome := "ok"
+		if len(res.Failed) > 0 {
+			outcome = fmt.Sprintf("partial: %d of %d failed", len(res.Failed), len(rs))
+		}
+		entry := store.AuditEntry{UserID: u.ID, Action: audited, GroupID: gid, Detail: strings.Join(jrIDs, ", "), Outcome: outcome}
+		if _, err := h.Store.WithTx(ctx, func(t *store.Tx) error {
+			if err := t.DecideJoinRequests(gid, res.Done, state); err != nil {
+				return err
+			}
+			return t.Audit(entry)
+		}); err != nil {
 			failures = append(failures, views.ItemFailure{Who: "groupdeck", Reason: "could not record the outcome"})
 			h.Log.Error("record join request decision failed", "err", err)
+			h.audit(ctx, entry) // WhatsApp did act: keep the record of it
 		}
 		if err := h.Store.DecideJoinRequests(ctx, gid, gone, store.JoinRevoked); err != nil {
 			h.Log.Error("record revoked join requests failed", "err", err)
 		}
 		done += len(res.Done)
 		touched = append(touched, gid)
-		outcome := "ok"
-		if len(res.Failed) > 0 {
-			outcome = fmt.Sprintf("partial: %d of %d failed", len(res.Failed), len(rs))
-		}
-		_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: "requests." + action, GroupID: gid,
-			Detail: strings.Join(jrIDs, ", "), Outcome: outcome})
 	}
 	h.Notify.GroupsChanged(touched...)
 	return done, failures

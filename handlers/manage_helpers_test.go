@@ -23,7 +23,7 @@ func seedActive(t *testing.T, ts *testServer, subject, mode string, members ...s
 	}
 	wa := fmt.Sprintf("WA-%d", g.ID)
 	_, err := ts.store.SaveDelivery(ctx, []byte("{}"), "seed", func(tx *store.Tx) error {
-		if err := tx.GroupCreated(g.ID, wa, "https://chat.whatsapp.com/link"+wa, subject, mode, 1000); err != nil {
+		if err := tx.GroupCreated(store.GroupCreatedEvent{GroupID: g.ID, WaGroupID: wa, InviteLink: "https://chat.whatsapp.com/link" + wa, Subject: subject, Mode: mode, At: 1000}); err != nil {
 			return err
 		}
 		for i, m := range members {

@@ -86,11 +86,15 @@ func (h *Handler) messageCreate(c echo.Context) error {
 		return h.composerAnswer(c, http.StatusUnprocessableEntity, g, f)
 	}
 	m.GroupID = g.ID
-	if err := h.Store.QueueMessage(ctx, m); err != nil {
+	if _, err := h.Store.WithTx(ctx, func(t *store.Tx) error {
+		if err := t.QueueMessage(m); err != nil {
+			return err
+		}
+		return t.Audit(store.AuditEntry{UserID: currentUser(c).ID, Action: store.AuditMessageQueue, GroupID: g.ID,
+			Detail: m.Kind + " message " + itoa64(m.ID)})
+	}); err != nil {
 		return err
 	}
-	_ = h.Store.Audit(ctx, store.AuditEntry{UserID: currentUser(c).ID, Action: "message.queue", GroupID: g.ID,
-		Detail: m.Kind + " message " + itoa64(m.ID)})
 	h.WakeOutbox()
 	h.Notify.GroupsChanged(g.ID)
 	done := composerFor(g)
@@ -160,14 +164,18 @@ func (h *Handler) messageRetry(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Store.RetryMessage(ctx, g.ID, m.ID); err != nil {
-		return echo.NewHTTPError(http.StatusConflict, "Only a failed message can be retried; this one has moved on.")
-	}
 	detail := "message " + itoa64(m.ID)
 	if m.InDoubt {
 		detail += " (was unconfirmed)"
 	}
-	_ = h.Store.Audit(ctx, store.AuditEntry{UserID: currentUser(c).ID, Action: "message.retry", GroupID: g.ID, Detail: detail})
+	if _, err := h.Store.WithTx(ctx, func(t *store.Tx) error {
+		if err := t.RetryMessage(g.ID, m.ID); err != nil {
+			return err
+		}
+		return t.Audit(store.AuditEntry{UserID: currentUser(c).ID, Action: store.AuditMessageRetry, GroupID: g.ID, Detail: detail})
+	}); err != nil {
+		return echo.NewHTTPError(http.StatusConflict, "Only a failed message can be retried; this one has moved on.")
+	}
 	h.WakeOutbox()
 	h.Notify.GroupsChanged(g.ID)
 	return h.timelineAnswer(c, g)
@@ -208,11 +216,18 @@ func (h *Handler) pinCommand(c echo.Context, kind string) error {
 		}
 		cmd.Payload.Days = days
 	}
-	if err := h.Store.QueueMessage(ctx, cmd); err != nil {
+	action := store.AuditMessageUnpin
+	if kind == store.KindPin {
+		action = store.AuditMessagePin
+	}
+	if _, err := h.Store.WithTx(ctx, func(t *store.Tx) error {
+		if err := t.QueueMessage(cmd); err != nil {
+			return err
+		}
+		return t.Audit(store.AuditEntry{UserID: currentUser(c).ID, Action: action, GroupID: g.ID, Detail: "message " + itoa64(m.ID)})
+	}); err != nil {
 		return err
 	}
-	_ = h.Store.Audit(ctx, store.AuditEntry{UserID: currentUser(c).ID, Action: "message." + kind, GroupID: g.ID,
-		Detail: "message " + itoa64(m.ID)})
 	h.WakeOutbox()
 	h.Notify.GroupsChanged(g.ID)
 	return h.timelineAnswer(c, g)

@@ -65,7 +65,7 @@ func (ts *testServer) activeGroup(members ...string) *store.Group {
 		ts.t.Fatal(err)
 	}
 	if _, err := ts.store.WithTx(ctx, func(tx *store.Tx) error {
-		if err := tx.GroupCreated(g.ID, fmt.Sprintf("WA%d", g.ID), "https://chat.whatsapp.com/x", "", "", 1); err != nil {
+		if err := tx.GroupCreated(store.GroupCreatedEvent{GroupID: g.ID, WaGroupID: fmt.Sprintf("WA%d", g.ID), InviteLink: "https://chat.whatsapp.com/x", At: 1}); err != nil {
 			return err
 		}
 		for _, m := range members {
@@ -270,7 +270,9 @@ func TestTemplatePinRetryAndReceipts(t *testing.T) {
 	if _, err := ts.store.MessageSent(ctx, m.ID, "wamid.T"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ts.store.WithTx(ctx, func(tx *store.Tx) error { return tx.Receipt("wamid.T", "222", "read", 9000, "") }); err != nil {
+	if _, err := ts.store.WithTx(ctx, func(tx *store.Tx) error {
+		return tx.Receipt(store.ReceiptEvent{WAMID: "wamid.T", Participant: "222", Status: "read", At: 9000})
+	}); err != nil {
 		t.Fatal(err)
 	}
 	_, panel := c.get(fmt.Sprintf("/groups/%d/messages/%d/receipts", g.ID, m.ID))

@@ -78,18 +78,17 @@ func (h *Handler) participantRemove(c echo.Context) error {
 	reqID, err := h.WA.RemoveParticipants(ctx, g.WaGroupID, targets)
 	if err != nil {
 		msg := humanErr(err)
-		for _, id := range ids {
-			_ = h.Store.FinishChange(ctx, id, msg)
+		if err := h.Store.ChangesRefused(ctx, ids, msg,
+			store.AuditEntry{UserID: u.ID, Action: store.AuditParticipantsRemove, GroupID: g.ID, Detail: strings.Join(who, ", ")}); err != nil {
+			return err
 		}
-		_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: "participants.remove", GroupID: g.ID,
-			Detail: strings.Join(who, ", "), Outcome: "failed: " + msg})
 		h.Notify.GroupsChanged(g.ID)
 		return h.fragment(c, views.ActionResult("", nil, "WhatsApp refused the removal: "+msg))
 	}
-	if err := h.Store.SetChangeRequest(ctx, reqID, ids...); err != nil {
+	if err := h.Store.ChangesSent(ctx, reqID, ids,
+		store.AuditEntry{UserID: u.ID, Action: store.AuditParticipantsRemove, GroupID: g.ID, Detail: strings.Join(who, ", ")}); err != nil {
 		return err
 	}
-	_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: "participants.remove", GroupID: g.ID, Detail: strings.Join(who, ", ")})
 	h.Notify.GroupsChanged(g.ID)
 	return h.fragment(c, views.ActionResult(fmt.Sprintf("Removal of %d asked for. Each person leaves the list when WhatsApp confirms; "+
 		"anyone WhatsApp could not remove is listed under the changes above, with the reason.", len(chosen)), nil, ""))
@@ -126,7 +125,7 @@ func (h *Handler) participantsCSV(c echo.Context) error {
 	if ferr := cw.Flush(); err == nil {
 		err = ferr
 	}
-	_ = h.Store.Audit(ctx, store.AuditEntry{UserID: currentUser(c).ID, Action: "participants.export", GroupID: groupID})
+	h.audit(ctx, store.AuditEntry{UserID: currentUser(c).ID, Action: store.AuditParticipantsExport, GroupID: groupID})
 	if err != nil {
 		h.Log.Error("participants export failed", "err", err)
 	}

@@ -93,18 +93,18 @@ func (h *Handler) settingsSave(c echo.Context) error {
 	reqID, err := h.WA.UpdateSettings(ctx, g.WaGroupID, up)
 	if err != nil {
 		msg := humanErr(err)
-		for _, id := range ids {
-			_ = h.Store.FinishChange(ctx, id, msg)
+		if err := h.Store.ChangesRefused(ctx, ids, msg,
+			store.AuditEntry{UserID: u.ID, Action: store.AuditGroupSettings, GroupID: g.ID, Detail: strings.Join(what, ", ")}); err != nil {
+			return err
 		}
-		_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: "group.settings", GroupID: g.ID, Detail: strings.Join(what, ", "), Outcome: "failed: " + msg})
 		h.Notify.GroupsChanged(g.ID)
 		f.Errors["api"] = "WhatsApp refused the change: " + msg
 		return h.settingsRender(c, http.StatusUnprocessableEntity, f)
 	}
-	if err := h.Store.SetChangeRequest(ctx, reqID, ids...); err != nil {
+	if err := h.Store.ChangesSent(ctx, reqID, ids,
+		store.AuditEntry{UserID: u.ID, Action: store.AuditGroupSettings, GroupID: g.ID, Detail: strings.Join(what, ", ")}); err != nil {
 		return err
 	}
-	_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: "group.settings", GroupID: g.ID, Detail: strings.Join(what, ", ")})
 	h.Notify.GroupsChanged(g.ID)
 	f.Notice = "Sent to WhatsApp. The change shows as Pending below until WhatsApp confirms it."
 	return h.settingsRender(c, http.StatusOK, f)

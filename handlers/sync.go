@@ -45,10 +45,10 @@ func (h *Handler) syncNow(c echo.Context) error {
 		}()
 		rep, err := h.Sync.Sync(ctx, u.ID)
 		if err != nil {
-			_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: "sync.run", Outcome: "failed: " + err.Error()})
+			h.audit(ctx, store.AuditEntry{UserID: u.ID, Action: store.AuditSyncRun, Outcome: "failed: " + err.Error()})
 			h.Log.Warn("sync now failed", "err", err)
 		} else {
-			_ = h.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Action: "sync.run",
+			h.audit(ctx, store.AuditEntry{UserID: u.ID, Action: store.AuditSyncRun,
 				Detail: fmt.Sprintf("checked %d groups, %d drifts healed, %d errors", rep.Checked, len(rep.Drifts), len(rep.Errors))})
 		}
 		done <- syncOutcome{rep, err}

@@ -55,13 +55,17 @@ func (h *Handler) userCreate(c echo.Context) error {
 	}
 	if len(f.Errors) == 0 {
 		u := &store.User{Email: f.Email, Name: f.Name, PasswordHash: hash, Role: f.Role}
-		err = h.Store.CreateUser(ctx, u)
+		_, err = h.Store.WithTx(ctx, func(t *store.Tx) error {
+			if err := t.CreateUser(u); err != nil {
+				return err
+			}
+			return t.Audit(store.AuditEntry{UserID: currentUser(c).ID, Action: store.AuditUserCreate, Detail: f.Email + " as " + f.Role})
+		})
 		if errors.Is(err, store.ErrEmailTaken) {
 			f.Errors["email"] = "An account with this e-mail already exists."
 		} else if err != nil {
 			return err
 		} else {
-			_ = h.Store.Audit(ctx, store.AuditEntry{UserID: currentUser(c).ID, Action: "user.create", Detail: f.Email + " as " + f.Role})
 			return usersBack(c, "Account "+f.Email+" created.", "")
 		}
 	}
@@ -94,10 +98,14 @@ func (h *Handler) userRole(c echo.Context) error {
 	if !store.ValidRole(role) {
 		return usersBack(c, "", "Choose admin, manager or viewer.")
 	}
-	if err := h.Store.SetRole(c.Request().Context(), u.ID, role); err != nil {
+	if _, err := h.Store.WithTx(c.Request().Context(), func(t *store.Tx) error {
+		if err := t.SetRole(u.ID, role); err != nil {
+			return err
+		}
+		return t.Audit(store.AuditEntry{UserID: currentUser(c).ID, Action: store.AuditUserRole, Detail: u.Email + ": " + u.Role + " → " + role})
+	}); err != nil {
 		return err
 	}
-	_ = h.Store.Audit(c.Request().Context(), store.AuditEntry{UserID: currentUser(c).ID, Action: "user.role", Detail: u.Email + ": " + u.Role + " → " + role})
 	return usersBack(c, u.Email+" is now "+role+".", "")
 }
 
@@ -110,11 +118,15 @@ func (h *Handler) userPassword(c echo.Context) error {
 	if err != nil {
 		return usersBack(c, "", "Password not changed: the "+err.Error()+".")
 	}
-	if err := h.Store.SetPassword(c.Request().Context(), u.ID, hash); err != nil {
+	if _, err := h.Store.WithTx(c.Request().Context(), func(t *store.Tx) error {
+		if err := t.SetPassword(u.ID, hash); err != nil {
+			return err
+		}
+		return t.Audit(store.AuditEntry{UserID: currentUser(c).ID, Action: store.AuditUserPassword, Detail: u.Email})
+	}); err != nil {
 		return err
 	}
 	h.Hub.DropOwner(u.ID)
-	_ = h.Store.Audit(c.Request().Context(), store.AuditEntry{UserID: currentUser(c).ID, Action: "user.password", Detail: u.Email})
 	if u.ID == currentUser(c).ID {
 		// The change ended this session too; sign in again with the new one.
 		return c.Redirect(http.StatusSeeOther, "/login")
@@ -132,14 +144,20 @@ func (h *Handler) userSetDisabled(c echo.Context, disabled bool) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Store.SetDisabled(c.Request().Context(), u.ID, disabled); err != nil {
+	action, notice := store.AuditUserEnable, u.Email+" can sign in again."
+	if disabled {
+		action, notice = store.AuditUserDisable, u.Email+" is disabled and signed out everywhere."
+	}
+	if _, err := h.Store.WithTx(c.Request().Context(), func(t *store.Tx) error {
+		if err := t.SetDisabled(u.ID, disabled); err != nil {
+			return err
+		}
+		return t.Audit(store.AuditEntry{UserID: currentUser(c).ID, Action: action, Detail: u.Email})
+	}); err != nil {
 		return err
 	}
-	action, notice := "user.enable", u.Email+" can sign in again."
 	if disabled {
 		h.Hub.DropOwner(u.ID)
-		action, notice = "user.disable", u.Email+" is disabled and signed out everywhere."
 	}
-	_ = h.Store.Audit(c.Request().Context(), store.AuditEntry{UserID: currentUser(c).ID, Action: action, Detail: u.Email})
 	return usersBack(c, notice, "")
 }

@@ -58,7 +58,7 @@ func (in *Ingester) message(t *store.Tx, m *whatsapp.Message, contacts []whatsap
 		return "", err
 	}
 	if a := m.Attachment(); a != nil {
-		if err := t.InboundMedia(m.ID, a.ID, a.MimeType, a.Filename); err != nil {
+		if err := t.InboundMedia(store.MediaEvent{WAMID: m.ID, MediaID: a.ID, Mime: a.MimeType, Filename: a.Filename}); err != nil {
 			return "", err
 		}
 	}
@@ -74,7 +74,7 @@ func (in *Ingester) status(t *store.Tx, s *whatsapp.Status) error {
 		p = s.RecipientParticipantUserID
 	}
 	reason := errorsText(s.Errors)
-	if err := t.Receipt(s.ID, p, s.Status, ms(s.Timestamp), reason); err != nil {
+	if err := t.Receipt(store.ReceiptEvent{WAMID: s.ID, Participant: p, Status: s.Status, At: ms(s.Timestamp), Failure: reason}); err != nil {
 		return err
 	}
 	if s.RecipientType == "group" {

@@ -165,7 +165,7 @@ func (in *Ingester) groupCreate(t *store.Tx, ev *whatsapp.GroupEvent) (string, e
 	if ev.GroupID == "" {
 		return "", errors.New("group_create without group_id")
 	}
-	if err := t.GroupCreated(id, ev.GroupID, ev.InviteLink, ev.Subject, ev.JoinApprovalMode, at); err != nil {
+	if err := t.GroupCreated(store.GroupCreatedEvent{GroupID: id, WaGroupID: ev.GroupID, InviteLink: ev.InviteLink, Subject: ev.Subject, Mode: ev.JoinApprovalMode, At: at}); err != nil {
 		return "", err
 	}
 	if err := t.Activity(id, store.ActCreated, "", "The group was created", at); err != nil {

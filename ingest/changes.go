@@ -34,7 +34,7 @@ func (in *Ingester) settingsResult(t *store.Tx, id int64, ev *whatsapp.GroupEven
 			text := s.r.Text
 			description = &text
 		}
-		if _, err := t.ResolveChange(id, ev.RequestID, s.kind, "", failure); err != nil {
+		if _, err := t.ResolveChange(store.ChangeEvent{GroupID: id, RequestID: ev.RequestID, Kind: s.kind, Failure: failure}); err != nil {
 			return err
 		}
 	}
@@ -45,7 +45,7 @@ func (in *Ingester) settingsResult(t *store.Tx, id int64, ev *whatsapp.GroupEven
 // group_participants_remove reports on, person by person.
 func (in *Ingester) removalResult(t *store.Tx, id int64, ev *whatsapp.GroupEvent) error {
 	for _, p := range ev.RemovedParticipants {
-		if _, err := t.ResolveChange(id, ev.RequestID, store.ChangeRemove, member(p).Key(), ""); err != nil {
+		if _, err := t.ResolveChange(store.ChangeEvent{GroupID: id, RequestID: ev.RequestID, Kind: store.ChangeRemove, Target: member(p).Key()}); err != nil {
 			return err
 		}
 	}
@@ -57,7 +57,7 @@ func (in *Ingester) removalResult(t *store.Tx, id int64, ev *whatsapp.GroupEvent
 		if failure == "" {
 			failure = "WhatsApp could not remove this person"
 		}
-		if _, err := t.ResolveChange(id, ev.RequestID, store.ChangeRemove, member(p).Key(), failure); err != nil {
+		if _, err := t.ResolveChange(store.ChangeEvent{GroupID: id, RequestID: ev.RequestID, Kind: store.ChangeRemove, Target: member(p).Key(), Failure: failure}); err != nil {
 			return err
 		}
 	}

@@ -88,12 +88,16 @@ func (in *Ingester) applyAll(t *store.Tx, p *whatsapp.Payload) error {
 // GroupRequested records a create call's request id and applies any
 // lifecycle webhook that arrived before the call returned.
 func (in *Ingester) GroupRequested(ctx context.Context, groupID int64, requestID string) ([]int64, error) {
-	return in.Store.WithTx(ctx, func(t *store.Tx) error {
-		if err := t.SetRequestID(groupID, requestID); err != nil {
-			return err
-		}
-		return in.resume(t, "request:"+requestID)
-	})
+	return in.Store.WithTx(ctx, func(t *store.Tx) error { return in.RecordRequest(t, groupID, requestID) })
+}
+
+// RecordRequest is GroupRequested inside the caller's transaction, for a
+// caller that records more with it (its audit row).
+func (in *Ingester) RecordRequest(t *store.Tx, groupID int64, requestID string) error {
+	if err := t.SetRequestID(groupID, requestID); err != nil {
+		return err
+	}
+	return in.resume(t, "request:"+requestID)
 }
 
 // GroupAppeared runs record (which gives a group its WhatsApp id outside
@@ -189,15 +193,13 @@ func (in *Ingester) resume(t *store.Tx, keys ...string) error {
 	if err != nil {
 		return err
 	}
-	// Each change counts as applied from the delivery that brought it.
-	defer func(id int64) { t.DeliveryID = id }(t.DeliveryID)
 	for _, ev := range evs {
-		t.DeliveryID = ev.DeliveryID
 		var c change
 		if err := json.Unmarshal(ev.Payload, &c); err != nil {
 			return fmt.Errorf("deferred event %d: %w", ev.ID, err)
 		}
-		if err := in.applyChange(t, c); err != nil {
+		// Each change counts as applied from the delivery that brought it.
+		if err := t.WithDelivery(ev.DeliveryID, func() error { return in.applyChange(t, c) }); err != nil {
 			return err
 		}
 		if err := t.ResolveDeferredDelivery(ev.DeliveryID); err != nil {

@@ -101,13 +101,28 @@ func (m *Manager) runner(kind Kind) Runner {
 
 // Start stores a new job with one item per input and wakes the worker.
 func (m *Manager) Start(ctx context.Context, j store.Job, inputs []string) (int64, error) {
+	return m.StartAudited(ctx, j, inputs, nil)
+}
+
+// StartAudited is Start that also writes the audit row audit returns for
+// the new job's id, in the transaction that creates the job: a job never
+// runs unrecorded, and a failed audit write stops it from starting.
+func (m *Manager) StartAudited(ctx context.Context, j store.Job, inputs []string, audit func(jobID int64) store.AuditEntry) (int64, error) {
 	if m.runner(Kind(j.Kind)) == nil {
 		return 0, fmt.Errorf("jobs: no runner for kind %q", j.Kind)
 	}
 	if len(inputs) == 0 {
 		return 0, errors.New("jobs: nothing to do")
 	}
-	if err := m.store.CreateJob(ctx, &j, inputs); err != nil {
+	if _, err := m.store.WithTx(ctx, func(t *store.Tx) error {
+		if err := t.CreateJob(&j, inputs); err != nil {
+			return err
+		}
+		if audit == nil {
+			return nil
+		}
+		return t.Audit(audit(j.ID))
+	}); err != nil {
 		return 0, err
 	}
 	m.Wake()

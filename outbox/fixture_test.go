@@ -92,7 +92,7 @@ func newFixture(t *testing.T) *fixture {
 	}
 	f.group = g.ID
 	if _, err := f.st.WithTx(context.Background(), func(tx *store.Tx) error {
-		if err := tx.GroupCreated(g.ID, waGroup, "https://chat.whatsapp.com/L", "", "", f.clock.UnixMilli()); err != nil {
+		if err := tx.GroupCreated(store.GroupCreatedEvent{GroupID: g.ID, WaGroupID: waGroup, InviteLink: "https://chat.whatsapp.com/L", At: f.clock.UnixMilli()}); err != nil {
 			return err
 		}
 		for _, wa := range []string{"111", "222", "333"} {

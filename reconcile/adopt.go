@@ -58,17 +58,20 @@ func (s *Syncer) adoptCreates(ctx context.Context, unknown []whatsapp.GroupSumma
 		if used[g.ID] || g.Status != store.GroupCreating || g.CreatedAt > cutoff {
 			continue
 		}
-		ok, err := s.Store.FailStaleCreate(ctx, g.ID)
-		if err != nil {
+		ok := false
+		if _, err := s.Store.WithTx(ctx, func(t *store.Tx) (err error) {
+			ok, err = t.FailStaleCreate(g.ID)
+			if err != nil || !ok {
+				return err
+			}
+			return t.Audit(store.AuditEntry{UserID: byUser, Action: store.AuditSyncDrift, GroupID: g.ID, Detail: store.StaleCreateReason})
+		}); err != nil {
 			return nil, err
 		}
 		if !ok {
 			continue
 		}
 		rep.Drifts = append(rep.Drifts, Drift{GroupID: g.ID, Subject: g.Subject, Detail: store.StaleCreateReason})
-		if err := s.Store.Audit(ctx, store.AuditEntry{UserID: byUser, Action: "sync.drift", GroupID: g.ID, Detail: store.StaleCreateReason}); err != nil {
-			return nil, err
-		}
 		s.Notify.GroupsChanged(g.ID)
 	}
 	return left, nil
@@ -94,7 +97,10 @@ func (s *Syncer) adopt(ctx context.Context, g *store.Group, lg whatsapp.GroupSum
 	adopted := false
 	touched, err := s.appeared(ctx, lg.ID, func(t *store.Tx) (err error) {
 		adopted, err = t.AdoptCreate(g.ID, d, at, adoptDetail)
-		return err
+		if err != nil || !adopted {
+			return err
+		}
+		return t.Audit(store.AuditEntry{UserID: byUser, Action: store.AuditSyncDrift, GroupID: g.ID, Detail: adoptDetail})
 	})
 	if err != nil {
 		return err
@@ -104,9 +110,6 @@ func (s *Syncer) adopt(ctx context.Context, g *store.Group, lg whatsapp.GroupSum
 	}
 	rep.Adopted++
 	rep.Drifts = append(rep.Drifts, Drift{GroupID: g.ID, Subject: g.Subject, Detail: adoptDetail})
-	if err := s.Store.Audit(ctx, store.AuditEntry{UserID: byUser, Action: "sync.drift", GroupID: g.ID, Detail: adoptDetail}); err != nil {
-		return err
-	}
 	s.Notify.GroupsChanged(append(touched, g.ID)...)
 	return nil
 }

@@ -48,7 +48,7 @@ func (h *harness) kinds(groupID int64) []string {
 	return out
 }
 
-func (h *harness) audits(action string) int {
+func (h *harness) audits(action store.AuditAction) int {
 	entries, err := h.st.AuditLog(context.Background(), 500)
 	must(h.t, err)
 	n := 0

@@ -49,18 +49,18 @@ func (s *Syncer) importOne(ctx context.Context, lg whatsapp.GroupSummary, rep *R
 	}
 	var id int64
 	imported := false
+	detail := fmt.Sprintf("Imported by sync: %q was created outside groupdeck", d.Subject)
 	touched, err := s.appeared(ctx, lg.ID, func(t *store.Tx) (err error) {
 		id, imported, err = t.ImportGroup(d, at)
-		return err
+		if err != nil || !imported {
+			return err
+		}
+		return t.Audit(store.AuditEntry{UserID: byUser, Action: store.AuditSyncImport, GroupID: id, Detail: detail})
 	})
 	if err != nil || !imported {
 		return err
 	}
 	rep.Imported++
-	detail := fmt.Sprintf("Imported by sync: %q was created outside groupdeck", d.Subject)
-	if err := s.Store.Audit(ctx, store.AuditEntry{UserID: byUser, Action: "sync.import", GroupID: id, Detail: detail}); err != nil {
-		return err
-	}
 	s.Notify.GroupsChanged(append(touched, id)...)
 	return nil
 }

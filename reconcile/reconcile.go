@@ -217,7 +217,7 @@ func (s *Syncer) syncGroup(ctx context.Context, g *store.Group, rep *Report, byU
 		}
 	}
 	rep.Checked++
-	drifts, touched, err := s.Store.Reconcile(ctx, g.ID, remote, at)
+	drifts, touched, err := s.Store.Reconcile(ctx, g.ID, remote, at, byUser)
 	if err != nil {
 		return err
 	}
@@ -226,13 +226,17 @@ func (s *Syncer) syncGroup(ctx context.Context, g *store.Group, rep *Report, byU
 		if err != nil {
 			return err
 		}
+		for _, d := range more {
+			// SyncJoinRequests commits before the drift is known; its
+			// audit row follows on its own.
+			if err := s.Store.Audit(ctx, store.AuditEntry{UserID: byUser, Action: store.AuditSyncDrift, GroupID: g.ID, Detail: d}); err != nil {
+				return err
+			}
+		}
 		drifts = append(drifts, more...)
 	}
 	for _, d := range drifts {
 		rep.Drifts = append(rep.Drifts, Drift{GroupID: g.ID, Subject: g.Subject, Detail: d})
-		if err := s.Store.Audit(ctx, store.AuditEntry{UserID: byUser, Action: "sync.drift", GroupID: g.ID, Detail: d}); err != nil {
-			return err
-		}
 	}
 	s.Notify.GroupsChanged(touched...)
 	return nil

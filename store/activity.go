@@ -81,7 +81,7 @@ func (s *Store) RecordActivity(ctx context.Context, groupID int64, kind, who, de
 func (s *Store) PruneActivity(ctx context.Context, before int64) (int64, error) {
 	var total int64
 	for {
-		r, err := s.w.ExecContext(ctx, `DELETE FROM activity WHERE id IN
+		r, err := s.exec(ctx, `DELETE FROM activity WHERE id IN
 			(SELECT id FROM activity WHERE at < ? ORDER BY id LIMIT 5000)`, before)
 		if err != nil {
 			return total, fmt.Errorf("store: prune activity: %w", err)
@@ -92,4 +92,36 @@ func (s *Store) PruneActivity(ctx context.Context, before int64) (int64, error) 
 			return total, ctx.Err()
 		}
 	}
+}
+
+// Activity kinds, shown on the home page feed.
+const (
+	ActJoin           = "join"
+	ActLeave          = "leave"
+	ActRemoved        = "removed"
+	ActRequest        = "request"
+	ActRequestRevoked = "request_revoked"
+	ActMessage        = "message"
+	ActFailure        = "failure"
+	ActCreated        = "created"
+	ActDeleted        = "deleted"
+	ActSettings       = "settings"
+	ActSuspended      = "suspended"
+	ActUnsuspended    = "unsuspended"
+	ActDrift          = "drift"
+	ActImported       = "imported"
+)
+
+// Activity records something that happened to a group, in the same
+// transaction as the change itself.
+func (t *Tx) Activity(groupID int64, kind, who, detail string, at int64) error {
+	if at == 0 {
+		at = t.now
+	}
+	_, err := t.exec(`INSERT INTO activity (at, group_id, kind, who, detail) VALUES (?, nullif(?, 0), ?, ?, ?)`,
+		at, groupID, kind, who, detail)
+	if err != nil {
+		return fmt.Errorf("store: activity: %w", err)
+	}
+	return nil
 }

@@ -43,11 +43,16 @@ func scanCampaign(row interface{ Scan(...any) error }) (*Campaign, error) {
 	return &c, err
 }
 
-// CreateCampaign stores a new campaign link.
+// CreateCampaign runs (*Tx).CreateCampaign in a transaction of its own.
 func (s *Store) CreateCampaign(ctx context.Context, c *Campaign) error {
-	now := s.now()
+	return s.write(ctx, func(t *Tx) error { return t.CreateCampaign(c) })
+}
+
+// CreateCampaign stores a new campaign link.
+func (t *Tx) CreateCampaign(c *Campaign) error {
+	now := t.now
 	c.CreatedAt, c.UpdatedAt = now, now
-	res, err := s.w.ExecContext(ctx, `INSERT INTO campaigns
+	res, err := t.exec(`INSERT INTO campaigns
 		(name, slug, group_id, pool_id, enabled, expires_at, created_by, created_at, updated_at)
 		VALUES (?, ?, nullif(?, 0), nullif(?, 0), ?, ?, nullif(?, 0), ?, ?)`,
 		c.Name, c.Slug, c.GroupID, c.PoolID, c.Enabled, c.ExpiresAt, c.CreatedBy, now, now)
@@ -100,9 +105,14 @@ func (s *Store) Campaigns(ctx context.Context, groupID int64) ([]*Campaign, erro
 	return out, rows.Err()
 }
 
-// SetCampaignEnabled turns a campaign link on or off.
+// SetCampaignEnabled runs (*Tx).SetCampaignEnabled in a transaction of its own.
 func (s *Store) SetCampaignEnabled(ctx context.Context, id int64, enabled bool) error {
-	_, err := s.w.ExecContext(ctx, `UPDATE campaigns SET enabled = ?, updated_at = ? WHERE id = ?`, enabled, s.now(), id)
+	return s.write(ctx, func(t *Tx) error { return t.SetCampaignEnabled(id, enabled) })
+}
+
+// SetCampaignEnabled turns a campaign link on or off.
+func (t *Tx) SetCampaignEnabled(id int64, enabled bool) error {
+	_, err := t.exec(`UPDATE campaigns SET enabled = ?, updated_at = ? WHERE id = ?`, enabled, t.now, id)
 	if err != nil {
 		return fmt.Errorf("store: set campaign enabled: %w", err)
 	}
@@ -134,7 +144,7 @@ func (s *Store) RecordVisit(ctx context.Context, v *Visit) error {
 	if v.At == 0 {
 		v.At = s.now()
 	}
-	res, err := s.w.ExecContext(ctx, `INSERT INTO campaign_visits (campaign_id, at, device, group_id, outcome)
+	res, err := s.exec(ctx, `INSERT INTO campaign_visits (campaign_id, at, device, group_id, outcome)
 		VALUES (?, ?, ?, nullif(?, 0), ?)`, v.CampaignID, v.At, v.Device, v.GroupID, v.Outcome)
 	if err != nil {
 		return fmt.Errorf("store: record visit: %w", err)

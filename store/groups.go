@@ -57,41 +57,6 @@ func scanGroup(row interface{ Scan(...any) error }) (*Group, error) {
 	return &g, err
 }
 
-// CreateGroup records a group the app is about to ask WhatsApp to create.
-func (s *Store) CreateGroup(ctx context.Context, g *Group) error {
-	now := s.now()
-	g.Status, g.CreatedAt, g.UpdatedAt, g.LastActivityAt = GroupCreating, now, now, now
-	res, err := s.w.ExecContext(ctx, `INSERT INTO groups
-		(subject, description, join_approval_mode, status, created_by, created_at, updated_at, last_activity_at)
-		VALUES (?, ?, ?, ?, nullif(?, 0), ?, ?, ?)`,
-		g.Subject, g.Description, g.JoinApprovalMode, g.Status, g.CreatedBy, now, now, now)
-	if err != nil {
-		return fmt.Errorf("store: create group: %w", err)
-	}
-	g.ID, _ = res.LastInsertId()
-	return nil
-}
-
-// SetGroupRequest records the request id WhatsApp gave an asynchronous
-// create, so its webhook can find the group.
-func (s *Store) SetGroupRequest(ctx context.Context, id int64, requestID string) error {
-	_, err := s.w.ExecContext(ctx, `UPDATE groups SET request_id = ?, updated_at = ? WHERE id = ?`, requestID, s.now(), id)
-	if err != nil {
-		return fmt.Errorf("store: set group request: %w", err)
-	}
-	return nil
-}
-
-// FailGroup marks a group whose creation failed, keeping the reason.
-func (s *Store) FailGroup(ctx context.Context, id int64, reason string) error {
-	_, err := s.w.ExecContext(ctx, `UPDATE groups SET status = 'failed', failure = ?, updated_at = ? WHERE id = ?`,
-		reason, s.now(), id)
-	if err != nil {
-		return fmt.Errorf("store: fail group: %w", err)
-	}
-	return nil
-}
-
 // GroupByID returns one group.
 func (s *Store) GroupByID(ctx context.Context, id int64) (*Group, error) {
 	g, err := scanGroup(s.r.QueryRowContext(ctx, `SELECT `+groupCols+` FROM groups WHERE id = ?`, id))
@@ -159,4 +124,86 @@ func (g *Group) JoinApprovalModeText() string {
 		return "People who open this link ask to join; staff approve each request."
 	}
 	return "Anyone who opens this link joins at once, up to 8 people."
+}
+
+// GroupByWa finds a group by its WhatsApp id; ok is false when unknown.
+func (t *Tx) GroupByWa(waGroupID string) (id int64, ok bool, err error) {
+	return t.lookup(`SELECT id FROM groups WHERE wa_group_id = ?`, waGroupID)
+}
+
+// GroupByRequest finds a group by the request id of its create call.
+func (t *Tx) GroupByRequest(requestID string) (id int64, ok bool, err error) {
+	return t.lookup(`SELECT id FROM groups WHERE request_id = ?`, requestID)
+}
+
+// CountLiveGroups counts groups that count against the number's cap.
+func (s *Store) CountLiveGroups(ctx context.Context) (int, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM groups WHERE status IN ('creating', 'active', 'deleting')`).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: count groups: %w", err)
+	}
+	return n, nil
+}
+
+// SyncTargets lists the groups reconciliation checks: those WhatsApp
+// knows about and the app believes alive.
+func (s *Store) SyncTargets(ctx context.Context) ([]*Group, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+groupCols+` FROM groups
+		WHERE wa_group_id IS NOT NULL AND wa_group_id <> '' AND status IN ('active', 'deleting') ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: sync targets: %w", err)
+	}
+	defer rows.Close()
+	var out []*Group
+	for rows.Next() {
+		g, err := scanGroup(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: sync targets: %w", err)
+		}
+		out = append(out, g)
+	}
+	return out, rows.Err()
+}
+
+// KnownWaGroupIDs returns every WhatsApp group id the app has recorded,
+// in any status, so reconciliation can tell which listed groups are new.
+func (s *Store) KnownWaGroupIDs(ctx context.Context) (map[string]bool, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT wa_group_id FROM groups WHERE wa_group_id IS NOT NULL AND wa_group_id <> ''`)
+	if err != nil {
+		return nil, fmt.Errorf("store: known wa groups: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("store: known wa groups: %w", err)
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
+}
+
+// PendingCreates lists, oldest first, the groups whose create WhatsApp
+// has not confirmed: still "creating", or failed by reconciliation
+// because the group was not listed (it may have appeared since).
+func (s *Store) PendingCreates(ctx context.Context) ([]*Group, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+groupCols+` FROM groups
+		WHERE (wa_group_id IS NULL OR wa_group_id = '')
+		  AND (status = 'creating' OR (status = 'failed' AND failure = ?))
+		ORDER BY created_at, id`, StaleCreateReason)
+	if err != nil {
+		return nil, fmt.Errorf("store: pending creates: %w", err)
+	}
+	defer rows.Close()
+	var out []*Group
+	for rows.Next() {
+		g, err := scanGroup(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: pending creates: %w", err)
+		}
+		out = append(out, g)
+	}
+	return out, rows.Err()
 }

@@ -115,21 +115,3 @@ func (s *Store) GroupList(ctx context.Context, q GroupQuery) ([]*Group, int, err
 	}
 	return out, total, rows.Err()
 }
-
-// AllGroupIDs returns every group not deleted, for exports across groups.
-func (s *Store) AllGroupIDs(ctx context.Context) ([]int64, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT id FROM groups WHERE status NOT IN ('deleting', 'deleted') ORDER BY id`)
-	if err != nil {
-		return nil, fmt.Errorf("store: all groups: %w", err)
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("store: all groups: %w", err)
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
-}

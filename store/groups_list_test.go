@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"sort"
 	"testing"
@@ -14,14 +13,7 @@ import (
 func seedGroups(tb testing.TB, s *Store, n int) {
 	tb.Helper()
 	ctx := context.Background()
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		st, err := tx.PrepareContext(ctx, `INSERT INTO groups (wa_group_id, subject, status, suspended,
-			participant_count, pending_requests, created_at, updated_at, last_activity_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-		if err != nil {
-			return err
-		}
-		defer st.Close()
+	err := s.write(ctx, func(tx *Tx) error {
 		for i := range n {
 			status := GroupActive
 			switch i % 50 {
@@ -41,7 +33,9 @@ func seedGroups(tb testing.TB, s *Store, n int) {
 				pending = 2
 			}
 			at := int64(1_700_000_000_000 + i*1000)
-			if _, err := st.ExecContext(ctx, fmt.Sprintf("wa-%d", i), subject, status, i%7 == 0, i%9, pending,
+			if _, err := tx.exec(`INSERT INTO groups (wa_group_id, subject, status, suspended,
+				participant_count, pending_requests, created_at, updated_at, last_activity_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, fmt.Sprintf("wa-%d", i), subject, status, i%7 == 0, i%9, pending,
 				at, at, at+int64((i*7919)%100000)); err != nil {
 				return err
 			}

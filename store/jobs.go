@@ -16,15 +16,6 @@ const (
 	JobCanceled = "canceled"
 )
 
-// Job item states.
-const (
-	ItemPending = "pending"
-	ItemRunning = "running"
-	ItemDone    = "done"
-	ItemFailed  = "failed"
-	ItemSkipped = "skipped"
-)
-
 // Job is a long-running piece of work made of items, e.g. one group to
 // create per item.
 type Job struct {
@@ -53,18 +44,6 @@ func (j *Job) Active() bool {
 	return j.State == JobQueued || j.State == JobRunning || j.State == JobWaiting
 }
 
-// JobItem is one unit of a job.
-type JobItem struct {
-	JobID     int64
-	Seq       int
-	Input     string
-	State     string
-	Result    string
-	Error     string
-	Attempts  int
-	UpdatedAt int64
-}
-
 const jobCols = `id, kind, title, state, params, total, done, failed, skipped, note, wait_until,
 	coalesce(created_by, 0), created_at, updated_at, finished_at`
 
@@ -78,32 +57,30 @@ func scanJob(row interface{ Scan(...any) error }) (*Job, error) {
 	return &j, err
 }
 
-// CreateJob stores a job and its items in one transaction.
+// CreateJob runs (*Tx).CreateJob in a transaction of its own.
 func (s *Store) CreateJob(ctx context.Context, j *Job, inputs []string) error {
-	now := s.now()
-	j.State, j.Total, j.CreatedAt, j.UpdatedAt = JobQueued, len(inputs), now, now
+	return s.write(ctx, func(t *Tx) error { return t.CreateJob(j, inputs) })
+}
+
+// CreateJob stores a job and its items.
+func (t *Tx) CreateJob(j *Job, inputs []string) error {
+	j.State, j.Total, j.CreatedAt, j.UpdatedAt = JobQueued, len(inputs), t.now, t.now
 	if len(j.Params) == 0 {
 		j.Params = []byte("{}")
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO jobs (kind, title, state, params, total, created_by, created_at, updated_at)
-			VALUES (?, ?, 'queued', ?, ?, nullif(?, 0), ?, ?)`, j.Kind, j.Title, j.Params, j.Total, j.CreatedBy, now, now)
-		if err != nil {
-			return fmt.Errorf("store: create job: %w", err)
+	res, err := t.exec(`INSERT INTO jobs (kind, title, state, params, total, created_by, created_at, updated_at)
+		VALUES (?, ?, 'queued', ?, ?, nullif(?, 0), ?, ?)`, j.Kind, j.Title, j.Params, j.Total, j.CreatedBy, t.now, t.now)
+	if err != nil {
+		return fmt.Errorf("store: create job: %w", err)
+	}
+	j.ID, _ = res.LastInsertId()
+	for i, in := range inputs {
+		if _, err := t.exec(`INSERT INTO job_items (job_id, seq, input, state, updated_at) VALUES (?, ?, ?, 'pending', ?)`,
+			j.ID, i+1, in, t.now); err != nil {
+			return fmt.Errorf("store: create job item: %w", err)
 		}
-		j.ID, _ = res.LastInsertId()
-		stmt, err := tx.PrepareContext(ctx, `INSERT INTO job_items (job_id, seq, input, state, updated_at) VALUES (?, ?, ?, 'pending', ?)`)
-		if err != nil {
-			return fmt.Errorf("store: create job items: %w", err)
-		}
-		defer stmt.Close()
-		for i, in := range inputs {
-			if _, err := stmt.ExecContext(ctx, j.ID, i+1, in, now); err != nil {
-				return fmt.Errorf("store: create job item: %w", err)
-			}
-		}
-		return nil
-	})
+	}
+	return nil
 }
 
 // JobByID returns one job.
@@ -134,21 +111,20 @@ func (s *Store) Jobs(ctx context.Context, kind string, limit int) ([]*Job, error
 	return out, rows.Err()
 }
 
-// JobItems returns a page of a job's items in order.
-func (s *Store) JobItems(ctx context.Context, jobID int64, offset, limit int) ([]JobItem, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT job_id, seq, input, state, result, error, attempts, updated_at
-		FROM job_items WHERE job_id = ? ORDER BY seq LIMIT ? OFFSET ?`, jobID, limit, offset)
+// CancelJob runs (*Tx).CancelJob in a transaction of its own.
+func (s *Store) CancelJob(ctx context.Context, jobID int64) error {
+	return s.write(ctx, func(t *Tx) error { return t.CancelJob(jobID) })
+}
+
+// CancelJob skips every item not yet started and stops the job.
+func (t *Tx) CancelJob(jobID int64) error {
+	res, err := t.exec(`UPDATE job_items SET state = 'skipped', error = 'Canceled', updated_at = ?
+		WHERE job_id = ? AND state = 'pending'`, t.now, jobID)
 	if err != nil {
-		return nil, fmt.Errorf("store: job items: %w", err)
+		return fmt.Errorf("store: cancel job: %w", err)
 	}
-	defer rows.Close()
-	var out []JobItem
-	for rows.Next() {
-		var it JobItem
-		if err := rows.Scan(&it.JobID, &it.Seq, &it.Input, &it.State, &it.Result, &it.Error, &it.Attempts, &it.UpdatedAt); err != nil {
-			return nil, fmt.Errorf("store: job items: %w", err)
-		}
-		out = append(out, it)
-	}
-	return out, rows.Err()
+	n, _ := res.RowsAffected()
+	_, err = t.exec(`UPDATE jobs SET skipped = skipped + ?, state = 'canceled', note = '',
+		finished_at = ?, updated_at = ? WHERE id = ? AND state IN ('queued', 'running', 'waiting')`, n, t.now, t.now, jobID)
+	return err
 }

@@ -66,13 +66,18 @@ type Message struct {
 	Failed      int // participants it could not reach
 }
 
+// QueueMessage runs (*Tx).QueueMessage in a transaction of its own.
+func (s *Store) QueueMessage(ctx context.Context, m *Message) error {
+	return s.write(ctx, func(t *Tx) error { return t.QueueMessage(m) })
+}
+
 // QueueMessage stores an outgoing message before anything is sent, so a
 // crash cannot lose it; the outbox worker sends it. A message with a
 // JobItemID is queued at most once: queueing it again returns the
 // existing row in m.
-func (s *Store) QueueMessage(ctx context.Context, m *Message) error {
+func (t *Tx) QueueMessage(m *Message) error {
 	if m.JobItemID != 0 {
-		existing, err := s.messageByJobItem(ctx, m.JobItemID)
+		existing, err := t.messageByJobItem(m.JobItemID)
 		if err == nil {
 			*m = *existing
 			return nil
@@ -85,13 +90,13 @@ func (s *Store) QueueMessage(ctx context.Context, m *Message) error {
 	if err != nil {
 		return fmt.Errorf("store: queue message: %w", err)
 	}
-	m.Direction, m.State, m.CreatedAt = "out", MsgQueued, s.now()
-	res, err := s.w.ExecContext(ctx, `INSERT INTO messages (group_id, direction, kind, body, payload,
+	m.Direction, m.State, m.CreatedAt = "out", MsgQueued, t.now
+	res, err := t.exec(`INSERT INTO messages (group_id, direction, kind, body, payload,
 			media_id, media_mime, media_name, state, job_item_id, created_by, created_at)
 		VALUES (?, 'out', ?, ?, ?, ?, ?, ?, 'queued', nullif(?, 0), nullif(?, 0), ?)`,
 		m.GroupID, m.Kind, m.Body, string(payload), m.MediaID, m.MediaMime, m.MediaName, m.JobItemID, m.CreatedBy, m.CreatedAt)
 	if isUnique(err) && m.JobItemID != 0 {
-		existing, err := s.messageByJobItem(ctx, m.JobItemID)
+		existing, err := t.messageByJobItem(m.JobItemID)
 		if err != nil {
 			return err
 		}
@@ -117,6 +122,20 @@ const receiptCounts = `,
 	coalesce((SELECT count(*) FROM receipts r WHERE r.wamid = m.wamid AND r.participant <> '' AND r.read_at > 0), 0),
 	coalesce((SELECT count(*) FROM receipts r WHERE r.wamid = m.wamid AND r.participant <> '' AND r.failed <> ''), 0)`
 
+// scanMessages reads every row of a message list and closes rows.
+func scanMessages(rows *sql.Rows, counts bool) ([]Message, error) {
+	defer rows.Close()
+	var out []Message
+	for rows.Next() {
+		m, err := scanMessage(rows, counts)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *m)
+	}
+	return out, rows.Err()
+}
+
 func scanMessage(row interface{ Scan(...any) error }, counts bool) (*Message, error) {
 	var m Message
 	var payload string
@@ -140,18 +159,24 @@ func scanMessage(row interface{ Scan(...any) error }, counts bool) (*Message, er
 	return &m, nil
 }
 
-func (s *Store) messageByJobItem(ctx context.Context, itemID int64) (*Message, error) {
-	m, err := scanMessage(s.w.QueryRowContext(ctx, `SELECT `+messageCols+receiptCounts+`
-		FROM messages m WHERE m.job_item_id = ?`, itemID), true)
+const messageByJobItem = `SELECT ` + messageCols + receiptCounts + ` FROM messages m WHERE m.job_item_id = ?`
+
+func (t *Tx) messageByJobItem(itemID int64) (*Message, error) {
+	return jobItemMessage(t.queryRow(messageByJobItem, itemID), itemID)
+}
+
+// MessageByJobItem returns the message a send-to-many job item queued. It
+// reads on the writer, so it sees a message queued a moment ago.
+func (s *Store) MessageByJobItem(ctx context.Context, itemID int64) (*Message, error) {
+	return jobItemMessage(s.w.QueryRowContext(ctx, messageByJobItem, itemID), itemID)
+}
+
+func jobItemMessage(row *sql.Row, itemID int64) (*Message, error) {
+	m, err := scanMessage(row, true)
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return nil, fmt.Errorf("store: message of job item %d: %w", itemID, err)
 	}
 	return m, err
-}
-
-// MessageByJobItem returns the message a send-to-many job item queued.
-func (s *Store) MessageByJobItem(ctx context.Context, itemID int64) (*Message, error) {
-	return s.messageByJobItem(ctx, itemID)
 }
 
 // MessageByID returns one message of a group, with receipt counts.
@@ -178,37 +203,11 @@ func (s *Store) Messages(ctx context.Context, groupID int64, limit int) ([]Messa
 	if err != nil {
 		return nil, fmt.Errorf("store: messages: %w", err)
 	}
-	defer rows.Close()
-	var out []Message
-	for rows.Next() {
-		m, err := scanMessage(rows, true)
-		if err != nil {
-			return nil, fmt.Errorf("store: messages: %w", err)
-		}
-		out = append(out, *m)
-	}
-	return out, rows.Err()
-}
-
-// PinCommands returns a group's pin and unpin commands that are still
-// queued, being sent or failed, so the page can say what happened to them.
-func (s *Store) PinCommands(ctx context.Context, groupID int64) ([]Message, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+messageCols+` FROM messages m
-		WHERE m.group_id = ? AND m.kind IN ('pin', 'unpin') AND m.state <> 'sent'
-		ORDER BY m.id DESC LIMIT 20`, groupID)
+	out, err := scanMessages(rows, true)
 	if err != nil {
-		return nil, fmt.Errorf("store: pin commands: %w", err)
+		return nil, fmt.Errorf("store: messages: %w", err)
 	}
-	defer rows.Close()
-	var out []Message
-	for rows.Next() {
-		m, err := scanMessage(rows, false)
-		if err != nil {
-			return nil, fmt.Errorf("store: pin commands: %w", err)
-		}
-		out = append(out, *m)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // LastInbound returns when a participant last wrote in the group (0 if
@@ -221,4 +220,62 @@ func (s *Store) LastInbound(ctx context.Context, groupID int64) (int64, error) {
 		return 0, fmt.Errorf("store: last inbound: %w", err)
 	}
 	return at, nil
+}
+
+// InboundMessage stores a message a participant wrote in a group.
+func (t *Tx) InboundMessage(groupID int64, wamid, kind, body string, sender Member, at int64) error {
+	_, err := t.exec(`INSERT INTO messages
+		(group_id, direction, wamid, kind, body, sender_key, sender_name, state, created_at, sent_at)
+		VALUES (?, 'in', ?, ?, ?, ?, ?, 'received', ?, ?) ON CONFLICT (wamid) DO NOTHING`,
+		groupID, wamid, kind, body, sender.Key(), sender.Name, at, at)
+	if err != nil {
+		return fmt.Errorf("store: inbound message: %w", err)
+	}
+	if err := t.SetName(groupID, sender.Key(), sender.Name); err != nil {
+		return err
+	}
+	_, err = t.exec(`UPDATE groups SET last_activity_at = max(last_activity_at, ?) WHERE id = ?`, at, groupID)
+	t.touch(groupID)
+	return err
+}
+
+func (t *Tx) touchMessage(wamid string, err error) error {
+	if err != nil {
+		return fmt.Errorf("store: receipt: %w", err)
+	}
+	var gid int64
+	err = t.queryRow(`SELECT group_id FROM messages WHERE wamid = ?`, wamid).Scan(&gid)
+	if err == nil {
+		t.touch(gid)
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	return nil
+}
+
+// GroupByMessage finds the group of a message by its wamid.
+func (t *Tx) GroupByMessage(wamid string) (id int64, ok bool, err error) {
+	return t.lookup(`SELECT group_id FROM messages WHERE wamid = ?`, wamid)
+}
+
+// MediaEvent is the media attached to an inbound message.
+type MediaEvent struct {
+	WAMID    string // of the message
+	MediaID  string
+	Mime     string
+	Filename string
+}
+
+// InboundMedia remembers the media of an inbound message, so staff can
+// download it through the app while WhatsApp keeps it (7 days).
+func (t *Tx) InboundMedia(e MediaEvent) error {
+	if e.MediaID == "" {
+		return nil
+	}
+	_, err := t.exec(`UPDATE messages SET media_id = ?, media_mime = ?, media_name = ?
+		WHERE wamid = ? AND direction = 'in'`, e.MediaID, e.Mime, e.Filename, e.WAMID)
+	if err != nil {
+		return fmt.Errorf("store: inbound media: %w", err)
+	}
+	return nil
 }

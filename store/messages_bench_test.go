@@ -23,7 +23,7 @@ func BenchmarkGroupMessages(b *testing.B) {
 		b.Fatal(err)
 	}
 	if _, err := s.WithTx(ctx, func(t *Tx) error {
-		if err := t.GroupCreated(g.ID, "GB", "https://chat.whatsapp.com/b", "", "", 1); err != nil {
+		if err := t.GroupCreated(GroupCreatedEvent{GroupID: g.ID, WaGroupID: "GB", InviteLink: "https://chat.whatsapp.com/b", At: 1}); err != nil {
 			return err
 		}
 		for p := range 8 {
@@ -44,7 +44,7 @@ func BenchmarkGroupMessages(b *testing.B) {
 				return err
 			}
 			for p := range 8 {
-				if err := t.Receipt(wamid, fmt.Sprint(15550000000+p), "read", int64(i), ""); err != nil {
+				if err := t.Receipt(ReceiptEvent{WAMID: wamid, Participant: fmt.Sprint(15550000000 + p), Status: "read", At: int64(i)}); err != nil {
 					return err
 				}
 			}

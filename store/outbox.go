@@ -31,11 +31,15 @@ const (
 // sending, committed before any send. It returns ErrNotFound when nothing
 // is due.
 func (s *Store) ClaimMessage(ctx context.Context) (*Message, error) {
-	now := s.now()
-	m, err := scanMessage(s.w.QueryRowContext(ctx, `UPDATE messages SET state = 'sending',
-			attempts = attempts + 1, claimed_at = ?
-		WHERE id = (SELECT id FROM messages WHERE state = 'queued' AND next_attempt_at <= ? ORDER BY id LIMIT 1)
-		RETURNING `+strings.ReplaceAll(messageCols, "m.", ""), now, now), false)
+	var m *Message
+	err := s.write(ctx, func(t *Tx) error {
+		var err error
+		m, err = scanMessage(t.queryRow(`UPDATE messages SET state = 'sending',
+				attempts = attempts + 1, claimed_at = ?
+			WHERE id = (SELECT id FROM messages WHERE state = 'queued' AND next_attempt_at <= ? ORDER BY id LIMIT 1)
+			RETURNING `+claimCols, t.now, t.now), false)
+		return err
+	})
 	if errors.Is(err, ErrNotFound) {
 		return nil, ErrNotFound
 	}
@@ -44,6 +48,8 @@ func (s *Store) ClaimMessage(ctx context.Context) (*Message, error) {
 	}
 	return m, nil
 }
+
+var claimCols = strings.ReplaceAll(messageCols, "m.", "")
 
 // NextAttempt returns when the earliest queued message becomes due
 // (Unix ms); ok is false when the queue is empty.
@@ -61,12 +67,12 @@ func (s *Store) NextAttempt(ctx context.Context) (at int64, ok bool, err error) 
 // returns other groups whose in-doubt messages this settled.
 func (s *Store) MessageSent(ctx context.Context, id int64, wamid string) ([]int64, error) {
 	var groups []int64
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		if err := adopt(ctx, tx, id, wamid, s.now()); err != nil {
+	err := s.write(ctx, func(t *Tx) error {
+		if err := t.adopt(id, wamid, t.now); err != nil {
 			return err
 		}
 		var err error
-		groups, err = matchDoubtfulTx(ctx, tx)
+		groups, err = t.matchDoubtful()
 		return err
 	})
 	if err != nil {
@@ -77,9 +83,9 @@ func (s *Store) MessageSent(ctx context.Context, id int64, wamid string) ([]int6
 
 // adopt gives message id its wamid and settles its state from what is
 // already known about that wamid.
-func adopt(ctx context.Context, tx *sql.Tx, id int64, wamid string, at int64) error {
+func (t *Tx) adopt(id int64, wamid string, at int64) error {
 	var failure string
-	err := tx.QueryRowContext(ctx, `SELECT failed FROM receipts WHERE wamid = ? AND participant = ''`, wamid).Scan(&failure)
+	err := t.queryRow(`SELECT failed FROM receipts WHERE wamid = ? AND participant = ''`, wamid).Scan(&failure)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return err
 	}
@@ -89,24 +95,24 @@ func adopt(ctx context.Context, tx *sql.Tx, id int64, wamid string, at int64) er
 	}
 	var groupID int64
 	var kind, payload string
-	err = tx.QueryRowContext(ctx, `UPDATE messages SET state = ?, wamid = ?, error = ?, in_doubt = 0,
+	err = t.queryRow(`UPDATE messages SET state = ?, wamid = ?, error = ?, in_doubt = 0,
 			sent_at = CASE WHEN sent_at = 0 THEN ? ELSE sent_at END
 		WHERE id = ? RETURNING group_id, kind, payload`, state, wamid, failure, at, id).Scan(&groupID, &kind, &payload)
 	if err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM unmatched_sends WHERE wamid = ?`, wamid); err != nil {
+	if _, err := t.exec(`DELETE FROM unmatched_sends WHERE wamid = ?`, wamid); err != nil {
 		return err
 	}
 	if state == MsgSent {
-		return applyPin(ctx, tx, groupID, kind, payload, at)
+		return t.applyPin(groupID, kind, payload, at)
 	}
 	return nil
 }
 
 // MessageFailed records why a message could not be sent.
 func (s *Store) MessageFailed(ctx context.Context, id int64, reason string) error {
-	_, err := s.w.ExecContext(ctx, `UPDATE messages SET state = 'failed', error = ?, in_doubt = 0 WHERE id = ?`, reason, id)
+	_, err := s.exec(ctx, `UPDATE messages SET state = 'failed', error = ?, in_doubt = 0 WHERE id = ?`, reason, id)
 	if err != nil {
 		return fmt.Errorf("store: message failed: %w", err)
 	}
@@ -116,7 +122,7 @@ func (s *Store) MessageFailed(ctx context.Context, id int64, reason string) erro
 // RequeueMessage puts a message back in the queue after a transient
 // error; it becomes due again at the Unix-ms time at.
 func (s *Store) RequeueMessage(ctx context.Context, id int64, reason string, at int64) error {
-	_, err := s.w.ExecContext(ctx, `UPDATE messages SET state = 'queued', error = ?, next_attempt_at = ?
+	_, err := s.exec(ctx, `UPDATE messages SET state = 'queued', error = ?, next_attempt_at = ?
 		WHERE id = ?`, reason, at, id)
 	if err != nil {
 		return fmt.Errorf("store: requeue message: %w", err)
@@ -129,8 +135,10 @@ func (s *Store) RequeueMessage(ctx context.Context, id int64, reason string, at 
 // webhook settles it or the grace period ends.
 func (s *Store) MessageInDoubt(ctx context.Context, id int64, reason string) ([]int64, error) {
 	var groupID int64
-	err := s.w.QueryRowContext(ctx, `UPDATE messages SET in_doubt = 1, error = ? WHERE id = ? AND state = 'sending'
-		RETURNING group_id`, reason, id).Scan(&groupID)
+	err := s.write(ctx, func(t *Tx) error {
+		return t.queryRow(`UPDATE messages SET in_doubt = 1, error = ? WHERE id = ? AND state = 'sending'
+			RETURNING group_id`, reason, id).Scan(&groupID)
+	})
 	if err != nil {
 		return nil, fmt.Errorf("store: message in doubt: %w", err)
 	}
@@ -141,12 +149,8 @@ func (s *Store) MessageInDoubt(ctx context.Context, id int64, reason string) ([]
 // in doubt (never resent blindly), and any "sent" status that already
 // arrived for them is matched. It returns the groups that changed.
 func (s *Store) RecoverInFlight(ctx context.Context) ([]int64, error) {
-	rows, err := s.w.QueryContext(ctx, `UPDATE messages SET in_doubt = 1, error = ?
+	groups, err := s.writeIDs(ctx, `UPDATE messages SET in_doubt = 1, error = ?
 		WHERE state = 'sending' AND in_doubt = 0 RETURNING group_id`, ReasonInterrupted)
-	if err != nil {
-		return nil, fmt.Errorf("store: recover in-flight: %w", err)
-	}
-	groups, err := collectIDs(rows)
 	if err != nil {
 		return nil, fmt.Errorf("store: recover in-flight: %w", err)
 	}
@@ -159,9 +163,9 @@ func (s *Store) RecoverInFlight(ctx context.Context) ([]int64, error) {
 // was claimed.
 func (s *Store) matchDoubtful(ctx context.Context) ([]int64, error) {
 	var groups []int64
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(t *Tx) error {
 		var err error
-		groups, err = matchDoubtfulTx(ctx, tx)
+		groups, err = t.matchDoubtful()
 		return err
 	})
 	if err != nil {
@@ -174,8 +178,8 @@ func (s *Store) matchDoubtful(ctx context.Context) ([]int64, error) {
 // group is being sent normally, a status for an unknown id may be that
 // message's own (statuses can overtake the send answer), so the group
 // waits until that send has been recorded.
-func matchDoubtfulTx(ctx context.Context, tx *sql.Tx) ([]int64, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT m.id, m.group_id, u.wamid, u.at FROM messages m
+func (t *Tx) matchDoubtful() ([]int64, error) {
+	rows, err := t.query(`SELECT m.id, m.group_id, u.wamid, u.at FROM messages m
 		JOIN groups g ON g.id = m.group_id
 		JOIN unmatched_sends u ON u.wa_group_id = g.wa_group_id
 			AND u.at BETWEEN m.claimed_at - ?1 AND m.claimed_at + ?2
@@ -211,7 +215,7 @@ func matchDoubtfulTx(ctx context.Context, tx *sql.Tx) ([]int64, error) {
 			continue
 		}
 		used[p.wamid], done[p.id] = true, true
-		if err := adopt(ctx, tx, p.id, p.wamid, p.at); err != nil {
+		if err := t.adopt(p.id, p.wamid, p.at); err != nil {
 			return nil, err
 		}
 		groups = append(groups, p.group)
@@ -231,21 +235,22 @@ const clockSkew = 2 * 60 * 1000
 // before: WhatsApp never confirmed them, so they were most likely not
 // sent. They stay marked in doubt so a late confirmation still counts.
 func (s *Store) ExpireDoubt(ctx context.Context, before int64) ([]int64, error) {
-	rows, err := s.w.QueryContext(ctx, `UPDATE messages SET state = 'failed', error = ?
+	ids, err := s.writeIDs(ctx, `UPDATE messages SET state = 'failed', error = ?
 		WHERE in_doubt = 1 AND state = 'sending' AND claimed_at < ? RETURNING group_id`, ReasonUnconfirmed, before)
-	if err != nil {
-		return nil, fmt.Errorf("store: expire in-doubt: %w", err)
-	}
-	ids, err := collectIDs(rows)
 	if err != nil {
 		return nil, fmt.Errorf("store: expire in-doubt: %w", err)
 	}
 	return ids, nil
 }
 
-// RetryMessage queues a failed outgoing message again, as asked by staff.
+// RetryMessage runs (*Tx).RetryMessage in a transaction of its own.
 func (s *Store) RetryMessage(ctx context.Context, groupID, id int64) error {
-	res, err := s.w.ExecContext(ctx, `UPDATE messages SET state = 'queued', error = '', attempts = 0,
+	return s.write(ctx, func(t *Tx) error { return t.RetryMessage(groupID, id) })
+}
+
+// RetryMessage queues a failed outgoing message again, as asked by staff.
+func (t *Tx) RetryMessage(groupID, id int64) error {
+	res, err := t.exec(`UPDATE messages SET state = 'queued', error = '', attempts = 0,
 			next_attempt_at = 0, in_doubt = 0
 		WHERE id = ? AND group_id = ? AND direction = 'out' AND state = 'failed'`, id, groupID)
 	if err != nil {
@@ -255,6 +260,20 @@ func (s *Store) RetryMessage(ctx context.Context, groupID, id int64) error {
 		return ErrNotFound
 	}
 	return nil
+}
+
+// writeIDs runs one statement returning ids in its own write transaction.
+func (s *Store) writeIDs(ctx context.Context, q string, args ...any) ([]int64, error) {
+	var ids []int64
+	err := s.write(ctx, func(t *Tx) error {
+		rows, err := t.query(q, args...)
+		if err != nil {
+			return err
+		}
+		ids, err = collectIDs(rows)
+		return err
+	})
+	return ids, err
 }
 
 func collectIDs(rows *sql.Rows) ([]int64, error) {
@@ -268,4 +287,32 @@ func collectIDs(rows *sql.Rows) ([]int64, error) {
 		out = append(out, id)
 	}
 	return out, rows.Err()
+}
+
+// MatchSend is told about every group status. A status for a message id
+// no outgoing message has yet is kept, and paired with a message whose
+// send answer was lost (see outbox.go); statuses of known ids are ignored.
+func (t *Tx) MatchSend(wamid, waGroupID string, at int64) error {
+	if wamid == "" || waGroupID == "" {
+		return nil
+	}
+	var n int
+	if err := t.queryRow(`SELECT count(*) FROM messages WHERE wamid = ?`, wamid).Scan(&n); err != nil {
+		return fmt.Errorf("store: match send: %w", err)
+	}
+	if n > 0 {
+		return nil
+	}
+	if _, err := t.exec(`INSERT INTO unmatched_sends (wamid, wa_group_id, at) VALUES (?, ?, ?)
+		ON CONFLICT DO NOTHING`, wamid, waGroupID, at); err != nil {
+		return fmt.Errorf("store: match send: %w", err)
+	}
+	groups, err := t.matchDoubtful()
+	if err != nil {
+		return fmt.Errorf("store: match send: %w", err)
+	}
+	for _, g := range groups {
+		t.touch(g)
+	}
+	return nil
 }

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 )
 
@@ -38,4 +40,234 @@ func (s *Store) Participants(ctx context.Context, groupID int64) ([]Participant,
 		out = append(out, p)
 	}
 	return out, rows.Err()
+}
+
+// Member identifies a participant by whatever the webhook gave.
+type Member struct {
+	WaID     string
+	UserID   string
+	Username string
+	Name     string
+}
+
+// Key is the stable key of a member: the phone-based wa_id when known,
+// else the business-scoped user id.
+func (m Member) Key() string {
+	if m.WaID != "" {
+		return m.WaID
+	}
+	return m.UserID
+}
+
+// ParticipantJoined adds or re-adds a member unless a newer event for them
+// was already applied.
+func (t *Tx) ParticipantJoined(groupID int64, m Member, via string, at int64) error {
+	if m.Key() == "" {
+		return errors.New("store: participant without wa_id or user_id")
+	}
+	_, err := t.exec(`INSERT INTO participants
+		(group_id, member_key, wa_id, user_id, username, name, state, joined_via, joined_at, event_at)
+		VALUES (?, ?, ?, ?, ?, ?, 'member', ?, ?, ?)
+		ON CONFLICT (group_id, member_key) DO UPDATE SET
+			wa_id = coalesce(nullif(excluded.wa_id, ''), wa_id),
+			user_id = coalesce(nullif(excluded.user_id, ''), user_id),
+			username = coalesce(nullif(excluded.username, ''), username),
+			name = coalesce(nullif(excluded.name, ''), name),
+			state = 'member', joined_via = excluded.joined_via, joined_at = excluded.joined_at,
+			left_at = 0, event_at = excluded.event_at
+		WHERE excluded.event_at >= participants.event_at`,
+		groupID, m.Key(), m.WaID, m.UserID, m.Username, m.Name, via, at, at)
+	if err != nil {
+		return fmt.Errorf("store: participant joined: %w", err)
+	}
+	return t.afterParticipants(groupID, at)
+}
+
+// ParticipantGone marks a member as having left ("left") or been removed
+// by the business ("removed"), unless a newer event was applied.
+func (t *Tx) ParticipantGone(groupID int64, m Member, state string, at int64) error {
+	if m.Key() == "" {
+		return errors.New("store: participant without wa_id or user_id")
+	}
+	if k, err := t.resolveKey(groupID, m); err != nil {
+		return err
+	} else if k != "" {
+		m = Member{WaID: k}
+	}
+	_, err := t.exec(`INSERT INTO participants
+		(group_id, member_key, wa_id, user_id, state, left_at, event_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (group_id, member_key) DO UPDATE SET
+			state = excluded.state, left_at = excluded.left_at, event_at = excluded.event_at
+		WHERE excluded.event_at >= participants.event_at`,
+		groupID, m.Key(), m.WaID, m.UserID, state, at, at)
+	if err != nil {
+		return fmt.Errorf("store: participant gone: %w", err)
+	}
+	return t.afterParticipants(groupID, at)
+}
+
+// resolveKey finds the row a member already has, whichever identifier
+// the event used (business removals echo the phone number or BSUID sent).
+func (t *Tx) resolveKey(groupID int64, m Member) (string, error) {
+	var k string
+	err := t.queryRow(`SELECT member_key FROM participants WHERE group_id = ?1
+		AND (member_key = ?2 OR (?3 <> '' AND wa_id = ?3) OR (?4 <> '' AND user_id = ?4)) LIMIT 1`,
+		groupID, m.Key(), m.WaID, m.UserID).Scan(&k)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return k, err
+}
+
+func (t *Tx) afterParticipants(groupID int64, at int64) error {
+	_, err := t.exec(`UPDATE groups SET
+		participant_count = (SELECT count(*) FROM participants WHERE group_id = ? AND state = 'member'),
+		last_activity_at = max(last_activity_at, ?), updated_at = ?
+		WHERE id = ?`, groupID, at, t.now, groupID)
+	if err != nil {
+		return fmt.Errorf("store: count participants: %w", err)
+	}
+	t.touch(groupID)
+	return nil
+}
+
+// SetName remembers a participant's profile name, learnt from a message.
+func (t *Tx) SetName(groupID int64, key, name string) error {
+	if name == "" {
+		return nil
+	}
+	_, err := t.exec(`UPDATE participants SET name = ? WHERE group_id = ? AND member_key = ?`,
+		name, groupID, key)
+	return err
+}
+
+// ExportRow is one participant in a CSV export.
+type ExportRow struct {
+	GroupID      int64
+	GroupSubject string
+	WaGroupID    string
+	Participant
+}
+
+// ExportParticipants calls fn for each current member of one group, or of
+// every group not deleted when groupID is 0, ordered by group.
+func (s *Store) ExportParticipants(ctx context.Context, groupID int64, fn func(ExportRow) error) error {
+	cond, args := `g.status NOT IN ('deleting', 'deleted')`, []any{}
+	if groupID != 0 {
+		cond, args = `g.id = ?`, []any{groupID}
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT g.id, g.subject, coalesce(g.wa_group_id, ''), p.member_key, p.wa_id,
+		p.user_id, p.username, p.name, p.state, p.joined_via, p.joined_at, p.left_at
+		FROM participants p JOIN groups g ON g.id = p.group_id
+		WHERE p.state = 'member' AND `+cond+` ORDER BY g.id, p.joined_at, p.member_key`, args...)
+	if err != nil {
+		return fmt.Errorf("store: export participants: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r ExportRow
+		if err := rows.Scan(&r.GroupID, &r.GroupSubject, &r.WaGroupID, &r.Key, &r.WaID, &r.UserID, &r.Username, &r.Name,
+			&r.State, &r.JoinedVia, &r.JoinedAt, &r.LeftAt); err != nil {
+			return fmt.Errorf("store: export participants: %w", err)
+		}
+		r.Participant.GroupID = r.GroupID
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// IsMember reports whether the phone number (wa_id) is a current member
+// of the group.
+func (s *Store) IsMember(ctx context.Context, groupID int64, waID string) (bool, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM participants WHERE group_id = ? AND wa_id = ? AND state = 'member'`,
+		groupID, waID).Scan(&n)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return false, fmt.Errorf("store: is member: %w", err)
+	}
+	return n > 0, nil
+}
+
+func (t *Tx) reconcileMembers(groupID int64, remote []Member, at int64, note func(who, d string) error) error {
+	rows, err := t.query(`SELECT member_key, wa_id, user_id, event_at FROM participants
+		WHERE group_id = ? AND state = 'member'`, groupID)
+	if err != nil {
+		return fmt.Errorf("store: reconcile members: %w", err)
+	}
+	type local struct {
+		m       Member
+		eventAt int64
+	}
+	var locals []local
+	for rows.Next() {
+		var l local
+		var key string
+		if err := rows.Scan(&key, &l.m.WaID, &l.m.UserID, &l.eventAt); err != nil {
+			rows.Close()
+			return err
+		}
+		if l.m.WaID == "" && l.m.UserID == "" {
+			l.m.WaID = key
+		}
+		locals = append(locals, l)
+	}
+	rows.Close()
+	same := func(a, b Member) bool {
+		return (a.WaID != "" && a.WaID == b.WaID) || (a.UserID != "" && a.UserID == b.UserID)
+	}
+	for _, rm := range remote {
+		found := false
+		for _, l := range locals {
+			found = found || same(l.m, rm)
+		}
+		if found || rm.Key() == "" {
+			continue
+		}
+		// A newer leave webhook wins; ParticipantJoined checks event_at.
+		if err := t.ParticipantJoined(groupID, rm, "sync", at); err != nil {
+			return err
+		}
+		if err := note(memberName(rm), "is in the group on WhatsApp but was missing here; added"); err != nil {
+			return err
+		}
+	}
+	for _, l := range locals {
+		found := false
+		for _, rm := range remote {
+			found = found || same(l.m, rm)
+		}
+		if found || l.eventAt > at {
+			continue
+		}
+		if err := t.ParticipantGone(groupID, l.m, "left", at); err != nil {
+			return err
+		}
+		if err := note(memberName(l.m), "is no longer in the group on WhatsApp; marked as gone"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func memberName(m Member) string {
+	if m.WaID != "" {
+		return "+" + m.WaID
+	}
+	return m.UserID
+}
+
+func (t *Tx) addMembers(groupID int64, ms []Member, at int64) error {
+	for _, m := range ms {
+		if m.Key() == "" {
+			continue
+		}
+		if err := t.ParticipantJoined(groupID, m, "sync", at); err != nil {
+			return err
+		}
+	}
+	t.touch(groupID)
+	return nil
 }

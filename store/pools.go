@@ -41,13 +41,18 @@ func scanPool(row interface{ Scan(...any) error }) (*Pool, error) {
 	return &p, err
 }
 
-// CreatePool stores a pool template.
+// CreatePool runs (*Tx).CreatePool in a transaction of its own.
 func (s *Store) CreatePool(ctx context.Context, p *Pool) error {
-	p.CreatedAt = s.now()
+	return s.write(ctx, func(t *Tx) error { return t.CreatePool(p) })
+}
+
+// CreatePool stores a pool template.
+func (t *Tx) CreatePool(p *Pool) error {
+	p.CreatedAt = t.now
 	if p.NextN <= 0 {
 		p.NextN = 1
 	}
-	res, err := s.w.ExecContext(ctx, `INSERT INTO pools (name, subject_pattern, description, join_approval_mode, min_free, next_n, created_by, created_at)
+	res, err := t.exec(`INSERT INTO pools (name, subject_pattern, description, join_approval_mode, min_free, next_n, created_by, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, nullif(?, 0), ?)`, p.Name, p.SubjectPattern, p.Description, p.JoinApprovalMode, p.MinFree, p.NextN, p.CreatedBy, p.CreatedAt)
 	if err != nil {
 		return fmt.Errorf("store: create pool: %w", err)
@@ -87,17 +92,17 @@ func (s *Store) Pools(ctx context.Context) ([]*Pool, error) {
 // pool's next number, in one transaction.
 func (s *Store) NewPoolGroup(ctx context.Context, poolID, createdBy int64) (*Group, error) {
 	var g *Group
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		p, err := scanPool(tx.QueryRowContext(ctx, `UPDATE pools SET next_n = next_n + 1 WHERE id = ?
+	err := s.write(ctx, func(t *Tx) error {
+		p, err := scanPool(t.queryRow(`UPDATE pools SET next_n = next_n + 1 WHERE id = ?
 			RETURNING `+poolCols, poolID))
 		if err != nil {
 			return err
 		}
 		n := p.NextN - 1
-		now := s.now()
+		now := t.now
 		g = &Group{Subject: p.Subject(n), Description: p.Description, JoinApprovalMode: p.JoinApprovalMode,
 			Status: GroupCreating, CreatedBy: createdBy, CreatedAt: now, UpdatedAt: now, LastActivityAt: now}
-		res, err := tx.ExecContext(ctx, `INSERT INTO groups
+		res, err := t.exec(`INSERT INTO groups
 			(subject, description, join_approval_mode, status, created_by, created_at, updated_at, last_activity_at)
 			VALUES (?, ?, ?, 'creating', nullif(?, 0), ?, ?, ?)`,
 			g.Subject, g.Description, g.JoinApprovalMode, createdBy, now, now, now)
@@ -105,7 +110,7 @@ func (s *Store) NewPoolGroup(ctx context.Context, poolID, createdBy int64) (*Gro
 			return err
 		}
 		g.ID, _ = res.LastInsertId()
-		_, err = tx.ExecContext(ctx, `INSERT INTO pool_groups (group_id, pool_id, n) VALUES (?, ?, ?)`, g.ID, poolID, n)
+		_, err = t.exec(`INSERT INTO pool_groups (group_id, pool_id, n) VALUES (?, ?, ?)`, g.ID, poolID, n)
 		return err
 	})
 	if err != nil {

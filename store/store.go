@@ -104,7 +104,7 @@ func (s *Store) now() int64 { return s.Now().UnixMilli() }
 // migrate applies the embedded .sql files in name order, each in its own
 // transaction, recording each name so it runs once.
 func (s *Store) migrate(ctx context.Context) error {
-	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+	if _, err := s.exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
 		return fmt.Errorf("store: migrate: %w", err)
 	}
@@ -122,29 +122,25 @@ func (s *Store) migrate(ctx context.Context) error {
 }
 
 func (s *Store) migrateOne(ctx context.Context, name string) error {
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
+	return s.write(ctx, func(t *Tx) error {
+		var n int
+		if err := t.queryRow(`SELECT count(*) FROM schema_migrations WHERE name = ?`, name).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return nil
+		}
+		body, err := migrations.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		// A migration is many statements: run it unprepared.
+		if _, err := t.tx.ExecContext(ctx, string(body)); err != nil {
+			return err
+		}
+		_, err = t.exec(`INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)`, name, t.now)
 		return err
-	}
-	defer tx.Rollback()
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE name = ?`, name).Scan(&n); err != nil {
-		return err
-	}
-	if n > 0 {
-		return nil
-	}
-	body, err := migrations.ReadFile(name)
-	if err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)`, name, s.now()); err != nil {
-		return err
-	}
-	return tx.Commit()
+	})
 }
 
 // Migrations lists the applied migrations in order.
@@ -165,55 +161,6 @@ func (s *Store) Migrations(ctx context.Context) ([]string, error) {
 	return out, rows.Err()
 }
 
-// inTx runs fn in a write transaction.
-type sqlTx = *sql.Tx
-
-func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := fn(tx); err != nil {
-		return err
-	}
-	return tx.Commit()
-}
-
-// Setting returns a stored value, or ErrNotFound.
-func (s *Store) Setting(ctx context.Context, key string) ([]byte, error) {
-	var v []byte
-	err := s.r.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: setting %s: %w", key, err)
-	}
-	return v, nil
-}
-
-// SetSetting stores a value, replacing any earlier one.
-func (s *Store) SetSetting(ctx context.Context, key string, value []byte) error {
-	_, err := s.w.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
-		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
-	if err != nil {
-		return fmt.Errorf("store: set setting %s: %w", key, err)
-	}
-	return nil
-}
-
-// DeleteSetting removes a value; a missing key is not an error.
-func (s *Store) DeleteSetting(ctx context.Context, key string) error {
-	_, err := s.w.ExecContext(ctx, `DELETE FROM settings WHERE key = ?`, key)
-	if err != nil {
-		return fmt.Errorf("store: delete setting %s: %w", key, err)
-	}
-	return nil
-}
-
 func isUnique(err error) bool {
 	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
 }
-
-func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }

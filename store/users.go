@@ -52,10 +52,15 @@ func scanUser(row interface{ Scan(...any) error }) (*User, error) {
 	return &u, err
 }
 
-// CreateUser inserts a user; the password must already be hashed.
+// CreateUser runs (*Tx).CreateUser in a transaction of its own.
 func (s *Store) CreateUser(ctx context.Context, u *User) error {
-	u.CreatedAt = s.now()
-	res, err := s.w.ExecContext(ctx, `INSERT INTO users (email, name, password_hash, role, created_at)
+	return s.write(ctx, func(t *Tx) error { return t.CreateUser(u) })
+}
+
+// CreateUser inserts a user; the password must already be hashed.
+func (t *Tx) CreateUser(u *User) error {
+	u.CreatedAt = t.now
+	res, err := t.exec(`INSERT INTO users (email, name, password_hash, role, created_at)
 		VALUES (?, ?, ?, ?, ?)`, u.Email, u.Name, u.PasswordHash, u.Role, u.CreatedAt)
 	if isUnique(err) {
 		return ErrEmailTaken
@@ -112,23 +117,38 @@ func (s *Store) Users(ctx context.Context) ([]*User, error) {
 	return out, rows.Err()
 }
 
-// SetPassword replaces a password hash and ends the user's other sessions.
+// SetPassword runs (*Tx).SetPassword in a transaction of its own.
 func (s *Store) SetPassword(ctx context.Context, id int64, hash string) error {
-	return s.updateUser(ctx, `UPDATE users SET password_hash = ?, session_epoch = session_epoch + 1 WHERE id = ?`, hash, id)
+	return s.write(ctx, func(t *Tx) error { return t.SetPassword(id, hash) })
+}
+
+// SetRole runs (*Tx).SetRole in a transaction of its own.
+func (s *Store) SetRole(ctx context.Context, id int64, role string) error {
+	return s.write(ctx, func(t *Tx) error { return t.SetRole(id, role) })
+}
+
+// SetDisabled runs (*Tx).SetDisabled in a transaction of its own.
+func (s *Store) SetDisabled(ctx context.Context, id int64, disabled bool) error {
+	return s.write(ctx, func(t *Tx) error { return t.SetDisabled(id, disabled) })
+}
+
+// SetPassword replaces a password hash and ends the user's other sessions.
+func (t *Tx) SetPassword(id int64, hash string) error {
+	return t.updateUser(`UPDATE users SET password_hash = ?, session_epoch = session_epoch + 1 WHERE id = ?`, hash, id)
 }
 
 // SetRole changes a user's role.
-func (s *Store) SetRole(ctx context.Context, id int64, role string) error {
-	return s.updateUser(ctx, `UPDATE users SET role = ? WHERE id = ?`, role, id)
+func (t *Tx) SetRole(id int64, role string) error {
+	return t.updateUser(`UPDATE users SET role = ? WHERE id = ?`, role, id)
 }
 
 // SetDisabled disables or enables an account; disabling ends its sessions.
-func (s *Store) SetDisabled(ctx context.Context, id int64, disabled bool) error {
-	return s.updateUser(ctx, `UPDATE users SET disabled = ?, session_epoch = session_epoch + 1 WHERE id = ?`, disabled, id)
+func (t *Tx) SetDisabled(id int64, disabled bool) error {
+	return t.updateUser(`UPDATE users SET disabled = ?, session_epoch = session_epoch + 1 WHERE id = ?`, disabled, id)
 }
 
-func (s *Store) updateUser(ctx context.Context, q string, args ...any) error {
-	res, err := s.w.ExecContext(ctx, q, args...)
+func (t *Tx) updateUser(q string, args ...any) error {
+	res, err := t.exec(q, args...)
 	if err != nil {
 		return fmt.Errorf("store: update user: %w", err)
 	}

@@ -105,16 +105,22 @@ func (s *Store) DecideJoinRequests(ctx context.Context, groupID int64, joinReque
 	if len(joinRequestIDs) == 0 {
 		return nil
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		now := s.now()
-		for _, jr := range joinRequestIDs {
-			if _, err := tx.ExecContext(ctx, `UPDATE join_requests SET state = ?, updated_at = ?
-				WHERE group_id = ? AND join_request_id = ? AND state = 'pending'`, state, now, groupID, jr); err != nil {
-				return fmt.Errorf("store: decide join request: %w", err)
-			}
+	return s.write(ctx, func(t *Tx) error { return t.DecideJoinRequests(groupID, joinRequestIDs, state) })
+}
+
+// DecideJoinRequests records the outcome of requests of one group, and
+// recounts the group's pending requests.
+func (t *Tx) DecideJoinRequests(groupID int64, joinRequestIDs []string, state string) error {
+	if len(joinRequestIDs) == 0 {
+		return nil
+	}
+	for _, jr := range joinRequestIDs {
+		if _, err := t.exec(`UPDATE join_requests SET state = ?, updated_at = ?
+			WHERE group_id = ? AND join_request_id = ? AND state = 'pending'`, state, t.now, groupID, jr); err != nil {
+			return fmt.Errorf("store: decide join request: %w", err)
 		}
-		return recountPending(ctx, tx, groupID, now)
-	})
+	}
+	return t.countRequests(groupID)
 }
 
 // PendingFromAPI is one pending request as WhatsApp lists it.
@@ -128,8 +134,8 @@ type PendingFromAPI struct {
 // SyncJoinRequests makes a group's pending requests match WhatsApp's list:
 // new ones are added, pending ones WhatsApp no longer lists are revoked.
 func (s *Store) SyncJoinRequests(ctx context.Context, groupID int64, list []PendingFromAPI) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		now := s.now()
+	return s.write(ctx, func(t *Tx) error {
+		now := t.now
 		keep := map[string]bool{}
 		for _, p := range list {
 			keep[p.JoinRequestID] = true
@@ -141,7 +147,7 @@ func (s *Store) SyncJoinRequests(ctx context.Context, groupID int64, list []Pend
 			if at == 0 {
 				at = now
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO join_requests
+			if _, err := t.exec(`INSERT INTO join_requests
 				(group_id, join_request_id, member_key, wa_id, user_id, state, created_at, updated_at)
 				VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)
 				ON CONFLICT (group_id, join_request_id) DO UPDATE SET state = 'pending', updated_at = excluded.updated_at
@@ -149,7 +155,7 @@ func (s *Store) SyncJoinRequests(ctx context.Context, groupID int64, list []Pend
 				return fmt.Errorf("store: sync join requests: %w", err)
 			}
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT join_request_id FROM join_requests WHERE group_id = ? AND state = 'pending'`, groupID)
+		rows, err := t.query(`SELECT join_request_id FROM join_requests WHERE group_id = ? AND state = 'pending'`, groupID)
 		if err != nil {
 			return fmt.Errorf("store: sync join requests: %w", err)
 		}
@@ -166,21 +172,54 @@ func (s *Store) SyncJoinRequests(ctx context.Context, groupID int64, list []Pend
 		}
 		rows.Close()
 		for _, id := range gone {
-			if _, err := tx.ExecContext(ctx, `UPDATE join_requests SET state = 'revoked', updated_at = ?
+			if _, err := t.exec(`UPDATE join_requests SET state = 'revoked', updated_at = ?
 				WHERE group_id = ? AND join_request_id = ?`, now, groupID, id); err != nil {
 				return fmt.Errorf("store: sync join requests: %w", err)
 			}
 		}
-		return recountPending(ctx, tx, groupID, now)
+		return t.countRequests(groupID)
 	})
 }
 
-func recountPending(ctx context.Context, tx *sql.Tx, groupID, now int64) error {
-	_, err := tx.ExecContext(ctx, `UPDATE groups SET
-		pending_requests = (SELECT count(*) FROM join_requests WHERE group_id = ?1 AND state = 'pending'),
-		updated_at = ?2 WHERE id = ?1`, groupID, now)
-	if err != nil {
-		return fmt.Errorf("store: recount pending requests: %w", err)
+// JoinRequest records a join request's creation or withdrawal. A
+// withdrawal that overtakes its creation is kept, and the late creation
+// does not reopen it.
+func (t *Tx) JoinRequest(groupID int64, requestID string, m Member, state string, at int64) error {
+	if requestID == "" {
+		requestID = "member:" + m.Key()
 	}
+	_, err := t.exec(`INSERT INTO join_requests
+		(group_id, join_request_id, member_key, wa_id, user_id, state, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (group_id, join_request_id) DO UPDATE SET
+			state = CASE WHEN join_requests.state = 'pending' THEN excluded.state ELSE join_requests.state END,
+			updated_at = excluded.updated_at`,
+		groupID, requestID, m.Key(), m.WaID, m.UserID, state, at, at)
+	if err != nil {
+		return fmt.Errorf("store: join request: %w", err)
+	}
+	return t.countRequests(groupID)
+}
+
+// RequestsApproved closes the pending requests of people who joined.
+func (t *Tx) RequestsApproved(groupID int64, m Member, at int64) error {
+	_, err := t.exec(`UPDATE join_requests SET state = 'approved', updated_at = ?1
+		WHERE group_id = ?2 AND state = 'pending' AND created_at <= ?1
+		AND (member_key = ?3 OR (?4 <> '' AND wa_id = ?4) OR (?5 <> '' AND user_id = ?5))`,
+		at, groupID, m.Key(), m.WaID, m.UserID)
+	if err != nil {
+		return fmt.Errorf("store: approve requests: %w", err)
+	}
+	return t.countRequests(groupID)
+}
+
+func (t *Tx) countRequests(groupID int64) error {
+	_, err := t.exec(`UPDATE groups SET pending_requests =
+		(SELECT count(*) FROM join_requests WHERE group_id = ?1 AND state = 'pending'), updated_at = ?2 WHERE id = ?1`,
+		groupID, t.now)
+	if err != nil {
+		return fmt.Errorf("store: count requests: %w", err)
+	}
+	t.touch(groupID)
 	return nil
 }

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 )
@@ -62,15 +61,16 @@ func (i *InviteSend) Reason() string {
 // pending. The caller decides what to do from its state: a row already
 // "sending" was interrupted mid-call and must not be sent again.
 func (s *Store) ClaimInviteSend(ctx context.Context, campaignID, jobID int64, phone string) (*InviteSend, error) {
-	_, err := s.w.ExecContext(ctx, `INSERT INTO invite_sends (campaign_id, job_id, phone, state, created_at)
-		VALUES (?, ?, ?, 'pending', ?) ON CONFLICT (job_id, phone) DO NOTHING`, campaignID, jobID, phone, s.now())
-	if err != nil {
-		return nil, fmt.Errorf("store: claim invite send: %w", err)
-	}
 	var in InviteSend
-	err = s.w.QueryRowContext(ctx, `SELECT id, campaign_id, job_id, phone, coalesce(group_id, 0), state, wamid, error, sent_at, created_at
-		FROM invite_sends WHERE job_id = ? AND phone = ?`, jobID, phone).Scan(&in.ID, &in.CampaignID, &in.JobID, &in.Phone,
-		&in.GroupID, &in.State, &in.WAMID, &in.Error, &in.SentAt, &in.CreatedAt)
+	err := s.write(ctx, func(t *Tx) error {
+		if _, err := t.exec(`INSERT INTO invite_sends (campaign_id, job_id, phone, state, created_at)
+			VALUES (?, ?, ?, 'pending', ?) ON CONFLICT (job_id, phone) DO NOTHING`, campaignID, jobID, phone, t.now); err != nil {
+			return err
+		}
+		return t.queryRow(`SELECT id, campaign_id, job_id, phone, coalesce(group_id, 0), state, wamid, error, sent_at, created_at
+			FROM invite_sends WHERE job_id = ? AND phone = ?`, jobID, phone).Scan(&in.ID, &in.CampaignID, &in.JobID, &in.Phone,
+			&in.GroupID, &in.State, &in.WAMID, &in.Error, &in.SentAt, &in.CreatedAt)
+	})
 	if err != nil {
 		return nil, fmt.Errorf("store: claim invite send: %w", err)
 	}
@@ -80,7 +80,7 @@ func (s *Store) ClaimInviteSend(ctx context.Context, campaignID, jobID int64, ph
 // MarkInviteSending records, before the API call, that the send is in
 // flight and to which group; it fails if another worker got there first.
 func (s *Store) MarkInviteSending(ctx context.Context, id, groupID int64) error {
-	res, err := s.w.ExecContext(ctx, `UPDATE invite_sends SET state = 'sending', group_id = ? WHERE id = ? AND state = 'pending'`, groupID, id)
+	res, err := s.exec(ctx, `UPDATE invite_sends SET state = 'sending', group_id = ? WHERE id = ? AND state = 'pending'`, groupID, id)
 	if err != nil {
 		return fmt.Errorf("store: mark invite sending: %w", err)
 	}
@@ -98,7 +98,7 @@ func (s *Store) FinishInviteSend(ctx context.Context, id int64, state, wamid, re
 	if state == InviteSent {
 		sentAt = s.now()
 	}
-	_, err := s.w.ExecContext(ctx, `UPDATE invite_sends SET state = ?, wamid = ?, error = ?, sent_at = ? WHERE id = ?`,
+	_, err := s.exec(ctx, `UPDATE invite_sends SET state = ?, wamid = ?, error = ?, sent_at = ? WHERE id = ?`,
 		state, wamid, reason, sentAt, id)
 	if err != nil {
 		return fmt.Errorf("store: finish invite send: %w", err)
@@ -128,16 +128,4 @@ func (s *Store) InviteSends(ctx context.Context, campaignID int64) ([]InviteSend
 		out = append(out, in)
 	}
 	return out, rows.Err()
-}
-
-// IsMember reports whether the phone number (wa_id) is a current member
-// of the group.
-func (s *Store) IsMember(ctx context.Context, groupID int64, waID string) (bool, error) {
-	var n int
-	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM participants WHERE group_id = ? AND wa_id = ? AND state = 'member'`,
-		groupID, waID).Scan(&n)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return false, fmt.Errorf("store: is member: %w", err)
-	}
-	return n > 0, nil
 }

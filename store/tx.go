@@ -1,0 +1,170 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// Tx is one write transaction. Every change the store makes goes through
+// a Tx: Store methods open one with write (or WithTx), and the group
+// commit (commit.go) hands one to each webhook delivery, all sharing the
+// batch's transaction and its prepared statements. Methods applying a
+// webhook change take the event's own time (Unix ms), so that events
+// arriving out of order settle on the newest.
+type Tx struct {
+	tx       *sql.Tx
+	ctx      context.Context
+	now      int64
+	delivery int64 // the webhook delivery being applied; 0 outside ingest
+	fresh    int   // changes not seen before
+	deferred int
+	touched  map[int64]bool
+	failures []string
+	stmts    map[string]*sql.Stmt // prepared in tx, shared by a batch
+}
+
+// write runs fn in one write transaction and commits it when fn
+// succeeds. It is the store's one way to change data outside the group
+// commit.
+func (s *Store) write(ctx context.Context, fn func(*Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(&Tx{tx: tx, ctx: ctx, now: s.now()}); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// WithTx runs fn in one write transaction, for callers that combine
+// changes (a change and its audit row, a group appearing and the webhook
+// changes that waited for it). It returns the groups fn changed.
+func (s *Store) WithTx(ctx context.Context, fn func(*Tx) error) ([]int64, error) {
+	var touched []int64
+	err := s.write(ctx, func(t *Tx) error {
+		if err := fn(t); err != nil {
+			return err
+		}
+		touched = t.Touched()
+		return nil
+	})
+	return touched, err
+}
+
+// exec runs one statement in its own write transaction.
+func (s *Store) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	var res sql.Result
+	err := s.write(ctx, func(t *Tx) error {
+		var err error
+		res, err = t.exec(q, args...)
+		return err
+	})
+	return res, err
+}
+
+// WithDelivery runs fn with the changes it records counted as applied by
+// delivery id: a deferred change resumes under the delivery that brought
+// it, not the one that let it apply.
+func (t *Tx) WithDelivery(id int64, fn func() error) error {
+	prev := t.delivery
+	t.delivery = id
+	defer func() { t.delivery = prev }()
+	return fn()
+}
+
+// exec and queryRow run a statement prepared once per transaction: a
+// group commit applies many deliveries with the same few statements, and
+// compiling each again was a large share of the writer's CPU.
+func (t *Tx) exec(q string, args ...any) (sql.Result, error) {
+	st, err := t.stmt(q)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(t.ctx, args...)
+}
+
+func (t *Tx) queryRow(q string, args ...any) *sql.Row {
+	st, err := t.stmt(q)
+	if err != nil {
+		return t.tx.QueryRowContext(t.ctx, q, args...) // reports the same error on Scan
+	}
+	return st.QueryRowContext(t.ctx, args...)
+}
+
+// query is for statements returning rows, which are run rarely enough
+// not to be worth preparing.
+func (t *Tx) query(q string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(t.ctx, q, args...)
+}
+
+func (t *Tx) stmt(q string) (*sql.Stmt, error) {
+	if st := t.stmts[q]; st != nil {
+		return st, nil
+	}
+	st, err := t.tx.PrepareContext(t.ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if t.stmts == nil {
+		t.stmts = map[string]*sql.Stmt{}
+	}
+	t.stmts[q] = st
+	return st, nil
+}
+
+func (t *Tx) lookup(q string, arg string) (int64, bool, error) {
+	if arg == "" {
+		return 0, false, nil
+	}
+	var id int64
+	err := t.queryRow(q, arg).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("store: lookup group: %w", err)
+	}
+	return id, true, nil
+}
+
+// Isolate runs one change of a batch in a savepoint. If it fails, only
+// that change is rolled back and its error kept: the rest of the batch
+// still applies, and the delivery is marked failed for replay (which
+// skips what was applied, by de-duplication key).
+func (t *Tx) Isolate(fn func() error) error {
+	if _, err := t.exec(`SAVEPOINT change`); err != nil {
+		return fmt.Errorf("store: savepoint: %w", err)
+	}
+	fresh, deferred := t.fresh, t.deferred
+	if err := fn(); err != nil {
+		if _, rerr := t.exec(`ROLLBACK TO change`); rerr != nil {
+			return fmt.Errorf("store: rollback change: %w", rerr)
+		}
+		t.fresh, t.deferred = fresh, deferred
+		t.failures = append(t.failures, err.Error())
+	}
+	if _, err := t.exec(`RELEASE change`); err != nil {
+		return fmt.Errorf("store: release savepoint: %w", err)
+	}
+	return nil
+}
+
+// Touched lists the groups this delivery changed.
+func (t *Tx) Touched() []int64 {
+	out := make([]int64, 0, len(t.touched))
+	for id := range t.touched {
+		out = append(out, id)
+	}
+	return out
+}
+
+func (t *Tx) touch(groupID int64) {
+	if t.touched == nil {
+		t.touched = map[int64]bool{}
+	}
+	t.touched[groupID] = true
+}
