@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -39,6 +40,10 @@ type App struct {
 	Echo    *echo.Echo
 	WA      *whatsapp.Client
 	Sim     *wasim.Server // nil unless sandbox mode
+	// SimURL is where the sandbox simulator listens, and SimControl the
+	// per-process token its /_sim/ control API requires.
+	SimURL     string
+	SimControl string
 	Outbox  *outbox.Worker
 	Jobs    *jobs.Manager
 	Sync    *reconcile.Syncer
@@ -139,9 +144,14 @@ func (a *App) startSim() (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("sandbox: listen: %w", err)
 	}
+	// The control API drives simulated people; the app calls the
+	// simulator in-process, so nobody else needs the token.
+	a.SimControl = rand.Text()
+	a.SimURL = "http://" + ln.Addr().String()
 	sc := wasim.Config{
 		PhoneNumberID: a.Cfg.PhoneNumberID, WABAID: a.Cfg.WABAID, AccessToken: SandboxToken,
 		AppSecret: a.Cfg.AppSecret, WebhookURL: a.URL + "/webhook", Logger: a.Log.With("component", "simulator"),
+		ControlToken: a.SimControl,
 	}
 	if a.Cfg.SimFast {
 		sc.WebhookDelay, sc.DeliverDelay, sc.ReadDelay = fastWebhookDelay, fastDeliverDelay, fastReadDelay
@@ -149,7 +159,7 @@ func (a *App) startSim() (string, error) {
 	a.Sim = wasim.New(sc)
 	a.simSrv = &http.Server{Handler: a.Sim, ReadHeaderTimeout: readHeaderTimeout}
 	go a.simSrv.Serve(ln)
-	return "http://" + ln.Addr().String() + "/v23.0", nil
+	return a.SimURL + "/v23.0", nil
 }
 
 // Start serves HTTP and runs the workers in the background.

@@ -175,6 +175,11 @@ func (c *Config) validate() error {
 	if !c.Sandbox && c.AppSecret == SandboxAppSecret {
 		return errors.New("config: WA_APP_SECRET must be set when WA_ACCESS_TOKEN is (webhooks could not be verified)")
 	}
+	if !c.Sandbox && c.VerifyToken == SandboxVerifyToken {
+		// The sandbox value is printed in this README: anyone could
+		// point a Meta app's webhook subscription at this server.
+		return errors.New("config: WA_VERIFY_TOKEN must be set to a secret of your own when WA_ACCESS_TOKEN is (the default is public)")
+	}
 	if c.SyncInterval < 0 {
 		return errors.New("config: GROUPDECK_SYNC_INTERVAL (-sync-interval) must not be negative")
 	}
