@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"regexp"
 	"testing"
 	"time"
@@ -39,11 +41,12 @@ func TestSimCommand(t *testing.T) {
 	pr, pw := io.Pipe()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	state := filepath.Join(t.TempDir(), "sim.json")
 	errc := make(chan error, 1)
 	go func() {
 		errc <- run(ctx, []string{"sim", "-addr", "127.0.0.1:0", "-webhook-url", hook.URL, "-app-secret", "cli-secret",
 			"-token", "cli-token", "-phone-number-id", "100000000000077", "-webhook-delay", "0",
-			"-duplicate", "-manual-read", "-group-cap", "3", "-ops-per-window", "50", "-deliver-delay", "20ms"},
+			"-duplicate", "-manual-read", "-state", state, "-group-cap", "3", "-ops-per-window", "50", "-deliver-delay", "20ms"},
 			func(string) string { return "" }, pw, io.Discard)
 		pw.Close()
 	}()
@@ -107,6 +110,10 @@ func TestSimCommand(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("simulator did not stop")
+	}
+	// -state: the world is written at the end, for the next run.
+	if b, err := os.ReadFile(state); err != nil || !bytes.Contains(b, []byte("From the CLI")) {
+		t.Errorf("state file: %v %.200s", err, b)
 	}
 }
 

@@ -25,6 +25,7 @@ import (
 	"groupdeck/outbox"
 	"groupdeck/reconcile"
 	"groupdeck/store"
+	"groupdeck/views"
 	"groupdeck/wasim"
 	"groupdeck/web"
 	"groupdeck/whatsapp"
@@ -120,6 +121,7 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (
 		Log: log, Store: a.Store, Hub: a.Hub, Notify: note, Sessions: web.NewSessions(key, cfg.SecureCookies()),
 		WA: a.WA, Media: a.WA, Ingest: in, AppSecret: cfg.AppSecret, VerifyToken: cfg.VerifyToken, Phone: phone,
 		WakeOutbox: a.Outbox.Wake, Jobs: a.Jobs, Sync: a.Sync, Pools: a.Pools, BaseURL: cfg.BaseURL, InviteTemplate: invite,
+		Rates: views.Rates{Marketing: cfg.RateMarketing, Utility: cfg.RateUtility, Currency: cfg.RateCurrency},
 	})
 	a.Echo = web.NewEcho(log)
 	a.Handler.Register(a.Echo)
@@ -139,15 +141,16 @@ const (
 	fastReadDelay    = 600 * time.Millisecond
 )
 
+// simSaveEvery bounds how often the simulator's state file is rewritten.
+const simSaveEvery = time.Second
+
+// SimStatePath is where sandbox mode keeps the simulator's state.
+func SimStatePath(db string) string { return db + ".sim.json" }
+
 func (a *App) startSim() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", fmt.Errorf("sandbox: listen: %w", err)
-	}
 	// The control API drives simulated people; the app calls the
 	// simulator in-process, so nobody else needs the token.
 	a.SimControl = rand.Text()
-	a.SimURL = "http://" + ln.Addr().String()
 	sc := wasim.Config{
 		PhoneNumberID: a.Cfg.PhoneNumberID, WABAID: a.Cfg.WABAID, AccessToken: SandboxToken,
 		AppSecret: a.Cfg.AppSecret, WebhookURL: a.URL + "/webhook", Logger: a.Log.With("component", "simulator"),
@@ -157,6 +160,16 @@ func (a *App) startSim() (string, error) {
 		sc.WebhookDelay, sc.DeliverDelay, sc.ReadDelay = fastWebhookDelay, fastDeliverDelay, fastReadDelay
 	}
 	a.Sim = wasim.New(sc)
+	// The simulated WhatsApp keeps its world next to the database, so a
+	// restart does not make every group unknown to it.
+	if err := a.Sim.Persist(SimStatePath(a.Cfg.DB), simSaveEvery); err != nil {
+		return "", fmt.Errorf("sandbox: %w", err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("sandbox: listen: %w", err)
+	}
+	a.SimURL = "http://" + ln.Addr().String()
 	a.simSrv = &http.Server{Handler: a.Sim, ReadHeaderTimeout: readHeaderTimeout}
 	go a.simSrv.Serve(ln)
 	return a.SimURL + "/v23.0", nil

@@ -50,6 +50,11 @@ type Config struct {
 	// template that campaign invite sends use.
 	InviteTemplate string
 	InviteLanguage string
+	// Template rates per delivered participant, for the estimates shown
+	// before a send to many groups (docs/pricing.md).
+	RateMarketing float64
+	RateUtility   float64
+	RateCurrency  string
 
 	// Sandbox is true when no access token is set: the simulator runs
 	// in-process and the client talks to it.
@@ -106,6 +111,23 @@ func ParseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		})
 	fs.StringVar(&c.InviteTemplate, "invite-template", env("GROUPDECK_INVITE_TEMPLATE", "group_invite_link"), "name of the approved group-invite-link template (GROUPDECK_INVITE_TEMPLATE)")
 	fs.StringVar(&c.InviteLanguage, "invite-language", env("GROUPDECK_INVITE_LANGUAGE", "en_US"), "language code of that template (GROUPDECK_INVITE_LANGUAGE)")
+	fs.Float64Var(&c.RateMarketing, "rate-marketing", 0, "marketing template price per delivered participant (GROUPDECK_RATE_MARKETING, default 0.0250)")
+	fs.Float64Var(&c.RateUtility, "rate-utility", 0, "utility template price per delivered participant (GROUPDECK_RATE_UTILITY, default 0.0040)")
+	fs.StringVar(&c.RateCurrency, "rate-currency", env("GROUPDECK_RATE_CURRENCY", "USD"), "currency of those rates (GROUPDECK_RATE_CURRENCY)")
+	for _, r := range []struct {
+		key string
+		def float64
+		to  *float64
+	}{{"GROUPDECK_RATE_MARKETING", 0.025, &c.RateMarketing}, {"GROUPDECK_RATE_UTILITY", 0.004, &c.RateUtility}} {
+		*r.to = r.def
+		if v := getenv(r.key); v != "" {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil || f < 0 {
+				return nil, fmt.Errorf("config: %s %q must be a price such as 0.025 (in GROUPDECK_RATE_CURRENCY)", r.key, v)
+			}
+			*r.to = f
+		}
+	}
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -192,6 +214,12 @@ func (c *Config) validate() error {
 	}
 	if strings.TrimSpace(c.InviteLanguage) == "" {
 		return errors.New("config: GROUPDECK_INVITE_LANGUAGE (-invite-language) must be a language code such as en_US")
+	}
+	if c.RateMarketing < 0 || c.RateUtility < 0 {
+		return errors.New("config: GROUPDECK_RATE_MARKETING and GROUPDECK_RATE_UTILITY must not be negative")
+	}
+	if strings.TrimSpace(c.RateCurrency) == "" {
+		return errors.New("config: GROUPDECK_RATE_CURRENCY (-rate-currency) must name a currency such as USD")
 	}
 	switch c.LogFormat {
 	case "text", "json":

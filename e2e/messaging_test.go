@@ -122,6 +122,8 @@ func TestMessaging(t *testing.T) {
 	must(t, staff.GetByTestId("select-all").Check())
 	must(t, staff.GetByLabel("Message to the group").Fill("Doors open at nine"))
 	must(t, staff.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Send to the chosen groups"}).Click())
+	must(t, expect.Locator(staff.GetByTestId("review-summary")).ToHaveText("This queues the message in 10 groups, reaching 10 people."))
+	must(t, staff.GetByTestId("confirm-send").Click())
 	bar := staff.GetByTestId("job-progress")
 	must(t, expect.Locator(bar).ToHaveAttribute("max", "10"))
 	must(t, expect.Locator(bar).ToHaveAttribute("value", "10"))

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -93,15 +94,72 @@ func (h *Handler) campaignInvitesCreate(c echo.Context) error {
 	}
 	params, _ := json.Marshal(campaigns.InviteParams{CampaignID: camp.ID})
 	u := currentUser(c)
-	id, err := h.Jobs.StartAudited(ctx, store.Job{Kind: string(jobs.KindCampaignInvites), Title: fmt.Sprintf("Invites for “%s” (%d numbers)", camp.Name, len(valid)),
-		Params: params, CreatedBy: u.ID}, valid, func(id int64) store.AuditEntry {
+	r, err := h.inviteReview(ctx, camp, f, valid)
+	if err != nil {
+		return err
+	}
+	r.Token = h.reviewToken("campaign-invites", u.ID, params, r.Send)
+	token := c.FormValue("review")
+	if !h.reviewed(token, "campaign-invites", u.ID, params, r.Send) || len(r.Send) == 0 {
+		if token != "" {
+			// A new review, answered 200: the browser shows it as a page,
+			// not as a failed request.
+			r.Changed = fmt.Sprintf("Nothing was sent: of the %s numbers you reviewed, %d would get an invite now (someone joined meanwhile, or the list changed). Check and confirm again.",
+				c.FormValue("reviewed"), len(r.Send))
+		}
+		return h.page(c, http.StatusOK, "Review: send invites", "campaigns", views.InviteReviewPage(camp, r))
+	}
+	id, err := h.Jobs.StartAudited(ctx, store.Job{Kind: string(jobs.KindCampaignInvites), Title: fmt.Sprintf("Invites for “%s” (%d numbers)", camp.Name, len(r.Send)),
+		Params: params, CreatedBy: u.ID}, r.Send, func(id int64) store.AuditEntry {
 		return store.AuditEntry{UserID: u.ID, Action: store.AuditCampaignInvites, GroupID: camp.GroupID,
-			Detail: fmt.Sprintf("%s: %d numbers, job %d", camp.Name, len(valid), id)}
+			Detail: fmt.Sprintf("%s: %d numbers after review, job %d", camp.Name, len(r.Send), id)}
 	})
 	if err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/jobs/"+itoa64(id))
+}
+
+// inviteReview says who gets an invite: the valid numbers, minus those
+// already in the campaign's group; it counts the lines left out and the
+// numbers this campaign invited before.
+func (h *Handler) inviteReview(ctx context.Context, camp *store.Campaign, f views.InviteForm, valid []string) (views.InviteReview, error) {
+	r := views.InviteReview{Form: f, Rates: h.Rates}
+	for _, l := range f.Lines {
+		switch {
+		case l.Duplicate:
+			r.Duplicates++
+		case l.Err != "":
+			r.Invalid++
+		}
+	}
+	before, err := h.Store.InviteSends(ctx, camp.ID)
+	if err != nil {
+		return r, err
+	}
+	invited := map[string]bool{}
+	for _, s := range before {
+		if s.State == store.InviteSent {
+			invited[s.Phone] = true
+		}
+	}
+	for _, p := range valid {
+		if camp.PoolID == 0 {
+			in, err := h.Store.IsMember(ctx, camp.GroupID, p)
+			if err != nil {
+				return r, err
+			}
+			if in {
+				r.Members++
+				continue
+			}
+		}
+		if invited[p] {
+			r.InvitedBefore++
+		}
+		r.Send = append(r.Send, p)
+	}
+	return r, nil
 }
 
 // campaignExport writes one row per invite and per credited person.

@@ -72,6 +72,9 @@ type Deps struct {
 	// answering that the sync goes on in the background: a large fleet
 	// takes a while, one group-info call per group (0: defaultSyncWait).
 	SyncWait time.Duration
+	// Rates estimate what a template costs per delivered participant, for
+	// the send-to-many review.
+	Rates views.Rates
 }
 
 // Defaults of the Deps durations.
@@ -86,6 +89,7 @@ type Handler struct {
 	Deps
 	loginLimit *web.Limiter
 	limits     *publicLimits // webhook readers and campaign-link visits (limits.go)
+	reviewKey  []byte        // signs bulk-action reviews (review.go)
 	stopping   chan struct{}
 	stopOnce   sync.Once
 }
@@ -105,7 +109,8 @@ func New(d Deps) *Handler {
 	d.Heartbeat = cmp.Or(d.Heartbeat, defaultHeartbeat)
 	d.StreamRecheck = cmp.Or(d.StreamRecheck, defaultStreamRecheck)
 	d.SyncWait = cmp.Or(d.SyncWait, defaultSyncWait)
-	return &Handler{Deps: d, loginLimit: web.NewLimiter(loginInterval, loginBurst), limits: newPublicLimits(), stopping: make(chan struct{})}
+	return &Handler{Deps: d, loginLimit: web.NewLimiter(loginInterval, loginBurst), limits: newPublicLimits(),
+		reviewKey: newReviewKey(), stopping: make(chan struct{})}
 }
 
 func (h *Handler) chrome(c echo.Context, title, nav string) views.Chrome {

@@ -20,7 +20,13 @@ func (h *Handler) homeView(c echo.Context) (views.HomeView, error) {
 		return views.HomeView{}, err
 	}
 	feed, err := h.Store.RecentActivity(ctx, 0, feedSize)
-	return views.HomeView{Counters: counters, Activity: feed, CanSync: h.Sync != nil && currentUser(c).CanEdit()}, err
+	if err != nil {
+		return views.HomeView{}, err
+	}
+	guard, err := h.Store.SyncGuard(ctx)
+	u := currentUser(c)
+	return views.HomeView{Counters: counters, Activity: feed, CanSync: h.Sync != nil && u.CanEdit(),
+		SyncGuard: guard, IsAdmin: u.IsAdmin()}, err
 }
 
 // home is the live dashboard: today's counters and the activity of every
@@ -39,6 +45,14 @@ func (h *Handler) homeCounters(c echo.Context) error {
 		return err
 	}
 	return h.fragment(c, views.Counters(v.Counters))
+}
+
+func (h *Handler) homeGuard(c echo.Context) error {
+	guard, err := h.Store.SyncGuard(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return h.fragment(c, views.HomeGuard(guard, currentUser(c).IsAdmin()))
 }
 
 func (h *Handler) homeActivity(c echo.Context) error {

@@ -140,6 +140,9 @@ func (f *fakeSync) Sync(_ context.Context, by int64) (*reconcile.Report, error) 
 	return &reconcile.Report{Checked: 3, Drifts: []reconcile.Drift{{GroupID: 1, Subject: "Book <club>", Detail: "+1555 is no longer in the group"}}}, nil
 }
 
+func (f *fakeSync) ConfirmHeld(context.Context, int64, []int64) (int, error) { return 0, nil }
+func (f *fakeSync) DismissHeld(context.Context, int64) error                 { return nil }
+
 func TestSyncNow(t *testing.T) {
 	fs := &fakeSync{}
 	ts := newTestServer(t, func(d *Deps) { d.Sync = fs })
@@ -260,7 +263,10 @@ func TestEventStream(t *testing.T) {
 	})
 }
 
-type slowSync struct{ release chan struct{} }
+type slowSync struct {
+	fakeSync
+	release chan struct{}
+}
 
 func (s *slowSync) Sync(ctx context.Context, _ int64) (*reconcile.Report, error) {
 	select {

@@ -16,6 +16,9 @@ import (
 // Syncer reconciles the app's groups with the Cloud API.
 type Syncer interface {
 	Sync(ctx context.Context, byUser int64) (*reconcile.Report, error)
+	// ConfirmHeld and DismissHeld settle what the sync guard held back.
+	ConfirmHeld(ctx context.Context, byUser int64, groupIDs []int64) (int, error)
+	DismissHeld(ctx context.Context, byUser int64) error
 }
 
 type syncOutcome struct {
@@ -49,11 +52,11 @@ func (h *Handler) syncNow(c echo.Context) error {
 			h.Log.Warn("sync now failed", "err", err)
 		} else {
 			h.audit(ctx, store.AuditEntry{UserID: u.ID, Action: store.AuditSyncRun,
-				Detail: fmt.Sprintf("checked %d groups, %d drifts healed, %d errors", rep.Checked, len(rep.Drifts), len(rep.Errors))})
+				Detail: fmt.Sprintf("checked %d groups, %d drifts healed, %d errors, %d deletions held", rep.Checked, len(rep.Drifts), len(rep.Errors), len(rep.Held))})
 		}
 		done <- syncOutcome{rep, err}
 	}()
-	var v views.SyncResult
+	v := views.SyncResult{IsAdmin: u.IsAdmin()}
 	select {
 	case r := <-done:
 		v.Report = r.rep

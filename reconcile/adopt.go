@@ -25,8 +25,9 @@ var errGone = errors.New("reconcile: group gone")
 // invite link and the participants, and the webhook changes that waited
 // for the group are applied. Local creates older than StaleCreate that
 // nothing matched are marked failed: the listing is complete, so
-// WhatsApp has no such group. It returns the listed groups left over.
-func (s *Syncer) adoptCreates(ctx context.Context, unknown []whatsapp.GroupSummary, rep *Report, byUser int64) ([]whatsapp.GroupSummary, error) {
+// WhatsApp has no such group, unless failStale is false (the sync guard
+// distrusts the listing). It returns the listed groups left over.
+func (s *Syncer) adoptCreates(ctx context.Context, unknown []whatsapp.GroupSummary, rep *Report, byUser int64, failStale bool) ([]whatsapp.GroupSummary, error) {
 	pending, err := s.Store.PendingCreates(ctx)
 	if err != nil {
 		return nil, err
@@ -52,6 +53,9 @@ func (s *Syncer) adoptCreates(ctx context.Context, unknown []whatsapp.GroupSumma
 				s.Log.Warn("sync adopt failed", "group_id", g.ID, "err", err)
 			}
 		}
+	}
+	if !failStale {
+		return left, nil // the guard distrusts the listing: "no group" proves nothing
 	}
 	cutoff := s.now().Add(-s.StaleCreate).UnixMilli()
 	for _, g := range pending {

@@ -52,6 +52,10 @@ type Report struct {
 	RateWaits int
 	Drifts    []Drift
 	Errors    []string
+	// Guard says why deletions were held back (empty when none were);
+	// Held lists the groups WhatsApp called unknown that stay as they are.
+	Guard string
+	Held  []Drift
 }
 
 // Syncer runs reconciliation.
@@ -75,6 +79,12 @@ type Syncer struct {
 	// did not get past; MaxRateWaits bounds the pauses in one run.
 	RateWait     time.Duration
 	MaxRateWaits int
+	// GuardMin and GuardPercent bound how many active groups one run may
+	// mark deleted: more than GuardMin and more than GuardPercent % of
+	// them answering "unknown" looks like a wrong number id or token, or
+	// an outage, so the run holds every such deletion for an admin.
+	GuardMin     int
+	GuardPercent int
 	mu           sync.Mutex // one run at a time
 	now          func() time.Time
 	sleep        func(ctx context.Context, d time.Duration) error
@@ -96,7 +106,7 @@ func New(st *store.Store, wa API, log *slog.Logger, interval time.Duration, noti
 	}
 	return &Syncer{Store: st, WA: wa, Log: log, Interval: interval, Notify: notify,
 		StaleCreate: 10 * time.Minute, CreateSlack: 5 * time.Minute, RateWait: time.Minute, MaxRateWaits: 30,
-		now: time.Now, sleep: clock.Sleep}
+		GuardMin: 3, GuardPercent: 10, now: time.Now, sleep: clock.Sleep}
 }
 
 // Run syncs every Interval until ctx ends; it returns at once when the
@@ -119,7 +129,7 @@ func (s *Syncer) Run(ctx context.Context) {
 				}
 				continue
 			}
-			s.Log.Info("sync done", "checked", rep.Checked, "drifts", len(rep.Drifts), "errors", len(rep.Errors))
+			s.Log.Info("sync done", "checked", rep.Checked, "drifts", len(rep.Drifts), "errors", len(rep.Errors), "held", len(rep.Held))
 		}
 	}
 }
@@ -143,14 +153,28 @@ func (s *Syncer) Sync(ctx context.Context, byUser int64) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	activeHere := 0
 	for _, g := range targets {
-		if err := s.syncGroup(ctx, g, rep, byUser); err != nil {
+		if g.Status == store.GroupActive {
+			activeHere++
+		}
+	}
+	var gone []goneGroup
+	for _, g := range targets {
+		if err := s.syncGroup(ctx, g, rep, byUser, &gone); err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
 			rep.Errors = append(rep.Errors, fmt.Sprintf("%s: %s", g.Subject, whatsapp.Human(err)))
 			s.Log.Warn("sync group failed", "group_id", g.ID, "err", err)
 		}
+	}
+	// A listing that is suddenly empty is not trusted either: it would
+	// mark every pending create failed.
+	listingEmpty := len(active) == 0 && activeHere > 0
+	trusted, err := s.settleGone(ctx, gone, activeHere, listingEmpty, rep, byUser)
+	if err != nil {
+		return nil, err
 	}
 	var unknown []whatsapp.GroupSummary
 	for id, g := range active {
@@ -161,7 +185,7 @@ func (s *Syncer) Sync(ctx context.Context, byUser int64) (*Report, error) {
 	rep.Unknown = len(unknown)
 	// The listing is complete here (a page that failed ended the run), so
 	// a create missing from it really has no group on WhatsApp.
-	unknown, err = s.adoptCreates(ctx, unknown, rep, byUser)
+	unknown, err = s.adoptCreates(ctx, unknown, rep, byUser, trusted)
 	if err != nil {
 		return nil, err
 	}
@@ -197,7 +221,9 @@ func (s *Syncer) listActive(ctx context.Context, rep *Report) (map[string]whatsa
 	return out, errors.New("reconcile: too many pages")
 }
 
-func (s *Syncer) syncGroup(ctx context.Context, g *store.Group, rep *Report, byUser int64) error {
+// syncGroup reads one group and heals it. An active group WhatsApp calls
+// unknown is only noted in gone: settleGone decides after the whole run.
+func (s *Syncer) syncGroup(ctx context.Context, g *store.Group, rep *Report, byUser int64, gone *[]goneGroup) error {
 	at := s.now().UnixMilli()
 	var remote store.RemoteGroup
 	var info *whatsapp.GroupInfo
@@ -206,7 +232,11 @@ func (s *Syncer) syncGroup(ctx context.Context, g *store.Group, rep *Report, byU
 		return err
 	})
 	switch {
-	case isGone(err):
+	case isGone(err) && g.Status == store.GroupActive:
+		rep.Checked++
+		*gone = append(*gone, goneGroup{g: g, at: at})
+		return nil
+	case isGone(err): // a delete we asked for whose webhook never came
 		remote.Deleted = true
 	case err != nil:
 		return err
@@ -217,6 +247,12 @@ func (s *Syncer) syncGroup(ctx context.Context, g *store.Group, rep *Report, byU
 		}
 	}
 	rep.Checked++
+	return s.heal(ctx, g, remote, at, rep, byUser)
+}
+
+// heal applies what WhatsApp reported for one group and records each
+// drift in the report; the store audit-logs each with the heal.
+func (s *Syncer) heal(ctx context.Context, g *store.Group, remote store.RemoteGroup, at int64, rep *Report, byUser int64) error {
 	drifts, touched, err := s.Store.Reconcile(ctx, g.ID, remote, at, byUser)
 	if err != nil {
 		return err

@@ -41,6 +41,13 @@ func (g *idGen) digits(n int) string {
 	}
 }
 
+// mark records an id made by an earlier run, so digits never hands it out.
+func (g *idGen) mark(s string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.seen[s] = true
+}
+
 func (g *idGen) shuffle(n int, swap func(i, j int)) {
 	g.mu.Lock()
 	defer g.mu.Unlock()

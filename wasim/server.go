@@ -8,14 +8,13 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
-	"sync"
 	"time"
 )
 
 // Server is the simulator. All state sits behind mu; the webhook queue has its
 // own lock and is only ever taken after mu, never before.
 type Server struct {
-	mu      sync.Mutex
+	mu      stateMutex
 	cfg     Config
 	log     *slog.Logger
 	ids     *idGen
@@ -35,7 +34,8 @@ type Server struct {
 	closed         bool
 	seenBase       string // scheme://host of the latest API request
 
-	q *queue
+	q       *queue
+	persist *persister // nil unless Persist was called
 }
 
 // New builds a simulator. It starts no goroutines: webhooks queue up until
@@ -62,12 +62,16 @@ func New(cfg Config) *Server {
 // Start starts the webhook delivery worker. Calling it twice is harmless.
 func (s *Server) Start() { s.q.start() }
 
-// Close stops the delivery worker and drops every future async outcome.
+// Close stops the delivery worker and drops every future async outcome;
+// with Persist, it then writes the state a last time.
 func (s *Server) Close() {
 	s.mu.Lock()
 	s.closed = true
 	s.mu.Unlock()
 	s.q.stop()
+	if err := s.closePersist(); err != nil {
+		s.log.Error("simulator state not saved", "err", err)
+	}
 }
 
 // SetWebhookURL changes where webhooks go, including for queued ones.

@@ -199,6 +199,7 @@ func (q *queue) deliver(ctx context.Context, batch []change) {
 			return
 		}
 		if ctx.Err() != nil {
+			q.requeue(batch)
 			return
 		}
 		s.log.Info("webhook delivery failed", "attempt", attempt, "err", err)
@@ -206,6 +207,7 @@ func (q *queue) deliver(ctx context.Context, batch []change) {
 			break
 		}
 		if clock.Sleep(ctx, base<<(attempt-1)) != nil {
+			q.requeue(batch)
 			return
 		}
 		// The URL may have been fixed meanwhile; retries go to the current one.
@@ -214,6 +216,14 @@ func (q *queue) deliver(ctx context.Context, batch []change) {
 		s.mu.Unlock()
 	}
 	s.log.Warn("webhook dropped after retries", "attempts", attempts)
+}
+
+// requeue puts a batch the stopping queue could not deliver back in
+// front, so a persisted simulator sends it after its restart.
+func (q *queue) requeue(batch []change) {
+	q.mu.Lock()
+	q.items = append(append([]change(nil), batch...), q.items...)
+	q.mu.Unlock()
 }
 
 func post(ctx context.Context, client *http.Client, url, sig string, body []byte) error {
