@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -23,6 +24,10 @@ func (h *Handler) visit(ctx context.Context, slug, device string, record bool) (
 	if err != nil {
 		return "", "", "", err
 	}
+	return h.visitCampaign(ctx, camp, device, record)
+}
+
+func (h *Handler) visitCampaign(ctx context.Context, camp *store.Campaign, device string, record bool) (link, title, msg string, err error) {
 	t, err := campaigns.Resolve(ctx, h.Store, camp, time.Now())
 	if err != nil {
 		return "", "", "", err
@@ -57,23 +62,27 @@ func (h *Handler) campaignVisit(c echo.Context) error {
 	c.Response().Header().Set("Cache-Control", "no-store")
 	c.Response().Header().Set("Referrer-Policy", "no-referrer")
 	c.Response().Header().Set("X-Robots-Tag", "noindex")
-	slug, addr, ua := strings.ToLower(c.Param("slug")), addressKey(c.RealIP()), c.Request().UserAgent()
-	if len(slug) > 100 {
-		slug = slug[:100] // the limiter's keys stay small; no slug is this long
+	ctx, addr, ua := c.Request().Context(), addressKey(c.RealIP()), c.Request().UserAgent()
+	camp, err := h.Store.CampaignBySlug(ctx, strings.ToLower(c.Param("slug")))
+	if errors.Is(err, store.ErrNotFound) {
+		const title = "Link not found"
+		return h.page(c, http.StatusNotFound, title, "", views.CampaignUnavailable(title, "This campaign link does not exist. Check that it was copied completely."))
 	}
-	if !h.limits.visits.Allow(addr + " " + slug) {
+	if err != nil {
+		return err
+	}
+	// Keyed by campaign id, not by the slug typed: made-up slugs cannot
+	// fill the limiter's memory.
+	campaign := strconv.FormatInt(camp.ID, 10)
+	if !h.limits.visits.Allow(addr + " " + campaign) {
 		c.Response().Header().Set("Retry-After", "60")
 		const title = "Too many visits"
 		return h.page(c, http.StatusTooManyRequests, title, "", views.CampaignUnavailable(title,
 			"This link was opened too often from your network in a short time. Wait a minute and try again."))
 	}
-	record := h.limits.visitors.first(addr, ua, slug, time.Now())
-	link, title, msg, err := h.visit(c.Request().Context(), slug, campaigns.DeviceClass(ua), record)
+	record := h.limits.visitors.first(addr, ua, campaign, time.Now())
+	link, title, msg, err := h.visitCampaign(ctx, camp, campaigns.DeviceClass(ua), record)
 	if err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			const title = "Link not found"
-			return h.page(c, http.StatusNotFound, title, "", views.CampaignUnavailable(title, "This campaign link does not exist. Check that it was copied completely."))
-		}
 		return err
 	}
 	if link != "" {

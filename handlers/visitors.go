@@ -31,10 +31,10 @@ func newRecentVisitors(window time.Duration, max int) *recentVisitors {
 // the window, and remembers them. When the memory is full of visitors
 // still inside their window, new ones are counted without being
 // remembered: the row cap of the visits table still bounds what is stored.
-func (r *recentVisitors) first(addr, userAgent, slug string, now time.Time) bool {
+func (r *recentVisitors) first(addr, userAgent, campaign string, now time.Time) bool {
 	h := sha256.New()
 	h.Write(r.key[:])
-	for _, s := range []string{addr, userAgent, slug} {
+	for _, s := range []string{addr, userAgent, campaign} {
 		h.Write([]byte(s))
 		h.Write([]byte{0})
 	}
