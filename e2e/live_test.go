@@ -4,12 +4,16 @@ package e2e
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"testing"
 	"time"
 
 	"github.com/mxschmitt/playwright-go"
 
 	"groupdeck/app"
+	"groupdeck/internal/testutil"
+	"groupdeck/store"
 	"groupdeck/wasim"
 )
 
@@ -31,19 +35,6 @@ func createGroup(t *testing.T, page playwright.Page, a *app.App, subject string)
 	}
 	t.Fatalf("simulator has no group %q", subject)
 	return "", ""
-}
-
-// waitUntil polls a server-side condition (not the page: pages are
-// checked with web-first assertions).
-func waitUntil(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
 }
 
 // newLivePage is newPage for a test that cuts event streams on purpose:
@@ -84,7 +75,13 @@ func TestLiveJoinLeaveAndReconnect(t *testing.T) {
 	login(t, home)
 	must(t, gotoPath(home, "/"))
 	must(t, expect.Locator(home.GetByTestId("counter-groups")).ToHaveText("1"))
-	waitUntil(t, "both pages subscribed", func() bool { return a.Hub.Count("global") >= 1 && a.Hub.Count("group:1") >= 1 })
+	// Server-side conditions are polled; pages use web-first assertions.
+	testutil.Eventually(t, 10*time.Second, func() error {
+		if a.Hub.Count("global") < 1 || a.Hub.Count("group:1") < 1 {
+			return errors.New("both pages never subscribed")
+		}
+		return nil
+	})
 
 	a.Sim.AddUser(wasim.User{WaID: "15550001001", Name: "Ana Souza"})
 	if _, err := a.Sim.Tap("15550001001", invite); err != nil {
@@ -109,16 +106,18 @@ func TestLiveJoinLeaveAndReconnect(t *testing.T) {
 	admin, err := a.Store.UserByEmail(context.Background(), adminEmail)
 	must(t, err)
 	a.Hub.DropOwner(admin.ID)
-	waitUntil(t, "the group stream to be gone", func() bool { return a.Hub.Count("group:1") == 0 })
+	testutil.Eventually(t, 10*time.Second, func() error {
+		if n := a.Hub.Count("group:1"); n != 0 {
+			return fmt.Errorf("the group stream is not gone: %d subscribers", n)
+		}
+		return nil
+	})
 
 	a.Sim.AddUser(wasim.User{WaID: "15550001002", Name: "Bruno Lima"})
 	if _, err := a.Sim.Tap("15550001002", invite); err != nil {
 		t.Fatal(err)
 	}
-	waitUntil(t, "the join to be applied", func() bool {
-		g, err := a.Store.GroupByID(context.Background(), 1)
-		return err == nil && g.ParticipantCount == 1
-	})
+	waitGroup(t, a, 1, func(g *store.Group) bool { return g.ParticipantCount == 1 })
 	must(t, expect.Locator(staff.GetByTestId("participant-count")).ToHaveText("0")) // it missed the event
 
 	must(t, staff.Unroute("**/events?group=*"))

@@ -17,6 +17,7 @@ import (
 	"github.com/mxschmitt/playwright-go"
 
 	"groupdeck/app"
+	"groupdeck/internal/testutil"
 	"groupdeck/store"
 	"groupdeck/wasim"
 	"groupdeck/whatsapp"
@@ -184,16 +185,15 @@ func fleetGroups(t *testing.T, a *app.App, n int) []int64 {
 // waitGroup waits for the webhooks that bring a group to the wanted state.
 func waitGroup(t *testing.T, a *app.App, id int64, ok func(*store.Group) bool) *store.Group {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		g, err := a.Store.GroupByID(context.Background(), id)
+	var g *store.Group
+	testutil.Eventually(t, 15*time.Second, func() error {
+		var err error
+		g, err = a.Store.GroupByID(context.Background(), id)
 		must(t, err)
-		if ok(g) {
-			return g
+		if !ok(g) {
+			return fmt.Errorf("group %d never reached the wanted state: %+v", id, g)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("group %d never reached the wanted state: %+v", id, g)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return nil
+	})
+	return g
 }
