@@ -134,7 +134,8 @@ const (
 	settingsMax = whatsapp.PhotoMaxBytes + 1<<20 // group settings with a photo
 	uploadMax   = whatsapp.MaxMediaBytes + 1<<20 // the composer with a file
 	// webhookMax: Meta documents webhook payloads of up to 3 MB
-	// (docs/meta-webhooks.md); a third more is headroom, not an invitation.
+	// (docs/cloud-api.md#delivery-and-verification); a third more is
+	// headroom, not an invitation.
 	webhookMax = 4 << 20
 )
 
