@@ -110,7 +110,7 @@ func TestSignedOutUploadNotRead(t *testing.T) {
 	anon := e.client()
 	anon.get("/login")    // a session with a CSRF token, but nobody signed in
 	const size = 60 << 20 // under the upload limit
-	for _, p := range []string{"/groups/" + itoa(id) + "/messages", "/groups/" + itoa(id) + "/settings", "/messages/broadcast", "/groups/bulk"} {
+	for _, p := range []string{"/groups/" + itoa(id) + "/messages", "/groups/" + itoa(id) + "/settings", "/messages/broadcast", "/groups/bulk", "/schedules"} {
 		head := "--b\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n" + anon.csrf +
 			"\r\n--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.jpg\"\r\n\r\n"
 		body := &countingReader{left: size}

@@ -61,7 +61,7 @@ func concrete(path string, id int64) string {
 // runs before the CSRF check (which reads the body), so a signed-out
 // request is sent to the sign-in page before the token is looked at.
 var uploadRoutes = map[string]bool{"/groups/:id/messages": true, "/messages/broadcast": true,
-	"/groups/bulk": true, "/groups/:id/settings": true}
+	"/groups/bulk": true, "/groups/:id/settings": true, "/schedules": true, "/schedules/:id": true}
 
 // refused reports whether a request without a valid token was refused:
 // 403, or for a signed-out client on an upload route, the sign-in page.

@@ -112,4 +112,19 @@
     empty.id = id;
     panel.replaceWith(empty);
   });
+  // Time zone fields start from the browser's own zone when the person has
+  // not saved one: schedules are written in the sender's local time.
+  var fillZones = function () {
+    var zone = "";
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { zone = ""; }
+    if (!zone) return;
+    document.querySelectorAll("input[data-browser-tz]").forEach(function (input) {
+      if (!input.value) input.value = zone;
+    });
+  };
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", fillZones);
+  } else {
+    fillZones();
+  }
 })();
