@@ -46,10 +46,10 @@ type App struct {
 	// per-process token its /_sim/ control API requires.
 	SimURL     string
 	SimControl string
-	Outbox  *outbox.Worker
-	Jobs    *jobs.Manager
-	Sync    *reconcile.Syncer
-	Pools   *campaigns.Keeper
+	Outbox     *outbox.Worker
+	Jobs       *jobs.Manager
+	Sync       *reconcile.Syncer
+	Pools      *campaigns.Keeper
 	// Scheduler sends scheduled messages; Clock is its clock, which only
 	// the sandbox's clock control moves ahead.
 	Scheduler *schedule.Worker
