@@ -99,7 +99,8 @@ type Handler struct {
 	Deps
 	loginAddr *web.Limiter
 	loginAcct *web.Backoff
-	reviewKey []byte // signs bulk-action reviews (review.go)
+	limits    *publicLimits // webhook readers and campaign-link visits (limits.go)
+	reviewKey []byte        // signs bulk-action reviews (review.go)
 	stopping  chan struct{}
 	stopOnce  sync.Once
 }
@@ -124,7 +125,8 @@ func New(d Deps) *Handler {
 	d.SyncWait = cmp.Or(d.SyncWait, defaultSyncWait)
 	d.SessionIdle = cmp.Or(d.SessionIdle, defaultSessionIdle)
 	return &Handler{Deps: d, loginAddr: web.NewLimiter(loginInterval, loginBurst),
-		loginAcct: web.NewBackoff(acctFree, acctBase, acctMax), reviewKey: newReviewKey(), stopping: make(chan struct{})}
+		loginAcct: web.NewBackoff(acctFree, acctBase, acctMax), limits: newPublicLimits(),
+		reviewKey: newReviewKey(), stopping: make(chan struct{})}
 }
 
 func (h *Handler) chrome(c echo.Context, title, nav string) views.Chrome {
