@@ -42,10 +42,14 @@ type App struct {
 	Echo    *echo.Echo
 	WA      *whatsapp.Client
 	Sim     *wasim.Server // nil unless sandbox mode
-	Outbox  *outbox.Worker
-	Jobs    *jobs.Manager
-	Sync    *reconcile.Syncer
-	Pools   *campaigns.Keeper
+	// SimURL is where the sandbox simulator listens, and SimControl the
+	// per-process token its /_sim/ control API requires.
+	SimURL     string
+	SimControl string
+	Outbox     *outbox.Worker
+	Jobs       *jobs.Manager
+	Sync       *reconcile.Syncer
+	Pools      *campaigns.Keeper
 	// Scheduler sends scheduled messages; Clock is its clock, which only
 	// the sandbox's clock control moves ahead.
 	Scheduler *schedule.Worker
@@ -77,6 +81,9 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (
 			a.Close()
 		}
 	}()
+	if err := checkPrivate(cfg); err != nil {
+		return nil, err
+	}
 	if a.Store, err = store.Open(ctx, cfg.DB); err != nil {
 		return nil, err
 	}
@@ -87,11 +94,9 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (
 	if cfg.baseDerived {
 		cfg.BaseURL = a.URL
 	}
-	key := cfg.SessionKey
-	if key == nil {
-		if key, err = sessionKey(ctx, a.Store); err != nil {
-			return nil, err
-		}
+	key, err := a.sessionKey(ctx)
+	if err != nil {
+		return nil, err
 	}
 	graphURL, token := cfg.GraphURL, cfg.AccessToken
 	var phone handlers.Phone
@@ -103,7 +108,7 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (
 		phone = &sandboxPhone{sim: a.Sim}
 	}
 	a.WA = whatsapp.New(graphURL, cfg.PhoneNumberID, token, whatsapp.WithLogger(log))
-	in := &ingest.Ingester{Store: a.Store}
+	in := &ingest.Ingester{Store: a.Store, PhoneNumberID: cfg.PhoneNumberID}
 	// Workers first, each told what to refresh through the one notifier;
 	// the handler last, from complete dependencies.
 	note := notify.New(a.Hub)
@@ -124,14 +129,18 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (
 	a.Jobs.Register(jobs.KindCampaignInvites, &campaigns.Inviter{Store: a.Store, WA: a.WA, Template: invite,
 		Limit: rate.NewLimiter(campaigns.DefaultRate, campaigns.DefaultRate), Notify: note, NoGroup: a.Pools.Wake})
 	a.Handler = handlers.New(handlers.Deps{
-		Log: log, Store: a.Store, Hub: a.Hub, Notify: note, Sessions: web.NewSessions(key, cfg.SecureCookies()),
+		Log: log, Store: a.Store, Hub: a.Hub, Notify: note, Sessions: web.NewSessionsMaxAge(key, cfg.SecureCookies(), cfg.SessionLifetime),
 		WA: a.WA, Media: a.WA, Ingest: in, AppSecret: cfg.AppSecret, VerifyToken: cfg.VerifyToken, Phone: phone,
 		WakeOutbox: a.Outbox.Wake, Jobs: a.Jobs, Sync: a.Sync, Pools: a.Pools, BaseURL: cfg.BaseURL, InviteTemplate: invite,
+		SessionIdle: cfg.SessionIdle, TrustedProxies: cfg.TrustedProxies,
 		Scheduler: a.Scheduler, SandboxClock: sandboxClock,
 		Rates:        views.Rates{Marketing: cfg.RateMarketing, Utility: cfg.RateUtility, Currency: cfg.RateCurrency},
 		APIRateLimit: cfg.APIRateLimit,
 	})
 	a.Echo = web.NewEcho(log)
+	if cfg.SecureCookies() {
+		a.Echo.Use(web.HSTS)
+	}
 	a.Handler.Register(a.Echo)
 	a.srv = &http.Server{Handler: a.Echo, ReadHeaderTimeout: readHeaderTimeout, ReadTimeout: readTimeout,
 		WriteTimeout: writeTimeout, IdleTimeout: idleTimeout, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
@@ -156,9 +165,13 @@ const simSaveEvery = time.Second
 func SimStatePath(db string) string { return db + ".sim.json" }
 
 func (a *App) startSim() (string, error) {
+	// The control API drives simulated people; the app calls the
+	// simulator in-process, so nobody else needs the token.
+	a.SimControl = rand.Text()
 	sc := wasim.Config{
 		PhoneNumberID: a.Cfg.PhoneNumberID, WABAID: a.Cfg.WABAID, AccessToken: SandboxToken,
 		AppSecret: a.Cfg.AppSecret, WebhookURL: a.URL + "/webhook", Logger: a.Log.With("component", "simulator"),
+		ControlToken: a.SimControl,
 	}
 	if a.Cfg.SimFast {
 		sc.WebhookDelay, sc.DeliverDelay, sc.ReadDelay = fastWebhookDelay, fastDeliverDelay, fastReadDelay
@@ -173,9 +186,10 @@ func (a *App) startSim() (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("sandbox: listen: %w", err)
 	}
+	a.SimURL = "http://" + ln.Addr().String()
 	a.simSrv = &http.Server{Handler: a.Sim, ReadHeaderTimeout: readHeaderTimeout}
 	go a.simSrv.Serve(ln)
-	return "http://" + ln.Addr().String() + "/v23.0", nil
+	return a.SimURL + "/v23.0", nil
 }
 
 // Start serves HTTP and runs the workers in the background.
@@ -231,29 +245,16 @@ func (a *App) Close() {
 	}
 }
 
-// sessionKey returns the cookie key kept in the database, creating it on
-// first start so sessions survive restarts without configuration.
-func sessionKey(ctx context.Context, st *store.Store) ([]byte, error) {
-	k, err := st.Setting(ctx, "session_key")
-	if err == nil && len(k) == sessionKeyLen {
-		return k, nil
-	}
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return nil, err
-	}
-	k = make([]byte, sessionKeyLen)
-	if _, err := rand.Read(k); err != nil {
-		return nil, err
-	}
-	return k, st.SetSetting(ctx, "session_key", k)
-}
-
 // bootstrapAdmin makes sure someone can sign in: the configured admin,
 // or a one-time setup link printed (not logged: it is a secret).
 func (a *App) bootstrapAdmin(ctx context.Context, stdout io.Writer) error {
 	n, err := a.Store.CountUsers(ctx)
-	if err != nil || n > 0 {
+	if err != nil {
 		return err
+	}
+	if n > 0 {
+		// A setup link left from before a user existed must not work.
+		return a.Store.DeleteSetting(ctx, store.SetupTokenKey)
 	}
 	if a.Cfg.AdminEmail != "" {
 		hash, err := handlers.HashPassword(a.Cfg.AdminPassword)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
@@ -70,6 +71,11 @@ type Deps struct {
 	// APIRateLimit is how many requests a personal API token may make
 	// per minute (0: api.DefaultRateLimit).
 	APIRateLimit int
+	// SessionIdle ends a session unused this long (0: defaultSessionIdle).
+	SessionIdle time.Duration
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client (sign-in limits go by client address).
+	TrustedProxies []netip.Prefix
 	// Rates estimate what a template costs per delivered participant, for
 	// the send-to-many review.
 	Rates views.Rates
@@ -85,12 +91,14 @@ const (
 // Handler serves every route.
 type Handler struct {
 	Deps
-	ops        *groupops.Service // the group actions, shared with the JSON API
-	api        *api.API
-	loginLimit *web.Limiter
-	reviewKey  []byte // signs bulk-action reviews (review.go)
-	stopping   chan struct{}
-	stopOnce   sync.Once
+	ops       *groupops.Service // the group actions, shared with the JSON API
+	api       *api.API
+	loginAddr *web.Limiter
+	loginAcct *web.Backoff
+	limits    *publicLimits // webhook readers and campaign-link visits (limits.go)
+	reviewKey []byte        // signs bulk-action reviews (review.go)
+	stopping  chan struct{}
+	stopOnce  sync.Once
 }
 
 // Stop ends every open event stream, so a graceful shutdown does not wait
@@ -111,9 +119,12 @@ func New(d Deps) *Handler {
 	d.Heartbeat = cmp.Or(d.Heartbeat, defaultHeartbeat)
 	d.StreamRecheck = cmp.Or(d.StreamRecheck, defaultStreamRecheck)
 	d.SyncWait = cmp.Or(d.SyncWait, defaultSyncWait)
+	d.SessionIdle = cmp.Or(d.SessionIdle, defaultSessionIdle)
 	ops := &groupops.Service{Store: d.Store, WA: d.WA, Ingest: d.Ingest, Notify: d.Notify, WakeOutbox: d.WakeOutbox, Log: d.Log}
 	a := api.New(api.Deps{Log: d.Log, Store: d.Store, Ops: ops, RateLimit: d.APIRateLimit})
-	return &Handler{Deps: d, ops: ops, api: a, loginLimit: web.NewLimiter(loginInterval, loginBurst), reviewKey: newReviewKey(), stopping: make(chan struct{})}
+	return &Handler{Deps: d, ops: ops, api: a, loginAddr: web.NewLimiter(loginInterval, loginBurst),
+		loginAcct: web.NewBackoff(acctFree, acctBase, acctMax), limits: newPublicLimits(),
+		reviewKey: newReviewKey(), stopping: make(chan struct{})}
 }
 
 func (h *Handler) chrome(c echo.Context, title, nav string) views.Chrome {
