@@ -240,6 +240,9 @@ func (c *Config) validate() error {
 	if c.SyncInterval < 0 {
 		return errors.New("config: GROUPDECK_SYNC_INTERVAL (-sync-interval) must not be negative")
 	}
+	if c.APIRateLimit < 1 {
+		return errors.New("config: GROUPDECK_API_RATE_LIMIT (-api-rate-limit) must be at least 1 request per minute")
+	}
 	if c.ActivityRetention < 0 || (c.ActivityRetention > 0 && c.ActivityRetention < 24*time.Hour) {
 		// Under a day would also empty the home page's "joins today".
 		return errors.New("config: GROUPDECK_ACTIVITY_RETENTION (-activity-retention) must be at least 1d, or 0 to keep the activity feed forever")
