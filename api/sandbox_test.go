@@ -161,8 +161,8 @@ func TestTokenLifecycle(t *testing.T) {
 	isProblem(t, e.do("GET", "/groups", "gd_made-up", nil), 401)
 
 	tok := e.newToken(mgr, time.Now().Add(time.Hour))
-	if r := e.do("GET", "/groups", tok, nil); r.status != 200 {
-		t.Fatalf("a new token: %d %s", r.status, r.body)
+	if r := e.do("GET", "/groups", tok, nil); r.status != 200 || r.header.Get("Set-Cookie") != "" {
+		t.Fatalf("a new token: %d %s (cookie %q)", r.status, r.body, r.header.Get("Set-Cookie"))
 	}
 	// Stored hashed, never as the token itself; the use is recorded.
 	list, err := e.a.Store.APITokens(ctx, mgr.ID)
