@@ -162,7 +162,7 @@ func (a *App) startSim() (string, error) {
 	}
 	a.simSrv = &http.Server{Handler: a.Sim, ReadHeaderTimeout: readHeaderTimeout}
 	go a.simSrv.Serve(ln)
-	return "http://" + ln.Addr().String() + "/v23.0", nil
+	return "http://" + ln.Addr().String() + "/" + a.Cfg.GraphVersion, nil
 }
 
 // Start serves HTTP and runs the workers in the background.
