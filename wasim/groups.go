@@ -124,7 +124,7 @@ func (s *Server) handleCreateGroup(r *http.Request) (int, any, *apiError) {
 			s.emitGroupEvent("group_lifecycle_update", map[string]any{
 				"type": "group_create", "request_id": reqID, "subject": subject, "description": desc,
 				"group_id": failedID,
-				"errors": []any{newErr(CodeGeneric, "The group could not be created.").object()},
+				"errors":   []any{newErr(CodeGeneric, "The group could not be created.").object()},
 			})
 			return
 		}

@@ -30,7 +30,7 @@ type Server struct {
 	msgs           map[string]*sentMessage // business sends, by wamid
 	sentLog        []*sentMessage          // business sends in order, for Sent
 	inbound        map[string]*inboundMessage
-	ops            []time.Time // recent group operations for the 131208 limit
+	ops            []time.Time            // recent group operations for the 131208 limit
 	sends          []time.Time            // sends in the last second, for 130429 (limits.go)
 	pairs          map[string]*pairBucket // per-recipient buckets, for 131056 (limits.go)
 	closed         bool
