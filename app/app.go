@@ -117,6 +117,7 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (
 		WA: a.WA, Media: a.WA, Ingest: in, AppSecret: cfg.AppSecret, VerifyToken: cfg.VerifyToken, Phone: phone,
 		WakeOutbox: a.Outbox.Wake, Jobs: a.Jobs, Sync: a.Sync, Pools: a.Pools, BaseURL: cfg.BaseURL, InviteTemplate: invite,
 		Rates: views.Rates{Marketing: cfg.RateMarketing, Utility: cfg.RateUtility, Currency: cfg.RateCurrency},
+		Account: a.WA, WABAID: cfg.WABAID,
 	})
 	a.Echo = web.NewEcho(log)
 	a.Handler.Register(a.Echo)
@@ -184,6 +185,17 @@ func (a *App) Start() {
 			a.Log.Error("server stopped", "err", err)
 		}
 	}()
+	if a.Sim != nil {
+		// Like Meta when a callback URL is saved: the simulator verifies
+		// the webhook, so the Connection page shows a handshake.
+		a.wg.Add(1)
+		go func() {
+			defer a.wg.Done()
+			if err := a.Sim.VerifyWebhook(ctx, a.Cfg.VerifyToken); err != nil && ctx.Err() == nil {
+				a.Log.Warn("sandbox webhook handshake failed", "err", err)
+			}
+		}()
+	}
 }
 
 // Shutdown stops accepting requests, lets running ones finish, then

@@ -75,6 +75,10 @@ type Deps struct {
 	// Rates estimate what a template costs per delivered participant, for
 	// the send-to-many review.
 	Rates views.Rates
+	// Account and WABAID serve the Connection page (connection.go); a nil
+	// Account hides it.
+	Account Account
+	WABAID  string
 }
 
 // Defaults of the Deps durations.
