@@ -9,7 +9,7 @@ import (
 	"groupdeck/whatsapp"
 )
 
-// Meta's rate limits (docs/cloud-api.md#rate-limits) reach the client as
+// Meta's rate limits (docs/cloud-api.md#rate-limits-and-throughput) reach the client as
 // errors it can wait on.
 
 func TestGroupRateLimitRetryAfter(t *testing.T) {

@@ -4,7 +4,7 @@ import (
 	"time"
 )
 
-// Send limits (docs/cloud-api.md#rate-limits): a number's messaging
+// Send limits (docs/cloud-api.md#rate-limits-and-throughput): a number's messaging
 // throughput (130429) and the pair rate to one recipient (131056). Both
 // are off unless configured, so ordinary tests and the sandbox are not
 // throttled; the group-operation limit (131208) lives in countOp.
