@@ -24,6 +24,7 @@ import (
 	"groupdeck/notify"
 	"groupdeck/outbox"
 	"groupdeck/reconcile"
+	"groupdeck/schedule"
 	"groupdeck/store"
 	"groupdeck/views"
 	"groupdeck/wasim"
@@ -45,6 +46,10 @@ type App struct {
 	Jobs    *jobs.Manager
 	Sync    *reconcile.Syncer
 	Pools   *campaigns.Keeper
+	// Scheduler sends scheduled messages; Clock is its clock, which only
+	// the sandbox's clock control moves ahead.
+	Scheduler *schedule.Worker
+	Clock     *schedule.Clock
 	// URL is where the app listens, e.g. http://127.0.0.1:8080.
 	URL string
 
@@ -107,6 +112,12 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (
 	a.Sync = reconcile.New(a.Store, a.WA, log, cfg.SyncInterval, note)
 	a.Sync.Resume = in
 	a.Pools = campaigns.NewKeeper(a.Store, a.WA, in, log, note)
+	a.Clock = schedule.NewClock(nil)
+	a.Scheduler = schedule.New(a.Store, a.Clock, cfg.ScheduleGrace, log, note, a.Outbox.Wake)
+	var sandboxClock handlers.SandboxClock
+	if cfg.Sandbox {
+		sandboxClock = a.Clock
+	}
 	invite := whatsapp.Template{Name: cfg.InviteTemplate, Language: cfg.InviteLanguage}
 	a.Jobs.Register(jobs.KindBroadcast, &messaging.Broadcaster{Store: a.Store, WakeOutbox: a.Outbox.Wake, Notify: note})
 	a.Jobs.Register(jobs.KindGroupsCreate, &bulkcreate.Creator{Store: a.Store, WA: a.WA, Ingest: in, Notify: note})
@@ -116,6 +127,7 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (
 		Log: log, Store: a.Store, Hub: a.Hub, Notify: note, Sessions: web.NewSessions(key, cfg.SecureCookies()),
 		WA: a.WA, Media: a.WA, Ingest: in, AppSecret: cfg.AppSecret, VerifyToken: cfg.VerifyToken, Phone: phone,
 		WakeOutbox: a.Outbox.Wake, Jobs: a.Jobs, Sync: a.Sync, Pools: a.Pools, BaseURL: cfg.BaseURL, InviteTemplate: invite,
+		Scheduler: a.Scheduler, SandboxClock: sandboxClock,
 		Rates:   views.Rates{Marketing: cfg.RateMarketing, Utility: cfg.RateUtility, Currency: cfg.RateCurrency},
 		Account: a.WA, WABAID: cfg.WABAID,
 	})
@@ -173,7 +185,8 @@ func (a *App) Start() {
 	if a.Sim != nil {
 		a.Sim.Start()
 	}
-	a.wg.Add(6)
+	a.wg.Add(7)
+	go func() { defer a.wg.Done(); a.Scheduler.Run(ctx) }()
 	go func() { defer a.wg.Done(); a.Outbox.Run(ctx) }()
 	go func() { defer a.wg.Done(); a.Pools.Run(ctx) }()
 	go func() { defer a.wg.Done(); a.Jobs.Run(ctx) }()

@@ -61,6 +61,10 @@ type Deps struct {
 	Pools          *campaigns.Keeper
 	BaseURL        string
 	InviteTemplate whatsapp.Template
+	// Scheduler runs scheduled messages; SandboxClock is its clock's
+	// control, nil outside sandbox mode (the route is refused then).
+	Scheduler    Scheduler
+	SandboxClock SandboxClock
 	// Heartbeat is how often an idle event stream gets a comment line
 	// (0: defaultHeartbeat).
 	Heartbeat time.Duration
@@ -108,6 +112,9 @@ func New(d Deps) *Handler {
 	}
 	if d.Notify == nil {
 		d.Notify = notify.New(d.Hub)
+	}
+	if d.Scheduler == nil {
+		d.Scheduler = wallClock{}
 	}
 	d.Heartbeat = cmp.Or(d.Heartbeat, defaultHeartbeat)
 	d.StreamRecheck = cmp.Or(d.StreamRecheck, defaultStreamRecheck)

@@ -95,6 +95,19 @@ func (h *Handler) Register(e *echo.Echo) {
 	u.GET("/messages/broadcast", h.broadcastShow, h.requireEditor)
 	u.POST("/messages/broadcast", h.broadcastCreate, uploadMax, h.requireEditor)
 
+	u.GET("/schedules", h.scheduleList)
+	u.GET("/schedules/new", h.scheduleNew, h.requireEditor)
+	u.POST("/schedules", h.scheduleCreate, uploadMax, h.requireEditor)
+	u.POST("/schedules/timezone", h.scheduleTimeZone, formMax, h.requireEditor)
+	u.GET("/schedules/:id", h.scheduleShow)
+	u.GET("/schedules/:id/edit", h.scheduleEditShow, h.requireEditor)
+	u.POST("/schedules/:id", h.scheduleUpdate, uploadMax, h.requireEditor)
+	u.POST("/schedules/:id/pause", h.schedulePause, formMax, h.requireEditor)
+	u.POST("/schedules/:id/resume", h.scheduleResume, formMax, h.requireEditor)
+	u.POST("/schedules/:id/skip", h.scheduleSkip, formMax, h.requireEditor)
+	u.POST("/schedules/:id/cancel", h.scheduleCancel, formMax, h.requireEditor)
+	u.GET("/groups/:id/schedules", h.groupSchedules)
+
 	u.GET("/campaigns", h.campaignList)
 	u.GET("/campaigns/rows", h.campaignRows)
 	u.POST("/campaigns", h.campaignCreate, formMax, h.requireEditor)
@@ -125,6 +138,7 @@ func (h *Handler) Register(e *echo.Echo) {
 	u.POST("/sandbox/read", h.sandboxRead, formMax, h.requireSandbox, h.requireEditor)
 	u.POST("/sandbox/cancel", h.sandboxCancel, formMax, h.requireSandbox, h.requireEditor)
 	u.POST("/sandbox/suspend", h.sandboxSuspend, formMax, h.requireSandbox, h.requireEditor)
+	u.POST("/sandbox/clock", h.sandboxClock, formMax, h.requireSandbox, h.requireEditor)
 }
 
 // Body limits: the most each kind of route reads. A route's limit applies
