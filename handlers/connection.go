@@ -176,17 +176,24 @@ func checkHandshake(hl store.WebhookHealth, callback string) views.Check {
 	ch := views.Check{ID: "handshake", Title: "Webhook handshake"}
 	setup := "In the Meta app dashboard, WhatsApp, Configuration: set the Callback URL to " + callback +
 		" and the Verify token to the value of WA_VERIFY_TOKEN, then press Verify and save."
+	refused := "A handshake was refused " + whenMs(hl.HandshakeRefusedAt) + ": the verify token it carried does not match WA_VERIFY_TOKEN."
 	switch {
-	case hl.HandshakeAt == 0 && hl.LastDeliveryAt > 0:
-		ch.Level, ch.Found = views.CheckOK, "No handshake recorded, but signed deliveries arrive, so the callback URL is set."
-	case hl.HandshakeAt == 0:
-		ch.Level, ch.Found, ch.Fix = views.CheckWarn, "Meta has not verified the callback URL yet.", setup
-	case !hl.HandshakeOK:
-		ch.Level = views.CheckBad
-		ch.Found = "The last handshake, " + whenMs(hl.HandshakeAt) + ", was refused: the verify token Meta sent does not match WA_VERIFY_TOKEN."
-		ch.Fix = setup
-	default:
+	case hl.HandshakeRefusedAt > hl.HandshakeAt && hl.HandshakeAt > 0:
+		// /webhook is public: the refusal may not be Meta's.
+		ch.Level, ch.Found = views.CheckWarn, refused+" Meta verified the callback URL earlier, "+whenMs(hl.HandshakeAt)+"."
+		ch.Fix = "If you just changed the webhook settings in the app dashboard, the verify tokens differ: " + setup +
+			" Otherwise someone else sent the request and nothing needs doing."
+	case hl.HandshakeRefusedAt > hl.HandshakeAt:
+		ch.Level, ch.Found, ch.Fix = views.CheckBad, refused, setup
+	case hl.HandshakeAt > 0:
 		ch.Level, ch.Found = views.CheckOK, "Meta verified the callback URL "+whenMs(hl.HandshakeAt)+"."
+		if hl.HandshakeRefusedAt > 0 {
+			ch.Detail = "An earlier handshake was refused " + whenMs(hl.HandshakeRefusedAt) + "."
+		}
+	case hl.LastDeliveryAt > 0:
+		ch.Level, ch.Found = views.CheckOK, "No handshake recorded, but signed deliveries arrive, so the callback URL is set."
+	default:
+		ch.Level, ch.Found, ch.Fix = views.CheckWarn, "Meta has not verified the callback URL yet.", setup
 	}
 	return ch
 }

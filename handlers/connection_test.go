@@ -117,6 +117,7 @@ func TestConnectionWebhookHealth(t *testing.T) {
 	_, body := c.get("/connection")
 	got := levels(body)
 	if got["handshake"] != "bad" || got["signatures"] != "bad" || !strings.Contains(body, "1 deliveries were refused") ||
+		!strings.Contains(body, "does not match WA_VERIFY_TOKEN") ||
 		!strings.Contains(body, "WA_VERIFY_TOKEN") || !strings.Contains(body, "WA_APP_SECRET") {
 		t.Fatalf("after a bad handshake and a forged delivery: %v", got)
 	}
@@ -137,6 +138,16 @@ func TestConnectionWebhookHealth(t *testing.T) {
 	if got["handshake"] != "ok" || got["deliveries"] != "ok" || got["signatures"] != "bad" ||
 		!strings.Contains(body, "the secret is probably right") {
 		t.Fatalf("after a good handshake and delivery: %v", got)
+	}
+	// A later refused handshake (the endpoint is public) does not undo
+	// Meta's verification: it is a warning that says both.
+	if res, err := http.Get(ts.URL + "/webhook?hub.mode=subscribe&hub.challenge=42&hub.verify_token=guess"); err != nil || res.StatusCode != 403 {
+		t.Fatalf("second bad handshake: %v %v", res, err)
+	}
+	_, body = c.get("/connection")
+	if got := levels(body)["handshake"]; got != "warn" || !strings.Contains(body, "Meta verified the callback URL earlier") ||
+		!strings.Contains(body, "someone else sent the request") {
+		t.Fatalf("refusal after a verification: %v", got)
 	}
 }
 

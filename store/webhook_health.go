@@ -24,8 +24,11 @@ const (
 // WebhookHealth is what the store knows about webhooks arriving. Times are
 // Unix ms; 0 means never.
 type WebhookHealth struct {
-	HandshakeAt int64
-	HandshakeOK bool // false: the last handshake was refused (wrong verify token or mode)
+	// HandshakeAt is the last answered handshake, HandshakeRefusedAt the
+	// last refused one (wrong verify token or mode). Both are kept: the
+	// endpoint is public, so a refusal may come from someone other than Meta.
+	HandshakeAt        int64
+	HandshakeRefusedAt int64
 	// LastDeliveryAt is when the newest signed delivery was stored.
 	LastDeliveryAt int64
 	// Refused24h counts deliveries refused for their signature in the
@@ -35,15 +38,40 @@ type WebhookHealth struct {
 }
 
 type handshake struct {
-	At int64 `json:"at"`
-	OK bool  `json:"ok"`
+	OK      int64 `json:"ok_at"`
+	Refused int64 `json:"refused_at"`
 }
 
 // RecordHandshake notes a webhook subscription handshake and whether it
 // was answered.
 func (s *Store) RecordHandshake(ctx context.Context, ok bool) error {
-	b, _ := json.Marshal(handshake{At: s.now(), OK: ok})
-	return s.SetSetting(ctx, settingHandshake, b)
+	return s.write(ctx, func(t *Tx) error {
+		var hs handshake
+		err := t.queryRow(`SELECT value FROM settings WHERE key = ?`, settingHandshake).Scan(scanJSON{&hs})
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("store: read handshake: %w", err)
+		}
+		if ok {
+			hs.OK = t.now
+		} else {
+			hs.Refused = t.now
+		}
+		b, _ := json.Marshal(hs)
+		return t.SetSetting(settingHandshake, b)
+	})
+}
+
+// scanJSON decodes a stored JSON value; a value that does not decode is
+// treated as empty rather than failing the write that replaces it.
+type scanJSON struct{ v any }
+
+func (j scanJSON) Scan(src any) error {
+	if b, ok := src.([]byte); ok {
+		_ = json.Unmarshal(b, j.v)
+	} else if s, ok := src.(string); ok {
+		_ = json.Unmarshal([]byte(s), j.v)
+	}
+	return nil
 }
 
 // RecordRefusedSignature counts one delivery refused for its signature.
@@ -67,7 +95,7 @@ func (s *Store) WebhookHealth(ctx context.Context) (WebhookHealth, error) {
 	if b, err := s.Setting(ctx, settingHandshake); err == nil {
 		var hs handshake
 		if json.Unmarshal(b, &hs) == nil {
-			h.HandshakeAt, h.HandshakeOK = hs.At, hs.OK
+			h.HandshakeAt, h.HandshakeRefusedAt = hs.OK, hs.Refused
 		}
 	} else if !errors.Is(err, ErrNotFound) {
 		return h, err

@@ -37,7 +37,7 @@ func TestWebhookHealth(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := WebhookHealth{HandshakeAt: t0 + 1000, HandshakeOK: true, LastDeliveryAt: t0 + 1000 + 2*hourMs,
+	want := WebhookHealth{HandshakeAt: t0 + 1000, HandshakeRefusedAt: t0, LastDeliveryAt: t0 + 1000 + 2*hourMs,
 		Refused24h: 4, LastRefusedAt: t0 + 1000 + 2*hourMs}
 	if h != want {
 		t.Fatalf("health = %+v\nwant     %+v", h, want)
