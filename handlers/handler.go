@@ -96,9 +96,12 @@ const (
 type Handler struct {
 	Deps
 	loginLimit *web.Limiter
-	reviewKey  []byte // signs bulk-action reviews (review.go)
-	stopping   chan struct{}
-	stopOnce   sync.Once
+	// Refused webhook requests, written at most once a second
+	// (webhook_refusals.go).
+	refusals, handshakeRefusals refusalCounter
+	reviewKey                   []byte // signs bulk-action reviews (review.go)
+	stopping                    chan struct{}
+	stopOnce                    sync.Once
 }
 
 // Stop ends every open event stream, so a graceful shutdown does not wait

@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"io"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -16,7 +17,9 @@ func (h *Handler) webhookVerify(c echo.Context) error {
 	q := c.QueryParams()
 	ok := q.Get("hub.mode") == "subscribe" &&
 		subtle.ConstantTimeCompare([]byte(q.Get("hub.verify_token")), []byte(h.VerifyToken)) == 1
-	h.noteWebhook(c, func(ctx context.Context) error { return h.Store.RecordHandshake(ctx, ok) })
+	if ok || h.handshakeRefusals.add(time.Now()) > 0 { // refusals: at most one write a second
+		h.noteWebhook(c, func(ctx context.Context) error { return h.Store.RecordHandshake(ctx, ok) })
+	}
 	if !ok {
 		return c.String(http.StatusForbidden, "verify token does not match")
 	}
@@ -33,7 +36,7 @@ func (h *Handler) webhookReceive(c echo.Context) error {
 	}
 	if err := whatsapp.VerifySignature(h.AppSecret, body, c.Request().Header.Get("X-Hub-Signature-256")); err != nil {
 		h.Log.Warn("webhook refused", "reason", err.Error(), "bytes", len(body))
-		h.noteWebhook(c, h.Store.RecordRefusedSignature)
+		h.noteWebhook(c, h.noteRefusal)
 		return c.String(http.StatusUnauthorized, "bad signature")
 	}
 	res, err := h.Ingest.Apply(c.Request().Context(), body)

@@ -74,12 +74,12 @@ func (j scanJSON) Scan(src any) error {
 	return nil
 }
 
-// RecordRefusedSignature counts one delivery refused for its signature.
-func (s *Store) RecordRefusedSignature(ctx context.Context) error {
+// RecordRefusedSignatures counts n deliveries refused for their signature.
+func (s *Store) RecordRefusedSignatures(ctx context.Context, n int) error {
 	return s.write(ctx, func(t *Tx) error {
 		hour := t.now - t.now%hourMs
-		if _, err := t.exec(`INSERT INTO webhook_refusals (hour, refused, last_at) VALUES (?, 1, ?)
-			ON CONFLICT (hour) DO UPDATE SET refused = refused + 1, last_at = max(last_at, excluded.last_at)`, hour, t.now); err != nil {
+		if _, err := t.exec(`INSERT INTO webhook_refusals (hour, refused, last_at) VALUES (?, ?, ?)
+			ON CONFLICT (hour) DO UPDATE SET refused = refused + excluded.refused, last_at = max(last_at, excluded.last_at)`, hour, n, t.now); err != nil {
 			return fmt.Errorf("store: count refused signature: %w", err)
 		}
 		if _, err := t.exec(`DELETE FROM webhook_refusals WHERE hour < ?`, t.now-refusalKeep); err != nil {

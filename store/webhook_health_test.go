@@ -21,13 +21,14 @@ func TestWebhookHealth(t *testing.T) {
 	if err := s.RecordHandshake(ctx, true); err != nil {
 		t.Fatal(err)
 	}
-	for range 3 {
-		if err := s.RecordRefusedSignature(ctx); err != nil {
-			t.Fatal(err)
-		}
+	if err := s.RecordRefusedSignatures(ctx, 2); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RecordRefusedSignatures(ctx, 1); err != nil {
+		t.Fatal(err)
 	}
 	advance(2 * hourMs)
-	if err := s.RecordRefusedSignature(ctx); err != nil {
+	if err := s.RecordRefusedSignatures(ctx, 1); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.SaveDelivery(ctx, []byte(`{}`), "messages", func(*Tx) error { return nil }); err != nil {
@@ -49,7 +50,7 @@ func TestWebhookHealth(t *testing.T) {
 		t.Errorf("a day later: %d refused, want 1", h.Refused24h)
 	}
 	advance(2 * 24 * hourMs)
-	if err := s.RecordRefusedSignature(ctx); err != nil {
+	if err := s.RecordRefusedSignatures(ctx, 1); err != nil {
 		t.Fatal(err)
 	}
 	var rows int
