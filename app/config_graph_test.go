@@ -7,7 +7,7 @@ import (
 )
 
 func TestParseConfigGraphVersion(t *testing.T) {
-	live := map[string]string{"WA_ACCESS_TOKEN": "tok", "WA_APP_SECRET": "s"}
+	live := map[string]string{"WA_ACCESS_TOKEN": "tok", "WA_APP_SECRET": "s", "WA_VERIFY_TOKEN": "v3rify"}
 	with := func(kv ...string) map[string]string {
 		m := map[string]string{}
 		for k, v := range live {

@@ -96,6 +96,7 @@ const (
 type Handler struct {
 	Deps
 	loginLimit *web.Limiter
+	limits     *publicLimits // webhook readers and campaign-link visits (limits.go)
 	// Refused webhook requests, written at most once a second
 	// (webhook_refusals.go).
 	refusals, handshakeRefusals refusalCounter
@@ -122,7 +123,8 @@ func New(d Deps) *Handler {
 	d.Heartbeat = cmp.Or(d.Heartbeat, defaultHeartbeat)
 	d.StreamRecheck = cmp.Or(d.StreamRecheck, defaultStreamRecheck)
 	d.SyncWait = cmp.Or(d.SyncWait, defaultSyncWait)
-	return &Handler{Deps: d, loginLimit: web.NewLimiter(loginInterval, loginBurst), reviewKey: newReviewKey(), stopping: make(chan struct{})}
+	return &Handler{Deps: d, loginLimit: web.NewLimiter(loginInterval, loginBurst), limits: newPublicLimits(),
+		reviewKey: newReviewKey(), stopping: make(chan struct{})}
 }
 
 func (h *Handler) chrome(c echo.Context, title, nav string) views.Chrome {
