@@ -11,6 +11,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"groupdeck/ingest"
 	"groupdeck/store"
 	"groupdeck/views"
 	"groupdeck/whatsapp"
@@ -53,8 +54,12 @@ func (h *Handler) renderConnection(c echo.Context, flash string, bad bool) error
 	if err != nil {
 		return err
 	}
+	other, err := h.Store.FailedDeliveriesWith(ctx, ingest.ErrOtherNumber)
+	if err != nil {
+		return err
+	}
 	v.Checks = append(v.Checks, checkHandshake(health, v.CallbackURL), checkDeliveries(health), checkSignatures(health),
-		checkVersion(h.Account.GraphVersion()))
+		checkOtherNumber(other, v.PhoneID), checkVersion(h.Account.GraphVersion()))
 	return h.page(c, http.StatusOK, "Connection", "connection", views.ConnectionPage(v))
 }
 
@@ -223,6 +228,21 @@ func checkSignatures(hl store.WebhookHealth) views.Check {
 	if hl.LastDeliveryAt > hl.LastRefusedAt {
 		ch.Detail = "Signed deliveries arrived after the last refusal, so the secret is probably right and the refused requests came from elsewhere."
 	}
+	return ch
+}
+
+// checkOtherNumber reports deliveries signed with this app's secret but
+// sent for another business phone number (counted by ingest).
+func checkOtherNumber(n int, phoneID string) views.Check {
+	ch := views.Check{ID: "other-number", Title: "Deliveries for another phone number"}
+	if n == 0 {
+		ch.Level, ch.Found = views.CheckOK, "Every signed delivery was for phone number "+phoneID+"."
+		return ch
+	}
+	ch.Level = views.CheckWarn
+	ch.Found = fmt.Sprintf("%d deliveries were sent for another business phone number than %s and were not applied.", n, phoneID)
+	ch.Fix = "If groupdeck should serve that number, set WA_PHONE_NUMBER_ID to it and replay the deliveries from the Event log; " +
+		"otherwise limit the app's webhook subscription to this number's business account."
 	return ch
 }
 

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"groupdeck/ingest"
 	"groupdeck/store"
 	"groupdeck/wasim"
 	"groupdeck/whatsapp"
@@ -38,11 +39,14 @@ func newConnectionServer(t *testing.T, token string, mutate func(*wasim.Config))
 	t.Cleanup(api.Close)
 	t.Cleanup(sim.Close)
 	wa := whatsapp.New(api.URL+"/v26.0", connPhone, token, whatsapp.WithRetry(1, 0))
-	ts := newTestServer(t, func(d *Deps) { d.Account, d.WABAID, d.BaseURL = wa, connWABA, "https://deck.example.com" })
+	ts := newTestServer(t, func(d *Deps) {
+		d.Account, d.WABAID, d.BaseURL = wa, connWABA, "https://deck.example.com"
+		d.Ingest = &ingest.Ingester{Store: d.Store, PhoneNumberID: connPhone}
+	})
 	return ts, sim
 }
 
-var checkRe = regexp.MustCompile(`data-testid="check-([a-z]+)" data-level="([a-z]+)"`)
+var checkRe = regexp.MustCompile(`data-testid="check-([a-z-]+)" data-level="([a-z]+)"`)
 
 // levels maps each check on the page to its level.
 func levels(body string) map[string]string {
@@ -72,7 +76,8 @@ func TestConnectionChecksAndSubscribe(t *testing.T) {
 	c := ts.client()
 	c.login("admin@x.test")
 	st, body := c.get("/connection")
-	want := map[string]string{"phone": "ok", "subscription": "bad", "handshake": "warn", "deliveries": "warn", "signatures": "ok", "version": "ok"}
+	want := map[string]string{"phone": "ok", "subscription": "bad", "handshake": "warn", "deliveries": "warn", "signatures": "ok",
+		"other-number": "ok", "version": "ok"}
 	if got := levels(body); st != 200 || !equalMaps(got, want) {
 		t.Fatalf("fresh page %d: levels %v, want %v", st, got, want)
 	}
@@ -192,4 +197,36 @@ func equalMaps(a, b map[string]string) bool {
 		}
 	}
 	return true
+}
+
+// signedPost delivers payload with a valid signature and returns the status.
+func signedPost(t *testing.T, ts *testServer, payload string) int {
+	t.Helper()
+	mac := hmac.New(sha256.New, []byte(testSecret))
+	mac.Write([]byte(payload))
+	req, _ := http.NewRequest("POST", ts.URL+"/webhook", strings.NewReader(payload))
+	req.Header.Set("X-Hub-Signature-256", "sha256="+hex.EncodeToString(mac.Sum(nil)))
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return res.StatusCode
+}
+
+func TestConnectionDeliveriesForAnotherNumber(t *testing.T) {
+	ts, _ := newConnectionServer(t, connToken, nil)
+	c := ts.client()
+	c.login("admin@x.test")
+	payload := `{"object":"whatsapp_business_account","entry":[{"id":"` + connWABA + `","changes":[{"field":"group_lifecycle_update",
+		"value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550009999","phone_number_id":"100000000000099"},
+		"groups":[{"timestamp":"1780000000","type":"group_delete","group_id":"Y2FwaV9ncm91cDo5OQZDZD","request_id":"1"}]}}]}]}`
+	if st := signedPost(t, ts, payload); st != 200 {
+		t.Fatalf("delivery for another number: %d", st)
+	}
+	_, body := c.get("/connection")
+	if got := levels(body)["other-number"]; got != "warn" || !strings.Contains(body, "1 deliveries were sent for another business phone number than "+connPhone) ||
+		!strings.Contains(body, "set WA_PHONE_NUMBER_ID") {
+		t.Fatalf("other number: %q", got)
+	}
 }
