@@ -31,6 +31,7 @@ type Server struct {
 	sentLog        []*sentMessage          // business sends in order, for Sent
 	inbound        map[string]*inboundMessage
 	ops            []time.Time // recent group operations for the 131208 limit
+	templates      []*simTemplate
 	closed         bool
 	seenBase       string // scheme://host of the latest API request
 
@@ -55,6 +56,7 @@ func New(cfg Config) *Server {
 		inbound:   map[string]*inboundMessage{},
 	}
 	s.version = s.ids.token(8)
+	s.templates = seedTemplates(!cfg.NoInviteTemplate)
 	s.q = newQueue(s)
 	return s
 }
@@ -151,6 +153,17 @@ func (s *Server) route(r *http.Request, segs []string) (int, any, *apiError) {
 		}
 		return 0, nil, unsupported(r, segs)
 	}
+	if len(segs) == 2 && segs[1] == "message_templates" && id == s.wabaID() {
+		switch r.Method {
+		case http.MethodGet:
+			return s.handleListTemplates(r)
+		case http.MethodPost:
+			return s.handleCreateTemplate(r)
+		}
+	}
+	if len(segs) == 1 && id == "message_template_library" && r.Method == http.MethodGet {
+		return s.handleTemplateLibrary(r)
+	}
 	if len(segs) == 1 {
 		if s.isMedia(id) {
 			switch r.Method {
@@ -199,6 +212,12 @@ func (s *Server) phoneID() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.cfg.PhoneNumberID
+}
+
+func (s *Server) wabaID() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cfg.WABAID
 }
 
 func (s *Server) authorize(r *http.Request) *apiError {
