@@ -25,6 +25,7 @@ import (
 	"groupdeck/outbox"
 	"groupdeck/reconcile"
 	"groupdeck/store"
+	"groupdeck/templates"
 	"groupdeck/views"
 	"groupdeck/wasim"
 	"groupdeck/web"
@@ -42,9 +43,11 @@ type App struct {
 	WA      *whatsapp.Client
 	Sim     *wasim.Server // nil unless sandbox mode
 	Outbox  *outbox.Worker
-	Jobs    *jobs.Manager
-	Sync    *reconcile.Syncer
-	Pools   *campaigns.Keeper
+	// Templates keeps the cache of the account's message templates.
+	Templates *templates.Refresher
+	Jobs      *jobs.Manager
+	Sync      *reconcile.Syncer
+	Pools     *campaigns.Keeper
 	// URL is where the app listens, e.g. http://127.0.0.1:8080.
 	URL string
 
@@ -108,6 +111,7 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (
 	a.Sync.Resume = in
 	a.Pools = campaigns.NewKeeper(a.Store, a.WA, in, log, note)
 	invite := whatsapp.Template{Name: cfg.InviteTemplate, Language: cfg.InviteLanguage}
+	a.Templates = &templates.Refresher{Store: a.Store, WA: a.WA, WABAID: cfg.WABAID, Log: log, Every: cfg.TemplateRefresh}
 	a.Jobs.Register(jobs.KindBroadcast, &messaging.Broadcaster{Store: a.Store, WakeOutbox: a.Outbox.Wake, Notify: note})
 	a.Jobs.Register(jobs.KindGroupsCreate, &bulkcreate.Creator{Store: a.Store, WA: a.WA, Ingest: in, Notify: note})
 	a.Jobs.Register(jobs.KindCampaignInvites, &campaigns.Inviter{Store: a.Store, WA: a.WA, Template: invite,
@@ -116,7 +120,8 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (
 		Log: log, Store: a.Store, Hub: a.Hub, Notify: note, Sessions: web.NewSessions(key, cfg.SecureCookies()),
 		WA: a.WA, Media: a.WA, Ingest: in, AppSecret: cfg.AppSecret, VerifyToken: cfg.VerifyToken, Phone: phone,
 		WakeOutbox: a.Outbox.Wake, Jobs: a.Jobs, Sync: a.Sync, Pools: a.Pools, BaseURL: cfg.BaseURL, InviteTemplate: invite,
-		Rates: views.Rates{Marketing: cfg.RateMarketing, Utility: cfg.RateUtility, Currency: cfg.RateCurrency},
+		Rates:     views.Rates{Marketing: cfg.RateMarketing, Utility: cfg.RateUtility, Currency: cfg.RateCurrency},
+		Templates: a.Templates, TemplateLib: a.WA, WABAID: cfg.WABAID,
 	})
 	a.Echo = web.NewEcho(log)
 	a.Handler.Register(a.Echo)
@@ -172,8 +177,9 @@ func (a *App) Start() {
 	if a.Sim != nil {
 		a.Sim.Start()
 	}
-	a.wg.Add(6)
+	a.wg.Add(7)
 	go func() { defer a.wg.Done(); a.Outbox.Run(ctx) }()
+	go func() { defer a.wg.Done(); a.Templates.Run(ctx) }()
 	go func() { defer a.wg.Done(); a.Pools.Run(ctx) }()
 	go func() { defer a.wg.Done(); a.Jobs.Run(ctx) }()
 	go func() { defer a.wg.Done(); a.Sync.Run(ctx) }()

@@ -75,6 +75,24 @@ type Deps struct {
 	// Rates estimate what a template costs per delivered participant, for
 	// the send-to-many review.
 	Rates views.Rates
+	// Templates refreshes the template cache on demand, and TemplateLib
+	// creates the invite template from Meta's Template Library; nil: the
+	// templates page only shows the cache.
+	Templates   TemplateRefresher
+	TemplateLib TemplateLibrary
+	WABAID      string
+}
+
+// TemplateRefresher re-lists the account's templates into the cache.
+type TemplateRefresher interface {
+	Refresh(ctx context.Context) error
+}
+
+// TemplateLibrary is the part of the Cloud API client that creates
+// templates from Meta's Template Library.
+type TemplateLibrary interface {
+	LibraryTemplates(ctx context.Context, category, topic, language string) ([]whatsapp.LibraryTemplate, error)
+	CreateLibraryTemplate(ctx context.Context, wabaID, name, language, category, libraryName string) (*whatsapp.CreatedTemplate, error)
 }
 
 // Defaults of the Deps durations.

@@ -48,7 +48,7 @@ type ComposerForm struct {
 	Caption          string
 	TemplateName     string
 	TemplateLanguage string
-	TemplateParams   string
+	Pick             TemplatePick
 	Errors           map[string]string
 	Notice           string
 }
