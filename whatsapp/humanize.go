@@ -49,18 +49,8 @@ func CodeText(code int) string {
 		return "This phone number is not eligible for the Groups API"
 	case CodeUnsupportedType:
 		return "The message type is not supported"
-	case CodeTemplateParamCount:
-		return "The template's variables were not all filled, or too many were given"
-	case CodeTemplateMissing:
-		return "The template does not exist in that language or is not approved"
-	case CodeTemplateFormat:
-		return "A template variable has the wrong format (header media, or a named parameter)"
-	case CodeTemplatePaused:
-		return "The template is paused by WhatsApp because of low quality"
-	case CodeTemplateDisabled:
-		return "The template is disabled by WhatsApp"
 	case CodeTemplateParamsBad:
-		return "A template variable contains text WhatsApp does not accept"
+		return "A template variable contains text WhatsApp does not accept (line breaks, tabs or long runs of spaces)"
 
 	// Platform codes (docs/cloud-api.md#platform-codes and the Cloud API error table).
 	case 0:
