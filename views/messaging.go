@@ -141,7 +141,14 @@ func (v MessagingView) canPin(m store.Message) bool {
 
 func templateSummary(m store.Message) string {
 	s := m.Payload.Template + " (" + m.Payload.Language + ")"
-	if len(m.Payload.Params) > 0 {
+	switch {
+	case len(m.Payload.Vars) > 0 || m.Payload.Header != "":
+		// Picked from the account's list: the body as it was sent.
+		s += ": " + m.Body
+		if m.Payload.Header != "" {
+			s += " [" + m.Payload.Header + " header]"
+		}
+	case len(m.Payload.Params) > 0:
 		s += ": " + strings.Join(m.Payload.Params, " · ")
 	}
 	return s
