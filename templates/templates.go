@@ -7,7 +7,9 @@ package templates
 
 import (
 	"context"
+	"errors"
 	"log/slog"
+	"strings"
 	"time"
 
 	"groupdeck/store"
@@ -81,4 +83,25 @@ func Info(t store.Template) whatsapp.TemplateInfo {
 	}
 	return whatsapp.TemplateInfo{ID: t.WaID, Name: t.Name, Language: t.Language, Status: t.Status, Category: t.Category,
 		ParameterFormat: format, Components: cs}
+}
+
+// TemplateProblem says why a template may not be sent now, from the
+// cache: "" when it is approved (or when the list was never loaded, so
+// nothing is known against it). Scheduled sends re-check with it.
+func (r *Refresher) TemplateProblem(ctx context.Context, name, language string) (string, error) {
+	t, err := r.Store.TemplateByName(ctx, name, language)
+	if errors.Is(err, store.ErrNotFound) {
+		last, lerr := r.Store.LastTemplateRefresh(ctx)
+		if lerr != nil || last.At == 0 {
+			return "", lerr
+		}
+		return "The template “" + name + "” (" + language + ") is no longer among the account's templates.", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	if t.Status != whatsapp.TemplateApproved {
+		return "The template “" + name + "” (" + language + ") is " + strings.ToLower(t.Status) + "; only approved templates can be sent.", nil
+	}
+	return "", nil
 }
