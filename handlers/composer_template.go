@@ -85,7 +85,9 @@ func (h *Handler) templateMedia(c echo.Context, f *views.ComposerForm, m *store.
 			f.Errors[key] = "This template needs a header " + format + ": choose a file, or give the id of one already uploaded."
 			return
 		}
-		m.MediaID = f.Pick.MediaID
+		// A reviewed send carries the upload's type and name back with its id
+		// (the review token covers them); a typed id has neither.
+		m.MediaID, m.MediaMime, m.MediaName = f.Pick.MediaID, c.FormValue("media_mime"), c.FormValue("media_name")
 		return
 	}
 	mime, data, problem := checkMedia(format, fh)

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"groupdeck/jobs"
+	"groupdeck/messaging"
 	"groupdeck/store"
 	"groupdeck/whatsapp"
 )
@@ -169,5 +171,33 @@ func TestTemplatesPage(t *testing.T) {
 	if st != http.StatusOK || !strings.Contains(body, "Meta is reviewing it (status pending)") ||
 		len(lib.created) != 1 || lib.created[0] != "W1 group_invite_link en_US UTILITY group_invite_link_lib" {
 		t.Errorf("invite create: %d %v %s", st, lib.created, body)
+	}
+}
+
+// A template with an image header sent to many groups: the header is
+// uploaded once, at the review, and the confirm sends the reviewed id.
+func TestBroadcastTemplateHeaderUploadedOnce(t *testing.T) {
+	ts := newTestServer(t)
+	ts.h.Jobs.Register(jobs.KindBroadcast, &messaging.Broadcaster{Store: ts.store, WakeOutbox: func() {}, Notify: ts.h.Notify})
+	seedTemplates(t, ts.store)
+	c := ts.client()
+	c.login("manager@x.test")
+	ts.activeGroup("111", "222")
+	c.get("/messages/broadcast")
+	st, review := c.postFiles("/messages/broadcast", map[string]string{"kind": "template", "template": "event_invitation|en_US", "all": "1", "status": "",
+		"tv:body.first_name": "Ana", "tv:body.event_name": "the launch", "tv:button.0.1": "x1"}, map[string][]byte{"header_file=poster.png": pngBytes})
+	if st != http.StatusOK || !strings.Contains(review, "confirm-send") {
+		t.Fatalf("review: %d %s", st, review)
+	}
+	st, body, _ := c.post("/messages/broadcast", hiddenFields(review))
+	if st != http.StatusSeeOther {
+		t.Fatalf("confirm: %d %s", st, body)
+	}
+	if len(ts.media.uploads) != 1 {
+		t.Errorf("uploads: %v", ts.media.uploads)
+	}
+	js, _ := ts.store.Jobs(context.Background(), string(jobs.KindBroadcast), 10)
+	if len(js) != 1 || !strings.Contains(string(js[0].Params), `"MEDIA1"`) || !strings.Contains(string(js[0].Params), `"header":"image"`) {
+		t.Errorf("job: %+v", js)
 	}
 }
