@@ -201,3 +201,43 @@ func TestBroadcastTemplateHeaderUploadedOnce(t *testing.T) {
 		t.Errorf("job: %+v", js)
 	}
 }
+
+// Campaign invites offer the approved templates that can carry the link
+// and send the one picked at review.
+func TestInviteTemplatePicker(t *testing.T) {
+	ts := newTestServer(t, func(d *Deps) { d.InviteTemplate = whatsapp.Template{Name: "group_invite_link", Language: "en_US"} })
+	ts.h.Jobs.Register("campaign_invites", noopRunner{})
+	body := func(s string) string {
+		return whatsapp.MarshalComponents([]whatsapp.TemplateComponent{{Type: "BODY", Text: s}})
+	}
+	if err := ts.store.ReplaceTemplates(t.Context(), []store.Template{
+		{Name: "group_invite_link", Language: "en_US", Status: "APPROVED", Category: "UTILITY", Components: body("Join: {{1}}")},
+		{Name: "vip_invite", Language: "pt_BR", Status: "APPROVED", Category: "MARKETING", Components: body("Entre: {{1}}")},
+		{Name: "two_vars", Language: "en_US", Status: "APPROVED", Category: "UTILITY", Components: body("{{1}} {{2}}")},
+		{Name: "pending_invite", Language: "en_US", Status: "PENDING", Category: "UTILITY", Components: body("Join: {{1}}")},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	g := activeGroup(t, ts.store, "wa-1", "https://chat.whatsapp.com/A", 0)
+	mgr := ts.client()
+	mgr.login("manager@x.test")
+	page := createCampaign(t, mgr, "VIP", "group:"+itoa64(g.ID), "vip")
+	_, form := mgr.get(page + "/invites")
+	if !strings.Contains(form, `value="vip_invite|pt_BR"`) || !strings.Contains(form, `value="group_invite_link|en_US" selected`) ||
+		strings.Contains(form, "two_vars") || strings.Contains(form, "pending_invite") {
+		t.Fatalf("picker: %s", form)
+	}
+	st, review, _ := mgr.post(page+"/invites", url.Values{"_csrf": {mgr.csrf}, "numbers": {"+1 650 555 1234"}, "template": {"vip_invite|pt_BR"}})
+	if st != http.StatusOK || !strings.Contains(review, "<code>vip_invite</code> (pt_BR)") {
+		t.Fatalf("review: %d %s", st, review)
+	}
+	confirm := hiddenFields(review)
+	confirm.Set("action", "send")
+	if st, _, _ := mgr.post(page+"/invites", confirm); st != http.StatusSeeOther {
+		t.Fatalf("confirm: %d", st)
+	}
+	js, _ := ts.store.Jobs(t.Context(), "campaign_invites", 10)
+	if len(js) != 1 || !strings.Contains(string(js[0].Params), `"template":"vip_invite","language":"pt_BR"`) {
+		t.Errorf("job: %+v", js)
+	}
+}
