@@ -139,8 +139,9 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (
 		WakeOutbox: a.Outbox.Wake, Jobs: a.Jobs, Sync: a.Sync, Pools: a.Pools, BaseURL: cfg.BaseURL, InviteTemplate: invite,
 		SessionIdle: cfg.SessionIdle, TrustedProxies: cfg.TrustedProxies,
 		Scheduler: a.Scheduler, SandboxClock: sandboxClock,
-		Rates:     views.Rates{Marketing: cfg.RateMarketing, Utility: cfg.RateUtility, Currency: cfg.RateCurrency},
-		Templates: a.Templates, TemplateLib: a.WA, WABAID: cfg.WABAID,
+		Rates:   views.Rates{Marketing: cfg.RateMarketing, Utility: cfg.RateUtility, Currency: cfg.RateCurrency},
+		Account: a.WA, WABAID: cfg.WABAID,
+		Templates: a.Templates, TemplateLib: a.WA,
 	})
 	a.Echo = web.NewEcho(log)
 	if cfg.SecureCookies() {
@@ -194,7 +195,7 @@ func (a *App) startSim() (string, error) {
 	a.SimURL = "http://" + ln.Addr().String()
 	a.simSrv = &http.Server{Handler: a.Sim, ReadHeaderTimeout: readHeaderTimeout}
 	go a.simSrv.Serve(ln)
-	return a.SimURL + "/v23.0", nil
+	return a.SimURL + "/" + a.Cfg.GraphVersion, nil
 }
 
 // Start serves HTTP and runs the workers in the background.
@@ -218,6 +219,17 @@ func (a *App) Start() {
 			a.Log.Error("server stopped", "err", err)
 		}
 	}()
+	if a.Sim != nil {
+		// Like Meta when a callback URL is saved: the simulator verifies
+		// the webhook, so the Connection page shows a handshake.
+		a.wg.Add(1)
+		go func() {
+			defer a.wg.Done()
+			if err := a.Sim.VerifyWebhook(ctx, a.Cfg.VerifyToken); err != nil && ctx.Err() == nil {
+				a.Log.Warn("sandbox webhook handshake failed", "err", err)
+			}
+		}()
+	}
 }
 
 // Shutdown stops accepting requests, lets running ones finish, then

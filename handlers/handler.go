@@ -85,12 +85,15 @@ type Deps struct {
 	// Rates estimate what a template costs per delivered participant, for
 	// the send-to-many review.
 	Rates views.Rates
+	// Account and WABAID serve the Connection page (connection.go); a nil
+	// Account hides it.
+	Account Account
+	WABAID  string
 	// Templates refreshes the template cache on demand, and TemplateLib
 	// creates the invite template from Meta's Template Library; nil: the
 	// templates page only shows the cache.
 	Templates   TemplateRefresher
 	TemplateLib TemplateLibrary
-	WABAID      string
 }
 
 // TemplateRefresher re-lists the account's templates into the cache.
@@ -118,9 +121,12 @@ type Handler struct {
 	loginAddr *web.Limiter
 	loginAcct *web.Backoff
 	limits    *publicLimits // webhook readers and campaign-link visits (limits.go)
-	reviewKey []byte        // signs bulk-action reviews (review.go)
-	stopping  chan struct{}
-	stopOnce  sync.Once
+	// Refused webhook requests, written at most once a second
+	// (webhook_refusals.go).
+	refusals, handshakeRefusals refusalCounter
+	reviewKey                   []byte // signs bulk-action reviews (review.go)
+	stopping                    chan struct{}
+	stopOnce                    sync.Once
 }
 
 // Stop ends every open event stream, so a graceful shutdown does not wait
