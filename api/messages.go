@@ -49,20 +49,11 @@ func (a *API) sendMessage(c echo.Context) error {
 	if refusal := messaging.Refusal(g); refusal != "" {
 		return problem(http.StatusConflict, "group-not-changeable", "Messages cannot be sent to this group now", refusal)
 	}
-	var m *store.Message
-	var errs map[string]string
-	uid := user(c).ID
-	switch in.Kind {
-	case "text":
-		m, errs = groupops.DraftText(uid, in.Body, in.PreviewURL)
-	case "template":
-		if in.Template == nil {
-			return invalid(map[string]string{"template": "Give the template's name, language and parameters."})
-		}
-		m, errs = groupops.DraftTemplate(uid, in.Template.Name, in.Template.Language, in.Template.Params)
-	default:
-		return invalid(map[string]string{"kind": "Give text or template (media is sent from the group page)."})
+	if in.Kind != "text" {
+		return invalid(map[string]string{"kind": "Give text: templates and media are sent from the group page for now."})
 	}
+	uid := user(c).ID
+	m, errs := groupops.DraftText(uid, in.Body, in.PreviewURL)
 	if len(errs) > 0 {
 		return invalid(errs)
 	}

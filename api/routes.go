@@ -73,7 +73,7 @@ func (a *API) routes() []route {
 			Handler: a.rejectJoinRequests, Body: IDs{}, Example: IDs{IDs: []int64{14}}, Status: 200, Response: Decision{}},
 		{Method: "GET", Path: "/groups/:id/messages", ID: "listMessages", Summary: "List a group's messages, newest page first", Tag: "messages", Role: roleViewer,
 			Handler: a.listMessages, Query: cursorParams, Status: 200, Response: Page[Message]{}},
-		{Method: "POST", Path: "/groups/:id/messages", ID: "sendMessage", Summary: "Send a text or template message", Tag: "messages", Role: roleManager,
+		{Method: "POST", Path: "/groups/:id/messages", ID: "sendMessage", Summary: "Send a text message", Tag: "messages", Role: roleManager,
 			Handler: a.sendMessage, Body: NewMessage{}, Example: NewMessage{Kind: "text", Body: "Rehearsal moves to 8 pm tonight."}, Status: 202, Response: Message{}},
 		{Method: "GET", Path: "/groups/:id/messages/:mid/receipts", ID: "listReceipts", Summary: "Who has a message delivered and read", Tag: "messages", Role: roleViewer,
 			Handler: a.listReceipts, Status: 200, Response: []Receipt{}},

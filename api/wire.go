@@ -136,19 +136,11 @@ func toMessage(m *store.Message) Message {
 		SenderKey: m.SenderKey, SenderName: m.SenderName, Delivered: m.Delivered, Read: m.Read, CreatedAt: ts(m.CreatedAt), SentAt: ts(m.SentAt)}
 }
 
-// NewMessage sends a text or a template message to a group.
+// NewMessage sends a text message to a group.
 type NewMessage struct {
-	Kind       string       `json:"kind" enum:"text,template"`
-	Body       string       `json:"body,omitempty"`
-	PreviewURL bool         `json:"preview_url,omitempty"`
-	Template   *TemplateRef `json:"template,omitempty"`
-}
-
-// TemplateRef names an approved template and its parameters.
-type TemplateRef struct {
-	Name     string   `json:"name"`
-	Language string   `json:"language"`
-	Params   []string `json:"params,omitempty"`
+	Kind       string `json:"kind" enum:"text"`
+	Body       string `json:"body"`
+	PreviewURL bool   `json:"preview_url,omitempty"`
 }
 
 // Receipt is one participant's delivery and read of a message.

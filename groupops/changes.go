@@ -3,7 +3,6 @@ package groupops
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -118,11 +117,6 @@ const (
 	MaxCaption = 1024
 )
 
-var (
-	templateNameRe = regexp.MustCompile(`^[a-z0-9_]{1,512}$`)
-	languageRe     = regexp.MustCompile(`^[a-z]{2,3}(_[A-Za-z]{2,4})?$`)
-)
-
 // DraftText validates a text message and returns it, not yet tied to a
 // group, or the sentence per field to fix.
 func DraftText(userID int64, body string, previewURL bool) (*store.Message, map[string]string) {
@@ -135,20 +129,6 @@ func DraftText(userID int64, body string, previewURL bool) (*store.Message, map[
 	}
 	m := &store.Message{CreatedBy: userID, Kind: store.KindText, Body: body}
 	m.Payload.PreviewURL = previewURL
-	return m, errs
-}
-
-// DraftTemplate validates a template message like DraftText.
-func DraftTemplate(userID int64, name, language string, params []string) (*store.Message, map[string]string) {
-	errs := map[string]string{}
-	if !templateNameRe.MatchString(name) {
-		errs["template_name"] = "Give the template's name as approved: lowercase letters, digits and underscores."
-	}
-	if !languageRe.MatchString(language) {
-		errs["template_language"] = "Give the language code the template was approved in, e.g. en_US or pt_BR."
-	}
-	m := &store.Message{CreatedBy: userID, Kind: store.KindTemplate, Body: name,
-		Payload: store.Payload{Template: name, Language: language, Params: params}}
 	return m, errs
 }
 

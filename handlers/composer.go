@@ -24,12 +24,19 @@ const (
 // readComposer copies the submitted fields into a form, keeping what the
 // person typed for a re-render.
 func readComposer(c echo.Context) views.ComposerForm {
-	return views.ComposerForm{
+	f := views.ComposerForm{
 		Kind: c.FormValue("kind"), Body: c.FormValue("body"), PreviewURL: c.FormValue("preview_url") != "",
-		MediaType: c.FormValue("media_type"), Caption: c.FormValue("caption"),
-		TemplateName: strings.TrimSpace(c.FormValue("template_name")), TemplateLanguage: strings.TrimSpace(c.FormValue("template_language")),
-		TemplateParams: c.FormValue("template_params"), Errors: map[string]string{},
+		MediaType: c.FormValue("media_type"), Caption: c.FormValue("caption"), Errors: map[string]string{},
 	}
+	f.TemplateName, f.TemplateLanguage = views.SplitTemplateKey(c.FormValue("template"))
+	f.Pick.Values = map[string]string{}
+	for k, vs := range c.Request().Form {
+		if key, ok := strings.CutPrefix(k, "tv:"); ok && len(vs) > 0 {
+			f.Pick.Values[key] = vs[0]
+		}
+	}
+	f.Pick.MediaID = strings.TrimSpace(c.FormValue("header_media_id"))
+	return f
 }
 
 // draftMessage validates the form and returns the message it describes,
@@ -47,13 +54,8 @@ func (h *Handler) draftMessage(c echo.Context, f *views.ComposerForm) *store.Mes
 		m = &store.Message{CreatedBy: currentUser(c).ID}
 		h.draftMedia(c, f, m)
 	case "template":
-		var params []string
-		for _, line := range strings.Split(f.TemplateParams, "\n") {
-			if p := strings.TrimSpace(line); p != "" {
-				params = append(params, p)
-			}
-		}
-		m, errs = groupops.DraftTemplate(currentUser(c).ID, f.TemplateName, f.TemplateLanguage, params)
+		m = &store.Message{CreatedBy: currentUser(c).ID}
+		h.draftTemplate(c, f, m)
 	default:
 		f.Errors["form"] = "Choose what to send."
 	}

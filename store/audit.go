@@ -54,6 +54,8 @@ const (
 	AuditTokenCreate        AuditAction = "token.create"
 	AuditTokenRevoke        AuditAction = "token.revoke"
 	AuditPersonLabel        AuditAction = "person.label"
+	AuditTemplateCreate     AuditAction = "template.create"
+	AuditTemplatesRefresh   AuditAction = "templates.refresh"
 )
 
 // AuditEntry is one staff action and its outcome.
