@@ -136,7 +136,7 @@ func split(ch whatsapp.Change) []change {
 		out = append(out, change{Field: ch.Field, Message: &ch.Value.Messages[i], Contacts: ch.Value.Contacts})
 	}
 	for i := range ch.Value.Statuses {
-		out = append(out, change{Field: ch.Field, Status: &ch.Value.Statuses[i]})
+		out = append(out, change{Field: ch.Field, Status: &ch.Value.Statuses[i], Contacts: ch.Value.Contacts})
 	}
 	return out
 }

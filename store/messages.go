@@ -224,14 +224,18 @@ func (s *Store) LastInbound(ctx context.Context, groupID int64) (int64, error) {
 
 // InboundMessage stores a message a participant wrote in a group.
 func (t *Tx) InboundMessage(groupID int64, wamid, kind, body string, sender Member, at int64) error {
-	_, err := t.exec(`INSERT INTO messages
+	key, err := t.Person(sender)
+	if err != nil {
+		return err
+	}
+	_, err = t.exec(`INSERT INTO messages
 		(group_id, direction, wamid, kind, body, sender_key, sender_name, state, created_at, sent_at)
 		VALUES (?, 'in', ?, ?, ?, ?, ?, 'received', ?, ?) ON CONFLICT (wamid) DO NOTHING`,
-		groupID, wamid, kind, body, sender.Key(), sender.Name, at, at)
+		groupID, wamid, kind, body, key, sender.Name, at, at)
 	if err != nil {
 		return fmt.Errorf("store: inbound message: %w", err)
 	}
-	if err := t.SetName(groupID, sender.Key(), sender.Name); err != nil {
+	if err := t.SetName(groupID, key, sender.Name); err != nil {
 		return err
 	}
 	_, err = t.exec(`UPDATE groups SET last_activity_at = max(last_activity_at, ?) WHERE id = ?`, at, groupID)
