@@ -154,6 +154,11 @@ func (t *Tx) UserIDChanged(previous, next, parent string) error {
 // goes; receipts keep the earliest delivery and read).
 func (t *Tx) rekey(old, next string) error {
 	stmts := []string{
+		`UPDATE participants AS n SET
+			wa_id = CASE WHEN n.wa_id = '' THEN o.wa_id ELSE n.wa_id END,
+			username = CASE WHEN n.username = '' THEN o.username ELSE n.username END,
+			name = CASE WHEN n.name = '' THEN o.name ELSE n.name END
+			FROM participants o WHERE o.member_key = ?1 AND n.member_key = ?2 AND o.group_id = n.group_id`,
 		`DELETE FROM participants AS o WHERE o.member_key = ?1 AND EXISTS (SELECT 1 FROM participants n
 			WHERE n.group_id = o.group_id AND n.member_key = ?2 AND n.event_at >= o.event_at)`,
 		`DELETE FROM participants AS n WHERE n.member_key = ?2 AND EXISTS (SELECT 1 FROM participants o

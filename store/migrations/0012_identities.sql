@@ -28,6 +28,12 @@ CREATE TABLE identity_rekey (old TEXT PRIMARY KEY, new TEXT NOT NULL) WITHOUT RO
 INSERT OR IGNORE INTO identity_rekey SELECT wa_id, user_id FROM participants WHERE wa_id <> '' AND user_id <> '' AND wa_id <> user_id;
 INSERT OR IGNORE INTO identity_rekey SELECT wa_id, user_id FROM join_requests WHERE wa_id <> '' AND user_id <> '' AND wa_id <> user_id;
 
+UPDATE participants AS n SET
+    wa_id = CASE WHEN n.wa_id = '' THEN r.old ELSE n.wa_id END,
+    username = CASE WHEN n.username = '' THEN o.username ELSE n.username END,
+    name = CASE WHEN n.name = '' THEN o.name ELSE n.name END
+    FROM identity_rekey r JOIN participants o ON o.member_key = r.old
+    WHERE r.new = n.member_key AND o.group_id = n.group_id;
 DELETE FROM participants AS o WHERE EXISTS (SELECT 1 FROM identity_rekey r JOIN participants n ON n.member_key = r.new
     WHERE r.old = o.member_key AND n.group_id = o.group_id AND n.event_at >= o.event_at);
 DELETE FROM participants AS n WHERE EXISTS (SELECT 1 FROM identity_rekey r JOIN participants o ON o.member_key = r.old
@@ -65,4 +71,6 @@ INSERT OR IGNORE INTO person_aliases SELECT key, key FROM people;
 INSERT OR IGNORE INTO person_aliases SELECT user_id, key FROM people WHERE user_id <> '';
 INSERT OR IGNORE INTO person_aliases SELECT wa_id, key FROM people WHERE wa_id <> '';
 INSERT OR IGNORE INTO person_aliases SELECT old, new FROM identity_rekey;
+UPDATE people SET wa_id = (SELECT old FROM identity_rekey WHERE new = key)
+    WHERE wa_id = '' AND key IN (SELECT new FROM identity_rekey);
 DROP TABLE identity_rekey;
