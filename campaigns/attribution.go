@@ -38,6 +38,7 @@ type Arrival struct {
 	GroupID     int64
 	Key         string
 	WaID        string
+	Username    string
 	Name        string
 	RequestedAt int64 // 0 when they joined straight through the link
 	JoinedAt    int64 // 0 while a request is pending, or when refused
@@ -145,7 +146,7 @@ func buildArrivals(ms []store.Membership, rs []store.JoinRequestRecord) []*Arriv
 	for _, m := range ms {
 		k := key{m.GroupID, m.Key}
 		seen[k] = true
-		a := &Arrival{GroupID: m.GroupID, Key: m.Key, WaID: m.WaID, Name: m.Name, JoinedAt: m.JoinedAt}
+		a := &Arrival{GroupID: m.GroupID, Key: m.Key, WaID: m.WaID, Username: m.Username, Name: m.Name, JoinedAt: m.JoinedAt}
 		if m.State != "member" {
 			a.LeftAt = m.LeftAt
 		}

@@ -15,6 +15,7 @@ import (
 	"groupdeck/jobs"
 	"groupdeck/store"
 	"groupdeck/views"
+	"groupdeck/whatsapp"
 )
 
 // maxUpload bounds an uploaded CSV of numbers (the form limit is 1 MB).
@@ -180,7 +181,7 @@ func (h *Handler) campaignExport(c echo.Context) error {
 	_ = w.Write([]string{"campaign", "kind", "phone", "name", "group", "status", "sent_at", "delivered_at", "read_at",
 		"requested_at", "joined_at", "left_at", "matched_by", "error"})
 	for _, s := range v.Sends {
-		_ = w.Write([]string{v.Campaign.Name, "invite", "+" + s.Phone, "", "", s.Status(), csvTime(s.SentAt),
+		_ = w.Write([]string{v.Campaign.Name, "invite", recipientCell(s.Phone), "", "", s.Status(), csvTime(s.SentAt),
 			csvTime(s.DeliveredAt), csvTime(s.ReadAt), "", "", "", "", csvCell(s.Reason())})
 	}
 	for _, p := range v.People {
@@ -196,7 +197,11 @@ func (h *Handler) campaignExport(c echo.Context) error {
 		case a.LeftAt > 0:
 			status = "left"
 		}
-		_ = w.Write([]string{v.Campaign.Name, "person", phone, csvCell(a.Name), csvCell(p.Group), status, "", "", "",
+		uid := ""
+		if a.Key != a.WaID {
+			uid = a.Key
+		}
+		_ = w.Write([]string{v.Campaign.Name, "person", phone, csvCell(views.PersonName(a.Name, a.Username, a.WaID, uid)), csvCell(p.Group), status, "", "", "",
 			csvTime(a.RequestedAt), csvTime(a.JoinedAt), csvTime(a.LeftAt), a.Attribution.Via, ""})
 	}
 	w.Flush()
@@ -216,4 +221,13 @@ func csvTime(ms int64) string {
 		return ""
 	}
 	return views.ISOTime(ms)
+}
+
+// recipientCell writes an invite's recipient: a phone number with its
+// "+", a business-scoped user id as it is.
+func recipientCell(to string) string {
+	if whatsapp.IsBSUID(to) {
+		return to
+	}
+	return "+" + to
 }

@@ -24,13 +24,17 @@ type JoinRequest struct {
 	MemberKey     string
 	WaID          string
 	UserID        string
+	Username      string // as last known
+	Name          string // as last known
 	State         string
 	CreatedAt     int64
 	GroupSubject  string
 	WaGroupID     string
 }
 
-const joinRequestCols = `j.id, j.group_id, j.join_request_id, j.member_key, j.wa_id, j.user_id, j.state,
+const joinRequestCols = `j.id, j.group_id, j.join_request_id, j.member_key, j.wa_id, j.user_id,
+	coalesce((SELECT username FROM people WHERE key = j.member_key), ''),
+	coalesce((SELECT name FROM people WHERE key = j.member_key), ''), j.state,
 	j.created_at, g.subject, coalesce(g.wa_group_id, '')`
 
 func scanJoinRequests(rows *sql.Rows) ([]JoinRequest, error) {
@@ -38,7 +42,7 @@ func scanJoinRequests(rows *sql.Rows) ([]JoinRequest, error) {
 	var out []JoinRequest
 	for rows.Next() {
 		var j JoinRequest
-		if err := rows.Scan(&j.ID, &j.GroupID, &j.JoinRequestID, &j.MemberKey, &j.WaID, &j.UserID, &j.State,
+		if err := rows.Scan(&j.ID, &j.GroupID, &j.JoinRequestID, &j.MemberKey, &j.WaID, &j.UserID, &j.Username, &j.Name, &j.State,
 			&j.CreatedAt, &j.GroupSubject, &j.WaGroupID); err != nil {
 			return nil, err
 		}

@@ -50,6 +50,10 @@ type Message struct {
 	MediaName   string
 	SenderKey   string
 	SenderName  string
+	// The author's username and phone number as last known (read with the
+	// receipt counts).
+	SenderUsername string
+	SenderWaID     string
 	State       string
 	Error       string
 	Attempts    int
@@ -120,7 +124,12 @@ const messageCols = `m.id, m.group_id, m.direction, coalesce(m.wamid, ''), m.kin
 const receiptCounts = `,
 	coalesce((SELECT count(*) FROM receipts r WHERE r.wamid = m.wamid AND r.participant <> '' AND r.delivered_at > 0), 0),
 	coalesce((SELECT count(*) FROM receipts r WHERE r.wamid = m.wamid AND r.participant <> '' AND r.read_at > 0), 0),
-	coalesce((SELECT count(*) FROM receipts r WHERE r.wamid = m.wamid AND r.participant <> '' AND r.failed <> ''), 0)`
+	coalesce((SELECT count(*) FROM receipts r WHERE r.wamid = m.wamid AND r.participant <> '' AND r.failed <> ''), 0)` + senderCols
+
+// senderCols adds the author's username and phone as last known.
+const senderCols = `,
+	coalesce((SELECT username FROM people WHERE key = m.sender_key), ''),
+	coalesce((SELECT wa_id FROM people WHERE key = m.sender_key), '')`
 
 // scanMessages reads every row of a message list and closes rows.
 func scanMessages(rows *sql.Rows, counts bool) ([]Message, error) {
@@ -143,7 +152,7 @@ func scanMessage(row interface{ Scan(...any) error }, counts bool) (*Message, er
 		&m.MediaID, &m.MediaMime, &m.MediaName, &m.SenderKey, &m.SenderName, &m.State, &m.Error, &m.Attempts,
 		&m.InDoubt, &m.JobItemID, &m.CreatedBy, &m.CreatedAt, &m.SentAt, &m.ClaimedAt, &m.PinnedAt, &m.PinnedUntil}
 	if counts {
-		dest = append(dest, &m.Delivered, &m.Read, &m.Failed)
+		dest = append(dest, &m.Delivered, &m.Read, &m.Failed, &m.SenderUsername, &m.SenderWaID)
 	}
 	if err := row.Scan(dest...); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
@@ -195,7 +204,7 @@ func (s *Store) MessageByID(ctx context.Context, groupID, id int64) (*Message, e
 func (s *Store) Messages(ctx context.Context, groupID int64, limit int) ([]Message, error) {
 	// The counts are taken for the page of messages only, in one pass.
 	rows, err := s.r.QueryContext(ctx, `SELECT `+messageCols+`,
-			count(r.delivered_at > 0 OR NULL), count(r.read_at > 0 OR NULL), count(r.failed <> '' OR NULL)
+			count(r.delivered_at > 0 OR NULL), count(r.read_at > 0 OR NULL), count(r.failed <> '' OR NULL)`+senderCols+`
 		FROM (SELECT * FROM messages WHERE group_id = ? AND kind NOT IN ('pin', 'unpin')
 			ORDER BY created_at DESC, id DESC LIMIT ?) m
 		LEFT JOIN receipts r ON r.wamid = m.wamid AND r.participant <> ''
