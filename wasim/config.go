@@ -56,6 +56,7 @@ type Config struct {
 	DeleteReturnsRequestID bool // DELETE /{group} also returns request_id
 	SyncPhotoErrors        bool // photo aspect/size errors fail the request (400) instead of the webhook
 	BSUID                  bool // add user_id to participants, contacts and participant events
+	ParentBSUID            bool // with BSUID, also parent_user_id ("CC.ENT.…"), as for managed businesses
 	Ineligible             bool // every Groups API call fails with 131215
 	CreationDisabled       bool // group creation fails with 131214 (too many marketing messages in windows)
 	FailCreates            bool // creations are accepted but their group_create webhook reports failure

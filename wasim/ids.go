@@ -91,7 +91,13 @@ func (g *idGen) messageID() string {
 
 func (g *idGen) requestID() string { return g.digits(15) }
 func (g *idGen) mediaID() string   { return g.digits(16) }
-func (g *idGen) bsuid() string     { return "US." + g.digits(20) }
+
+// bsuid is a business-scoped user id: ISO country code, dot, digits.
+func (g *idGen) bsuid(country string) string { return country + "." + g.digits(20) }
+
+// parentBSUID is a parent BSUID shared by linked business portfolios.
+func (g *idGen) parentBSUID(country string) string { return country + ".ENT." + g.digits(20) }
+
 func (g *idGen) linkID() string    { return g.token(22) }
 func (g *idGen) traceID() string   { return g.token(11) }
 

@@ -14,6 +14,7 @@ type sendRequest struct {
 	MessagingProduct string                     `json:"messaging_product"`
 	RecipientType    string                     `json:"recipient_type"`
 	To               string                     `json:"to"`
+	Recipient        string                     `json:"recipient"` // a BSUID, instead of to (1:1 only)
 	Type             string                     `json:"type"`
 	Status           string                     `json:"status"`
 	MessageID        string                     `json:"message_id"`
@@ -53,6 +54,7 @@ type sentMessage struct {
 	id       string
 	group    *group // nil for 1:1 sends
 	to       string // wa_id for 1:1 sends
+	toUserID string // the BSUID a 1:1 send was addressed to with "recipient"
 	kind     string
 	text     string
 	category string // pricing category, decided at send time
@@ -87,6 +89,9 @@ func (s *Server) handleMessages(r *http.Request) (int, any, *apiError) {
 	}
 	if req.Status != "" {
 		return s.markRead(req)
+	}
+	if req.Recipient != "" {
+		return s.sendToBSUID(req)
 	}
 	if req.To == "" {
 		return 0, nil, errParam("to is required")
@@ -333,6 +338,12 @@ func (s *Server) sendToUser(req sendRequest) (int, any, *apiError) {
 	wa := normalizePhone(req.To)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if req.Recipient != "" {
+		wa = s.waIDForBSUID(req.Recipient)
+		if s.users[wa] == nil {
+			return 0, nil, newErr(CodeInvalidValue, "recipient %s is not a WhatsApp user of this business", req.Recipient)
+		}
+	}
 	groupID := ""
 	category := "service"
 	if req.Type == "template" {
@@ -358,13 +369,50 @@ func (s *Server) sendToUser(req sendRequest) (int, any, *apiError) {
 	// an invite sent to any number can be tapped from the /_sim API.
 	s.addUser(User{WaID: wa})
 	now := s.now()
-	m := &sentMessage{id: s.ids.messageID(), to: wa, kind: req.Type, text: text, category: category, priceTyp: "regular",
-		recips: map[string]*recipState{wa: {}}, order: []string{wa}, at: now}
+	m := &sentMessage{id: s.ids.messageID(), to: wa, toUserID: req.Recipient, kind: req.Type, text: text, category: category,
+		priceTyp: "regular", recips: map[string]*recipState{wa: {}}, order: []string{wa}, at: now}
 	s.deliverToInbox(wa, InboxItem{ID: m.id, GroupID: groupID, From: s.cfg.DisplayPhoneNumber, Type: req.Type, Text: text, At: now})
 	s.record(m)
+	// wa_id is only echoed when the send named a phone number.
+	contact := map[string]any{"input": req.To, "wa_id": wa}
+	if req.Recipient != "" {
+		contact = map[string]any{"input": req.Recipient, "user_id": req.Recipient}
+	}
 	return http.StatusOK, map[string]any{
 		"messaging_product": "whatsapp",
-		"contacts":          []any{map[string]any{"input": req.To, "wa_id": wa}},
+		"contacts":          []any{contact},
 		"messages":          []any{map[string]any{"id": m.id}},
 	}, nil
+}
+
+// sendToBSUID checks a send addressed with "recipient" (since July 2026
+// a 1:1 send may name a user by BSUID instead of a phone number in "to").
+func (s *Server) sendToBSUID(req sendRequest) (int, any, *apiError) {
+	switch {
+	case req.To != "":
+		return 0, nil, errParam("use either to or recipient, not both")
+	case req.RecipientType == "group":
+		return 0, nil, errParam("recipient_type must be individual when recipient is set")
+	case !isBSUID(req.Recipient):
+		return 0, nil, errParam("recipient must be a business-scoped user ID such as US.13491208655302741918")
+	}
+	return s.sendToUser(req)
+}
+
+// isBSUID: an ISO country code, a dot, an optional "ENT.", then letters
+// and digits.
+func isBSUID(id string) bool {
+	if len(id) < 4 || id[2] != '.' || id[0] < 'A' || id[0] > 'Z' || id[1] < 'A' || id[1] > 'Z' {
+		return false
+	}
+	rest := strings.TrimPrefix(id[3:], "ENT.")
+	if rest == "" || len(rest) > 128 {
+		return false
+	}
+	for _, r := range rest {
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return false
+		}
+	}
+	return true
 }
