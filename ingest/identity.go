@@ -36,6 +36,9 @@ func withContact(m store.Member, c whatsapp.Contact) store.Member {
 	if m.UserID == "" {
 		m.UserID = c.UserID
 	}
+	if m.ParentUserID == "" {
+		m.ParentUserID = c.ParentUserID
+	}
 	if c.Profile.Name != "" {
 		m.Name = c.Profile.Name
 	}

@@ -7,6 +7,7 @@ import "encoding/json"
 type Contact struct {
 	WaID            string         `json:"wa_id,omitempty"`
 	UserID          string         `json:"user_id,omitempty"`
+	ParentUserID    string         `json:"parent_user_id,omitempty"`
 	IdentityKeyHash string         `json:"identity_key_hash,omitempty"`
 	Profile         ContactProfile `json:"profile"`
 }
@@ -108,6 +109,8 @@ type Status struct {
 	RecipientType string `json:"recipient_type,omitempty"`
 	// RecipientParticipantID is also read from the "participant_recipient_id"
 	// spelling found in two of Meta's samples.
+	// RecipientUserID names the user of a 1:1 send addressed by BSUID.
+	RecipientUserID                  string        `json:"recipient_user_id,omitempty"`
 	RecipientParticipantID           string        `json:"recipient_participant_id,omitempty"`
 	RecipientParticipantUserID       string        `json:"recipient_participant_user_id,omitempty"`
 	RecipientParticipantParentUserID string        `json:"recipient_participant_parent_user_id,omitempty"`
