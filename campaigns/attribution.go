@@ -1,6 +1,7 @@
 package campaigns
 
 import (
+	"slices"
 	"sort"
 	"time"
 
@@ -89,7 +90,13 @@ func Attribute(in Inputs) []*Arrival {
 	slack, window := clockSlack.Milliseconds(), VisitWindow.Milliseconds()
 	for _, a := range arrivals {
 		t := a.At()
-		if best := latestSend(sends[a.WaID], a.GroupID, t+slack); best != nil {
+		// An invite reached the person by phone or by BSUID (their key when
+		// WhatsApp gave one): both name the same arrival.
+		mine := sends[a.WaID]
+		if a.Key != a.WaID {
+			mine = append(slices.Clone(mine), sends[a.Key]...)
+		}
+		if best := latestSend(mine, a.GroupID, t+slack); best != nil {
 			a.Attribution = &Attribution{CampaignID: best.CampaignID, Via: ViaInvite, Certain: true}
 			continue
 		}

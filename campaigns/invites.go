@@ -110,7 +110,11 @@ func (r *Inviter) RunItem(ctx context.Context, job *store.Job, item *store.JobIt
 	if err := r.Store.MarkInviteSending(ctx, send.ID, g.ID); err != nil {
 		return "", err
 	}
-	res, err := r.WA.SendInviteTemplate(ctx, "+"+send.Phone, r.Template, g.WaGroupID)
+	to := "+" + send.Phone
+	if whatsapp.IsBSUID(send.Phone) {
+		to = send.Phone // sent in "recipient": the person shares no number
+	}
+	res, err := r.WA.SendInviteTemplate(ctx, to, r.Template, g.WaGroupID)
 	if err != nil {
 		if after, ok := notSent(err); ok {
 			// WhatsApp refused before sending: safe to send again later.

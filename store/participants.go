@@ -179,12 +179,15 @@ func (s *Store) ExportParticipants(ctx context.Context, groupID int64, fn func(E
 	return rows.Err()
 }
 
-// IsMember reports whether the phone number (wa_id) is a current member
-// of the group.
-func (s *Store) IsMember(ctx context.Context, groupID int64, waID string) (bool, error) {
+// IsMember reports whether the person a phone number (wa_id) or BSUID
+// names is a current member of the group, whichever identifier their row
+// was stored under.
+func (s *Store) IsMember(ctx context.Context, groupID int64, id string) (bool, error) {
 	var n int
-	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM participants WHERE group_id = ? AND wa_id = ? AND state = 'member'`,
-		groupID, waID).Scan(&n)
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM participants p WHERE p.group_id = ?1 AND p.state = 'member'
+		AND (p.wa_id = ?2 OR p.user_id = ?2 OR p.member_key = ?2
+			OR p.member_key = (SELECT person_key FROM person_aliases WHERE alias = ?2))`,
+		groupID, id).Scan(&n)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return false, fmt.Errorf("store: is member: %w", err)
 	}
