@@ -197,11 +197,14 @@ func (h *Handler) campaignExport(c echo.Context) error {
 		case a.LeftAt > 0:
 			status = "left"
 		}
-		uid := ""
-		if a.Key != a.WaID {
-			uid = a.Key
+		if phone == "" {
+			phone = a.Key // a username member with no phone: their BSUID
 		}
-		_ = w.Write([]string{v.Campaign.Name, "person", phone, csvCell(views.PersonName(a.Name, a.Username, a.WaID, uid)), csvCell(p.Group), status, "", "", "",
+		name := ""
+		if a.Name != "" || a.Username != "" {
+			name = views.PersonName(a.Name, a.Username, "", "")
+		}
+		_ = w.Write([]string{v.Campaign.Name, "person", phone, csvCell(name), csvCell(p.Group), status, "", "", "",
 			csvTime(a.RequestedAt), csvTime(a.JoinedAt), csvTime(a.LeftAt), a.Attribution.Via, ""})
 	}
 	w.Flush()
