@@ -37,41 +37,18 @@ func createGroup(t *testing.T, page playwright.Page, a *app.App, subject string)
 	return "", ""
 }
 
-// newLivePage is newPage for a test that cuts event streams on purpose:
-// htmx's SSE extension logs the stream's error event ("[object Event]")
-// to the console before it reconnects, which is expected here.
-func newLivePage(t *testing.T, a *app.App) playwright.Page {
-	t.Helper()
-	ctx, err := browser.NewContext(playwright.BrowserNewContextOptions{BaseURL: playwright.String(a.URL)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ctx.Close() })
-	page, err := ctx.NewPage()
-	if err != nil {
-		t.Fatal(err)
-	}
-	page.SetDefaultTimeout(15000)
-	page.OnConsole(func(m playwright.ConsoleMessage) {
-		if m.Type() == "error" && m.Text() != "[object Event]" {
-			t.Errorf("browser console error: %s", m.Text())
-		}
-	})
-	return page
-}
-
 // TestLiveJoinLeaveAndReconnect: with the group page and the home page
 // open, a participant joins and leaves and both pages follow without a
 // reload; then the group page's stream is cut, a second person joins
 // while it is down, and the page catches up once it reconnects.
 func TestLiveJoinLeaveAndReconnect(t *testing.T) {
 	a := startApp(t)
-	staff := newLivePage(t, a)
+	staff := newPage(t, a)
 	login(t, staff)
 	waGroup, invite := createGroup(t, staff, a, "Live cohort")
 	must(t, expect.Locator(staff.GetByTestId("participant-count")).ToHaveText("0"))
 
-	home := newLivePage(t, a)
+	home := newPage(t, a)
 	login(t, home)
 	must(t, gotoPath(home, "/"))
 	must(t, expect.Locator(home.GetByTestId("counter-groups")).ToHaveText("1"))
@@ -102,6 +79,7 @@ func TestLiveJoinLeaveAndReconnect(t *testing.T) {
 
 	// Cut the group page's stream: refuse reconnects, then end the open
 	// streams from the server. Nothing is published to it meanwhile.
+	allowConsole(staff, "net::ERR_FAILED") // the aborted reconnects
 	must(t, staff.Route("**/events?group=*", func(r playwright.Route) { _ = r.Abort() }))
 	admin, err := a.Store.UserByEmail(context.Background(), adminEmail)
 	must(t, err)
@@ -112,6 +90,8 @@ func TestLiveJoinLeaveAndReconnect(t *testing.T) {
 		}
 		return nil
 	})
+	// The page says its live updates stopped, instead of going silently stale.
+	must(t, expect.Locator(staff.GetByTestId("live-status")).ToContainText("Reconnecting…"))
 
 	a.Sim.AddUser(wasim.User{WaID: "15550001002", Name: "Bruno Lima"})
 	if _, err := a.Sim.Tap("15550001002", invite); err != nil {
@@ -120,7 +100,9 @@ func TestLiveJoinLeaveAndReconnect(t *testing.T) {
 	waitGroup(t, a, 1, func(g *store.Group) bool { return g.ParticipantCount == 1 })
 	must(t, expect.Locator(staff.GetByTestId("participant-count")).ToHaveText("0")) // it missed the event
 
+	must(t, expect.Locator(home.GetByTestId("live-status")).ToBeHidden()) // its stream came back at once
 	must(t, staff.Unroute("**/events?group=*"))
+	must(t, expect.Locator(staff.GetByTestId("live-status")).ToBeHidden())
 	must(t, expect.Locator(staff.GetByTestId("participant-count")).ToHaveText("1"))
 	must(t, expect.Locator(staff.GetByTestId("participant")).ToContainText("+1 555 000 1002"))
 	// The home page reconnected too and shows the join it missed.

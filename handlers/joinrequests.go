@@ -45,6 +45,7 @@ func (h *Handler) groupRequests(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	v.CanEdit = v.CanEdit && views.ChangeRefusal(g) == "" // WhatsApp would refuse the decisions
 	return h.fragment(c, views.RequestList(v))
 }
 

@@ -19,10 +19,12 @@ func member(p whatsapp.EventParticipant) store.Member {
 		case whatsapp.IsParentBSUID(in):
 			m.ParentUserID = in
 			m.UserID = in // all groupdeck has; it still names one person
-		case whatsapp.IsBSUID(in):
-			m.UserID = in
-		default:
+		case isWaID(strings.TrimPrefix(in, "+")):
 			m.WaID = strings.TrimPrefix(in, "+")
+		default:
+			// A BSUID of any country (BR.…, not only US.), or an id of a
+			// shape not seen yet: never stored as a phone number.
+			m.UserID = in
 		}
 	}
 	return m
