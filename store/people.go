@@ -48,7 +48,9 @@ func (t *Tx) Person(m Member) (string, error) {
 	default:
 		key = m.WaID
 	}
+	changed := false
 	if byPhone != "" && byPhone != key {
+		changed = true
 		var otherBSUID string
 		if err := t.queryRow(`SELECT user_id FROM people WHERE key = ?`, byPhone).Scan(&otherBSUID); err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return "", fmt.Errorf("store: person: %w", err)
@@ -65,6 +67,20 @@ func (t *Tx) Person(m Member) (string, error) {
 	uid := ""
 	if m.UserID == key {
 		uid = m.UserID
+	}
+	// Most events (every delivered and read status) name someone already
+	// known exactly so: then nothing is written.
+	if !changed && (m.UserID == "" || byUser == key) && (m.WaID == "" || byPhone == key) {
+		var cur Person
+		err := t.queryRow(`SELECT user_id, parent_user_id, wa_id, username, name FROM people WHERE key = ?`, key).
+			Scan(&cur.UserID, &cur.ParentUserID, &cur.WaID, &cur.Username, &cur.Name)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return "", fmt.Errorf("store: person: %w", err)
+		}
+		if err == nil && known(cur.UserID, uid) && known(cur.ParentUserID, m.ParentUserID) && known(cur.WaID, m.WaID) &&
+			known(cur.Username, m.Username) && known(cur.Name, m.Name) {
+			return key, nil
+		}
 	}
 	_, err = t.exec(`INSERT INTO people (key, user_id, parent_user_id, wa_id, username, name, updated_at)
 		VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
@@ -90,6 +106,9 @@ func (t *Tx) Person(m Member) (string, error) {
 	}
 	return key, t.copyPerson(key)
 }
+
+// known reports whether an incoming attribute adds nothing to the stored one.
+func known(stored, incoming string) bool { return incoming == "" || incoming == stored }
 
 // copyPerson refreshes the attributes the participant and request rows
 // keep for display.

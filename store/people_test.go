@@ -33,7 +33,8 @@ func TestIdentityMigrationMergesPhoneKeyedRows(t *testing.T) {
 		for _, q := range []string{
 			`DELETE FROM person_aliases`, `DELETE FROM people`,
 			`DELETE FROM schema_migrations WHERE name = 'migrations/0014_identities.sql'`,
-			`DROP TABLE person_aliases`, `DROP TABLE people`,
+			`DROP TABLE person_aliases`, `DROP TABLE people`, `DROP INDEX participants_member`,
+			`DROP INDEX join_requests_member`, `DROP INDEX messages_sender`, `DROP INDEX receipts_participant`,
 		} {
 			if _, err := t.exec(q); err != nil {
 				return err

@@ -20,6 +20,13 @@ CREATE TABLE person_aliases (
 ) WITHOUT ROWID;
 CREATE INDEX person_aliases_person ON person_aliases (person_key);
 
+-- A person's rows are found by their key alone when their attributes are
+-- refreshed or they are re-keyed.
+CREATE INDEX participants_member ON participants (member_key);
+CREATE INDEX join_requests_member ON join_requests (member_key);
+CREATE INDEX messages_sender ON messages (sender_key) WHERE sender_key <> '';
+CREATE INDEX receipts_participant ON receipts (participant) WHERE participant <> '';
+
 -- Mend rows stored before this migration: a participant, request, author
 -- or receipt keyed by a phone number moves to the BSUID that any row ties
 -- to that phone. Where one group then holds the same person twice, the
