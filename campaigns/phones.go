@@ -16,8 +16,8 @@ import (
 
 // PhoneLine is one line of a pasted or uploaded list of numbers.
 type PhoneLine struct {
-	Line      int    // 1-based line (row) number in the input
-	Raw       string // the cell as given
+	Line int    // 1-based line (row) number in the input
+	Raw  string // the cell as given
 	// Phone is E.164 digits without "+" (16505551234), or a business-scoped
 	// user id (BR.1502576394655843) for someone with no shared number: the
 	// invite then goes to it in "recipient".

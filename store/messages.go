@@ -38,36 +38,36 @@ type Payload struct {
 
 // Message is one message in a group's timeline, either way.
 type Message struct {
-	ID          int64
-	GroupID     int64
-	Direction   string
-	WAMID       string
-	Kind        string
-	Body        string // text, caption, or a summary
-	Payload     Payload
-	MediaID     string
-	MediaMime   string
-	MediaName   string
-	SenderKey   string
-	SenderName  string
+	ID         int64
+	GroupID    int64
+	Direction  string
+	WAMID      string
+	Kind       string
+	Body       string // text, caption, or a summary
+	Payload    Payload
+	MediaID    string
+	MediaMime  string
+	MediaName  string
+	SenderKey  string
+	SenderName string
 	// The author's username and phone number as last known (read with the
 	// receipt counts).
 	SenderUsername string
 	SenderWaID     string
-	State       string
-	Error       string
-	Attempts    int
-	InDoubt     bool
-	JobItemID   int64
-	CreatedBy   int64
-	CreatedAt   int64
-	SentAt      int64
-	ClaimedAt   int64
-	PinnedAt    int64
-	PinnedUntil int64
-	Delivered   int // participants who have it
-	Read        int // participants who read it
-	Failed      int // participants it could not reach
+	State          string
+	Error          string
+	Attempts       int
+	InDoubt        bool
+	JobItemID      int64
+	CreatedBy      int64
+	CreatedAt      int64
+	SentAt         int64
+	ClaimedAt      int64
+	PinnedAt       int64
+	PinnedUntil    int64
+	Delivered      int // participants who have it
+	Read           int // participants who read it
+	Failed         int // participants it could not reach
 }
 
 // QueueMessage runs (*Tx).QueueMessage in a transaction of its own.

@@ -98,8 +98,8 @@ func (g *idGen) bsuid(country string) string { return country + "." + g.digits(2
 // parentBSUID is a parent BSUID shared by linked business portfolios.
 func (g *idGen) parentBSUID(country string) string { return country + ".ENT." + g.digits(20) }
 
-func (g *idGen) linkID() string    { return g.token(22) }
-func (g *idGen) traceID() string   { return g.token(11) }
+func (g *idGen) linkID() string  { return g.token(22) }
+func (g *idGen) traceID() string { return g.token(11) }
 
 // cursor is the decoded form of a paging cursor. Version ties it to one
 // simulator instance so a cursor from a restarted simulator is rejected with

@@ -11,8 +11,8 @@ import (
 
 // User is a simulated WhatsApp user.
 type User struct {
-	WaID     string `json:"wa_id"`
-	Name     string `json:"name"`
+	WaID string `json:"wa_id"`
+	Name string `json:"name"`
 	// UserID is the BSUID: the user's country code (from the number's
 	// calling code), a dot and digits, e.g. "BR.1502576394655843".
 	UserID       string `json:"user_id,omitempty"`
