@@ -14,6 +14,7 @@ import (
 // and shares no phone number (BSUID rollout) join, write, read a message,
 // have WhatsApp regenerate their business-scoped user id, and leave: the
 // group page names them "@kai.m" throughout and never lists them twice.
+// Then the Sandbox phone adds a username person who joins the same way.
 func TestUsernameMemberIsOnePerson(t *testing.T) {
 	a := startApp(t)
 	a.Sim.Configure(func(c *wasim.Config) { c.BSUID, c.ParentBSUID, c.ManualRead = true, true, true })
@@ -68,4 +69,18 @@ func TestUsernameMemberIsOnePerson(t *testing.T) {
 	must(t, expect.Locator(people).ToHaveCount(0))
 	left := staff.Locator(`#group-activity [data-kind="leave"]`)
 	must(t, expect.Locator(left).ToContainText("@kai.m"))
+
+	// The Sandbox phone makes such a person too.
+	phone := newPage(t, a)
+	login(t, phone)
+	must(t, gotoPath(phone, "/sandbox"))
+	must(t, phone.GetByLabel("WhatsApp @handle (optional)").Fill("lia_p"))
+	must(t, phone.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Add a person"}).Click())
+	must(t, expect.Locator(phone.GetByTestId("phone-notice")).ToContainText("@lia_p is ready"))
+	must(t, expect.Locator(phone.GetByLabel("Simulated person")).ToContainText("@lia_p (no number shared)"))
+	must(t, phone.GetByLabel("Invite link").Fill(invite))
+	must(t, phone.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Open link"}).Click())
+	must(t, expect.Locator(phone.GetByTestId("phone-notice")).ToContainText("You joined"))
+	must(t, expect.Locator(people).ToHaveCount(1))
+	must(t, expect.Locator(people.GetByTestId("participant-name")).ToHaveText("@lia_p"))
 }
