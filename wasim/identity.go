@@ -120,3 +120,35 @@ func (s *Server) ChangeUserID(waID string) (User, error) {
 	s.emit("messages", map[string]any{"messages": []any{msg}})
 	return u.User, nil
 }
+
+// sendToBSUID checks a send addressed with "recipient" (since July 2026
+// a 1:1 send may name a user by BSUID instead of a phone number in "to").
+func (s *Server) sendToBSUID(req sendRequest) (int, any, *apiError) {
+	switch {
+	case req.To != "":
+		return 0, nil, errParam("use either to or recipient, not both")
+	case req.RecipientType == "group":
+		return 0, nil, errParam("recipient_type must be individual when recipient is set")
+	case !isBSUID(req.Recipient):
+		return 0, nil, errParam("recipient must be a business-scoped user ID such as US.13491208655302741918")
+	}
+	return s.sendToUser(req)
+}
+
+// isBSUID: an ISO country code, a dot, an optional "ENT.", then letters
+// and digits.
+func isBSUID(id string) bool {
+	if len(id) < 4 || id[2] != '.' || id[0] < 'A' || id[0] > 'Z' || id[1] < 'A' || id[1] > 'Z' {
+		return false
+	}
+	rest := strings.TrimPrefix(id[3:], "ENT.")
+	if rest == "" || len(rest) > 128 {
+		return false
+	}
+	for _, r := range rest {
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
