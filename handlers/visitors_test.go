@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"groupdeck/web"
 )
 
 func TestRecentVisitorsCountOncePerWindow(t *testing.T) {
