@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"groupdeck/web"
 	"strconv"
 	"testing"
 	"time"
