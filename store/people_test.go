@@ -32,7 +32,7 @@ func TestIdentityMigrationMergesPhoneKeyedRows(t *testing.T) {
 	err := s.write(ctx, func(t *Tx) error {
 		for _, q := range []string{
 			`DELETE FROM person_aliases`, `DELETE FROM people`,
-			`DELETE FROM schema_migrations WHERE name = 'migrations/0016_identities.sql'`,
+			`DELETE FROM schema_migrations WHERE name = 'migrations/0017_identities.sql'`,
 			`DROP TABLE person_aliases`, `DROP TABLE people`, `DROP INDEX participants_member`,
 			`DROP INDEX join_requests_member`, `DROP INDEX messages_sender`, `DROP INDEX receipts_participant`,
 		} {
