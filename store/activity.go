@@ -118,6 +118,23 @@ func (t *Tx) Activity(groupID int64, kind, who, detail string, at int64) error {
 	if at == 0 {
 		at = t.now
 	}
+	if t.delivery != 0 && kind != ActMessage {
+		// A webhook change whose de-duplication key was pruned (Meta
+		// retried after the retention window) applies again; the state it
+		// sets is idempotent, and this keeps its feed line from doubling.
+		// One probe of activity_kind_at (kind, at). Messages are checked
+		// by wamid instead (ingest), since Meta's timestamps are seconds
+		// and a busy second holds many message lines.
+		var n int
+		err := t.queryRow(`SELECT count(*) FROM activity WHERE kind = ? AND at = ? AND group_id IS nullif(?, 0)
+			AND who = ? AND detail = ?`, kind, at, groupID, who, detail).Scan(&n)
+		if err != nil {
+			return fmt.Errorf("store: activity: %w", err)
+		}
+		if n > 0 {
+			return nil
+		}
+	}
 	_, err := t.exec(`INSERT INTO activity (at, group_id, kind, who, detail) VALUES (?, nullif(?, 0), ?, ?, ?)`,
 		at, groupID, kind, who, detail)
 	if err != nil {

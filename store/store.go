@@ -69,6 +69,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	s := &Store{w: w, r: r, Now: time.Now,
 		deliveries: make(chan *deliveryReq), closing: make(chan struct{}), loopDone: make(chan struct{})}
 	go s.commitLoop()
+	if err := s.ensureIncrementalVacuum(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
