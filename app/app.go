@@ -176,6 +176,8 @@ func (a *App) Start() {
 	go func() { defer a.wg.Done(); a.Jobs.Run(ctx) }()
 	go func() { defer a.wg.Done(); a.Sync.Run(ctx) }()
 	go func() { defer a.wg.Done(); pruneActivity(ctx, a.Store, a.Cfg.ActivityRetention, pruneEvery, a.Log) }()
+	a.wg.Add(1)
+	go func() { defer a.wg.Done(); pruneWebhooks(ctx, a.Store, a.Cfg.Keep, a.Cfg.Keep.Every, a.Log) }()
 	go func() {
 		defer a.wg.Done()
 		if err := a.srv.Serve(a.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
