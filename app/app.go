@@ -115,6 +115,7 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (
 		Log: log, Store: a.Store, Hub: a.Hub, Notify: note, Sessions: web.NewSessions(key, cfg.SecureCookies()),
 		WA: a.WA, Media: a.WA, Ingest: in, AppSecret: cfg.AppSecret, VerifyToken: cfg.VerifyToken, Phone: phone,
 		WakeOutbox: a.Outbox.Wake, Jobs: a.Jobs, Sync: a.Sync, Pools: a.Pools, BaseURL: cfg.BaseURL, InviteTemplate: invite,
+		Retention: cfg.Keep.store(),
 	})
 	a.Echo = web.NewEcho(log)
 	a.Handler.Register(a.Echo)
@@ -177,7 +178,7 @@ func (a *App) Start() {
 	go func() { defer a.wg.Done(); a.Sync.Run(ctx) }()
 	go func() { defer a.wg.Done(); pruneActivity(ctx, a.Store, a.Cfg.ActivityRetention, pruneEvery, a.Log) }()
 	a.wg.Add(1)
-	go func() { defer a.wg.Done(); pruneWebhooks(ctx, a.Store, a.Cfg.Keep, a.Cfg.Keep.Every, a.Log) }()
+	go func() { defer a.wg.Done(); pruneWebhooks(ctx, a.Store, a.Cfg.Keep.store(), a.Cfg.Keep.Every, a.Log) }()
 	go func() {
 		defer a.wg.Done()
 		if err := a.srv.Serve(a.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {

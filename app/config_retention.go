@@ -4,6 +4,8 @@ import (
 	"flag"
 	"fmt"
 	"time"
+
+	"groupdeck/store"
 )
 
 // Retention of webhook bookkeeping (issue 19): how long raw deliveries,
@@ -72,4 +74,9 @@ func (r Retention) validate() error {
 		}
 	}
 	return nil
+}
+
+// store is the retention as the store's pruning takes it.
+func (r Retention) store() store.Retention {
+	return store.Retention{Applied: r.Deliveries, Failed: r.Failed, Dedup: r.Dedup, Waiting: r.Waiting}
 }

@@ -36,12 +36,11 @@ func pruneActivity(ctx context.Context, st *store.Store, keep, every time.Durati
 	}
 }
 
-// pruneWebhooks applies the webhook retention k (raw deliveries,
+// pruneWebhooks applies the webhook retention r (raw deliveries,
 // de-duplication keys, waiting changes) once at start and then every
 // interval, until ctx ends. The store deletes in small batches, so a
 // webhook acknowledgement never waits long behind it.
-func pruneWebhooks(ctx context.Context, st *store.Store, k Retention, every time.Duration, log *slog.Logger) {
-	r := store.Retention{Applied: k.Deliveries, Failed: k.Failed, Dedup: k.Dedup, Waiting: k.Waiting}
+func pruneWebhooks(ctx context.Context, st *store.Store, r store.Retention, every time.Duration, log *slog.Logger) {
 	if r.Applied == 0 && r.Failed == 0 && r.Dedup == 0 && r.Waiting == 0 {
 		return
 	}

@@ -81,7 +81,7 @@ func TestPruneWebhooksRunsInBackground(t *testing.T) {
 	run, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {
-		pruneWebhooks(run, st, Retention{Deliveries: 30 * d, Failed: 90 * d, Dedup: 14 * d, Waiting: 14 * d}, time.Millisecond, slog.New(slog.DiscardHandler))
+		pruneWebhooks(run, st, Retention{Deliveries: 30 * d, Failed: 90 * d, Dedup: 14 * d, Waiting: 14 * d}.store(), time.Millisecond, slog.New(slog.DiscardHandler))
 		close(done)
 	}()
 	deadline := time.Now().Add(5 * time.Second)

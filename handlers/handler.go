@@ -72,6 +72,9 @@ type Deps struct {
 	// answering that the sync goes on in the background: a large fleet
 	// takes a while, one group-info call per group (0: defaultSyncWait).
 	SyncWait time.Duration
+	// Retention is how long webhook rows are kept, shown with the
+	// database's size on the event log.
+	Retention store.Retention
 }
 
 // Defaults of the Deps durations.

@@ -193,3 +193,28 @@ func TestRetentionZeroKeepsForever(t *testing.T) {
 		t.Fatalf("retention 0 deleted rows: %+v", res)
 	}
 }
+
+func TestStorageShowsSizesAndOldestRows(t *testing.T) {
+	s := mustOpen(t)
+	advance := clockAt(s, 1_000*day)
+	saveKeyed(t, s, "a", "")
+	advance(day)
+	saveKeyed(t, s, "w", "wait")
+	st, err := s.Storage(t.Context())
+	must(t, err)
+	if st.FileBytes <= 0 || st.OldestDelivery != 1_000*day || st.OldestDedupKey != 1_000*day || st.OldestWaiting != 1_001*day || st.Waiting != 1 {
+		t.Fatalf("storage %+v", st)
+	}
+	found := false
+	for _, tb := range st.Tables {
+		if tb.Name == "webhook_deliveries" && tb.Bytes > 0 {
+			found = true
+		}
+		if strings.HasPrefix(tb.Name, "webhook_deliveries_") {
+			t.Errorf("index %s listed apart from its table", tb.Name)
+		}
+	}
+	if !found {
+		t.Errorf("no size for webhook_deliveries: %+v", st.Tables)
+	}
+}

@@ -35,6 +35,12 @@ type Store struct {
 	closing    chan struct{}
 	loopDone   chan struct{}
 	closeOnce  sync.Once
+
+	sizes struct { // per-table sizes, measured at most every few minutes (storage.go)
+		sync.Mutex
+		tables []TableSize
+		at     time.Time
+	}
 }
 
 // Open opens (creating if needed) the database at path and applies every
