@@ -47,62 +47,117 @@ func (s *Store) Prune(ctx context.Context, r Retention) (PruneResult, error) {
 	}
 	now := s.now()
 	var res PruneResult
-	cutoff := func(d time.Duration) int64 { return now - d.Milliseconds() }
 	// Deliveries are kept at least as long as their keys, which name them.
 	atLeast := func(d time.Duration) time.Duration {
-		if r.Dedup == 0 {
+		if r.Dedup == 0 || d == 0 {
 			return 0
 		}
 		return max(d, r.Dedup)
 	}
+	deliveries := func(outcome string) func(t *Tx, bound int64) (int64, error) {
+		return func(t *Tx, bound int64) (int64, error) {
+			return t.execN(`DELETE FROM webhook_deliveries WHERE id IN
+				(SELECT id FROM webhook_deliveries d WHERE outcome = ? AND id < ?
+					AND NOT EXISTS (SELECT 1 FROM deferred_events e WHERE e.delivery_id = d.id)
+					AND NOT EXISTS (SELECT 1 FROM webhook_events k WHERE k.delivery_id = d.id)
+				ORDER BY id LIMIT ?)`, outcome, bound, r.Batch)
+		}
+	}
 	steps := []struct {
-		keep time.Duration
-		n    *int64
-		run  func(before int64) (int64, error)
+		keep     time.Duration
+		n        *int64
+		byID     bool // bound is a delivery id, not a time
+		oneBatch func(t *Tx, bound int64) (int64, error)
 	}{
-		{r.Waiting, &res.Expired, func(before int64) (int64, error) { return s.expireWaiting(ctx, before, r.Batch) }},
-		{r.Dedup, &res.Keys, func(before int64) (int64, error) {
-			return s.pruneByDelivery(ctx, before, `DELETE FROM webhook_events WHERE dedup_key IN
-				(SELECT dedup_key FROM webhook_events WHERE delivery_id < ? LIMIT ?)`, r.Batch)
+		{r.Waiting, &res.Expired, false, func(t *Tx, before int64) (int64, error) { return t.expireWaiting(before, r.Batch) }},
+		{r.Dedup, &res.Keys, true, func(t *Tx, bound int64) (int64, error) {
+			return t.execN(`DELETE FROM webhook_events WHERE dedup_key IN
+				(SELECT dedup_key FROM webhook_events WHERE delivery_id < ? LIMIT ?)`, bound, r.Batch)
 		}},
-		{atLeast(r.Applied), &res.Applied, func(before int64) (int64, error) {
-			return s.pruneDeliveries(ctx, before, r.Batch, OutcomeApplied, OutcomeDuplicate)
-		}},
-		{atLeast(r.Failed), &res.Failed, func(before int64) (int64, error) {
-			return s.pruneDeliveries(ctx, before, r.Batch, OutcomeFailed)
-		}},
+		{atLeast(r.Applied), &res.Applied, true, deliveries(OutcomeApplied)},
+		{atLeast(r.Applied), &res.Applied, true, deliveries(OutcomeDuplicate)},
+		{atLeast(r.Failed), &res.Failed, true, deliveries(OutcomeFailed)},
 	}
 	for _, st := range steps {
 		if st.keep <= 0 {
 			continue
 		}
-		before := cutoff(st.keep)
-		for ctx.Err() == nil {
-			t0 := time.Now()
-			n, err := st.run(before)
-			res.LongestHold = max(res.LongestHold, time.Since(t0))
-			if err != nil {
+		bound := now - st.keep.Milliseconds()
+		if st.byID {
+			var err error
+			if bound, err = s.firstDeliveryFrom(ctx, bound); err != nil {
 				return res, err
 			}
+		}
+		for ctx.Err() == nil {
+			var n int64
+			hold, err := s.timedWrite(ctx, func(t *Tx) (err error) {
+				n, err = st.oneBatch(t, bound)
+				return err
+			})
+			if err != nil {
+				return res, fmt.Errorf("store: prune: %w", err)
+			}
+			res.LongestHold = max(res.LongestHold, hold)
 			res.Batches++
 			*st.n += n
 			if n < int64(r.Batch) {
 				break
 			}
 			pause(ctx, r.Pause)
+			if res.Batches%20 == 0 {
+				s.vacuumStep(ctx, &res, r.Pause) // return space as it frees, not only at the end
+			}
 		}
 	}
-	for ctx.Err() == nil {
-		t0 := time.Now()
-		n, err := s.vacuumSome(ctx, 2048)
-		res.LongestHold = max(res.LongestHold, time.Since(t0))
-		if err != nil || n == 0 {
-			return res, err
-		}
-		res.FreedPages += n
-		pause(ctx, r.Pause)
+	for ctx.Err() == nil && s.vacuumStep(ctx, &res, r.Pause) {
 	}
 	return res, ctx.Err()
+}
+
+// vacuumPages is how many free pages one incremental vacuum returns: 2 MB
+// at a time keeps each one as short as a pruning batch.
+const vacuumPages = 512
+
+// vacuumStep returns one chunk of free pages to the file system and
+// reports whether there was any to return.
+func (s *Store) vacuumStep(ctx context.Context, res *PruneResult, p time.Duration) bool {
+	var free int64
+	if err := s.r.QueryRowContext(ctx, `PRAGMA freelist_count`).Scan(&free); err != nil || free == 0 {
+		return false
+	}
+	var freed int64
+	hold, err := s.timedWrite(ctx, func(t *Tx) error {
+		var err error
+		freed, err = t.vacuum(vacuumPages)
+		return err
+	})
+	if err != nil || freed == 0 {
+		return false
+	}
+	res.LongestHold = max(res.LongestHold, hold)
+	res.FreedPages += freed
+	pause(ctx, p)
+	return true
+}
+
+// timedWrite is write, also returning how long the transaction held the
+// writer: from having it (not from waiting for it) to its commit.
+func (s *Store) timedWrite(ctx context.Context, fn func(*Tx) error) (time.Duration, error) {
+	var t0 time.Time
+	err := s.write(ctx, func(t *Tx) error {
+		t0 = time.Now()
+		return fn(t)
+	})
+	return time.Since(t0), err
+}
+
+func (t *Tx) execN(q string, args ...any) (int64, error) {
+	r, err := t.exec(q, args...)
+	if err != nil {
+		return 0, err
+	}
+	return r.RowsAffected()
 }
 
 func pause(ctx context.Context, d time.Duration) {
@@ -116,81 +171,42 @@ func pause(ctx context.Context, d time.Duration) {
 // marks their deliveries: "group never appeared", failed when nothing
 // else of them applied, so they show in the event log and can be
 // replayed if the group turns up after all.
-func (s *Store) expireWaiting(ctx context.Context, before int64, batch int) (int64, error) {
-	var n int64
-	err := s.write(ctx, func(t *Tx) error {
-		rows, err := t.query(`DELETE FROM deferred_events WHERE id IN
-			(SELECT id FROM deferred_events WHERE created_at < ? ORDER BY created_at LIMIT ?)
-			RETURNING delivery_id, wait_key`, before, batch)
-		if err != nil {
-			return err
-		}
-		waits := map[int64]string{}
-		for rows.Next() {
-			var id int64
-			var key string
-			if err := rows.Scan(&id, &key); err != nil {
-				rows.Close()
-				return err
-			}
-			n++
-			if waits[id] == "" {
-				waits[id] = key
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		for id, key := range waits {
-			msg := fmt.Sprintf("%s: waited for %s until the retention ran out", NeverAppeared, key)
-			if _, err := t.exec(`UPDATE webhook_deliveries SET
-				outcome = CASE WHEN outcome = 'deferred' AND NOT EXISTS
-					(SELECT 1 FROM deferred_events WHERE delivery_id = ?1) THEN 'failed' ELSE outcome END,
-				error = CASE WHEN error = '' THEN ?2 ELSE error || '; ' || ?2 END
-				WHERE id = ?1`, id, msg); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+func (t *Tx) expireWaiting(before int64, batch int) (int64, error) {
+	rows, err := t.query(`DELETE FROM deferred_events WHERE id IN
+		(SELECT id FROM deferred_events WHERE created_at < ? ORDER BY created_at LIMIT ?)
+		RETURNING delivery_id, wait_key`, before, batch)
 	if err != nil {
-		return 0, fmt.Errorf("store: expire waiting changes: %w", err)
-	}
-	return n, nil
-}
-
-// pruneByDelivery runs one batch of q, which deletes rows of deliveries
-// received before before (found as an id: ids grow with time).
-func (s *Store) pruneByDelivery(ctx context.Context, before int64, q string, batch int) (int64, error) {
-	bound, err := s.firstDeliveryFrom(ctx, before)
-	if err != nil || bound == 0 {
 		return 0, err
 	}
-	r, err := s.exec(ctx, q, bound, batch)
-	if err != nil {
-		return 0, fmt.Errorf("store: prune: %w", err)
-	}
-	return r.RowsAffected()
-}
-
-// pruneDeliveries deletes one batch of deliveries with one of outcomes
-// received before before, skipping any that a waiting change or a
-// de-duplication key still names.
-func (s *Store) pruneDeliveries(ctx context.Context, before int64, batch int, outcomes ...string) (int64, error) {
-	var total int64
-	for _, o := range outcomes {
-		n, err := s.pruneByDelivery(ctx, before, `DELETE FROM webhook_deliveries WHERE id IN
-			(SELECT id FROM webhook_deliveries d WHERE outcome = '`+o+`' AND id < ?
-				AND NOT EXISTS (SELECT 1 FROM deferred_events e WHERE e.delivery_id = d.id)
-				AND NOT EXISTS (SELECT 1 FROM webhook_events k WHERE k.delivery_id = d.id)
-			ORDER BY id LIMIT ?)`, batch)
-		if err != nil {
-			return total, err
+	var n int64
+	waits := map[int64]string{}
+	for rows.Next() {
+		var id int64
+		var key string
+		if err := rows.Scan(&id, &key); err != nil {
+			rows.Close()
+			return 0, err
 		}
-		total += n
+		n++
+		if waits[id] == "" {
+			waits[id] = key
+		}
 	}
-	return total, nil
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	for id, key := range waits {
+		msg := fmt.Sprintf("%s: waited for %s until the retention ran out", NeverAppeared, key)
+		if _, err := t.exec(`UPDATE webhook_deliveries SET
+			outcome = CASE WHEN outcome = 'deferred' AND NOT EXISTS
+				(SELECT 1 FROM deferred_events WHERE delivery_id = ?1) THEN 'failed' ELSE outcome END,
+			error = CASE WHEN error = '' THEN ?2 ELSE error || '; ' || ?2 END
+			WHERE id = ?1`, id, msg); err != nil {
+			return 0, err
+		}
+	}
+	return n, nil
 }
 
 // firstDeliveryFrom returns the id of the first delivery received at or
@@ -229,26 +245,21 @@ func (s *Store) firstDeliveryFrom(ctx context.Context, at int64) (int64, error) 
 	return lo, nil
 }
 
-// vacuumSome returns up to pages free pages to the file system, with the
-// database in incremental auto-vacuum (see ensureIncrementalVacuum).
-func (s *Store) vacuumSome(ctx context.Context, pages int) (int64, error) {
-	var free int64
-	if err := s.r.QueryRowContext(ctx, `PRAGMA freelist_count`).Scan(&free); err != nil || free == 0 {
+// vacuum returns up to pages free pages to the file system, with the
+// database in incremental auto-vacuum (see ensureIncrementalVacuum), and
+// reports how many it returned.
+func (t *Tx) vacuum(pages int) (int64, error) {
+	var before, after int64
+	if err := t.queryRow(`PRAGMA freelist_count`).Scan(&before); err != nil {
 		return 0, err
 	}
-	conn, err := s.w.Conn(ctx)
-	if err != nil {
-		return 0, err
-	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, fmt.Sprintf(`PRAGMA incremental_vacuum(%d)`, pages)); err != nil {
+	if _, err := t.tx.ExecContext(t.ctx, fmt.Sprintf(`PRAGMA incremental_vacuum(%d)`, pages)); err != nil {
 		return 0, fmt.Errorf("store: incremental vacuum: %w", err)
 	}
-	var after int64
-	if err := conn.QueryRowContext(ctx, `PRAGMA freelist_count`).Scan(&after); err != nil {
+	if err := t.queryRow(`PRAGMA freelist_count`).Scan(&after); err != nil {
 		return 0, err
 	}
-	return free - after, nil
+	return before - after, nil
 }
 
 // ensureIncrementalVacuum puts the database in incremental auto-vacuum,
