@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"runtime"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -29,7 +30,8 @@ func (h *Handler) healthDetail(c echo.Context) error {
 		return time.UnixMilli(ms).UTC().Format(time.RFC3339)
 	}
 	return c.JSON(http.StatusOK, map[string]any{
-		"status": "ok",
+		"status":     "ok",
+		"goroutines": runtime.NumGoroutine(),
 		"database": map[string]any{
 			"bytes":            st.FileBytes,
 			"free_bytes":       st.FreeBytes,

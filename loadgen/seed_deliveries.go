@@ -25,13 +25,19 @@ func UnknownGroupBody(run string, n int64) []byte {
 // the default 14 for keys) so the server's first pruning run does not
 // delete them while ingest is measured.
 func SeedDeliveries(ctx context.Context, path string, n, groups int, spread time.Duration) error {
+	return SeedDeliveriesUntil(ctx, path, n, groups, time.Now().Add(-time.Hour), spread)
+}
+
+// SeedDeliveriesUntil is SeedDeliveries with the newest delivery received
+// at newest.
+func SeedDeliveriesUntil(ctx context.Context, path string, n, groups int, newest time.Time, spread time.Duration) error {
 	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(OFF)&_pragma=cache_size(-65536)")
 	if err != nil {
 		return fmt.Errorf("loadgen: seed deliveries: %w", err)
 	}
 	defer db.Close()
 	db.SetMaxOpenConns(1)
-	now := time.Now().Add(-time.Hour).UnixMilli()
+	now := newest.UnixMilli()
 	step := max(spread.Milliseconds()/int64(max(n, 1)), 1)
 	const perTx = 50000
 	for start := 0; start < n; start += perTx {

@@ -31,6 +31,7 @@ type PruneResult struct {
 	FreedPages                     int64
 	Batches                        int
 	LongestHold                    time.Duration
+	SlowHolds                      int // transactions that held the writer over 50 ms
 }
 
 // NeverAppeared starts the error of a delivery whose waiting change
@@ -98,7 +99,7 @@ func (s *Store) Prune(ctx context.Context, r Retention) (PruneResult, error) {
 			if err != nil {
 				return res, fmt.Errorf("store: prune: %w", err)
 			}
-			res.LongestHold = max(res.LongestHold, hold)
+			res.hold(hold)
 			res.Batches++
 			*st.n += n
 			if n < int64(r.Batch) {
@@ -113,6 +114,13 @@ func (s *Store) Prune(ctx context.Context, r Retention) (PruneResult, error) {
 	for ctx.Err() == nil && s.vacuumStep(ctx, &res, r.Pause) {
 	}
 	return res, ctx.Err()
+}
+
+func (r *PruneResult) hold(d time.Duration) {
+	r.LongestHold = max(r.LongestHold, d)
+	if d > 50*time.Millisecond {
+		r.SlowHolds++
+	}
 }
 
 // vacuumPages is how many free pages one incremental vacuum returns: 2 MB
@@ -135,7 +143,7 @@ func (s *Store) vacuumStep(ctx context.Context, res *PruneResult, p time.Duratio
 	if err != nil || freed == 0 {
 		return false
 	}
-	res.LongestHold = max(res.LongestHold, hold)
+	res.hold(hold)
 	res.FreedPages += freed
 	pause(ctx, p)
 	return true

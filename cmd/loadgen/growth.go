@@ -112,7 +112,8 @@ func prune(ctx context.Context, o options, db string, t *table, step func(string
 	t.add(fmt.Sprintf("pruning: longest writer hold (%d keys + %d deliveries in %d batches of ≤ 500, %d pages returned, %.1fs)",
 		res.Keys, res.Applied, res.Batches, res.FreedPages, el.Seconds()),
 		ms(res.LongestHold), "≤ 50 ms (p99 ack target)", res.LongestHold <= 50*time.Millisecond)
-	t.note(fmt.Sprintf("pruning deleted %.0f rows/s while nothing else ran", float64(rows)/el.Seconds()))
+	t.note(fmt.Sprintf("pruning deleted %.0f rows/s while nothing else ran; %d of its %d transactions held the writer over 50 ms",
+		float64(rows)/el.Seconds(), res.SlowHolds, res.Batches))
 	return nil
 }
 
