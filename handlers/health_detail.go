@@ -23,6 +23,10 @@ func (h *Handler) healthDetail(c echo.Context) error {
 	for _, t := range st.Tables {
 		tables[t.Name] = t.Bytes
 	}
+	measured := ""
+	if !st.TablesAt.IsZero() {
+		measured = st.TablesAt.UTC().Format(time.RFC3339)
+	}
 	iso := func(ms int64) string {
 		if ms == 0 {
 			return ""
@@ -36,7 +40,7 @@ func (h *Handler) healthDetail(c echo.Context) error {
 			"bytes":            st.FileBytes,
 			"free_bytes":       st.FreeBytes,
 			"table_bytes":      tables,
-			"tables_measured":  st.TablesAt.UTC().Format(time.RFC3339),
+			"tables_measured":  measured,
 			"oldest_delivery":  iso(st.OldestDelivery),
 			"oldest_dedup_key": iso(st.OldestDedupKey),
 			"oldest_waiting":   iso(st.OldestWaiting),

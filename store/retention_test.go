@@ -200,6 +200,9 @@ func TestStorageShowsSizesAndOldestRows(t *testing.T) {
 	saveKeyed(t, s, "a", "")
 	advance(day)
 	saveKeyed(t, s, "w", "wait")
+	if _, err := s.MeasureTables(t.Context()); err != nil {
+		t.Fatal(err)
+	}
 	st, err := s.Storage(t.Context())
 	must(t, err)
 	if st.FileBytes <= 0 || st.OldestDelivery != 1_000*day || st.OldestDedupKey != 1_000*day || st.OldestWaiting != 1_001*day || st.Waiting != 1 {

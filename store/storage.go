@@ -13,8 +13,9 @@ import (
 type Storage struct {
 	FileBytes int64 // page_count × page_size (the WAL aside)
 	FreeBytes int64 // free pages: reused by new rows or returned by pruning
-	// Tables is bytes per table with its indexes, largest first; measured
-	// at TablesAt, at most every tableSizesEvery (dbstat reads every page).
+	// Tables is bytes per table with its indexes, largest first, as
+	// measured at TablesAt (zero: not yet) in the background, at most
+	// every tableSizesEvery (dbstat reads every page).
 	Tables   []TableSize
 	TablesAt time.Time
 	// Oldest rows kept (Unix ms, 0 when none): what retention has reached.
@@ -33,7 +34,7 @@ type TableSize struct {
 const tableSizesEvery = 5 * time.Minute
 
 // Storage measures the database. Everything but Tables is a few index
-// probes; Tables comes from a cache refreshed at most every five minutes.
+// probes; Tables comes from a cache refreshed in the background.
 func (s *Store) Storage(ctx context.Context) (Storage, error) {
 	var st Storage
 	q := func(dst *int64, query string) error {
@@ -72,32 +73,58 @@ func (s *Store) Storage(ctx context.Context) (Storage, error) {
 	return st, err
 }
 
-// tableSizes returns the cached per-table sizes, measuring again when
-// they are older than tableSizesEvery.
-func (s *Store) tableSizes(ctx context.Context) ([]TableSize, time.Time, error) {
+// tableSizes returns the cached per-table sizes and, when they are
+// older than tableSizesEvery, starts measuring them again in the
+// background: a caller (a health probe) never waits for dbstat.
+func (s *Store) tableSizes(context.Context) ([]TableSize, time.Time, error) {
 	s.sizes.Lock()
 	defer s.sizes.Unlock()
-	if !s.sizes.at.IsZero() && time.Since(s.sizes.at) < tableSizesEvery {
-		return s.sizes.tables, s.sizes.at, nil
+	if !s.sizes.measuring && (s.sizes.at.IsZero() || time.Since(s.sizes.at) >= tableSizesEvery) {
+		s.sizes.measuring = true
+		go s.measureTables()
 	}
+	return s.sizes.tables, s.sizes.at, s.sizes.err
+}
+
+func (s *Store) measureTables() {
+	out, err := s.readTableSizes(context.Background())
+	s.sizes.Lock()
+	defer s.sizes.Unlock()
+	s.sizes.measuring, s.sizes.err = false, err
+	if err == nil {
+		s.sizes.tables, s.sizes.at = out, time.Now()
+	}
+}
+
+// MeasureTables measures per-table sizes now (tests, tools).
+func (s *Store) MeasureTables(ctx context.Context) ([]TableSize, error) {
+	out, err := s.readTableSizes(ctx)
+	if err == nil {
+		s.sizes.Lock()
+		s.sizes.tables, s.sizes.at = out, time.Now()
+		s.sizes.Unlock()
+	}
+	return out, err
+}
+
+func (s *Store) readTableSizes(ctx context.Context) ([]TableSize, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT coalesce(m.tbl_name, d.name), sum(d.pgsize)
 		FROM dbstat d LEFT JOIN sqlite_schema m ON m.name = d.name GROUP BY 1`)
 	if err != nil {
-		return nil, time.Time{}, fmt.Errorf("store: table sizes: %w", err)
+		return nil, fmt.Errorf("store: table sizes: %w", err)
 	}
 	defer rows.Close()
 	var out []TableSize
 	for rows.Next() {
 		var t TableSize
 		if err := rows.Scan(&t.Name, &t.Bytes); err != nil {
-			return nil, time.Time{}, err
+			return nil, err
 		}
 		out = append(out, t)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, time.Time{}, err
+		return nil, fmt.Errorf("store: table sizes: %w", err)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Bytes > out[j].Bytes })
-	s.sizes.tables, s.sizes.at = out, time.Now()
-	return out, s.sizes.at, nil
+	return out, nil
 }

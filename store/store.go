@@ -40,8 +40,10 @@ type Store struct {
 
 	sizes struct { // per-table sizes, measured at most every few minutes (storage.go)
 		sync.Mutex
-		tables []TableSize
-		at     time.Time
+		tables    []TableSize
+		at        time.Time
+		measuring bool
+		err       error
 	}
 }
 
