@@ -146,10 +146,12 @@ func Soak(ctx context.Context, p *Poster, body func(n int64) []byte, rate int, d
 	wg.Wait()
 	close(acks)
 	<-collected
-	// The last window, cut short by the deadline or not yet sampled.
-	if s := (SoakSample{At: time.Since(t0).Round(time.Second), Acked: acked, Lost: lost, P99: Percentile(cur, 99)}); s.Acked+s.Lost > 0 {
-		sample(&s)
-		out = append(out, s)
+	// Deliveries still in flight at the deadline count towards the last
+	// window; a window the deadline cut short is not sampled on its own.
+	if len(out) > 0 {
+		last := &out[len(out)-1]
+		last.Acked += acked
+		last.Lost += lost
 	}
 	return out
 }

@@ -66,6 +66,9 @@ func soak(ctx context.Context, o options, t *table, log io.Writer) error {
 		return fmt.Errorf("soak: %d samples, need two (is -soak-duration too short?)", len(samples))
 	}
 	first, last := samples[0], samples[len(samples)-1]
+	if first.Goroutines == 0 || last.Goroutines == 0 {
+		return fmt.Errorf("soak: could not read the goroutine count from /healthz?detail=1")
+	}
 	flat := func(what string, a, b float64, show func(float64) string) {
 		change := 0.0
 		if a != 0 {
