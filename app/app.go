@@ -24,7 +24,9 @@ import (
 	"groupdeck/notify"
 	"groupdeck/outbox"
 	"groupdeck/reconcile"
+	"groupdeck/schedule"
 	"groupdeck/store"
+	"groupdeck/views"
 	"groupdeck/wasim"
 	"groupdeck/web"
 	"groupdeck/whatsapp"
@@ -40,10 +42,18 @@ type App struct {
 	Echo    *echo.Echo
 	WA      *whatsapp.Client
 	Sim     *wasim.Server // nil unless sandbox mode
-	Outbox  *outbox.Worker
-	Jobs    *jobs.Manager
-	Sync    *reconcile.Syncer
-	Pools   *campaigns.Keeper
+	// SimURL is where the sandbox simulator listens, and SimControl the
+	// per-process token its /_sim/ control API requires.
+	SimURL     string
+	SimControl string
+	Outbox     *outbox.Worker
+	Jobs       *jobs.Manager
+	Sync       *reconcile.Syncer
+	Pools      *campaigns.Keeper
+	// Scheduler sends scheduled messages; Clock is its clock, which only
+	// the sandbox's clock control moves ahead.
+	Scheduler *schedule.Worker
+	Clock     *schedule.Clock
 	// URL is where the app listens, e.g. http://127.0.0.1:8080.
 	URL string
 
@@ -71,6 +81,9 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (
 			a.Close()
 		}
 	}()
+	if err := checkPrivate(cfg); err != nil {
+		return nil, err
+	}
 	if a.Store, err = store.Open(ctx, cfg.DB); err != nil {
 		return nil, err
 	}
@@ -81,11 +94,9 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (
 	if cfg.baseDerived {
 		cfg.BaseURL = a.URL
 	}
-	key := cfg.SessionKey
-	if key == nil {
-		if key, err = sessionKey(ctx, a.Store); err != nil {
-			return nil, err
-		}
+	key, err := a.sessionKey(ctx)
+	if err != nil {
+		return nil, err
 	}
 	graphURL, token := cfg.GraphURL, cfg.AccessToken
 	var phone handlers.Phone
@@ -97,7 +108,7 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (
 		phone = &sandboxPhone{sim: a.Sim}
 	}
 	a.WA = whatsapp.New(graphURL, cfg.PhoneNumberID, token, whatsapp.WithLogger(log))
-	in := &ingest.Ingester{Store: a.Store}
+	in := &ingest.Ingester{Store: a.Store, PhoneNumberID: cfg.PhoneNumberID}
 	// Workers first, each told what to refresh through the one notifier;
 	// the handler last, from complete dependencies.
 	note := notify.New(a.Hub)
@@ -106,6 +117,12 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (
 	a.Sync = reconcile.New(a.Store, a.WA, log, cfg.SyncInterval, note)
 	a.Sync.Resume = in
 	a.Pools = campaigns.NewKeeper(a.Store, a.WA, in, log, note)
+	a.Clock = schedule.NewClock(nil)
+	a.Scheduler = schedule.New(a.Store, a.Clock, cfg.ScheduleGrace, log, note, a.Outbox.Wake)
+	var sandboxClock handlers.SandboxClock
+	if cfg.Sandbox {
+		sandboxClock = a.Clock
+	}
 	invite := whatsapp.Template{Name: cfg.InviteTemplate, Language: cfg.InviteLanguage}
 	a.Jobs.Register(jobs.KindBroadcast, &messaging.Broadcaster{Store: a.Store, WakeOutbox: a.Outbox.Wake, Notify: note})
 	a.Jobs.Register(jobs.KindGroupsCreate, &bulkcreate.Creator{Store: a.Store, WA: a.WA, Ingest: in, Notify: note})
@@ -115,6 +132,8 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (
 		Log: log, Store: a.Store, Hub: a.Hub, Notify: note, Sessions: web.NewSessions(key, cfg.SecureCookies()),
 		WA: a.WA, Media: a.WA, Ingest: in, AppSecret: cfg.AppSecret, VerifyToken: cfg.VerifyToken, Phone: phone,
 		WakeOutbox: a.Outbox.Wake, Jobs: a.Jobs, Sync: a.Sync, Pools: a.Pools, BaseURL: cfg.BaseURL, InviteTemplate: invite,
+		Scheduler: a.Scheduler, SandboxClock: sandboxClock,
+		Rates:     views.Rates{Marketing: cfg.RateMarketing, Utility: cfg.RateUtility, Currency: cfg.RateCurrency},
 		Retention: cfg.Keep.store(),
 	})
 	a.Echo = web.NewEcho(log)
@@ -142,9 +161,13 @@ const simSaveEvery = time.Second
 func SimStatePath(db string) string { return db + ".sim.json" }
 
 func (a *App) startSim() (string, error) {
+	// The control API drives simulated people; the app calls the
+	// simulator in-process, so nobody else needs the token.
+	a.SimControl = rand.Text()
 	sc := wasim.Config{
 		PhoneNumberID: a.Cfg.PhoneNumberID, WABAID: a.Cfg.WABAID, AccessToken: SandboxToken,
 		AppSecret: a.Cfg.AppSecret, WebhookURL: a.URL + "/webhook", Logger: a.Log.With("component", "simulator"),
+		ControlToken: a.SimControl,
 	}
 	if a.Cfg.SimFast {
 		sc.WebhookDelay, sc.DeliverDelay, sc.ReadDelay = fastWebhookDelay, fastDeliverDelay, fastReadDelay
@@ -159,9 +182,10 @@ func (a *App) startSim() (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("sandbox: listen: %w", err)
 	}
+	a.SimURL = "http://" + ln.Addr().String()
 	a.simSrv = &http.Server{Handler: a.Sim, ReadHeaderTimeout: readHeaderTimeout}
 	go a.simSrv.Serve(ln)
-	return "http://" + ln.Addr().String() + "/v23.0", nil
+	return a.SimURL + "/v23.0", nil
 }
 
 // Start serves HTTP and runs the workers in the background.
@@ -171,7 +195,8 @@ func (a *App) Start() {
 	if a.Sim != nil {
 		a.Sim.Start()
 	}
-	a.wg.Add(6)
+	a.wg.Add(7)
+	go func() { defer a.wg.Done(); a.Scheduler.Run(ctx) }()
 	go func() { defer a.wg.Done(); a.Outbox.Run(ctx) }()
 	go func() { defer a.wg.Done(); a.Pools.Run(ctx) }()
 	go func() { defer a.wg.Done(); a.Jobs.Run(ctx) }()
@@ -216,23 +241,6 @@ func (a *App) Close() {
 	if a.Store != nil {
 		a.Store.Close()
 	}
-}
-
-// sessionKey returns the cookie key kept in the database, creating it on
-// first start so sessions survive restarts without configuration.
-func sessionKey(ctx context.Context, st *store.Store) ([]byte, error) {
-	k, err := st.Setting(ctx, "session_key")
-	if err == nil && len(k) == sessionKeyLen {
-		return k, nil
-	}
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return nil, err
-	}
-	k = make([]byte, sessionKeyLen)
-	if _, err := rand.Read(k); err != nil {
-		return nil, err
-	}
-	return k, st.SetSetting(ctx, "session_key", k)
 }
 
 // bootstrapAdmin makes sure someone can sign in: the configured admin,

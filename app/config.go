@@ -28,6 +28,9 @@ type Config struct {
 	AdminEmail    string
 	AdminPassword string
 	SessionKey    []byte // 64 bytes derived from GROUPDECK_SESSION_KEY; nil = kept in the database
+	// AllowSharedDB lets groupdeck start on a database file that other
+	// users may read (GROUPDECK_ALLOW_SHARED_DB=1); by default it refuses.
+	AllowSharedDB bool
 
 	AccessToken   string
 	PhoneNumberID string
@@ -49,6 +52,14 @@ type Config struct {
 	// template that campaign invite sends use.
 	InviteTemplate string
 	InviteLanguage string
+	// ScheduleGrace is how late a scheduled send may still go out after
+	// the app was down when it was due; older ones are marked missed.
+	ScheduleGrace time.Duration
+	// Template rates per delivered participant, for the estimates shown
+	// before a send to many groups (docs/pricing.md).
+	RateMarketing float64
+	RateUtility   float64
+	RateCurrency  string
 
 	// Sandbox is true when no access token is set: the simulator runs
 	// in-process and the client talks to it.
@@ -108,11 +119,41 @@ func ParseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	}
 	fs.StringVar(&c.InviteTemplate, "invite-template", env("GROUPDECK_INVITE_TEMPLATE", "group_invite_link"), "name of the approved group-invite-link template (GROUPDECK_INVITE_TEMPLATE)")
 	fs.StringVar(&c.InviteLanguage, "invite-language", env("GROUPDECK_INVITE_LANGUAGE", "en_US"), "language code of that template (GROUPDECK_INVITE_LANGUAGE)")
+	graceEnv := env("GROUPDECK_SCHEDULE_GRACE", "1h")
+	defGrace, perr := time.ParseDuration(graceEnv)
+	if perr != nil {
+		return nil, fmt.Errorf("config: GROUPDECK_SCHEDULE_GRACE %q must be a duration such as 1h or 30m", graceEnv)
+	}
+	fs.DurationVar(&c.ScheduleGrace, "schedule-grace", defGrace, "how late a scheduled send may go out after downtime (GROUPDECK_SCHEDULE_GRACE)")
+	fs.Float64Var(&c.RateMarketing, "rate-marketing", 0, "marketing template price per delivered participant (GROUPDECK_RATE_MARKETING, default 0.0250)")
+	fs.Float64Var(&c.RateUtility, "rate-utility", 0, "utility template price per delivered participant (GROUPDECK_RATE_UTILITY, default 0.0040)")
+	fs.StringVar(&c.RateCurrency, "rate-currency", env("GROUPDECK_RATE_CURRENCY", "USD"), "currency of those rates (GROUPDECK_RATE_CURRENCY)")
+	for _, r := range []struct {
+		key string
+		def float64
+		to  *float64
+	}{{"GROUPDECK_RATE_MARKETING", 0.025, &c.RateMarketing}, {"GROUPDECK_RATE_UTILITY", 0.004, &c.RateUtility}} {
+		*r.to = r.def
+		if v := getenv(r.key); v != "" {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil || f < 0 {
+				return nil, fmt.Errorf("config: %s %q must be a price such as 0.025 (in GROUPDECK_RATE_CURRENCY)", r.key, v)
+			}
+			*r.to = f
+		}
+	}
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("config: unexpected argument %q", fs.Arg(0))
+	}
+	switch v := getenv("GROUPDECK_ALLOW_SHARED_DB"); v {
+	case "", "0", "false":
+	case "1", "true":
+		c.AllowSharedDB = true
+	default:
+		return nil, fmt.Errorf("config: GROUPDECK_ALLOW_SHARED_DB %q must be 1 or 0", v)
 	}
 	c.AdminEmail = getenv("GROUPDECK_ADMIN_EMAIL")
 	c.AdminPassword = getenv("GROUPDECK_ADMIN_PASSWORD")
@@ -170,6 +211,14 @@ func (c *Config) validate() error {
 	if !c.Sandbox && c.AppSecret == SandboxAppSecret {
 		return errors.New("config: WA_APP_SECRET must be set when WA_ACCESS_TOKEN is (webhooks could not be verified)")
 	}
+	if !c.Sandbox && c.VerifyToken == SandboxVerifyToken {
+		// The sandbox value is printed in this README: anyone could
+		// point a Meta app's webhook subscription at this server.
+		return errors.New("config: WA_VERIFY_TOKEN must be set to a secret of your own when WA_ACCESS_TOKEN is (the default is public)")
+	}
+	if c.ScheduleGrace < time.Minute {
+		return fmt.Errorf("config: GROUPDECK_SCHEDULE_GRACE %s must be at least 1m", c.ScheduleGrace)
+	}
 	if c.SyncInterval < 0 {
 		return errors.New("config: GROUPDECK_SYNC_INTERVAL (-sync-interval) must not be negative")
 	}
@@ -185,6 +234,12 @@ func (c *Config) validate() error {
 	}
 	if strings.TrimSpace(c.InviteLanguage) == "" {
 		return errors.New("config: GROUPDECK_INVITE_LANGUAGE (-invite-language) must be a language code such as en_US")
+	}
+	if c.RateMarketing < 0 || c.RateUtility < 0 {
+		return errors.New("config: GROUPDECK_RATE_MARKETING and GROUPDECK_RATE_UTILITY must not be negative")
+	}
+	if strings.TrimSpace(c.RateCurrency) == "" {
+		return errors.New("config: GROUPDECK_RATE_CURRENCY (-rate-currency) must name a currency such as USD")
 	}
 	switch c.LogFormat {
 	case "text", "json":

@@ -25,12 +25,19 @@ func TestParseConfigDefaults(t *testing.T) {
 	if c.SecureCookies() {
 		t.Error("http base URL must not give Secure cookies")
 	}
+	if c.RateMarketing != 0.025 || c.RateUtility != 0.004 || c.RateCurrency != "USD" {
+		t.Errorf("rate defaults: %v %v %q", c.RateMarketing, c.RateUtility, c.RateCurrency)
+	}
+	c, err = ParseConfig([]string{"-rate-utility", "0.01"}, envFrom(map[string]string{"GROUPDECK_RATE_MARKETING": "0.0456", "GROUPDECK_RATE_CURRENCY": "EUR"}), io.Discard)
+	if err != nil || c.RateMarketing != 0.0456 || c.RateUtility != 0.01 || c.RateCurrency != "EUR" {
+		t.Errorf("rates from env and flags: %+v %v", c, err)
+	}
 }
 
 func TestParseConfigFlagsOverrideEnv(t *testing.T) {
 	env := envFrom(map[string]string{"GROUPDECK_ADDR": "127.0.0.1:1111", "GROUPDECK_DB": "env.db",
 		"GROUPDECK_BASE_URL": "https://deck.example.com/", "WA_ACCESS_TOKEN": "tok", "WA_APP_SECRET": "s3cret",
-		"GROUPDECK_SESSION_KEY": strings.Repeat("k", 40)})
+		"WA_VERIFY_TOKEN": "v3rify", "GROUPDECK_SESSION_KEY": strings.Repeat("k", 40)})
 	c, err := ParseConfig([]string{"-addr", "127.0.0.1:2222", "-db", "flag.db"}, env, io.Discard)
 	if err != nil {
 		t.Fatal(err)
@@ -67,6 +74,9 @@ func TestParseConfigInvalid(t *testing.T) {
 		{"live without app secret", nil, map[string]string{"WA_ACCESS_TOKEN": "tok"}, "WA_APP_SECRET"},
 		{"log format", []string{"-log-format", "xml"}, nil, "GROUPDECK_LOG_FORMAT"},
 		{"stray argument", []string{"extra"}, nil, "extra"},
+		{"rate not a number", nil, map[string]string{"GROUPDECK_RATE_MARKETING": "cheap"}, "GROUPDECK_RATE_MARKETING"},
+		{"rate negative", []string{"-rate-utility", "-0.1"}, nil, "GROUPDECK_RATE_UTILITY"},
+		{"rate currency empty", []string{"-rate-currency", " "}, nil, "GROUPDECK_RATE_CURRENCY"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -2,11 +2,13 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"groupdeck/internal/testutil"
 	"groupdeck/store"
 )
 
@@ -37,20 +39,16 @@ func TestPruneActivityRunsInBackground(t *testing.T) {
 	run, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { pruneActivity(run, st, 90*24*time.Hour, time.Millisecond, log); close(done) }()
-	deadline := time.Now().Add(5 * time.Second)
-	for {
+	testutil.Eventually(t, 5*time.Second, func() error {
 		got, err := st.RecentActivity(ctx, 0, 10)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(got) == 1 && got[0].Detail == "today" {
-			break
+		if len(got) != 1 || got[0].Detail != "today" {
+			return fmt.Errorf("old line never pruned: %+v", got)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("old line never pruned: %+v", got)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+		return nil
+	})
 	stop()
 	select {
 	case <-done:

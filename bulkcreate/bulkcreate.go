@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 
 	"groupdeck/jobs"
@@ -93,5 +94,19 @@ func (b *Creator) RunItem(ctx context.Context, job *store.Job, item *store.JobIt
 		return "", err
 	}
 	b.Notify.GroupsChanged(append(touched, g.ID)...)
-	return "Requested as group " + strconv.FormatInt(g.ID, 10), nil
+	return requested + strconv.FormatInt(g.ID, 10), nil
+}
+
+// requested starts a done item's result; the group's id follows.
+const requested = "Requested as group "
+
+// GroupOf returns the group a done item's result names, so its progress
+// page can link each row to its group and show its status.
+func GroupOf(result string) (int64, bool) {
+	rest, ok := strings.CutPrefix(result, requested)
+	if !ok {
+		return 0, false
+	}
+	id, err := strconv.ParseInt(rest, 10, 64)
+	return id, err == nil
 }

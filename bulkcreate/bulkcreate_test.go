@@ -62,3 +62,14 @@ func TestCreatorRunItem(t *testing.T) {
 		t.Errorf("notified %v, want only the created group %d", n.ids, gs[0].ID)
 	}
 }
+
+func TestGroupOfReadsTheResult(t *testing.T) {
+	if id, ok := bulkcreate.GroupOf("Requested as group 42"); !ok || id != 42 {
+		t.Errorf("GroupOf: %d %v", id, ok)
+	}
+	for _, r := range []string{"", "Sent (message 4)", "Requested as group x"} {
+		if _, ok := bulkcreate.GroupOf(r); ok {
+			t.Errorf("GroupOf(%q) found a group", r)
+		}
+	}
+}

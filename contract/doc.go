@@ -3,7 +3,7 @@
 // endpoint by endpoint, with every webhook the simulator emits verified with
 // the client's signature check and parsed with the client's webhook types.
 //
-// The two packages were written independently from the same spec
-// (/work/shared/spec/groups-api.md), so a disagreement here means one side
+// The two packages were written independently from the same description
+// of the API (docs/cloud-api.md), so a disagreement here means one side
 // misread it.
 package contract

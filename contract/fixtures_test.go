@@ -15,7 +15,7 @@ import (
 )
 
 // Both whatsapp/testdata (the client's fixtures) and the simulator were
-// written by hand from spec §3. This test drives the simulator through every
+// written by hand from docs/cloud-api.md#webhooks. This test drives the simulator through every
 // variant the fixtures cover and compares the shapes: the same keys at every
 // level and the same JSON types. Values (IDs, texts) are not compared.
 
@@ -262,12 +262,12 @@ func TestSimulatorMatchesClientFixtures(t *testing.T) {
 }
 
 // knownShapeDifferences are differences between the fixtures and the
-// simulator that the spec allows either way, with the reason.
+// simulator that docs/cloud-api.md allows either way, with the reason.
 var knownShapeDifferences = map[string]string{
-	"lifecycle_create_failure.json groups.group_id: missing":                                         "spec §6.1 item 16: a failed create may omit the group_id Meta's sample has",
-	"participants_join_request_revoked.json groups.reason: not in fixture":                           "spec §3.3 gives created and revoked one shape, reason included",
+	"lifecycle_create_failure.json groups.group_id: missing":                                         "docs/cloud-api.md#failed-create-and-group_id: a failed create may omit the group_id Meta's sample has",
+	"participants_join_request_revoked.json groups.reason: not in fixture":                           "docs/cloud-api.md#group_participants_update gives created and revoked one shape, reason included",
 	"participants_remove_business_failure.json groups.failed_participants[0].errors: not in fixture": "per-item errors as in the partial-failure sample",
-	"statuses_read.json statuses.pricing: missing":                                                   "spec §3.7: pricing rides on the first delivered-or-read status only, here the delivered one",
+	"statuses_read.json statuses.pricing: missing":                                                   "docs/cloud-api.md#message-statuses: pricing rides on the first delivered-or-read status only, here the delivered one",
 }
 
 func must(t *testing.T, err error) {

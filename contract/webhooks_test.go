@@ -170,8 +170,8 @@ func TestWebhookBSUIDParticipants(t *testing.T) {
 }
 
 // A user whose phone number cannot be shared is known only by user_id: no
-// wa_id, from or recipient_participant_id anywhere (spec §2.3, §3.3, §3.6,
-// §3.7), and the client still identifies them.
+// wa_id, from or recipient_participant_id anywhere (docs/cloud-api.md#identifiers),
+// and the client still identifies them.
 func TestWebhookBSUIDHiddenPhone(t *testing.T) {
 	e := newEnv(t, func(c *wasim.Config) { c.BSUID = true })
 	const bsuid = "US.13491208655302741918"

@@ -89,6 +89,8 @@ func TestCampaignFunnel(t *testing.T) {
 	must(t, expect.Locator(staff.GetByTestId("invite-summary")).ToHaveText("1 number(s) ready to send; 1 line(s) need fixing."))
 	must(t, staff.GetByLabel("Skip the lines that need fixing").Check())
 	must(t, staff.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Send invites"}).Click())
+	must(t, expect.Locator(staff.GetByTestId("review-summary")).ToContainText("to 1 number,"))
+	must(t, staff.GetByTestId("confirm-invites").Click())
 	must(t, expect.Locator(staff.GetByTestId("job-state")).ToHaveText("Finished"))
 	must(t, expect.Locator(staff.GetByTestId("job-counts")).ToContainText("1 done"))
 	must(t, gotoPath(staff, "/campaigns"))

@@ -4,12 +4,16 @@ package e2e
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"testing"
 	"time"
 
 	"github.com/mxschmitt/playwright-go"
 
 	"groupdeck/app"
+	"groupdeck/internal/testutil"
+	"groupdeck/store"
 	"groupdeck/wasim"
 )
 
@@ -33,58 +37,28 @@ func createGroup(t *testing.T, page playwright.Page, a *app.App, subject string)
 	return "", ""
 }
 
-// waitUntil polls a server-side condition (not the page: pages are
-// checked with web-first assertions).
-func waitUntil(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
-// newLivePage is newPage for a test that cuts event streams on purpose:
-// htmx's SSE extension logs the stream's error event ("[object Event]")
-// to the console before it reconnects, which is expected here.
-func newLivePage(t *testing.T, a *app.App) playwright.Page {
-	t.Helper()
-	ctx, err := browser.NewContext(playwright.BrowserNewContextOptions{BaseURL: playwright.String(a.URL)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ctx.Close() })
-	page, err := ctx.NewPage()
-	if err != nil {
-		t.Fatal(err)
-	}
-	page.SetDefaultTimeout(15000)
-	page.OnConsole(func(m playwright.ConsoleMessage) {
-		if m.Type() == "error" && m.Text() != "[object Event]" {
-			t.Errorf("browser console error: %s", m.Text())
-		}
-	})
-	return page
-}
-
 // TestLiveJoinLeaveAndReconnect: with the group page and the home page
 // open, a participant joins and leaves and both pages follow without a
 // reload; then the group page's stream is cut, a second person joins
 // while it is down, and the page catches up once it reconnects.
 func TestLiveJoinLeaveAndReconnect(t *testing.T) {
 	a := startApp(t)
-	staff := newLivePage(t, a)
+	staff := newPage(t, a)
 	login(t, staff)
 	waGroup, invite := createGroup(t, staff, a, "Live cohort")
 	must(t, expect.Locator(staff.GetByTestId("participant-count")).ToHaveText("0"))
 
-	home := newLivePage(t, a)
+	home := newPage(t, a)
 	login(t, home)
 	must(t, gotoPath(home, "/"))
 	must(t, expect.Locator(home.GetByTestId("counter-groups")).ToHaveText("1"))
-	waitUntil(t, "both pages subscribed", func() bool { return a.Hub.Count("global") >= 1 && a.Hub.Count("group:1") >= 1 })
+	// Server-side conditions are polled; pages use web-first assertions.
+	testutil.Eventually(t, 10*time.Second, func() error {
+		if a.Hub.Count("global") < 1 || a.Hub.Count("group:1") < 1 {
+			return errors.New("both pages never subscribed")
+		}
+		return nil
+	})
 
 	a.Sim.AddUser(wasim.User{WaID: "15550001001", Name: "Ana Souza"})
 	if _, err := a.Sim.Tap("15550001001", invite); err != nil {
@@ -105,23 +79,30 @@ func TestLiveJoinLeaveAndReconnect(t *testing.T) {
 
 	// Cut the group page's stream: refuse reconnects, then end the open
 	// streams from the server. Nothing is published to it meanwhile.
+	allowConsole(staff, "net::ERR_FAILED") // the aborted reconnects
 	must(t, staff.Route("**/events?group=*", func(r playwright.Route) { _ = r.Abort() }))
 	admin, err := a.Store.UserByEmail(context.Background(), adminEmail)
 	must(t, err)
 	a.Hub.DropOwner(admin.ID)
-	waitUntil(t, "the group stream to be gone", func() bool { return a.Hub.Count("group:1") == 0 })
+	testutil.Eventually(t, 10*time.Second, func() error {
+		if n := a.Hub.Count("group:1"); n != 0 {
+			return fmt.Errorf("the group stream is not gone: %d subscribers", n)
+		}
+		return nil
+	})
+	// The page says its live updates stopped, instead of going silently stale.
+	must(t, expect.Locator(staff.GetByTestId("live-status")).ToContainText("Reconnecting…"))
 
 	a.Sim.AddUser(wasim.User{WaID: "15550001002", Name: "Bruno Lima"})
 	if _, err := a.Sim.Tap("15550001002", invite); err != nil {
 		t.Fatal(err)
 	}
-	waitUntil(t, "the join to be applied", func() bool {
-		g, err := a.Store.GroupByID(context.Background(), 1)
-		return err == nil && g.ParticipantCount == 1
-	})
+	waitGroup(t, a, 1, func(g *store.Group) bool { return g.ParticipantCount == 1 })
 	must(t, expect.Locator(staff.GetByTestId("participant-count")).ToHaveText("0")) // it missed the event
 
+	must(t, expect.Locator(home.GetByTestId("live-status")).ToBeHidden()) // its stream came back at once
 	must(t, staff.Unroute("**/events?group=*"))
+	must(t, expect.Locator(staff.GetByTestId("live-status")).ToBeHidden())
 	must(t, expect.Locator(staff.GetByTestId("participant-count")).ToHaveText("1"))
 	must(t, expect.Locator(staff.GetByTestId("participant")).ToContainText("+1 555 000 1002"))
 	// The home page reconnected too and shows the join it missed.

@@ -13,6 +13,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -170,12 +172,93 @@ func newPage(t *testing.T, a *app.App, permissions ...string) playwright.Page {
 		t.Fatal(err)
 	}
 	page.SetDefaultTimeout(15000)
-	page.OnConsole(func(m playwright.ConsoleMessage) {
-		if m.Type() == "error" {
-			t.Errorf("browser console error: %s", m.Text())
+	watchConsole(t, page)
+	return page
+}
+
+// watchConsole fails the test, when it ends, on anything the page logged
+// as an error, on any Content-Security-Policy report (Chromium logs those
+// as errors, some as warnings) and on any uncaught exception. Every page
+// of every browser test goes through it, so a clean console is part of
+// each test's outcome.
+func watchConsole(t *testing.T, page playwright.Page) {
+	t.Helper()
+	w := newConsoleWatch(page)
+	t.Cleanup(func() {
+		for _, p := range w.problems() {
+			t.Errorf("browser %s", p)
 		}
 	})
-	return page
+}
+
+// consoleWatch collects what a page reported that a clean run must not.
+type consoleWatch struct {
+	mu   sync.Mutex
+	seen []string
+}
+
+func newConsoleWatch(page playwright.Page) *consoleWatch {
+	w := &consoleWatch{}
+	add := func(s string) {
+		w.mu.Lock()
+		w.seen = append(w.seen, s)
+		w.mu.Unlock()
+	}
+	page.OnConsole(func(m playwright.ConsoleMessage) {
+		text := m.Text()
+		switch {
+		case allowed(page, text):
+		case m.Type() == "error":
+			add("console error: " + text + " (" + m.Location().URL + ")")
+		case cspReport(text):
+			add("console " + m.Type() + ": " + text)
+		}
+	})
+	page.OnPageError(func(err error) { add("uncaught exception: " + err.Error()) })
+	return w
+}
+
+func (w *consoleWatch) problems() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return slices.Clone(w.seen)
+}
+
+// expectedConsole holds, per page, console lines a test causes on purpose
+// (a request it aborts makes Chromium log "net::ERR_FAILED").
+var expectedConsole sync.Map // playwright.Page → []string
+
+// allowConsole lets page log lines containing text without failing the
+// test; CSP reports and uncaught exceptions still fail it.
+func allowConsole(page playwright.Page, text string) {
+	old, _ := expectedConsole.Load(page)
+	list, _ := old.([]string)
+	expectedConsole.Store(page, append(slices.Clone(list), text))
+}
+
+func allowed(page playwright.Page, text string) bool {
+	if cspReport(text) {
+		return false
+	}
+	v, _ := expectedConsole.Load(page)
+	list, _ := v.([]string)
+	for _, s := range list {
+		if strings.Contains(text, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// cspReport reports whether a console line is a Content-Security-Policy
+// violation, whatever its level.
+func cspReport(text string) bool {
+	for _, s := range []string{"Content Security Policy", "Content-Security-Policy", "Refused to", "violates"} {
+		if strings.Contains(text, s) {
+			return true
+		}
+	}
+	return false
 }
 
 func login(t *testing.T, page playwright.Page) {

@@ -17,6 +17,7 @@ import (
 	"github.com/mxschmitt/playwright-go"
 
 	"groupdeck/app"
+	"groupdeck/internal/testutil"
 	"groupdeck/store"
 	"groupdeck/wasim"
 	"groupdeck/whatsapp"
@@ -122,6 +123,8 @@ func TestMessaging(t *testing.T) {
 	must(t, staff.GetByTestId("select-all").Check())
 	must(t, staff.GetByLabel("Message to the group").Fill("Doors open at nine"))
 	must(t, staff.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Send to the chosen groups"}).Click())
+	must(t, expect.Locator(staff.GetByTestId("review-summary")).ToHaveText("This queues the message in 10 groups, reaching 10 people."))
+	must(t, staff.GetByTestId("confirm-send").Click())
 	bar := staff.GetByTestId("job-progress")
 	must(t, expect.Locator(bar).ToHaveAttribute("max", "10"))
 	must(t, expect.Locator(bar).ToHaveAttribute("value", "10"))
@@ -182,16 +185,15 @@ func fleetGroups(t *testing.T, a *app.App, n int) []int64 {
 // waitGroup waits for the webhooks that bring a group to the wanted state.
 func waitGroup(t *testing.T, a *app.App, id int64, ok func(*store.Group) bool) *store.Group {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		g, err := a.Store.GroupByID(context.Background(), id)
+	var g *store.Group
+	testutil.Eventually(t, 15*time.Second, func() error {
+		var err error
+		g, err = a.Store.GroupByID(context.Background(), id)
 		must(t, err)
-		if ok(g) {
-			return g
+		if !ok(g) {
+			return fmt.Errorf("group %d never reached the wanted state: %+v", id, g)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("group %d never reached the wanted state: %+v", id, g)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return nil
+	})
+	return g
 }

@@ -1,13 +1,16 @@
 package handlers
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -15,6 +18,7 @@ import (
 	"groupdeck/messaging"
 	"groupdeck/store"
 	"groupdeck/views"
+	"groupdeck/whatsapp"
 )
 
 // maxBroadcastList bounds the picker; "all matching" covers the rest.
@@ -49,8 +53,9 @@ func (h *Handler) broadcastShow(c echo.Context) error {
 	return h.page(c, http.StatusOK, "Send to many groups", "broadcast", views.Broadcast(v))
 }
 
-// broadcastCreate starts a job that queues the message in every chosen
-// group; its progress page shows a result per group.
+// broadcastCreate first answers with a review of what the send will do;
+// the review's confirm starts a job that queues the message in exactly the
+// reviewed groups, whose progress page shows a result per group.
 func (h *Handler) broadcastCreate(c echo.Context) error {
 	ctx := c.Request().Context()
 	f := readComposer(c)
@@ -59,25 +64,54 @@ func (h *Handler) broadcastCreate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	targets, err := h.broadcastTargets(ctx, v)
+	gs, err := h.broadcastGroups(ctx, v)
 	if err != nil {
 		return err
 	}
-	if len(targets) == 0 {
+	if len(gs) == 0 {
 		v.Composer.Errors["groups"] = "Choose at least one group, or all groups matching the filter."
 		return h.page(c, http.StatusUnprocessableEntity, "Send to many groups", "broadcast", views.Broadcast(v))
 	}
-	m := h.draftMessage(c, &v.Composer)
+	token := c.FormValue("review")
+	var m *store.Message
+	if token != "" {
+		m = h.reviewedMessage(c, &v.Composer)
+	} else {
+		m = h.draftMessage(c, &v.Composer)
+	}
 	if m == nil {
 		return h.page(c, http.StatusUnprocessableEntity, "Send to many groups", "broadcast", views.Broadcast(v))
 	}
 	params, _ := json.Marshal(messaging.BroadcastParams{Kind: m.Kind, Body: m.Body, Payload: m.Payload,
 		MediaID: m.MediaID, MediaMime: m.MediaMime, MediaName: m.MediaName})
+	r, reached, err := h.broadcastReview(ctx, v, m, gs)
+	if err != nil {
+		return err
+	}
 	u := currentUser(c)
+	ids := make([]string, len(reached))
+	for i, g := range reached {
+		ids[i] = itoa64(g.ID)
+	}
+	r.Token = h.reviewToken("broadcast", u.ID, params, ids)
+	if !h.reviewed(token, "broadcast", u.ID, params, ids) || len(reached) == 0 {
+		if token != "" {
+			// A new review, answered 200: the browser shows it as a page,
+			// not as a failed request.
+			r.Changed = fmt.Sprintf("Nothing was sent: what this send reaches changed since your review (you reviewed %s groups; it now reaches %d). Check the new review and confirm again.",
+				c.FormValue("reviewed_groups"), len(reached))
+		}
+		return h.page(c, http.StatusOK, "Review: send to many groups", "broadcast", views.BroadcastReviewPage(r))
+	}
+	targets := make([]string, len(reached))
+	for i, g := range reached {
+		targets[i] = messaging.BroadcastTarget(g)
+	}
 	title := fmt.Sprintf("Send “%s” to %d groups", views.Snippet(*m), len(targets))
 	id, err := h.Jobs.StartAudited(ctx, store.Job{Kind: string(jobs.KindBroadcast), Title: title, Params: params, CreatedBy: u.ID}, targets,
 		func(id int64) store.AuditEntry {
-			return store.AuditEntry{UserID: u.ID, Action: store.AuditMessageBroadcast, Detail: fmt.Sprintf("job %d: %s message to %d groups", id, m.Kind, len(targets))}
+			return store.AuditEntry{UserID: u.ID, Action: store.AuditMessageBroadcast,
+				Detail: fmt.Sprintf("job %d: %s message to %d groups (%d people) after review; %d skipped", id, m.Kind, len(targets), r.People, len(r.Skipped))}
 		})
 	if err != nil {
 		return err
@@ -85,8 +119,30 @@ func (h *Handler) broadcastCreate(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/jobs/"+itoa64(id))
 }
 
-// broadcastTargets turns the selection into job inputs.
-func (h *Handler) broadcastTargets(ctx context.Context, v views.BroadcastView) ([]string, error) {
+// reviewedMessage rebuilds the message a review showed. An uploaded file
+// is not sent again: the review carried its media id, which the review
+// token covers.
+func (h *Handler) reviewedMessage(c echo.Context, f *views.ComposerForm) *store.Message {
+	if f.Kind != "media" {
+		return h.draftMessage(c, f)
+	}
+	kind, id := f.MediaType, c.FormValue("media_id")
+	rule, ok := whatsapp.MediaRuleFor(kind)
+	if !ok || id == "" {
+		f.Errors["file"] = "Choose the file again."
+		return nil
+	}
+	m := &store.Message{Kind: kind, MediaID: id, MediaMime: c.FormValue("media_mime"), MediaName: c.FormValue("media_name"),
+		CreatedBy: currentUser(c).ID}
+	if rule.Caption {
+		m.Body = f.Caption
+	}
+	return m
+}
+
+// broadcastGroups loads the chosen groups: all that match the filter, or
+// the ticked ones, in id order.
+func (h *Handler) broadcastGroups(ctx context.Context, v views.BroadcastView) ([]*store.Group, error) {
 	var gs []*store.Group
 	if v.All {
 		all, _, err := h.Store.Groups(ctx, store.GroupFilter{Search: v.Search, Status: v.Status, Limit: maxBroadcast})
@@ -106,9 +162,42 @@ func (h *Handler) broadcastTargets(ctx context.Context, v views.BroadcastView) (
 			gs = append(gs, g)
 		}
 	}
-	var out []string
-	for _, g := range gs {
-		out = append(out, messaging.BroadcastTarget(g))
+	slices.SortFunc(gs, func(a, b *store.Group) int { return cmp.Compare(a.ID, b.ID) })
+	return gs, nil
+}
+
+// broadcastReview splits the chosen groups into those the message reaches
+// and those it skips (with the reason), and counts the people reached and
+// what a template may cost.
+func (h *Handler) broadcastReview(ctx context.Context, v views.BroadcastView, m *store.Message, gs []*store.Group) (views.BroadcastReview, []*store.Group, error) {
+	r := views.BroadcastReview{View: v, Message: *m, MediaID: m.MediaID, MediaMime: m.MediaMime, MediaName: m.MediaName,
+		Template: m.Kind == store.KindTemplate, Rates: h.Rates}
+	open, err := h.Store.GroupsWithOpenWindow(ctx, time.Now().Add(-24*time.Hour).UnixMilli())
+	if err != nil {
+		return r, nil, err
 	}
-	return out, nil
+	var reached []*store.Group
+	counts := map[string]int{}
+	for _, g := range gs {
+		if why := messaging.SkipReason(g); why != "" {
+			if counts[why] == 0 {
+				r.Reasons = append(r.Reasons, views.ReasonCount{Reason: why})
+			}
+			counts[why]++
+			r.Skipped = append(r.Skipped, views.Skipped{Group: g, Reason: why})
+			continue
+		}
+		reached = append(reached, g)
+		r.People += g.ParticipantCount
+		if open[g.ID] {
+			r.OpenWindows++
+		} else {
+			r.PeopleClosed += g.ParticipantCount
+		}
+	}
+	for i := range r.Reasons {
+		r.Reasons[i].Count = counts[r.Reasons[i].Reason]
+	}
+	r.Groups = len(reached)
+	return r, reached, nil
 }

@@ -1,7 +1,7 @@
 package handlers
 
 import (
-	"encoding/csv"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -94,15 +94,72 @@ func (h *Handler) campaignInvitesCreate(c echo.Context) error {
 	}
 	params, _ := json.Marshal(campaigns.InviteParams{CampaignID: camp.ID})
 	u := currentUser(c)
-	id, err := h.Jobs.StartAudited(ctx, store.Job{Kind: string(jobs.KindCampaignInvites), Title: fmt.Sprintf("Invites for “%s” (%d numbers)", camp.Name, len(valid)),
-		Params: params, CreatedBy: u.ID}, valid, func(id int64) store.AuditEntry {
+	r, err := h.inviteReview(ctx, camp, f, valid)
+	if err != nil {
+		return err
+	}
+	r.Token = h.reviewToken("campaign-invites", u.ID, params, r.Send)
+	token := c.FormValue("review")
+	if !h.reviewed(token, "campaign-invites", u.ID, params, r.Send) || len(r.Send) == 0 {
+		if token != "" {
+			// A new review, answered 200: the browser shows it as a page,
+			// not as a failed request.
+			r.Changed = fmt.Sprintf("Nothing was sent: of the %s numbers you reviewed, %d would get an invite now (someone joined meanwhile, or the list changed). Check and confirm again.",
+				c.FormValue("reviewed"), len(r.Send))
+		}
+		return h.page(c, http.StatusOK, "Review: send invites", "campaigns", views.InviteReviewPage(camp, r))
+	}
+	id, err := h.Jobs.StartAudited(ctx, store.Job{Kind: string(jobs.KindCampaignInvites), Title: fmt.Sprintf("Invites for “%s” (%d numbers)", camp.Name, len(r.Send)),
+		Params: params, CreatedBy: u.ID}, r.Send, func(id int64) store.AuditEntry {
 		return store.AuditEntry{UserID: u.ID, Action: store.AuditCampaignInvites, GroupID: camp.GroupID,
-			Detail: fmt.Sprintf("%s: %d numbers, job %d", camp.Name, len(valid), id)}
+			Detail: fmt.Sprintf("%s: %d numbers after review, job %d", camp.Name, len(r.Send), id)}
 	})
 	if err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/jobs/"+itoa64(id))
+}
+
+// inviteReview says who gets an invite: the valid numbers, minus those
+// already in the campaign's group; it counts the lines left out and the
+// numbers this campaign invited before.
+func (h *Handler) inviteReview(ctx context.Context, camp *store.Campaign, f views.InviteForm, valid []string) (views.InviteReview, error) {
+	r := views.InviteReview{Form: f, Rates: h.Rates}
+	for _, l := range f.Lines {
+		switch {
+		case l.Duplicate:
+			r.Duplicates++
+		case l.Err != "":
+			r.Invalid++
+		}
+	}
+	before, err := h.Store.InviteSends(ctx, camp.ID)
+	if err != nil {
+		return r, err
+	}
+	invited := map[string]bool{}
+	for _, s := range before {
+		if s.State == store.InviteSent {
+			invited[s.Phone] = true
+		}
+	}
+	for _, p := range valid {
+		if camp.PoolID == 0 {
+			in, err := h.Store.IsMember(ctx, camp.GroupID, p)
+			if err != nil {
+				return r, err
+			}
+			if in {
+				r.Members++
+				continue
+			}
+		}
+		if invited[p] {
+			r.InvitedBefore++
+		}
+		r.Send = append(r.Send, p)
+	}
+	return r, nil
 }
 
 // campaignExport writes one row per invite and per credited person.
@@ -118,12 +175,12 @@ func (h *Handler) campaignExport(c echo.Context) error {
 	res.Header().Set("Content-Disposition", `attachment; filename="campaign-`+v.Campaign.Slug+`.csv"`)
 	res.Header().Set("Cache-Control", "no-store")
 	res.WriteHeader(http.StatusOK)
-	w := csv.NewWriter(res)
-	_ = w.Write([]string{"campaign", "kind", "phone", "name", "group", "status", "sent_at", "delivered_at", "read_at",
-		"requested_at", "joined_at", "left_at", "matched_by", "error"})
+	w := newCSV(res)
+	_ = w.Row("campaign", "kind", "phone", "wa_id", "name", "group", "status", "sent_at", "delivered_at", "read_at",
+		"requested_at", "joined_at", "left_at", "matched_by", "error")
 	for _, s := range v.Sends {
-		_ = w.Write([]string{v.Campaign.Name, "invite", "+" + s.Phone, "", "", s.Status(), csvTime(s.SentAt),
-			csvTime(s.DeliveredAt), csvTime(s.ReadAt), "", "", "", "", csvCell(s.Reason())})
+		_ = w.Row(v.Campaign.Name, "invite", "+"+s.Phone, digitsOnly(s.Phone), "", "", s.Status(), csvTime(s.SentAt),
+			csvTime(s.DeliveredAt), csvTime(s.ReadAt), "", "", "", "", s.Reason())
 	}
 	for _, p := range v.People {
 		a := p.Arrival
@@ -138,19 +195,10 @@ func (h *Handler) campaignExport(c echo.Context) error {
 		case a.LeftAt > 0:
 			status = "left"
 		}
-		_ = w.Write([]string{v.Campaign.Name, "person", phone, csvCell(a.Name), csvCell(p.Group), status, "", "", "",
-			csvTime(a.RequestedAt), csvTime(a.JoinedAt), csvTime(a.LeftAt), a.Attribution.Via, ""})
+		_ = w.Row(v.Campaign.Name, "person", phone, digitsOnly(a.WaID), a.Name, p.Group, status, "", "", "",
+			csvTime(a.RequestedAt), csvTime(a.JoinedAt), csvTime(a.LeftAt), a.Attribution.Via, "")
 	}
-	w.Flush()
-	return w.Error()
-}
-
-// csvCell keeps spreadsheet programs from running a cell as a formula.
-func csvCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
+	return w.Flush()
 }
 
 func csvTime(ms int64) string {

@@ -14,7 +14,7 @@ import (
 	"groupdeck/whatsapp"
 )
 
-// Limits of the Cloud API on message text (spec §2.9).
+// Limits of the Cloud API on message text (docs/cloud-api.md#send-a-message).
 const (
 	MaxText    = 4096
 	MaxCaption = 1024

@@ -19,6 +19,7 @@ func (h *Handler) fillManage(c echo.Context, v *views.GroupView) error {
 	if err != nil {
 		return err
 	}
+	rv.CanEdit = rv.CanEdit && views.ChangeRefusal(v.Group) == "" // WhatsApp would refuse the decisions
 	v.Requests = rv
 	v.Changes, err = h.Store.RecentChanges(ctx, v.Group.ID, recentChanges)
 	return err

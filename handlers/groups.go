@@ -116,10 +116,17 @@ func (h *Handler) groupShow(c echo.Context) error {
 	return h.page(c, http.StatusOK, g.Subject, "groups", views.GroupPage(v))
 }
 
+// groupSummary is the live head of the group page. The page says which
+// state it shows (?shown=); when the group has moved on, the answer also
+// carries every status-dependent part out of band (invite card, tools,
+// request tools), so one refresh brings the whole page along.
 func (h *Handler) groupSummary(c echo.Context) error {
 	g, err := h.loadGroup(c)
 	if err != nil {
 		return err
+	}
+	if shown := c.QueryParam("shown"); shown != "" && shown != views.StatusKey(g) {
+		return h.fragment(c, views.GroupStatusParts(g, currentUser(c).CanEdit()))
 	}
 	return h.fragment(c, views.GroupSummary(g))
 }
@@ -133,5 +140,5 @@ func (h *Handler) groupParticipants(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.fragment(c, views.ParticipantList(g, ps, currentUser(c).CanEdit()))
+	return h.fragment(c, views.ParticipantList(g, ps, currentUser(c).CanEdit() && views.ChangeRefusal(g) == ""))
 }

@@ -61,6 +61,10 @@ type Deps struct {
 	Pools          *campaigns.Keeper
 	BaseURL        string
 	InviteTemplate whatsapp.Template
+	// Scheduler runs scheduled messages; SandboxClock is its clock's
+	// control, nil outside sandbox mode (the route is refused then).
+	Scheduler    Scheduler
+	SandboxClock SandboxClock
 	// Heartbeat is how often an idle event stream gets a comment line
 	// (0: defaultHeartbeat).
 	Heartbeat time.Duration
@@ -72,6 +76,9 @@ type Deps struct {
 	// answering that the sync goes on in the background: a large fleet
 	// takes a while, one group-info call per group (0: defaultSyncWait).
 	SyncWait time.Duration
+	// Rates estimate what a template costs per delivered participant, for
+	// the send-to-many review.
+	Rates views.Rates
 	// Retention is how long webhook rows are kept, shown with the
 	// database's size on the event log.
 	Retention store.Retention
@@ -88,6 +95,8 @@ const (
 type Handler struct {
 	Deps
 	loginLimit *web.Limiter
+	limits     *publicLimits // webhook readers and campaign-link visits (limits.go)
+	reviewKey  []byte        // signs bulk-action reviews (review.go)
 	stopping   chan struct{}
 	stopOnce   sync.Once
 }
@@ -104,10 +113,14 @@ func New(d Deps) *Handler {
 	if d.Notify == nil {
 		d.Notify = notify.New(d.Hub)
 	}
+	if d.Scheduler == nil {
+		d.Scheduler = wallClock{}
+	}
 	d.Heartbeat = cmp.Or(d.Heartbeat, defaultHeartbeat)
 	d.StreamRecheck = cmp.Or(d.StreamRecheck, defaultStreamRecheck)
 	d.SyncWait = cmp.Or(d.SyncWait, defaultSyncWait)
-	return &Handler{Deps: d, loginLimit: web.NewLimiter(loginInterval, loginBurst), stopping: make(chan struct{})}
+	return &Handler{Deps: d, loginLimit: web.NewLimiter(loginInterval, loginBurst), limits: newPublicLimits(),
+		reviewKey: newReviewKey(), stopping: make(chan struct{})}
 }
 
 func (h *Handler) chrome(c echo.Context, title, nav string) views.Chrome {

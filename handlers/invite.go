@@ -22,11 +22,9 @@ func (h *Handler) activeGroup(c echo.Context) (*store.Group, error) {
 	if err != nil {
 		return nil, err
 	}
-	switch {
-	case g.Status == store.GroupCreating:
-		return nil, echo.NewHTTPError(http.StatusConflict, "WhatsApp has not confirmed this group yet; wait a few seconds.")
-	case g.Status != store.GroupActive || g.WaGroupID == "":
-		return nil, echo.NewHTTPError(http.StatusConflict, "This group is not active, so it cannot be changed.")
+	// The same reason the group page shows beside its disabled controls.
+	if why := views.ChangeRefusal(g); why != "" {
+		return nil, echo.NewHTTPError(http.StatusConflict, why)
 	}
 	return g, nil
 }

@@ -1,10 +1,13 @@
 package handlers
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 
+	"groupdeck/bulkcreate"
+	"groupdeck/jobs"
 	"groupdeck/store"
 	"groupdeck/views"
 )
@@ -26,7 +29,23 @@ func (h *Handler) jobView(c echo.Context) (views.JobView, error) {
 	if err != nil {
 		return views.JobView{}, err
 	}
-	return views.JobView{Job: j, Items: items, More: j.Total - len(items), CanEdit: currentUser(c).CanEdit()}, nil
+	v := views.JobView{Job: j, Items: items, More: j.Total - len(items), CanEdit: currentUser(c).CanEdit()}
+	if jobs.Kind(j.Kind) == jobs.KindGroupsCreate {
+		// Each created row links to its group and says Creating… until
+		// WhatsApp confirms it (the page follows group changes live).
+		v.Groups = map[int]*store.Group{}
+		for _, it := range items {
+			if id, ok := bulkcreate.GroupOf(it.Result); ok {
+				g, err := h.Store.GroupByID(ctx, id)
+				if err == nil {
+					v.Groups[it.Seq] = g
+				} else if !errors.Is(err, store.ErrNotFound) {
+					return v, err
+				}
+			}
+		}
+	}
+	return v, nil
 }
 
 func (h *Handler) jobShow(c echo.Context) error {

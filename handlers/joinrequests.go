@@ -45,6 +45,7 @@ func (h *Handler) groupRequests(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	v.CanEdit = v.CanEdit && views.ChangeRefusal(g) == "" // WhatsApp would refuse the decisions
 	return h.fragment(c, views.RequestList(v))
 }
 
@@ -129,12 +130,72 @@ func (h *Handler) requestsDecide(c echo.Context) error {
 		return h.fragmentStatus(c, http.StatusUnprocessableEntity, views.ActionResult("", nil,
 			"Nothing to do: tick some requests first (or they were already handled)."))
 	}
-	if !single && c.FormValue("confirm") != "1" {
-		return h.fragment(c, views.DecideConfirm(action, target, groupID, reqs))
+	if !single {
+		// More than one request: review first, and act only on exactly
+		// the reviewed ones.
+		r, err := h.decideReview(c, action, target, groupID, reqs)
+		if err != nil {
+			return err
+		}
+		token := c.FormValue("review")
+		if !h.reviewed(token, "requests-"+action, currentUser(c).ID, nil, decideItems(r.Act)) || len(r.Act) == 0 {
+			if token != "" {
+				// 200, not 409: htmx would treat the new review as an error.
+				r.Changed = fmt.Sprintf("Nothing was done: of the %s requests you reviewed, %d can still be decided (the others were handled, withdrawn, or their group changed meanwhile). Check and confirm again.",
+					c.FormValue("reviewed"), len(r.Act))
+			}
+			return h.fragment(c, views.DecideConfirm(r))
+		}
+		reqs = r.Act
 	}
 	done, failures := h.decide(c, action, reqs)
 	notice := fmt.Sprintf("%s %d of %d.", map[string]string{"approve": "Approved", "reject": "Rejected"}[action], done, len(reqs))
 	return h.fragment(c, views.ActionResult(notice, failures, ""))
+}
+
+// decideReview splits the requests into those that can be decided and
+// those skipped because their group cannot take the decision now.
+func (h *Handler) decideReview(c echo.Context, action, target string, groupID int64, reqs []store.JoinRequest) (views.DecideReview, error) {
+	r := views.DecideReview{Action: action, Target: target, GroupID: groupID}
+	groups := map[int64]bool{}
+	status := map[int64]string{}
+	for _, jr := range reqs {
+		why, ok := status[jr.GroupID]
+		if !ok {
+			g, err := h.Store.GroupByID(c.Request().Context(), jr.GroupID)
+			if err != nil {
+				return r, err
+			}
+			switch {
+			case g.Status == store.GroupDeleted || g.Status == store.GroupDeleting:
+				why = "the group is deleted"
+			case g.Status != store.GroupActive:
+				why = "the group is not active"
+			case g.Suspended:
+				why = "WhatsApp suspended the group"
+			case action == "approve" && g.ParticipantCount >= store.MaxParticipants:
+				why = "the group is full (8 people)"
+			}
+			status[jr.GroupID] = why
+		}
+		if why != "" {
+			r.Skipped = append(r.Skipped, views.SkippedRequest{Request: jr, Reason: why})
+			continue
+		}
+		r.Act = append(r.Act, jr)
+		groups[jr.GroupID] = true
+	}
+	r.Groups = len(groups)
+	r.Token = h.reviewToken("requests-"+action, currentUser(c).ID, nil, decideItems(r.Act))
+	return r, nil
+}
+
+func decideItems(reqs []store.JoinRequest) []string {
+	out := make([]string, len(reqs))
+	for i, r := range reqs {
+		out[i] = strconv.FormatInt(r.ID, 10)
+	}
+	return out
 }
 
 func (h *Handler) decide(c echo.Context, action string, reqs []store.JoinRequest) (int, []views.ItemFailure) {

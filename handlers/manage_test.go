@@ -209,15 +209,21 @@ func TestJoinRequestsDecide(t *testing.T) {
 		shown.Add("shown", itoa64(r.ID))
 	}
 	st, body = c.form("/requests/decide", shown, true)
-	if st != 200 || !strings.Contains(body, "Approve 3 join requests?") {
+	if st != 200 || !strings.Contains(body, "Approve 3 join requests in 1 group?") {
 		t.Fatalf("confirm: %d %s", st, body)
+	}
+	// A confirm without the review's token only reviews again.
+	st, again := c.form("/requests/decide", url.Values{"do": {"approve:selected"}, "confirm": {"1"}, "id": shown["shown"]}, true)
+	if st != 200 || !strings.Contains(again, "Approve 3 join requests in 1 group?") || strings.Contains(strings.Join(ts.wa.calls, " "), "approve") {
+		t.Fatalf("confirm without review: %d %v", st, ts.wa.calls)
 	}
 	ts.wa.decide = func(ids []string) (*whatsapp.JoinRequestResult, error) {
 		return &whatsapp.JoinRequestResult{Done: ids[:1], Partial: true, Failed: []whatsapp.FailedJoinRequest{
 			{ID: ids[1], Errors: []whatsapp.ErrorObject{{Code: 131203}}},
 			{ID: ids[2], Errors: []whatsapp.ErrorObject{{Code: 131213}}}}}, nil
 	}
-	form := url.Values{"do": {"approve:selected"}, "confirm": {"1"}, "id": shown["shown"]}
+	form := hiddenFields(body)
+	form.Set("do", "approve:selected")
 	st, body = c.form("/requests/decide", form, true)
 	if st != 200 || !strings.Contains(body, "Approved 1 of 3") || !strings.Contains(body, "Terms of Service") ||
 		!strings.Contains(body, "(131213)") {

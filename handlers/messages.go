@@ -40,7 +40,7 @@ func (h *Handler) windowView(ctx context.Context, g *store.Group) (views.WindowV
 
 func composerFor(g *store.Group) views.ComposerForm {
 	path := "/groups/" + itoa64(g.ID) + "/messages"
-	return views.ComposerForm{Action: path, Errors: map[string]string{}}
+	return views.ComposerForm{Action: path, Errors: map[string]string{}, Refusal: messaging.Refusal(g)}
 }
 
 func (h *Handler) messageList(c echo.Context) error {
@@ -64,7 +64,7 @@ func (h *Handler) windowStatus(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.fragment(c, views.ComposerStatus(w))
+	return h.fragment(c, views.WindowFragment(w, currentUser(c).CanEdit()))
 }
 
 // messageCreate validates the composer, stores the message and wakes the
@@ -103,6 +103,7 @@ func (h *Handler) messageCreate(c echo.Context) error {
 }
 
 func (h *Handler) composerAnswer(c echo.Context, status int, g *store.Group, f views.ComposerForm) error {
+	f.Refusal = messaging.Refusal(g)
 	if web.IsHTMX(c) {
 		return h.fragmentStatus(c, status, views.Composer(f))
 	}

@@ -7,8 +7,8 @@ import (
 	"groupdeck/whatsapp"
 )
 
-// groupEvent applies one element of value.groups. Every variant of spec
-// §3.2–3.5 lands here; each writes its activity line in the same
+// groupEvent applies one element of value.groups. Every group event of
+// docs/cloud-api.md#webhooks lands here; each writes its activity line in the same
 // transaction.
 func (in *Ingester) groupEvent(t *store.Tx, ev *whatsapp.GroupEvent) (string, error) {
 	if ev.Type == whatsapp.EventGroupCreate {

@@ -23,6 +23,9 @@ import (
 // Ingester applies deliveries.
 type Ingester struct {
 	Store *store.Store
+	// PhoneNumberID is the business number this app serves; changes sent
+	// for another number fail (ids.go). Empty accepts any.
+	PhoneNumberID string
 }
 
 // change is one group event or message item, as kept while deferred.
@@ -32,7 +35,9 @@ type change struct {
 	Message  *whatsapp.Message    `json:"message,omitempty"`
 	Contacts []whatsapp.Contact   `json:"contacts,omitempty"`
 	Status   *whatsapp.Status     `json:"status,omitempty"`
-	item     int                  // position in its delivery's body (items)
+	// PhoneNumberID is the business number of the change (its metadata).
+	PhoneNumberID string `json:"phone_number_id,omitempty"`
+	item          int    // position in its delivery's body (items)
 }
 
 // Apply stores and applies one delivery. The error is non-nil only when
@@ -140,14 +145,15 @@ func items(p *whatsapp.Payload) []change {
 // on its own.
 func split(ch whatsapp.Change) []change {
 	var out []change
+	num := ch.Value.Metadata.PhoneNumberID
 	for i := range ch.Value.Groups {
-		out = append(out, change{Field: ch.Field, Group: &ch.Value.Groups[i]})
+		out = append(out, change{Field: ch.Field, Group: &ch.Value.Groups[i], PhoneNumberID: num})
 	}
 	for i := range ch.Value.Messages {
-		out = append(out, change{Field: ch.Field, Message: &ch.Value.Messages[i], Contacts: ch.Value.Contacts})
+		out = append(out, change{Field: ch.Field, Message: &ch.Value.Messages[i], Contacts: ch.Value.Contacts, PhoneNumberID: num})
 	}
 	for i := range ch.Value.Statuses {
-		out = append(out, change{Field: ch.Field, Status: &ch.Value.Statuses[i]})
+		out = append(out, change{Field: ch.Field, Status: &ch.Value.Statuses[i], PhoneNumberID: num})
 	}
 	return out
 }
@@ -166,6 +172,9 @@ func (c change) dedupKey() string {
 }
 
 func (in *Ingester) applyChange(t *store.Tx, c change) error {
+	if err := in.check(c); err != nil {
+		return err
+	}
 	key := c.dedupKey()
 	dup, err := t.Seen(key)
 	if err != nil || dup {

@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"path/filepath"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"groupdeck/internal/testutil"
 	"groupdeck/store"
 )
 
@@ -62,20 +64,18 @@ func openStore(t *testing.T, path string) *store.Store {
 
 func waitJob(t *testing.T, st *store.Store, id int64, ok func(*store.Job) bool) *store.Job {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		j, err := st.JobByID(context.Background(), id)
-		if err != nil {
+	var j *store.Job
+	testutil.Eventually(t, 5*time.Second, func() error {
+		var err error
+		if j, err = st.JobByID(context.Background(), id); err != nil {
 			t.Fatal(err)
 		}
-		if ok(j) {
-			return j
+		if !ok(j) {
+			return fmt.Errorf("job never reached the expected state: %+v", j)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("job never reached the expected state: %+v", j)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		return nil
+	})
+	return j
 }
 
 func TestJobRunsEveryItem(t *testing.T) {
@@ -151,9 +151,12 @@ func TestResumeAfterRestart(t *testing.T) {
 		done := make(chan struct{})
 		go func() { m.Run(ctx); close(done) }()
 		id, _ := m.Start(ctx, store.Job{Kind: "test", Title: "t"}, []string{"a", "b", "c"})
-		for r.count("a") == 0 {
-			time.Sleep(5 * time.Millisecond)
-		}
+		testutil.Eventually(t, 5*time.Second, func() error {
+			if r.count("a") == 0 {
+				return errors.New("item a never started")
+			}
+			return nil
+		})
 		cancel() // the "crash": item a is running, b and c pending
 		<-done
 		st.Close()

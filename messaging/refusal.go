@@ -23,3 +23,22 @@ func Refusal(g *store.Group) string {
 	}
 	return ""
 }
+
+// SkipReason says in a few words why a send to many groups leaves g out,
+// or "" when g can be messaged; a review counts the skipped groups by it.
+// It agrees with Refusal: one is "" exactly when the other is.
+func SkipReason(g *store.Group) string {
+	switch {
+	case g.Status == store.GroupDeleted || g.Status == store.GroupDeleting:
+		return "deleted"
+	case g.Status == store.GroupCreating:
+		return "not active: still being created"
+	case g.Status != store.GroupActive:
+		return "not active: " + g.Status
+	case g.Suspended:
+		return "suspended by WhatsApp"
+	case g.ParticipantCount == 0:
+		return "nobody joined yet"
+	}
+	return ""
+}

@@ -90,7 +90,9 @@ func (f Follow) Topics() []string {
 	case f.Group > 0:
 		return []string{GroupTopic(f.Group)}
 	case f.Job > 0:
-		return []string{JobTopic(f.Job)}
+		// And the global feed: a bulk create's rows say Creating… until
+		// their group's create webhook arrives.
+		return []string{JobTopic(f.Job), GlobalTopic}
 	}
 	return []string{GlobalTopic}
 }

@@ -51,7 +51,7 @@ func TestFollowTopics(t *testing.T) {
 	}{
 		{Follow{}, []string{"global"}},
 		{Follow{Group: 4}, []string{"group:4"}},
-		{Follow{Job: 2}, []string{"job:2"}},
+		{Follow{Job: 2}, []string{"job:2", "global"}},
 		{Follow{Campaigns: true}, []string{"global", "campaigns"}},
 	} {
 		if got := tc.f.Topics(); !slices.Equal(got, tc.want) {

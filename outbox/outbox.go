@@ -16,6 +16,8 @@ import (
 	"strconv"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"groupdeck/store"
 	"groupdeck/whatsapp"
 )
@@ -28,6 +30,10 @@ type Sender interface {
 	Pin(ctx context.Context, groupID, messageID string, days int) (*whatsapp.SendResult, error)
 	Unpin(ctx context.Context, groupID, messageID string) (*whatsapp.SendResult, error)
 }
+
+// DefaultRate is a business number's default messaging throughput, in
+// messages per second (Meta's throughput page; higher tiers allow more).
+const DefaultRate = 80
 
 // Worker drains the outbox. Only one worker may run per database: "at
 // most one message in flight" is what lets a lost answer be matched to
@@ -44,7 +50,11 @@ type Worker struct {
 	// webhook before it is failed as "probably not sent".
 	DoubtGrace time.Duration
 	Poll       time.Duration // idle re-check interval
-	wake       chan struct{}
+	// Pace keeps sends within the number's messaging throughput, so a
+	// scheduled or bulk send to thousands of groups is not refused with
+	// 130429 in bursts (nil: no pacing).
+	Pace *rate.Limiter
+	wake chan struct{}
 }
 
 // Notifier is told which groups' messages changed.
@@ -56,7 +66,7 @@ type Notifier interface {
 func New(st *store.Store, wa Sender, log *slog.Logger, notify Notifier) *Worker {
 	return &Worker{Store: st, WA: wa, Log: log, Notify: notify, MaxAttempts: 5, Backoff: time.Second,
 		MaxBackoff: 5 * time.Minute, DoubtGrace: 10 * time.Minute, Poll: 2 * time.Second,
-		wake: make(chan struct{}, 1)}
+		Pace: rate.NewLimiter(DefaultRate, 1), wake: make(chan struct{}, 1)}
 }
 
 // Wake tells the worker there is work, without blocking.
@@ -144,6 +154,9 @@ func (w *Worker) changed(groups ...int64) {
 
 // SendOne sends the oldest due message; it reports whether there was one.
 func (w *Worker) SendOne(ctx context.Context) bool {
+	if w.Pace != nil && w.Pace.Wait(ctx) != nil {
+		return false
+	}
 	m, err := w.Store.ClaimMessage(ctx)
 	if errors.Is(err, store.ErrNotFound) {
 		return false

@@ -2,6 +2,7 @@ package reconcile
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"groupdeck/ingest"
+	"groupdeck/internal/testutil"
 	"groupdeck/store"
 	"groupdeck/wasim"
 	"groupdeck/whatsapp"
@@ -89,20 +91,18 @@ func (h *harness) createGroupMode(subject, mode string) *store.Group {
 // waitFor polls the store until cond holds: webhooks are asynchronous.
 func (h *harness) waitFor(id int64, cond func(*store.Group) bool) *store.Group {
 	h.t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		g, err := h.st.GroupByID(context.Background(), id)
-		if err != nil {
+	var g *store.Group
+	testutil.Eventually(h.t, 5*time.Second, func() error {
+		var err error
+		if g, err = h.st.GroupByID(context.Background(), id); err != nil {
 			h.t.Fatal(err)
 		}
-		if cond(g) {
-			return g
+		if !cond(g) {
+			return fmt.Errorf("group %d never reached the expected state: %+v", id, g)
 		}
-		if time.Now().After(deadline) {
-			h.t.Fatalf("group %d never reached the expected state: %+v", id, g)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+		return nil
+	})
+	return g
 }
 
 func (h *harness) members(id int64) []string {

@@ -67,6 +67,13 @@ func verb(action string) string {
 	return "Reject"
 }
 
+func verbed(action string) string {
+	if action == "approve" {
+		return "approved"
+	}
+	return "rejected"
+}
+
 func backTo(groupID int64) string {
 	if groupID != 0 {
 		return fmt.Sprintf("/groups/%d", groupID)

@@ -51,6 +51,7 @@ type ComposerForm struct {
 	TemplateParams   string
 	Errors           map[string]string
 	Notice           string
+	Refusal          string // why the group page's Send is disabled, if it is
 }
 
 func (f ComposerForm) kind() string {
@@ -133,6 +134,11 @@ func (v MessagingView) oldestPin() *store.Message {
 	}
 	return &v.Pinned[len(v.Pinned)-1]
 }
+
+// canAct: an editor may retry, pin and unpin only while WhatsApp would
+// accept it (the timeline re-renders on every change, so this follows the
+// group's status live).
+func (v MessagingView) canAct() bool { return v.CanEdit && ChangeRefusal(v.Group) == "" }
 
 func (v MessagingView) canPin(m store.Message) bool {
 	return v.CanEdit && m.WAMID != "" && m.PinnedUntil == 0 && (m.Direction == "in" || m.State == store.MsgSent) &&

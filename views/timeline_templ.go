@@ -92,7 +92,7 @@ func Timeline(v MessagingView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				if v.CanEdit {
+				if v.canAct() {
 					templ_7745c5c3_Err = unpinButton(m).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
@@ -136,7 +136,7 @@ func Timeline(v MessagingView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				if v.CanEdit && c.State == store.MsgFailed {
+				if v.canAct() && c.State == store.MsgFailed {
 					templ_7745c5c3_Err = retryButton(c).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
@@ -361,7 +361,7 @@ func MessageItem(v MessagingView, m store.Message) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		if v.CanEdit {
+		if v.canAct() {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 32, "<div class=\"actions\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err

@@ -39,25 +39,32 @@ type Config struct {
 	OpsPerWindow int
 	OpsWindow    time.Duration // default 1 minute when OpsPerWindow > 0
 
-	// Delivery switches (spec §3.0): duplicates and reordering happen on the
-	// real platform, so receivers must de-duplicate and not rely on order.
+	// Delivery switches (docs/cloud-api.md#delivery-and-verification):
+	// duplicates and reordering happen on the real platform, so receivers
+	// must de-duplicate and not rely on order.
 	DuplicateDelivery bool          // POST every delivery twice
 	Reorder           bool          // shuffle the queued deliveries before sending
 	BatchWindow       time.Duration // wait this long and batch queued changes (≤1000) into one POST; 0 = one change per POST
 
-	// Status switches (spec §3.7).
+	// Status switches (docs/cloud-api.md#message-statuses).
 	AggregateStatuses      bool // one webhook per message×participants (or messages×one participant)
 	ReadSkipsDelivered     bool // auto-read emits only "read", as when delivery and read coincide
 	ParticipantRecipientID bool // spell the field "participant_recipient_id" like two Meta samples
 	ConversationObject     bool // add the ≤v23.0 "conversation" object beside pricing (omitted on v24.0+)
 
-	// Response-shape switches for spec §6.1 disagreements.
+	// Response-shape switches for docs/cloud-api.md#where-metas-pages-disagree.
 	DeleteReturnsRequestID bool // DELETE /{group} also returns request_id
 	SyncPhotoErrors        bool // photo aspect/size errors fail the request (400) instead of the webhook
 	BSUID                  bool // add user_id to participants, contacts and participant events
 	Ineligible             bool // every Groups API call fails with 131215
 	CreationDisabled       bool // group creation fails with 131214 (too many marketing messages in windows)
 	FailCreates            bool // creations are accepted but their group_create webhook reports failure
+
+	// ControlToken, when set, is required on every /_sim/ request in the
+	// X-Sim-Control-Token header: the control API drives simulated people
+	// and switches, so only its owner may call it. Empty leaves it open
+	// (a simulator run alone, for tests on this machine).
+	ControlToken string
 
 	Logger     *slog.Logger
 	HTTPClient *http.Client

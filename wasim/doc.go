@@ -1,6 +1,6 @@
 // Package wasim is an in-process simulator of the WhatsApp Cloud API Groups
-// API as described in /work/shared/spec/groups-api.md. It is written from the
-// spec alone, independently of groupdeck's client, so the two can catch each
+// API as described in docs/cloud-api.md. It is written from that description
+// alone, independently of groupdeck's client, so the two can catch each
 // other's misreadings.
 //
 // A Server is an http.Handler serving the Graph endpoints under any
@@ -11,7 +11,7 @@
 // participant removal) change state only when their webhook is emitted,
 // after Config.WebhookDelay.
 //
-// Choices where the spec says "(inferred)" or lists variants:
+// Choices where docs/cloud-api.md says "(inferred)" or lists variants:
 //   - create, settings update and participant removal answer
 //     {"messaging_product","request_id"}; delete answers {"success":true}
 //     (Config.DeleteReturnsRequestID adds request_id).

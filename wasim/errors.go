@@ -17,7 +17,7 @@ type apiError struct {
 
 func (e *apiError) Error() string { return fmt.Sprintf("(#%d) %s: %s", e.Code, e.Title, e.Details) }
 
-// Titles follow spec §4.2 and the Cloud API code table; details are the
+// Titles follow docs/cloud-api.md#group-error-codes and the Cloud API code table; details are the
 // human explanation the app is told to build logic on.
 var errTitles = map[int]string{
 	CodeInvalidParameter:      "Invalid parameter",

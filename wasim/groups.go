@@ -8,7 +8,7 @@ import (
 	"unicode/utf8"
 )
 
-// group is the §2.14 state model of one group.
+// group is the state model of one group (docs/cloud-api.md#state-model).
 type group struct {
 	id, jid     string
 	seq         int // creation order; paging cursors point at it so deletes don't shift pages
@@ -118,7 +118,7 @@ func (s *Server) handleCreateGroup(r *http.Request) (int, any, *apiError) {
 	s.after(s.cfg.webhookDelay(), func() {
 		s.pendingCreates--
 		if fail {
-			// Spec §6.1 item 16: Meta's failure sample has a group_id, which
+			// docs/cloud-api.md#failed-create-and-group_id: Meta's failure sample has a group_id, which
 			// makes no sense for a group that was never made; omit it.
 			s.emitGroupEvent("group_lifecycle_update", map[string]any{
 				"type": "group_create", "request_id": reqID, "subject": subject, "description": desc,

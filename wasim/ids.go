@@ -9,9 +9,10 @@ import (
 	"sync"
 )
 
-// idGen hands out identifiers that look like Meta's (spec §1.6) so the app is
-// exercised with realistic lengths and alphabets, while staying opaque: nothing
-// in the app may parse them, and the simulator itself only ever looks them up.
+// idGen hands out identifiers that look like Meta's
+// (docs/cloud-api.md#identifiers) so the app is exercised with realistic
+// lengths and alphabets, while staying opaque: nothing in the app may parse
+// them, and the simulator itself only ever looks them up.
 type idGen struct {
 	mu   sync.Mutex
 	rng  *rand.Rand

@@ -2,8 +2,8 @@ package wasim
 
 import "net/http"
 
-// handleInviteLink implements GET (read), POST (reset) and DELETE; spec §6.1
-// item 3 says both verb sets exist, so all three are served.
+// handleInviteLink implements GET (read), POST (reset) and DELETE;
+// docs/cloud-api.md#invite-link-verbs says both verb sets exist, so all three are served.
 func (s *Server) handleInviteLink(r *http.Request, id string) (int, any, *apiError) {
 	var body struct {
 		MessagingProduct string `json:"messaging_product"`

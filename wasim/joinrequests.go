@@ -40,7 +40,7 @@ func (s *Server) handleListJoinRequests(r *http.Request, id string) (int, any, *
 }
 
 // handleDecideJoinRequests approves (POST) or rejects (DELETE). Approval adds
-// the user at once (spec §6.1 item 17) and emits group_participants_add;
+// the user at once (docs/cloud-api.md#approving-a-join-request) and emits group_participants_add;
 // rejection is silent and the user may ask again.
 func (s *Server) handleDecideJoinRequests(r *http.Request, id string) (int, any, *apiError) {
 	var body struct {

@@ -134,12 +134,12 @@ func (s *Server) markRead(req sendRequest) (int, any, *apiError) {
 	if s.inbound[req.MessageID] == nil && s.msgs[req.MessageID] == nil {
 		return 0, nil, newErr(CodeInvalidValue, "message_id %q is not a valid message ID", req.MessageID)
 	}
-	// Accepted but invisible: spec §2.11 recommends no observable effect.
+	// Accepted but invisible: docs/cloud-api.md#mark-as-read: no observable effect.
 	return http.StatusOK, map[string]any{"success": true}, nil
 }
 
 // content validates the per-type object and returns a text rendering for
-// inboxes; caption rules follow §2.9.
+// inboxes; caption rules follow docs/cloud-api.md#media-rules.
 func (s *Server) content(req sendRequest) (string, *apiError) {
 	obj, ok := req.Raw[req.Type]
 	if !ok {
@@ -290,7 +290,7 @@ func (s *Server) record(m *sentMessage) {
 	s.scheduleStatuses(m)
 }
 
-// groupPricing implements §5.1: non-template → group_service; templates by
+// groupPricing implements docs/cloud-api.md#pricing: non-template → group_service; templates by
 // templateCategory. Inside the group window service and utility are free;
 // marketing is always billable.
 func groupPricing(req sendRequest, inWindow bool) (category, typ string) {

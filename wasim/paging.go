@@ -5,7 +5,8 @@ import (
 	"strconv"
 )
 
-// pageParams parses limit/after/before; bounds follow §2.4 (1..1024, default 25).
+// pageParams parses limit/after/before; bounds follow
+// docs/cloud-api.md#list-active-groups (1..1024, default 25).
 func (s *Server) pageParams(r *http.Request) (limit int, after, before *cursor, err *apiError) {
 	q := r.URL.Query()
 	limit = 25

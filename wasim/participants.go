@@ -13,7 +13,7 @@ type participantRef struct {
 
 // handleRemoveParticipants validates synchronously and removes
 // asynchronously: the outcome, including per-user failures, only arrives in
-// the group_participants_remove webhook (spec §2.7, §3.3).
+// the group_participants_remove webhook (docs/cloud-api.md#remove-participants).
 func (s *Server) handleRemoveParticipants(r *http.Request, id string) (int, any, *apiError) {
 	var body struct {
 		MessagingProduct string            `json:"messaging_product"`
@@ -82,7 +82,7 @@ func (s *Server) handleRemoveParticipants(r *http.Request, id string) (int, any,
 			g.removed[wa] = true
 			removed = append(removed, map[string]any{"input": input})
 		}
-		// Spec §3.3: the total-failure sample has only failed_participants,
+		// docs/cloud-api.md#group_participants_update: the total-failure sample has only failed_participants,
 		// and 131201 ("partially succeeded") belongs to partial failure; when
 		// nobody was removed the top-level error is the per-item one.
 		if len(removed) > 0 {

@@ -22,7 +22,7 @@ type settingsUpdate struct {
 }
 
 // handleUpdateSettings accepts JSON or multipart (photo under "file" or
-// "profile_picture_file", spec §6.1 item 4). Shape errors fail the request;
+// "profile_picture_file", docs/cloud-api.md#photo-upload-field). Shape errors fail the request;
 // photo aspect/size problems are per-setting failures in the webhook so the
 // app sees partial failure, unless SyncPhotoErrors asks for a 400.
 func (s *Server) handleUpdateSettings(r *http.Request, id string) (int, any, *apiError) {

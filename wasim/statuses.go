@@ -13,7 +13,7 @@ func (s *Server) scheduleStatuses(m *sentMessage) {
 		}
 		s.emitStatuses([]map[string]any{s.baseStatus(m, "sent")})
 		if m.kind == "pin" {
-			return // pins only ever get a "sent" status (§2.10)
+			return // pins only ever get a "sent" status (docs/cloud-api.md#pin-and-unpin)
 		}
 		toDeliver := max(0, s.cfg.deliverDelay()-s.cfg.sentDelay())
 		toRead := max(0, s.cfg.readDelay()-s.cfg.deliverDelay())
@@ -114,7 +114,7 @@ func (s *Server) advance(m *sentMessage, status string, who []string) {
 
 // emitStatuses sends the statuses as one webhook when aggregation is on and
 // one webhook each otherwise. Callers only pass statuses that share a group
-// and a status type, the aggregation rule of §3.7.
+// and a status type, the aggregation rule of docs/cloud-api.md#message-statuses.
 func (s *Server) emitStatuses(sts []map[string]any) {
 	if len(sts) == 0 {
 		return

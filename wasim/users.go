@@ -16,7 +16,7 @@ type User struct {
 	UserID   string `json:"user_id,omitempty"`  // BSUID, "US.<digits>"
 	Username string `json:"username,omitempty"` // optional; only some users adopt one
 	// PhoneHidden marks a user whose phone number cannot be shared with the
-	// business (BSUID rollout, spec §2.3/§3.3/§3.6/§3.7). With Config.BSUID
+	// business (BSUID rollout, docs/cloud-api.md#identifiers). With Config.BSUID
 	// on, webhooks and API answers then omit wa_id, from and
 	// recipient_participant_id and identify the user by user_id alone.
 	PhoneHidden bool `json:"phone_hidden,omitempty"`

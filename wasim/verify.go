@@ -9,8 +9,9 @@ import (
 )
 
 // VerifyWebhook performs Meta's subscription handshake against the webhook
-// URL (spec §3.0): GET with hub.mode, hub.challenge and hub.verify_token,
-// expecting 200 and the challenge echoed as the raw body.
+// URL (docs/cloud-api.md#delivery-and-verification): GET with hub.mode,
+// hub.challenge and hub.verify_token, expecting 200 and the challenge
+// echoed as the raw body.
 func (s *Server) VerifyWebhook(ctx context.Context, verifyToken string) error {
 	s.mu.Lock()
 	target, client := s.cfg.WebhookURL, s.cfg.HTTPClient

@@ -3,9 +3,14 @@ package wasim
 import (
 	"bytes"
 	"context"
+	"errors"
+	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
 	"time"
+
+	"groupdeck/internal/testutil"
 )
 
 // suspendToggles emits n group_status_update webhooks synchronously.
@@ -47,26 +52,58 @@ func TestDropAfterMaxAttempts(t *testing.T) {
 	}
 }
 
+// hostCounter counts the requests a client sends to each host.
+type hostCounter struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func (c *hostCounter) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.mu.Lock()
+	c.n[r.URL.Host]++
+	c.mu.Unlock()
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+func (c *hostCounter) count(host string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n[host]
+}
+
 func TestUnreachableReceiverRetries(t *testing.T) {
 	rc := &receiver{t: t}
+	// The live receiver opens first, so it cannot reuse the dead one's port.
+	live := httptest.NewServer(rc)
+	defer live.Close()
 	hook := httptest.NewServer(rc)
+	dead := hook.Listener.Addr().String()
 	url := hook.URL
 	hook.Close() // nothing listens there now
-	sim := New(Config{AppSecret: testSecret, WebhookURL: url, WebhookDelay: -1, RetryBase: 20 * time.Millisecond, MaxAttempts: 6, Seed: 1})
+	hosts := &hostCounter{n: map[string]int{}}
+	sim := New(Config{AppSecret: testSecret, WebhookURL: url, WebhookDelay: -1, RetryBase: 20 * time.Millisecond, MaxAttempts: 6, Seed: 1,
+		HTTPClient: &http.Client{Transport: hosts, Timeout: 10 * time.Second}})
 	sim.Start()
 	defer sim.Close()
 	srv := httptest.NewServer(sim)
 	defer srv.Close()
 	h := &harness{t: t, sim: sim, srv: srv, rc: rc}
 	h.do("POST", phonePath+"/groups", map[string]any{"messaging_product": "whatsapp", "subject": "x"})
-	// Fix the URL while the worker backs off; the retry goes to the new one.
-	time.Sleep(15 * time.Millisecond)
-	live := httptest.NewServer(rc)
-	defer live.Close()
+	// Fix the URL once a delivery has failed, while the worker backs off;
+	// the retry goes to the new one.
+	testutil.Eventually(t, 5*time.Second, func() error {
+		if hosts.count(dead) == 0 {
+			return errors.New("no delivery was tried at the unreachable URL")
+		}
+		return nil
+	})
 	sim.SetWebhookURL(live.URL)
 	h.wait()
 	if n := len(rc.groupEvents("group_create")); n != 1 {
 		t.Fatalf("group_create delivered %d times", n)
+	}
+	if n := hosts.count(live.Listener.Addr().String()); n != 1 {
+		t.Fatalf("%d requests to the fixed URL, want the one retry", n)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -64,6 +65,12 @@ func TestHubIDsTopicsAndDropOwner(t *testing.T) {
 }
 
 func TestServeSSEHeadersEventsAndEnd(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		serveSSEHeadersEventsAndEnd(t)
+	})
+}
+
+func serveSSEHeadersEventsAndEnd(t *testing.T) {
 	h := NewHub(8)
 	sub := h.Subscribe(1, "t")
 	rec := httptest.NewRecorder()
@@ -73,10 +80,17 @@ func TestServeSSEHeadersEventsAndEnd(t *testing.T) {
 	h.Publish("t", "changed", "line1\nline2")
 	served := make(chan struct{})
 	go func() { ServeSSE(rec, req, sub, time.Hour, nil); close(served) }()
-	time.AfterFunc(50*time.Millisecond, func() { h.Unsubscribe(sub) })
+	synctest.Wait()
 	select {
 	case <-served:
-	case <-time.After(5 * time.Second):
+		t.Fatal("stream ended while still subscribed")
+	default:
+	}
+	h.Unsubscribe(sub)
+	synctest.Wait()
+	select {
+	case <-served:
+	default:
 		t.Fatal("stream did not end when the subscriber was dropped")
 	}
 	if ct := rec.Header().Get("Content-Type"); ct != "text/event-stream" {

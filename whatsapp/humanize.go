@@ -14,7 +14,7 @@ import (
 // dashboard can explain failures without showing Graph's raw messages.
 func CodeText(code int) string {
 	switch code {
-	// Groups API (spec §4.2 and codes seen in group contexts).
+	// Groups API (docs/cloud-api.md#group-error-codes).
 	case CodeNoParticipants:
 		return "Cannot send messages to a group with no other participants"
 	case CodeGroupUnknown:
@@ -50,7 +50,7 @@ func CodeText(code int) string {
 	case CodeUnsupportedType:
 		return "The message type is not supported"
 
-	// Platform codes (spec §4.1 and the Cloud API error table).
+	// Platform codes (docs/cloud-api.md#platform-codes and the Cloud API error table).
 	case 0:
 		return "WhatsApp could not authenticate the request"
 	case CodeUnknown:

@@ -2,8 +2,8 @@ package whatsapp
 
 import "strings"
 
-// Media limits of the Cloud API
-// (https://developers.facebook.com/docs/whatsapp/cloud-api/reference/media#supported-media-types).
+// Media limits of the Cloud API (docs/cloud-api.md#media-rules;
+// https://developers.facebook.com/docs/whatsapp/cloud-api/reference/media#supported-media-types).
 const (
 	// MaxMediaBytes is the largest file of any kind (documents).
 	MaxMediaBytes = 100 << 20

@@ -57,8 +57,12 @@
 
   // A form answered with 422 re-renders in place; move focus to the first
   // invalid field so keyboard and screen-reader users land on the problem.
+  // An outerHTML swap leaves ev.detail.target detached: look the
+  // re-rendered form up again by its id.
   document.addEventListener("htmx:afterSwap", function (ev) {
-    var bad = ev.detail.target.querySelector && ev.detail.target.querySelector("[aria-invalid=true]");
+    var t = ev.detail.target;
+    if (t && !t.isConnected && t.id) t = document.getElementById(t.id);
+    var bad = t && t.querySelector && t.querySelector("[aria-invalid=true]");
     if (bad) bad.focus();
   });
 
@@ -112,4 +116,66 @@
     empty.id = id;
     panel.replaceWith(empty);
   });
+  // Time zone fields start from the browser's own zone when the person has
+  // not saved one: schedules are written in the sender's local time.
+  var fillZones = function () {
+    var zone = "";
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { zone = ""; }
+    if (!zone) return;
+    document.querySelectorAll("input[data-browser-tz]").forEach(function (input) {
+      if (!input.value) input.value = zone;
+    });
+  };
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", fillZones);
+  } else {
+    fillZones();
+  }
+})();
+
+// Live updates: say when they stop, and keep the console clean.
+(function () {
+  "use strict";
+  if (!window.htmx || !window.EventSource) return;
+
+  // htmx's SSE extension passes a dropped stream's error event to htmx,
+  // which logs it with console.error as "[object Event]". A dropped stream
+  // is expected (a restart, a network change, a slow subscriber dropped by
+  // the server) and the page says so itself below, so the extension's
+  // handler is called without the event: it still fires htmx:sseError and
+  // reconnects a closed stream, but logs nothing.
+  var open = htmx.createEventSource || function (url) { return new EventSource(url, { withCredentials: true }); };
+  var prop = Object.getOwnPropertyDescriptor(EventSource.prototype, "onerror");
+  htmx.createEventSource = function (url) {
+    var es = open(url);
+    Object.defineProperty(es, "onerror", {
+      configurable: true,
+      get: function () { return prop.get.call(es); },
+      set: function (fn) {
+        prop.set.call(es, typeof fn === "function" ? function () { return fn.call(es); } : fn);
+      }
+    });
+    return es;
+  };
+
+  // The notice shows while any stream of the page is down, after a short
+  // grace period so a reconnect that succeeds at once does not flicker.
+  // Each live fragment re-fetches itself on htmx:sseOpen, so once the
+  // notice goes the page shows what happened meanwhile.
+  var down = new Set();
+  var timer = 0;
+  var render = function () {
+    var out = document.getElementById("live-status");
+    if (!out) return;
+    clearTimeout(timer);
+    if (down.size === 0) { out.textContent = ""; return; }
+    timer = setTimeout(function () {
+      if (down.size > 0) out.textContent = "Reconnecting… live updates paused; this page catches up when they resume.";
+    }, 800);
+  };
+  document.addEventListener("htmx:sseError", function (ev) { down.add(ev.target); render(); });
+  document.addEventListener("htmx:sseOpen", function (ev) { down.delete(ev.target); render(); });
+  document.addEventListener("htmx:sseClose", function (ev) { down.delete(ev.target); render(); });
+  // Leaving the page closes its streams; that is not an outage.
+  window.addEventListener("pagehide", function () { down.clear(); render(); });
 })();

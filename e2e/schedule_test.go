@@ -1,0 +1,80 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/mxschmitt/playwright-go"
+)
+
+// TestScheduledWeekly schedules a weekly message to a saved filter from a
+// browser in Berlin, moves the sandbox clock to the send, and watches the
+// message reach each group with its receipts; the schedule then points a
+// week later, still at the same local time.
+func TestScheduledWeekly(t *testing.T) {
+	a := startApp(t)
+	ids := fleetGroups(t, a, 2)
+	bctx, err := browser.NewContext(playwright.BrowserNewContextOptions{BaseURL: playwright.String(a.URL),
+		TimezoneId: playwright.String("Europe/Berlin")})
+	must(t, err)
+	t.Cleanup(func() { bctx.Close() })
+	page, err := bctx.NewPage()
+	must(t, err)
+	page.SetDefaultTimeout(15000)
+	page.OnConsole(func(m playwright.ConsoleMessage) {
+		if m.Type() == "error" {
+			t.Errorf("browser console error: %s", m.Text())
+		}
+	})
+	login(t, page)
+
+	must(t, page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Scheduled", Exact: playwright.Bool(true)}).Click())
+	must(t, expect.Locator(page.GetByTestId("schedules-empty")).ToContainText("Nothing is scheduled"))
+	must(t, page.GetByTestId("new-schedule").Click())
+	// The time zone comes from the browser.
+	must(t, expect.Locator(page.GetByLabel("Time zone", playwright.PageGetByLabelOptions{Exact: playwright.Bool(true)})).ToHaveValue("Europe/Berlin"))
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	must(t, err)
+	start := time.Now().In(berlin).Add(3 * time.Hour).Truncate(time.Minute)
+	must(t, page.GetByLabel("Message to the group").Fill("Weekly running plan"))
+	must(t, page.GetByLabel("First send (date and time)").Fill(start.Format("2006-01-02T15:04")))
+	must(t, page.Locator(`input[name=freq][value=weekly]`).Check())
+	must(t, page.Locator(`input[name=weekday][value="`+strconv.Itoa(int(start.Weekday()))+`"]`).Check())
+	must(t, page.GetByTestId("target-filter").Check())
+	must(t, page.GetByLabel("Subject starts with").Fill("Fleet"))
+	must(t, page.GetByTestId("schedule-save").Click())
+	must(t, expect.Locator(page.GetByTestId("schedule-notice")).ToContainText("Scheduled. The first send is "+start.Format("Mon 2 Jan 2006 15:04")))
+	must(t, expect.Locator(page.GetByTestId("schedule-rule")).ToContainText("Every week on "+start.Weekday().String()[:3]+" at "+start.Format("15:04")+" (Europe/Berlin)"))
+
+	// The group page lists it among its upcoming scheduled messages.
+	must(t, gotoPath(page, fmt.Sprintf("/groups/%d", ids[0])))
+	must(t, expect.Locator(page.GetByTestId("group-schedules")).ToContainText("Weekly running plan"))
+
+	must(t, gotoPath(page, "/schedules"))
+	must(t, expect.Locator(page.GetByTestId("schedule-count")).ToHaveText("(2 groups now)"))
+	must(t, page.GetByTestId("clock-next").Click())
+	must(t, expect.Locator(page.GetByTestId("schedule-notice")).ToContainText("jumped to the next scheduled send"))
+
+	// Each group's timeline shows the message, then its receipts as the
+	// simulated participant receives and reads it.
+	for _, id := range ids {
+		must(t, gotoPath(page, fmt.Sprintf("/groups/%d", id)))
+		msg := page.GetByTestId("message").Filter(playwright.LocatorFilterOptions{HasText: "Weekly running plan"})
+		must(t, expect.Locator(msg.GetByTestId("receipts")).ToHaveText("Delivered 1 · Read 1"))
+	}
+
+	// The occurrence is recorded, and the next send is a week later at the
+	// same local time.
+	must(t, gotoPath(page, "/schedules"))
+	must(t, page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Weekly running plan"}).Click())
+	must(t, expect.Locator(page.GetByTestId("occurrence-outcome")).ToHaveText("sent"))
+	must(t, expect.Locator(page.GetByTestId("occurrence")).ToContainText("Fleet 02"))
+	next := start.AddDate(0, 0, 7)
+	must(t, expect.Locator(page.GetByTestId("schedule-upcoming").Locator("li").First()).ToHaveText(
+		regexp.MustCompile("^"+regexp.QuoteMeta(next.Format("Mon 2 Jan 2006 15:04")))))
+}
