@@ -134,7 +134,8 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (
 		WakeOutbox: a.Outbox.Wake, Jobs: a.Jobs, Sync: a.Sync, Pools: a.Pools, BaseURL: cfg.BaseURL, InviteTemplate: invite,
 		SessionIdle: cfg.SessionIdle, TrustedProxies: cfg.TrustedProxies,
 		Scheduler: a.Scheduler, SandboxClock: sandboxClock,
-		Rates:     views.Rates{Marketing: cfg.RateMarketing, Utility: cfg.RateUtility, Currency: cfg.RateCurrency},
+		Rates:   views.Rates{Marketing: cfg.RateMarketing, Utility: cfg.RateUtility, Currency: cfg.RateCurrency},
+		Account: a.WA, WABAID: cfg.WABAID,
 		Retention: cfg.Keep.store(),
 	})
 	a.Echo = web.NewEcho(log)
@@ -189,7 +190,7 @@ func (a *App) startSim() (string, error) {
 	a.SimURL = "http://" + ln.Addr().String()
 	a.simSrv = &http.Server{Handler: a.Sim, ReadHeaderTimeout: readHeaderTimeout}
 	go a.simSrv.Serve(ln)
-	return a.SimURL + "/v23.0", nil
+	return a.SimURL + "/" + a.Cfg.GraphVersion, nil
 }
 
 // Start serves HTTP and runs the workers in the background.
@@ -214,6 +215,17 @@ func (a *App) Start() {
 			a.Log.Error("server stopped", "err", err)
 		}
 	}()
+	if a.Sim != nil {
+		// Like Meta when a callback URL is saved: the simulator verifies
+		// the webhook, so the Connection page shows a handshake.
+		a.wg.Add(1)
+		go func() {
+			defer a.wg.Done()
+			if err := a.Sim.VerifyWebhook(ctx, a.Cfg.VerifyToken); err != nil && ctx.Err() == nil {
+				a.Log.Warn("sandbox webhook handshake failed", "err", err)
+			}
+		}()
+	}
 }
 
 // Shutdown stops accepting requests, lets running ones finish, then

@@ -85,6 +85,10 @@ type Deps struct {
 	// Rates estimate what a template costs per delivered participant, for
 	// the send-to-many review.
 	Rates views.Rates
+	// Account and WABAID serve the Connection page (connection.go); a nil
+	// Account hides it.
+	Account Account
+	WABAID  string
 	// Retention is how long webhook rows are kept, shown with the
 	// database's size on the event log.
 	Retention store.Retention
@@ -103,9 +107,12 @@ type Handler struct {
 	loginAddr *web.Limiter
 	loginAcct *web.Backoff
 	limits    *publicLimits // webhook readers and campaign-link visits (limits.go)
-	reviewKey []byte        // signs bulk-action reviews (review.go)
-	stopping  chan struct{}
-	stopOnce  sync.Once
+	// Refused webhook requests, written at most once a second
+	// (webhook_refusals.go).
+	refusals, handshakeRefusals refusalCounter
+	reviewKey                   []byte // signs bulk-action reviews (review.go)
+	stopping                    chan struct{}
+	stopOnce                    sync.Once
 }
 
 // Stop ends every open event stream, so a graceful shutdown does not wait

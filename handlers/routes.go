@@ -46,6 +46,8 @@ func (h *Handler) Register(e *echo.Echo) {
 	u.POST("/sync/held/confirm", h.syncHeldConfirm, formMax, h.requireAdmin)
 	u.POST("/sync/held/dismiss", h.syncHeldDismiss, formMax, h.requireAdmin)
 	u.GET("/events", h.events)
+	u.GET("/connection", h.connectionShow, h.requireAdmin)
+	u.POST("/connection/subscribe", h.connectionSubscribe, formMax, h.requireAdmin)
 	u.GET("/events/log", h.eventLog, h.requireAdmin)
 	u.GET("/events/log/:id", h.eventShow, h.requireAdmin)
 	u.POST("/events/log/:id/replay", h.eventReplay, formMax, h.requireAdmin)

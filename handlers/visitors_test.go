@@ -1,10 +1,11 @@
 package handlers
 
 import (
-	"groupdeck/web"
 	"strconv"
 	"testing"
 	"time"
+
+	"groupdeck/web"
 )
 
 func TestRecentVisitorsCountOncePerWindow(t *testing.T) {

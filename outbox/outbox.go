@@ -292,6 +292,10 @@ func (w *Worker) backoff(attempt int, err error) time.Duration {
 	if errors.As(err, &a) && a.RetryAfter > d {
 		d = a.RetryAfter
 	}
+	if a != nil && a.Code == whatsapp.CodePairRateLimit {
+		// The pair rate refills one message per interval: sooner fails again.
+		d = max(d, whatsapp.PairRateInterval)
+	}
 	return d
 }
 

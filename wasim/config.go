@@ -38,6 +38,17 @@ type Config struct {
 	// OpsPerWindow limits group operations (131208, HTTP 429); 0 = unlimited.
 	OpsPerWindow int
 	OpsWindow    time.Duration // default 1 minute when OpsPerWindow > 0
+	// Send limits (limits.go); 0 = unlimited.
+	MessagesPerSecond int           // sends per second per number before 130429 (Meta: 80 by default)
+	PairBurst         int           // sends to one recipient before 131056 (Meta: bursts up to 45)
+	PairInterval      time.Duration // one more send per recipient per interval; default 6s
+
+	// Account (account.go): the app the token belongs to, and whether it
+	// is subscribed to the WABA. While Unsubscribed no webhooks are sent.
+	AppID        string // default "300000000000001"
+	AppName      string // default "groupdeck sandbox"
+	VerifiedName string // the number's display name, default "groupdeck Sandbox"
+	Unsubscribed bool
 
 	// Delivery switches (docs/cloud-api.md#delivery-and-verification):
 	// duplicates and reordering happen on the real platform, so receivers

@@ -91,6 +91,9 @@ func (s *Server) handleMessages(r *http.Request) (int, any, *apiError) {
 	if req.To == "" {
 		return 0, nil, errParam("to is required")
 	}
+	if err := s.admitSend(req.To); err != nil {
+		return 0, nil, err
+	}
 	switch req.RecipientType {
 	case "group":
 		return s.sendToGroup(req)

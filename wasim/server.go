@@ -30,7 +30,9 @@ type Server struct {
 	msgs           map[string]*sentMessage // business sends, by wamid
 	sentLog        []*sentMessage          // business sends in order, for Sent
 	inbound        map[string]*inboundMessage
-	ops            []time.Time // recent group operations for the 131208 limit
+	ops            []time.Time            // recent group operations for the 131208 limit
+	sends          []time.Time            // sends in the last second, for 130429 (limits.go)
+	pairs          map[string]*pairBucket // per-recipient buckets, for 131056 (limits.go)
 	closed         bool
 	seenBase       string // scheme://host of the latest API request
 
@@ -136,6 +138,9 @@ func (s *Server) baseURL() string {
 func (s *Server) route(r *http.Request, segs []string) (int, any, *apiError) {
 	if len(segs) == 0 || segs[0] == "" {
 		return 0, nil, errParam("Unsupported request: no object ID in path")
+	}
+	if st, body, err, ok := s.routeAccount(r, segs); ok {
+		return st, body, err
 	}
 	id := segs[0]
 	if len(segs) == 2 && id == s.phoneID() {
@@ -288,7 +293,9 @@ func (s *Server) countOp() *apiError {
 	}
 	s.ops = keep
 	if len(s.ops) >= s.cfg.OpsPerWindow {
-		return newErr(CodeGroupRateLimit, "Too many group operations from this phone number recently; try again later.")
+		e := newErr(CodeGroupRateLimit, "Too many group operations from this phone number recently; try again later.")
+		e.RetryAfter = s.retryAfterOps(now)
+		return e
 	}
 	s.ops = append(s.ops, now)
 	return nil
