@@ -26,6 +26,7 @@ import (
 	"groupdeck/reconcile"
 	"groupdeck/schedule"
 	"groupdeck/store"
+	"groupdeck/templates"
 	"groupdeck/views"
 	"groupdeck/wasim"
 	"groupdeck/web"
@@ -47,9 +48,11 @@ type App struct {
 	SimURL     string
 	SimControl string
 	Outbox     *outbox.Worker
-	Jobs       *jobs.Manager
-	Sync       *reconcile.Syncer
-	Pools      *campaigns.Keeper
+	// Templates keeps the cache of the account's message templates.
+	Templates *templates.Refresher
+	Jobs      *jobs.Manager
+	Sync      *reconcile.Syncer
+	Pools     *campaigns.Keeper
 	// Scheduler sends scheduled messages; Clock is its clock, which only
 	// the sandbox's clock control moves ahead.
 	Scheduler *schedule.Worker
@@ -124,6 +127,8 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (
 		sandboxClock = a.Clock
 	}
 	invite := whatsapp.Template{Name: cfg.InviteTemplate, Language: cfg.InviteLanguage}
+	a.Templates = &templates.Refresher{Store: a.Store, WA: a.WA, WABAID: cfg.WABAID, Log: log, Every: cfg.TemplateRefresh}
+	a.Scheduler.Templates = a.Templates // scheduled template sends re-check approval
 	a.Jobs.Register(jobs.KindBroadcast, &messaging.Broadcaster{Store: a.Store, WakeOutbox: a.Outbox.Wake, Notify: note})
 	a.Jobs.Register(jobs.KindGroupsCreate, &bulkcreate.Creator{Store: a.Store, WA: a.WA, Ingest: in, Notify: note})
 	a.Jobs.Register(jobs.KindCampaignInvites, &campaigns.Inviter{Store: a.Store, WA: a.WA, Template: invite,
@@ -136,6 +141,7 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (
 		Scheduler: a.Scheduler, SandboxClock: sandboxClock,
 		Rates:   views.Rates{Marketing: cfg.RateMarketing, Utility: cfg.RateUtility, Currency: cfg.RateCurrency},
 		Account: a.WA, WABAID: cfg.WABAID,
+		Templates: a.Templates, TemplateLib: a.WA,
 		Retention: cfg.Keep.store(),
 	})
 	a.Echo = web.NewEcho(log)
@@ -200,9 +206,10 @@ func (a *App) Start() {
 	if a.Sim != nil {
 		a.Sim.Start()
 	}
-	a.wg.Add(7)
+	a.wg.Add(8)
 	go func() { defer a.wg.Done(); a.Scheduler.Run(ctx) }()
 	go func() { defer a.wg.Done(); a.Outbox.Run(ctx) }()
+	go func() { defer a.wg.Done(); a.Templates.Run(ctx) }()
 	go func() { defer a.wg.Done(); a.Pools.Run(ctx) }()
 	go func() { defer a.wg.Done(); a.Jobs.Run(ctx) }()
 	go func() { defer a.wg.Done(); a.Sync.Run(ctx) }()

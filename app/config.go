@@ -56,6 +56,8 @@ type Config struct {
 
 	// SyncInterval is how often reconciliation runs; 0 disables it.
 	SyncInterval time.Duration
+	// TemplateRefresh is how often the account's templates are re-listed.
+	TemplateRefresh time.Duration
 	// ActivityRetention is how long activity feed lines are kept; 0 keeps
 	// them forever.
 	ActivityRetention time.Duration
@@ -127,6 +129,12 @@ func ParseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		return nil, fmt.Errorf("config: GROUPDECK_SYNC_INTERVAL %q must be a duration such as 15m, or 0 to disable", syncEnv)
 	}
 	fs.DurationVar(&c.SyncInterval, "sync-interval", defSync, "how often to reconcile with the Cloud API; 0 disables (GROUPDECK_SYNC_INTERVAL)")
+	tplEnv := env("GROUPDECK_TEMPLATE_REFRESH", "15m")
+	defTpl, perr := time.ParseDuration(tplEnv)
+	if perr != nil || defTpl <= 0 {
+		return nil, fmt.Errorf("config: GROUPDECK_TEMPLATE_REFRESH %q must be a positive duration such as 15m", tplEnv)
+	}
+	fs.DurationVar(&c.TemplateRefresh, "template-refresh", defTpl, "how often to re-list the account's message templates (GROUPDECK_TEMPLATE_REFRESH)")
 	retEnv := env("GROUPDECK_ACTIVITY_RETENTION", "90d")
 	if c.ActivityRetention, perr = parseRetention(retEnv); perr != nil {
 		return nil, fmt.Errorf("config: GROUPDECK_ACTIVITY_RETENTION %q must be a number of days such as 90d, a duration such as 720h, or 0 to keep forever", retEnv)
@@ -238,6 +246,9 @@ func (c *Config) validate() error {
 	}
 	if !c.Sandbox && c.AppSecret == SandboxAppSecret {
 		return errors.New("config: WA_APP_SECRET must be set when WA_ACCESS_TOKEN is (webhooks could not be verified)")
+	}
+	if c.TemplateRefresh <= 0 {
+		return errors.New("config: GROUPDECK_TEMPLATE_REFRESH (-template-refresh) must be positive")
 	}
 	if c.SessionIdle <= 0 || c.SessionLifetime <= 0 || c.SessionIdle > c.SessionLifetime {
 		return errors.New("config: GROUPDECK_SESSION_IDLE must be positive and no longer than GROUPDECK_SESSION_LIFETIME")

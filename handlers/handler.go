@@ -89,9 +89,26 @@ type Deps struct {
 	// Account hides it.
 	Account Account
 	WABAID  string
+	// Templates refreshes the template cache on demand, and TemplateLib
+	// creates the invite template from Meta's Template Library; nil: the
+	// templates page only shows the cache.
+	Templates   TemplateRefresher
+	TemplateLib TemplateLibrary
 	// Retention is how long webhook rows are kept, shown with the
 	// database's size on the event log.
 	Retention store.Retention
+}
+
+// TemplateRefresher re-lists the account's templates into the cache.
+type TemplateRefresher interface {
+	Refresh(ctx context.Context) error
+}
+
+// TemplateLibrary is the part of the Cloud API client that creates
+// templates from Meta's Template Library.
+type TemplateLibrary interface {
+	LibraryTemplates(ctx context.Context, category, topic, language string) ([]whatsapp.LibraryTemplate, error)
+	CreateLibraryTemplate(ctx context.Context, wabaID, name, language, category, libraryName string) (*whatsapp.CreatedTemplate, error)
 }
 
 // Defaults of the Deps durations.

@@ -94,6 +94,10 @@ func (h *Handler) Register(e *echo.Echo) {
 	u.POST("/groups/:id/messages/:mid/retry", h.messageRetry, formMax, h.requireEditor)
 	u.POST("/groups/:id/messages/:mid/pin", h.messagePin, formMax, h.requireEditor)
 	u.POST("/groups/:id/messages/:mid/unpin", h.messageUnpin, formMax, h.requireEditor)
+	u.GET("/templates", h.templatesShow)
+	u.GET("/templates/fields", h.templateFields, h.requireEditor)
+	u.POST("/templates/refresh", h.templatesRefresh, formMax, h.requireEditor)
+	u.POST("/templates/invite", h.templatesInvite, formMax, h.requireEditor)
 	u.GET("/messages/broadcast", h.broadcastShow, h.requireEditor)
 	u.POST("/messages/broadcast", h.broadcastCreate, uploadMax, h.requireEditor)
 

@@ -51,6 +51,8 @@ const (
 	AuditSyncRun            AuditAction = "sync.run"
 	AuditSyncDrift          AuditAction = "sync.drift"
 	AuditSyncImport         AuditAction = "sync.import"
+	AuditTemplateCreate     AuditAction = "template.create"
+	AuditTemplatesRefresh   AuditAction = "templates.refresh"
 )
 
 // AuditEntry is one staff action and its outcome.

@@ -45,6 +45,12 @@ var errTitles = map[int]string{
 	CodeGroupCreationDisabled: "Group creation is temporarily disabled",
 	CodeNumberNotEligible:     "Phone number not eligible for Groups APIs",
 	CodeUnsupportedType:       "Unsupported message type",
+	CodeTemplateParamCount:    "Number of parameters does not match the expected number of params",
+	CodeTemplateMissing:       "Template name does not exist in the translation",
+	CodeTemplateFormat:        "Parameter format does not match format in the created template",
+	CodeTemplatePaused:        "Template is Paused",
+	CodeTemplateDisabled:      "Template is Disabled",
+	CodeTemplateParamsBad:     "Template parameters are not valid",
 	CodeThroughputLimit:       "Rate limit hit",
 	CodePairRateLimit:         "Pair rate limit hit",
 }

@@ -33,6 +33,7 @@ type Server struct {
 	ops            []time.Time            // recent group operations for the 131208 limit
 	sends          []time.Time            // sends in the last second, for 130429 (limits.go)
 	pairs          map[string]*pairBucket // per-recipient buckets, for 131056 (limits.go)
+	templates      []*simTemplate
 	closed         bool
 	seenBase       string // scheme://host of the latest API request
 
@@ -57,6 +58,7 @@ func New(cfg Config) *Server {
 		inbound:   map[string]*inboundMessage{},
 	}
 	s.version = s.ids.token(8)
+	s.templates = seedTemplates(!cfg.NoInviteTemplate)
 	s.q = newQueue(s)
 	return s
 }
@@ -156,6 +158,17 @@ func (s *Server) route(r *http.Request, segs []string) (int, any, *apiError) {
 		}
 		return 0, nil, unsupported(r, segs)
 	}
+	if len(segs) == 2 && segs[1] == "message_templates" && id == s.wabaID() {
+		switch r.Method {
+		case http.MethodGet:
+			return s.handleListTemplates(r)
+		case http.MethodPost:
+			return s.handleCreateTemplate(r)
+		}
+	}
+	if len(segs) == 1 && id == "message_template_library" && r.Method == http.MethodGet {
+		return s.handleTemplateLibrary(r)
+	}
 	if len(segs) == 1 {
 		if s.isMedia(id) {
 			switch r.Method {
@@ -204,6 +217,12 @@ func (s *Server) phoneID() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.cfg.PhoneNumberID
+}
+
+func (s *Server) wabaID() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cfg.WABAID
 }
 
 func (s *Server) authorize(r *http.Request) *apiError {
