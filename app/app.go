@@ -132,6 +132,7 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (
 		Log: log, Store: a.Store, Hub: a.Hub, Notify: note, Sessions: web.NewSessions(key, cfg.SecureCookies()),
 		WA: a.WA, Media: a.WA, Ingest: in, AppSecret: cfg.AppSecret, VerifyToken: cfg.VerifyToken, Phone: phone,
 		WakeOutbox: a.Outbox.Wake, Jobs: a.Jobs, Sync: a.Sync, Pools: a.Pools, BaseURL: cfg.BaseURL, InviteTemplate: invite,
+		DefaultRegion: cfg.DefaultRegion,
 		Scheduler: a.Scheduler, SandboxClock: sandboxClock,
 		Rates: views.Rates{Marketing: cfg.RateMarketing, Utility: cfg.RateUtility, Currency: cfg.RateCurrency},
 	})

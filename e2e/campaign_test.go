@@ -84,7 +84,7 @@ func TestCampaignFunnel(t *testing.T) {
 
 	// An invite to a number: a background job, then delivery by webhook.
 	must(t, staff.GetByTestId("send-invites").Click())
-	must(t, staff.GetByLabel("Phone numbers with country code, one per line").Fill("+1 555 010 0200\n+1 (555) 010-0200\n12"))
+	must(t, staff.GetByLabel("Phone numbers, one per line").Fill("+1 555 010 0200\n+1 (555) 010-0200\n12"))
 	must(t, staff.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Check the list"}).Click())
 	must(t, expect.Locator(staff.GetByTestId("invite-summary")).ToHaveText("1 number(s) ready to send; 1 line(s) need fixing."))
 	must(t, staff.GetByLabel("Skip the lines that need fixing").Check())

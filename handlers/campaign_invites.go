@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 
 	"groupdeck/campaigns"
 	"groupdeck/jobs"
+	"groupdeck/phone"
 	"groupdeck/store"
 	"groupdeck/views"
 )
@@ -21,6 +23,10 @@ const maxUpload = 900 << 10
 
 func (h *Handler) inviteForm(f views.InviteForm) views.InviteForm {
 	f.Template, f.Language = h.InviteTemplate.Name, h.InviteTemplate.Language
+	if !phone.ValidRegion(f.Region) {
+		f.Region = cmp.Or(h.DefaultRegion, phone.DefaultRegion)
+	}
+	f.Region = strings.ToUpper(f.Region)
 	return f
 }
 
@@ -41,7 +47,8 @@ func (h *Handler) campaignInvitesCreate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := h.inviteForm(views.InviteForm{Numbers: c.FormValue("numbers"), SkipInvalid: c.FormValue("skip_invalid") == "1"})
+	f := h.inviteForm(views.InviteForm{Numbers: c.FormValue("numbers"), SkipInvalid: c.FormValue("skip_invalid") == "1",
+		Region: c.FormValue("region")})
 	text := f.Numbers
 	if fh, err := c.FormFile("csv"); err == nil && fh.Size > 0 {
 		if fh.Size > maxUpload {
@@ -64,7 +71,7 @@ func (h *Handler) campaignInvitesCreate(c echo.Context) error {
 			text = f.Numbers + "\n" + text
 		}
 	}
-	lines, perr := campaigns.ParsePhones(strings.NewReader(text))
+	lines, perr := campaigns.ParsePhones(strings.NewReader(text), f.Region)
 	f.Lines = lines
 	valid := campaigns.Valid(lines)
 	switch {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"groupdeck/campaigns"
+	"groupdeck/phone"
 	"groupdeck/store"
 )
 
@@ -76,6 +77,9 @@ type InviteForm struct {
 	Error       string
 	Template    string
 	Language    string
+	// Region is the country whose rules read numbers written without a
+	// country code (two letters, e.g. PT).
+	Region string
 }
 
 // Invalid counts rejected lines other than duplicates.
@@ -176,3 +180,7 @@ func camNow() int64 { return time.Now().UnixMilli() }
 
 // ISOTime formats a Unix-ms time as RFC 3339 in UTC (for exports).
 func ISOTime(ms int64) string { return isoTime(ms) }
+
+// regionChoices lists the countries for numbers written without a
+// country code; current is kept first-class by the select's selected.
+func regionChoices(string) []phone.Region { return phone.Regions() }

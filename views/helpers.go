@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"groupdeck/phone"
 	"groupdeck/store"
 )
 
@@ -50,20 +51,10 @@ func isoTime(ms int64) string {
 	return time.UnixMilli(ms).UTC().Format(time.RFC3339)
 }
 
-// Phone formats a wa_id (digits with country code) for reading, e.g.
-// "+1 650 555 1234"; anything else is shown as it is.
-func Phone(waID string) string {
-	if waID == "" || strings.Trim(waID, "0123456789") != "" {
-		return waID
-	}
-	if len(waID) == 11 && waID[0] == '1' {
-		return fmt.Sprintf("+1 %s %s %s", waID[1:4], waID[4:7], waID[7:])
-	}
-	if len(waID) > 6 {
-		return "+" + waID[:2] + " " + waID[2:]
-	}
-	return "+" + waID
-}
+// Phone formats a wa_id (digits with country code) for reading in its
+// country's international format, e.g. "+351 912 345 678"; anything else
+// (a BSUID, a name) is shown as it is.
+func Phone(waID string) string { return phone.Format(waID) }
 
 func itoa(n int) string { return fmt.Sprint(n) }
 
