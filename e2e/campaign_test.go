@@ -84,9 +84,25 @@ func TestCampaignFunnel(t *testing.T) {
 
 	// An invite to a number: a background job, then delivery by webhook.
 	must(t, staff.GetByTestId("send-invites").Click())
+	// Numbers typed in local format are read with the chosen country's
+	// rules (libphonenumber) and shown in international format.
+	region := staff.GetByLabel("Country of numbers written without a country code")
+	for _, tt := range []struct{ region, typed, shown string }{
+		{"PT", "912 345 678", "+351 912 345 678"},
+		{"FR", "06 12 34 56 78", "+33 6 12 34 56 78"},
+	} {
+		_, err := region.SelectOption(playwright.SelectOptionValues{Values: &[]string{tt.region}})
+		must(t, err)
+		must(t, staff.GetByLabel("Phone numbers, one per line").Fill(tt.typed))
+		must(t, staff.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Check the list"}).Click())
+		must(t, expect.Locator(staff.GetByTestId("invite-line-number")).ToHaveText(tt.shown))
+	}
+	if _, err := region.SelectOption(playwright.SelectOptionValues{Values: &[]string{"US"}}); err != nil {
+		t.Fatal(err)
+	}
 	must(t, staff.GetByLabel("Phone numbers, one per line").Fill("+1 555 010 0200\n+1 (555) 010-0200\n12"))
 	must(t, staff.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Check the list"}).Click())
-	must(t, expect.Locator(staff.GetByTestId("invite-summary")).ToHaveText("1 number(s) ready to send; 1 line(s) need fixing."))
+	must(t, expect.Locator(staff.GetByTestId("invite-summary")).ToHaveText("1 number ready to send; 1 line needs fixing."))
 	must(t, staff.GetByLabel("Skip the lines that need fixing").Check())
 	must(t, staff.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Send invites"}).Click())
 	must(t, expect.Locator(staff.GetByTestId("review-summary")).ToContainText("to 1 number,"))
