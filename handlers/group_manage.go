@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"strings"
 
@@ -66,7 +68,26 @@ func (h *Handler) groupDelete(c echo.Context) error {
 		f.Error = "Type the subject exactly as shown to confirm."
 		return h.page(c, http.StatusUnprocessableEntity, "Delete "+g.Subject, "groups", views.DeletePage(f))
 	}
-	u := currentUser(c)
+	if err := h.requestDelete(ctx, currentUser(c), g); err != nil {
+		var refused cloudRefusal
+		if !errors.As(err, &refused) {
+			return err
+		}
+		f.Error = string(refused)
+		return h.page(c, http.StatusBadGateway, "Delete "+g.Subject, "groups", views.DeletePage(f))
+	}
+	return c.Redirect(http.StatusSeeOther, "/groups/"+itoa64(g.ID))
+}
+
+// cloudRefusal is the Cloud API's refusal of a change, as a sentence.
+type cloudRefusal string
+
+func (e cloudRefusal) Error() string { return string(e) }
+
+// requestDelete asks WhatsApp to delete the group and marks it deleting,
+// audited either way; a refusal comes back as a cloudRefusal. The single
+// delete and the groups list's bulk delete share it.
+func (h *Handler) requestDelete(ctx context.Context, u *store.User, g *store.Group) error {
 	ch := &store.GroupChange{GroupID: g.ID, Kind: store.ChangeDelete, CreatedBy: u.ID}
 	if err := h.Store.RecordChange(ctx, ch); err != nil {
 		return err
@@ -79,8 +100,7 @@ func (h *Handler) groupDelete(c echo.Context) error {
 			return err
 		}
 		h.Notify.GroupsChanged(g.ID)
-		f.Error = msg
-		return h.page(c, http.StatusBadGateway, "Delete "+g.Subject, "groups", views.DeletePage(f))
+		return cloudRefusal(msg)
 	}
 	if _, err := h.Store.WithTx(ctx, func(t *store.Tx) error {
 		if err := t.SetChangeRequest(reqID, ch.ID); err != nil {
@@ -94,5 +114,5 @@ func (h *Handler) groupDelete(c echo.Context) error {
 		return err
 	}
 	h.Notify.GroupsChanged(g.ID)
-	return c.Redirect(http.StatusSeeOther, "/groups/"+itoa64(g.ID))
+	return nil
 }

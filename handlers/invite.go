@@ -3,6 +3,7 @@ package handlers
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"fmt"
 	"net/http"
 	"path"
@@ -130,4 +131,25 @@ func humanErr(err error) string {
 		msg += fmt.Sprintf(" — try again in %d s", int(wait.Seconds()+0.5))
 	}
 	return msg
+}
+
+// resetLink makes a new invite link for the group (the groups list's bulk
+// reset); a refusal comes back as a cloudRefusal, audited as failed.
+func (h *Handler) resetLink(ctx context.Context, u *store.User, g *store.Group) error {
+	link, err := h.WA.ResetInviteLink(ctx, g.WaGroupID)
+	if err != nil {
+		msg := humanErr(err)
+		h.audit(ctx, store.AuditEntry{UserID: u.ID, Action: store.AuditInviteReset, GroupID: g.ID, Outcome: "failed: " + msg})
+		return cloudRefusal(msg)
+	}
+	if _, err := h.Store.WithTx(ctx, func(t *store.Tx) error {
+		if err := t.SetInviteLink(g.ID, link); err != nil {
+			return err
+		}
+		return t.Audit(store.AuditEntry{UserID: u.ID, Action: store.AuditInviteReset, GroupID: g.ID})
+	}); err != nil {
+		return err
+	}
+	h.Notify.GroupsChanged(g.ID)
+	return nil
 }

@@ -219,4 +219,40 @@
       b.focus();
     }
   });
+
+  // Groups list bulk bar: count what is ticked, tick a whole page, and
+  // keep the ticks when the live list re-renders its rows.
+  var selectionCount = function () {
+    var out = document.querySelector("[data-testid=selected-count]");
+    if (!out) return;
+    var all = document.querySelector("[data-select-all]");
+    if (all && all.checked) {
+      out.textContent = "All " + all.parentElement.textContent.replace(/^\s*Select all\s*/, "").trim() + " selected";
+      return;
+    }
+    var n = document.querySelectorAll("input[name=id][form=selection]:checked").length;
+    out.textContent = n === 0 ? "None selected" : n === 1 ? "1 group selected" : n + " groups selected";
+  };
+  var ticked = new Set();
+  document.addEventListener("change", function (ev) {
+    var t = ev.target;
+    if (!t.matches) return;
+    if (t.matches("[data-select-page]")) {
+      document.querySelectorAll("input[name=id][form=selection]").forEach(function (c) { c.checked = t.checked; });
+    }
+    if (t.matches("[data-select-page], input[name=id][form=selection]")) {
+      document.querySelectorAll("input[name=id][form=selection]").forEach(function (c) {
+        if (c.checked) ticked.add(c.value); else ticked.delete(c.value);
+      });
+    }
+    if (t.matches("[data-select-page], [data-select-all], input[name=id][form=selection]")) selectionCount();
+  });
+  document.addEventListener("htmx:afterSwap", function (ev) {
+    if (ev.detail.target.id === "group-rows") {
+      document.querySelectorAll("input[name=id][form=selection]").forEach(function (c) { c.checked = ticked.has(c.value); });
+    } else if (ev.detail.target.id === "groups-results") {
+      ticked.clear(); // a new search or filter: a new set of rows
+    }
+    selectionCount();
+  });
 })();
