@@ -1,0 +1,71 @@
+package handlers
+
+import (
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"net/url"
+)
+
+// The groups list's bulk actions: viewers are refused, CSV export lists
+// the ticked groups, and adding to a pool goes through a review whose
+// token must match before anything changes.
+func TestGroupSelection(t *testing.T) {
+	ts := newTestServer(t)
+	a := activeGroup(t, ts.store, "wa-1", "https://chat.whatsapp.com/A", 2)
+	b := activeGroup(t, ts.store, "wa-2", "https://chat.whatsapp.com/B", 0)
+
+	viewer := ts.client()
+	viewer.login("viewer@x.test")
+	if st, _, _ := viewer.post("/groups/selection", url.Values{"_csrf": {viewer.csrf}, "id": {itoa64(a.ID)}, "action": {"export"}}); st != http.StatusForbidden {
+		t.Fatalf("viewer used a bulk action: %d", st)
+	}
+
+	mgr := ts.client()
+	mgr.login("manager@x.test")
+	st, body, hdr := mgr.post("/groups/selection", url.Values{"_csrf": {mgr.csrf}, "id": {itoa64(a.ID), itoa64(b.ID)}, "action": {"export"}})
+	if st != http.StatusOK || !strings.HasPrefix(hdr.Get("Content-Type"), "text/csv") || strings.Count(body, "\n") != 3 || !strings.Contains(body, "https://chat.whatsapp.com/B") {
+		t.Fatalf("export: %d %s\n%s", st, hdr.Get("Content-Type"), body)
+	}
+	if st, body, _ := mgr.post("/groups/selection", url.Values{"_csrf": {mgr.csrf}, "action": {"delete"}}); st != http.StatusUnprocessableEntity || !strings.Contains(body, "Tick at least one group") {
+		t.Fatalf("empty selection: %d", st)
+	}
+
+	if st, body, _ := mgr.post("/pools", url.Values{"_csrf": {mgr.csrf}, "name": {"Spring"}, "subject_pattern": {"Cohort {n}"}, "min_free": {"1"}}); st != http.StatusSeeOther {
+		t.Fatalf("pool: %d\n%s", st, body)
+	}
+	pools, err := ts.store.Pools(t.Context())
+	if err != nil || len(pools) != 1 {
+		t.Fatalf("pools %v, %v", pools, err)
+	}
+	pool := itoa64(pools[0].ID)
+	_, review, _ := mgr.post("/groups/selection", url.Values{"_csrf": {mgr.csrf}, "id": {itoa64(a.ID), itoa64(b.ID)}, "action": {"pool"}})
+	m := regexp.MustCompile(`name="review" value="([^"]+)"`).FindStringSubmatch(review)
+	if m == nil || !strings.Contains(review, "Adds <strong>2 groups</strong> to a pool") {
+		t.Fatalf("no review:\n%s", review)
+	}
+	// A confirm whose groups differ from the review changes nothing.
+	st, body, _ = mgr.post("/groups/selection", url.Values{"_csrf": {mgr.csrf}, "id": {itoa64(a.ID)}, "action": {"pool"}, "review": {m[1]}, "reviewed": {"2"}, "pool": {pool}})
+	if st != http.StatusOK || !strings.Contains(body, "Nothing was changed") {
+		t.Fatalf("mismatched confirm: %d\n%s", st, body)
+	}
+	if pg, _ := ts.store.PoolGroups(t.Context(), pools[0].ID); len(pg) != 0 && (pg[0].Group.ID == a.ID || pg[0].Group.ID == b.ID) {
+		t.Fatal("a mismatched confirm added a group")
+	}
+	st, body, _ = mgr.post("/groups/selection", url.Values{"_csrf": {mgr.csrf}, "id": {itoa64(a.ID), itoa64(b.ID)}, "action": {"pool"}, "review": {m[1]}, "reviewed": {"2"}, "pool": {pool}})
+	if st != http.StatusOK || !strings.Contains(body, "2 groups added to the pool Spring") {
+		t.Fatalf("confirm: %d\n%s", st, body)
+	}
+	in := 0
+	pg, _ := ts.store.PoolGroups(t.Context(), pools[0].ID)
+	for _, p := range pg {
+		if p.Group.ID == a.ID || p.Group.ID == b.ID {
+			in++
+		}
+	}
+	if in != 2 {
+		t.Fatalf("%d of the 2 groups are in the pool", in)
+	}
+}
