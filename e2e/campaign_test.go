@@ -27,8 +27,16 @@ func TestCampaignFunnel(t *testing.T) {
 	must(t, staff.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Campaigns", Exact: playwright.Bool(true)}).Click())
 	must(t, expect.Locator(staff.GetByTestId("campaigns-empty")).ToBeVisible())
 	must(t, staff.GetByLabel("Name (for you").Fill("Library poster"))
-	_, err := staff.GetByLabel("Sends visitors to").SelectOption(playwright.SelectOptionValues{Labels: &[]string{"Spring cohort"}})
-	must(t, err)
+	// The target picker searches as you type and tells groups apart.
+	must(t, staff.GetByLabel("A group (search by subject)").PressSequentially("nothing like it"))
+	must(t, expect.Locator(staff.GetByTestId("picker-empty")).ToContainText("No active group’s subject contains"))
+	must(t, staff.GetByLabel("A group (search by subject)").Fill(""))
+	must(t, staff.GetByLabel("A group (search by subject)").PressSequentially("spring"))
+	option := staff.GetByTestId("picker-option")
+	must(t, expect.Locator(option).ToHaveCount(1))
+	must(t, expect.Locator(option).ToContainText(regexp.MustCompile(`Spring cohort\s*0/8 · active · #\d+ · \S+`)))
+	must(t, staff.GetByRole("radio", playwright.PageGetByRoleOptions{Name: "Spring cohort"}).Check())
+	var err error
 	must(t, staff.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Create campaign link"}).Click())
 	must(t, expect.Locator(staff.GetByTestId("campaign-name")).ToHaveText("Library poster"))
 	link := staff.GetByTestId("campaign-link")

@@ -34,7 +34,9 @@ func (h *Handler) campaignsView(c echo.Context) (views.CampaignsView, error) {
 	if v.Pools, err = h.Store.Pools(ctx); err != nil {
 		return v, err
 	}
-	if v.Groups, _, err = h.Store.Groups(ctx, store.GroupFilter{Status: store.GroupActive, Limit: 500}); err != nil {
+	sel, _ := strconv.ParseInt(strings.TrimPrefix(c.FormValue("target"), "group:"), 10, 64)
+	if v.Picker, err = h.groupPicker(ctx, views.PickerView{ID: "c-target", Name: "target", Prefix: "group:",
+		Label: "A group (search by subject)", Selected: sel}); err != nil {
 		return v, err
 	}
 	v.Chart, err = h.chartView(c, "all", 0, "day", "campaigns-live")

@@ -69,3 +69,24 @@ func TestGroupSelection(t *testing.T) {
 		t.Fatalf("%d of the 2 groups are in the pool", in)
 	}
 }
+
+// The group picker searches active groups by subject, keeps the chosen
+// group listed, and refuses unknown field names.
+func TestGroupPick(t *testing.T) {
+	ts := newTestServer(t)
+	a := activeGroup(t, ts.store, "wa-1", "https://chat.whatsapp.com/A", 3)
+	activeGroup(t, ts.store, "wa-2", "https://chat.whatsapp.com/B", 0)
+	mgr := ts.client()
+	mgr.login("manager@x.test")
+	st, body := mgr.get("/groups/pick?name=target&prefix=group:&id=c-target&pick_q=wa-2&target=group:" + itoa64(a.ID))
+	if st != http.StatusOK || strings.Count(body, `data-testid="picker-option"`) != 2 || !strings.Contains(body, "3/8 · active") ||
+		!strings.Contains(body, `value="group:`+itoa64(a.ID)+`" checked`) {
+		t.Fatalf("pick: %d\n%s", st, body)
+	}
+	if st, body := mgr.get("/groups/pick?name=target&prefix=group:&id=c-target&pick_q=nomatch"); st != http.StatusOK || !strings.Contains(body, "picker-empty") {
+		t.Fatalf("no match: %d\n%s", st, body)
+	}
+	if st, _ := mgr.get("/groups/pick?name=%22%3E&id=x"); st != http.StatusBadRequest {
+		t.Fatalf("odd field name: %d", st)
+	}
+}

@@ -49,6 +49,7 @@ func (h *Handler) Register(e *echo.Echo) {
 	u.POST("/events/log/:id/replay", h.eventReplay, formMax, h.requireAdmin)
 	u.GET("/groups", h.groupList)
 	u.GET("/groups/rows", h.groupRows)
+	u.GET("/groups/pick", h.groupPick)
 	u.GET("/groups/new", h.groupNew, h.requireEditor)
 	u.POST("/groups", h.groupCreate, formMax, h.requireEditor)
 	u.POST("/groups/selection", h.groupSelection, bulkMax, h.requireEditor)

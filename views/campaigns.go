@@ -19,7 +19,7 @@ type CampaignRow struct {
 type CampaignsView struct {
 	Rows    []CampaignRow
 	Pools   []*store.Pool
-	Groups  []*store.Group // targets offered in the form
+	Picker  PickerView // the groups offered as targets in the form
 	Form    CampaignForm
 	Pool    PoolForm
 	CanEdit bool
