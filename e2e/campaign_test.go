@@ -60,7 +60,7 @@ func TestCampaignFunnel(t *testing.T) {
 	must(t, expect.Locator(staff.GetByTestId("funnel-visits")).ToHaveText("1"))
 	must(t, expect.Locator(staff.GetByTestId("funnel-joins")).ToHaveText("1"))
 	must(t, expect.Locator(staff.GetByTestId("campaign-person")).ToContainText("link visit just before"))
-	must(t, expect.Locator(staff.GetByTestId("chart-summary")).ToHaveText("1 joins and 0 leaves in the last 14 days."))
+	must(t, expect.Locator(staff.GetByTestId("chart-summary")).ToHaveText("1 join and 0 leaves in the last 14 days."))
 
 	// Reset the group's invite link: the campaign link follows it.
 	grp := newPage(t, a)

@@ -80,7 +80,7 @@ func (h *Handler) campaignInvitesCreate(c echo.Context) error {
 	case len(valid) == 0:
 		f.Error = "Add at least one phone number with its country code."
 	case f.Invalid() > 0 && !f.SkipInvalid:
-		f.Error = fmt.Sprintf("%d line(s) are not valid phone numbers. Fix them, or tick the box to skip them.", f.Invalid())
+		f.Error = fmt.Sprintf("%s. Fix them, or tick the box to skip them.", views.Plural(f.Invalid(), "line is not a valid phone number", "lines are not valid phone numbers"))
 	}
 	if f.Error == "" && camp.PoolID == 0 {
 		g, err := h.Store.GroupByID(ctx, camp.GroupID)

@@ -33,8 +33,12 @@ func TestGroupSelection(t *testing.T) {
 		t.Fatalf("empty selection: %d", st)
 	}
 
-	if st, body, _ := mgr.post("/pools", url.Values{"_csrf": {mgr.csrf}, "name": {"Spring"}, "subject_pattern": {"Cohort {n}"}, "min_free": {"1"}}); st != http.StatusSeeOther {
+	st, body, hdr = mgr.post("/pools", url.Values{"_csrf": {mgr.csrf}, "name": {"Spring"}, "subject_pattern": {"Cohort {n}"}, "min_free": {"1"}})
+	if st != http.StatusSeeOther {
 		t.Fatalf("pool: %d\n%s", st, body)
+	}
+	if _, page := mgr.get(hdr.Get("Location")); !strings.Contains(page, "Pool “Spring” created") {
+		t.Fatalf("creating a pool is not confirmed:\n%s", page)
 	}
 	pools, err := ts.store.Pools(t.Context())
 	if err != nil || len(pools) != 1 {

@@ -20,6 +20,8 @@ type CampaignsView struct {
 	Rows    []CampaignRow
 	Pools   []*store.Pool
 	Picker  PickerView // the groups offered as targets in the form
+	// PoolNotice confirms a pool just created.
+	PoolNotice string
 	Form    CampaignForm
 	Pool    PoolForm
 	CanEdit bool
