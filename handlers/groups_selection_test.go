@@ -1,6 +1,9 @@
 package handlers
 
 import (
+	"fmt"
+
+	"groupdeck/store"
 	"net/http"
 	"regexp"
 	"strings"
@@ -92,5 +95,40 @@ func TestGroupPick(t *testing.T) {
 	}
 	if st, _ := mgr.get("/groups/pick?name=%22%3E&id=x"); st != http.StatusBadRequest {
 		t.Fatalf("odd field name: %d", st)
+	}
+}
+
+// The home feed pages by id, filters by kind and group, and folds bursts.
+func TestHomeFeedPagesAndFilters(t *testing.T) {
+	ts := newTestServer(t)
+	g := activeGroup(t, ts.store, "wa-1", "https://chat.whatsapp.com/A", 0)
+	ctx := t.Context()
+	for i := 0; i < feedSize+5; i++ {
+		if err := ts.store.RecordActivity(ctx, g.ID, store.ActJoin, fmt.Sprintf("1650555%04d", i), "joined"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := ts.store.RecordActivity(ctx, g.ID, store.ActLeave, "16505550001", "left"); err != nil {
+		t.Fatal(err)
+	}
+	mgr := ts.client()
+	mgr.login("manager@x.test")
+	_, body := mgr.get("/home/activity")
+	if strings.Count(body, `data-testid="activity-item"`) != feedSize || !strings.Contains(body, `data-testid="activity-older"`) {
+		t.Fatalf("first page: %d items\n%s", strings.Count(body, `data-testid="activity-item"`), body)
+	}
+	m := regexp.MustCompile(`hx-get="(/home/activity/older\?before=\d+)"`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("no older link")
+	}
+	_, older := mgr.get(m[1])
+	if n := strings.Count(older, `data-testid="activity-item"`); n != 6 || strings.Contains(older, "activity-older") {
+		t.Fatalf("second page: %d items\n%s", n, older)
+	}
+	if _, body := mgr.get("/home/activity?kind=leave"); strings.Count(body, `data-testid="activity-item"`) != 1 {
+		t.Fatalf("kind filter:\n%s", body)
+	}
+	if _, body := mgr.get("/home/activity?group=nomatch"); !strings.Contains(body, "Nothing matches these filters") {
+		t.Fatalf("group filter:\n%s", body)
 	}
 }

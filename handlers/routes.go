@@ -38,6 +38,8 @@ func (h *Handler) Register(e *echo.Echo) {
 	u.GET("/", h.home)
 	u.GET("/home/counters", h.homeCounters)
 	u.GET("/home/activity", h.homeActivity)
+	u.GET("/home/activity/live", h.homeActivityLive)
+	u.GET("/home/activity/older", h.homeActivityOlder)
 	u.GET("/home/guard", h.homeGuard)
 	u.POST("/sync", h.syncNow, formMax, h.requireEditor)
 	u.GET("/sync/held", h.syncHeldShow, h.requireAdmin)
