@@ -26,6 +26,7 @@ import (
 	"groupdeck/reconcile"
 	"groupdeck/schedule"
 	"groupdeck/store"
+	"groupdeck/templates"
 	"groupdeck/views"
 	"groupdeck/wasim"
 	"groupdeck/web"
@@ -47,9 +48,11 @@ type App struct {
 	SimURL     string
 	SimControl string
 	Outbox     *outbox.Worker
-	Jobs       *jobs.Manager
-	Sync       *reconcile.Syncer
-	Pools      *campaigns.Keeper
+	// Templates keeps the cache of the account's message templates.
+	Templates *templates.Refresher
+	Jobs      *jobs.Manager
+	Sync      *reconcile.Syncer
+	Pools     *campaigns.Keeper
 	// Scheduler sends scheduled messages; Clock is its clock, which only
 	// the sandbox's clock control moves ahead.
 	Scheduler *schedule.Worker
@@ -124,19 +127,27 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (
 		sandboxClock = a.Clock
 	}
 	invite := whatsapp.Template{Name: cfg.InviteTemplate, Language: cfg.InviteLanguage}
+	a.Templates = &templates.Refresher{Store: a.Store, WA: a.WA, WABAID: cfg.WABAID, Log: log, Every: cfg.TemplateRefresh}
+	a.Scheduler.Templates = a.Templates // scheduled template sends re-check approval
 	a.Jobs.Register(jobs.KindBroadcast, &messaging.Broadcaster{Store: a.Store, WakeOutbox: a.Outbox.Wake, Notify: note})
 	a.Jobs.Register(jobs.KindGroupsCreate, &bulkcreate.Creator{Store: a.Store, WA: a.WA, Ingest: in, Notify: note})
 	a.Jobs.Register(jobs.KindCampaignInvites, &campaigns.Inviter{Store: a.Store, WA: a.WA, Template: invite,
 		Limit: rate.NewLimiter(campaigns.DefaultRate, campaigns.DefaultRate), Notify: note, NoGroup: a.Pools.Wake})
 	a.Handler = handlers.New(handlers.Deps{
-		Log: log, Store: a.Store, Hub: a.Hub, Notify: note, Sessions: web.NewSessions(key, cfg.SecureCookies()),
+		Log: log, Store: a.Store, Hub: a.Hub, Notify: note, Sessions: web.NewSessionsMaxAge(key, cfg.SecureCookies(), cfg.SessionLifetime),
 		WA: a.WA, Media: a.WA, Ingest: in, AppSecret: cfg.AppSecret, VerifyToken: cfg.VerifyToken, Phone: phone,
 		WakeOutbox: a.Outbox.Wake, Jobs: a.Jobs, Sync: a.Sync, Pools: a.Pools, BaseURL: cfg.BaseURL, InviteTemplate: invite,
 		DefaultRegion: cfg.DefaultRegion,
+		SessionIdle:   cfg.SessionIdle, TrustedProxies: cfg.TrustedProxies,
 		Scheduler: a.Scheduler, SandboxClock: sandboxClock,
-		Rates: views.Rates{Marketing: cfg.RateMarketing, Utility: cfg.RateUtility, Currency: cfg.RateCurrency},
+		Rates:   views.Rates{Marketing: cfg.RateMarketing, Utility: cfg.RateUtility, Currency: cfg.RateCurrency},
+		Account: a.WA, WABAID: cfg.WABAID,
+		Templates: a.Templates, TemplateLib: a.WA,
 	})
 	a.Echo = web.NewEcho(log)
+	if cfg.SecureCookies() {
+		a.Echo.Use(web.HSTS)
+	}
 	a.Handler.Register(a.Echo)
 	a.srv = &http.Server{Handler: a.Echo, ReadHeaderTimeout: readHeaderTimeout, ReadTimeout: readTimeout,
 		WriteTimeout: writeTimeout, IdleTimeout: idleTimeout, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
@@ -185,7 +196,7 @@ func (a *App) startSim() (string, error) {
 	a.SimURL = "http://" + ln.Addr().String()
 	a.simSrv = &http.Server{Handler: a.Sim, ReadHeaderTimeout: readHeaderTimeout}
 	go a.simSrv.Serve(ln)
-	return a.SimURL + "/v23.0", nil
+	return a.SimURL + "/" + a.Cfg.GraphVersion, nil
 }
 
 // Start serves HTTP and runs the workers in the background.
@@ -195,9 +206,10 @@ func (a *App) Start() {
 	if a.Sim != nil {
 		a.Sim.Start()
 	}
-	a.wg.Add(7)
+	a.wg.Add(8)
 	go func() { defer a.wg.Done(); a.Scheduler.Run(ctx) }()
 	go func() { defer a.wg.Done(); a.Outbox.Run(ctx) }()
+	go func() { defer a.wg.Done(); a.Templates.Run(ctx) }()
 	go func() { defer a.wg.Done(); a.Pools.Run(ctx) }()
 	go func() { defer a.wg.Done(); a.Jobs.Run(ctx) }()
 	go func() { defer a.wg.Done(); a.Sync.Run(ctx) }()
@@ -208,6 +220,17 @@ func (a *App) Start() {
 			a.Log.Error("server stopped", "err", err)
 		}
 	}()
+	if a.Sim != nil {
+		// Like Meta when a callback URL is saved: the simulator verifies
+		// the webhook, so the Connection page shows a handshake.
+		a.wg.Add(1)
+		go func() {
+			defer a.wg.Done()
+			if err := a.Sim.VerifyWebhook(ctx, a.Cfg.VerifyToken); err != nil && ctx.Err() == nil {
+				a.Log.Warn("sandbox webhook handshake failed", "err", err)
+			}
+		}()
+	}
 }
 
 // Shutdown stops accepting requests, lets running ones finish, then
@@ -245,8 +268,12 @@ func (a *App) Close() {
 // or a one-time setup link printed (not logged: it is a secret).
 func (a *App) bootstrapAdmin(ctx context.Context, stdout io.Writer) error {
 	n, err := a.Store.CountUsers(ctx)
-	if err != nil || n > 0 {
+	if err != nil {
 		return err
+	}
+	if n > 0 {
+		// A setup link left from before a user existed must not work.
+		return a.Store.DeleteSetting(ctx, store.SetupTokenKey)
 	}
 	if a.Cfg.AdminEmail != "" {
 		hash, err := handlers.HashPassword(a.Cfg.AdminPassword)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"sync"
 	"time"
@@ -79,9 +80,35 @@ type Deps struct {
 	// answering that the sync goes on in the background: a large fleet
 	// takes a while, one group-info call per group (0: defaultSyncWait).
 	SyncWait time.Duration
+	// SessionIdle ends a session unused this long (0: defaultSessionIdle).
+	SessionIdle time.Duration
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client (sign-in limits go by client address).
+	TrustedProxies []netip.Prefix
 	// Rates estimate what a template costs per delivered participant, for
 	// the send-to-many review.
 	Rates views.Rates
+	// Account and WABAID serve the Connection page (connection.go); a nil
+	// Account hides it.
+	Account Account
+	WABAID  string
+	// Templates refreshes the template cache on demand, and TemplateLib
+	// creates the invite template from Meta's Template Library; nil: the
+	// templates page only shows the cache.
+	Templates   TemplateRefresher
+	TemplateLib TemplateLibrary
+}
+
+// TemplateRefresher re-lists the account's templates into the cache.
+type TemplateRefresher interface {
+	Refresh(ctx context.Context) error
+}
+
+// TemplateLibrary is the part of the Cloud API client that creates
+// templates from Meta's Template Library.
+type TemplateLibrary interface {
+	LibraryTemplates(ctx context.Context, category, topic, language string) ([]whatsapp.LibraryTemplate, error)
+	CreateLibraryTemplate(ctx context.Context, wabaID, name, language, category, libraryName string) (*whatsapp.CreatedTemplate, error)
 }
 
 // Defaults of the Deps durations.
@@ -94,11 +121,15 @@ const (
 // Handler serves every route.
 type Handler struct {
 	Deps
-	loginLimit *web.Limiter
-	limits     *publicLimits // webhook readers and campaign-link visits (limits.go)
-	reviewKey  []byte        // signs bulk-action reviews (review.go)
-	stopping   chan struct{}
-	stopOnce   sync.Once
+	loginAddr *web.Limiter
+	loginAcct *web.Backoff
+	limits    *publicLimits // webhook readers and campaign-link visits (limits.go)
+	// Refused webhook requests, written at most once a second
+	// (webhook_refusals.go).
+	refusals, handshakeRefusals refusalCounter
+	reviewKey                   []byte // signs bulk-action reviews (review.go)
+	stopping                    chan struct{}
+	stopOnce                    sync.Once
 }
 
 // Stop ends every open event stream, so a graceful shutdown does not wait
@@ -119,7 +150,9 @@ func New(d Deps) *Handler {
 	d.Heartbeat = cmp.Or(d.Heartbeat, defaultHeartbeat)
 	d.StreamRecheck = cmp.Or(d.StreamRecheck, defaultStreamRecheck)
 	d.SyncWait = cmp.Or(d.SyncWait, defaultSyncWait)
-	return &Handler{Deps: d, loginLimit: web.NewLimiter(loginInterval, loginBurst), limits: newPublicLimits(),
+	d.SessionIdle = cmp.Or(d.SessionIdle, defaultSessionIdle)
+	return &Handler{Deps: d, loginAddr: web.NewLimiter(loginInterval, loginBurst),
+		loginAcct: web.NewBackoff(acctFree, acctBase, acctMax), limits: newPublicLimits(),
 		reviewKey: newReviewKey(), stopping: make(chan struct{})}
 }
 

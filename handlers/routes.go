@@ -16,7 +16,7 @@ import (
 // Register lists every route in one place.
 func (h *Handler) Register(e *echo.Echo) {
 	e.HTTPErrorHandler = h.ErrorHandler
-	e.IPExtractor = echo.ExtractIPDirect() // X-Forwarded-For is spoofable unless a proxy is configured
+	e.IPExtractor = web.ClientIP(h.TrustedProxies) // X-Forwarded-For only from a configured proxy
 
 	e.GET("/healthz", h.health)
 	e.GET("/favicon.ico", func(c echo.Context) error { return c.NoContent(http.StatusNoContent) })
@@ -36,6 +36,8 @@ func (h *Handler) Register(e *echo.Echo) {
 
 	u := s.with(h.requireUser)
 	u.GET("/", h.home)
+	u.GET("/account", h.accountShow)
+	u.POST("/account/sessions/end-others", h.accountEndOthers, formMax)
 	u.GET("/home/counters", h.homeCounters)
 	u.GET("/home/activity", h.homeActivity)
 	u.GET("/home/activity/live", h.homeActivityLive)
@@ -46,6 +48,8 @@ func (h *Handler) Register(e *echo.Echo) {
 	u.POST("/sync/held/confirm", h.syncHeldConfirm, formMax, h.requireAdmin)
 	u.POST("/sync/held/dismiss", h.syncHeldDismiss, formMax, h.requireAdmin)
 	u.GET("/events", h.events)
+	u.GET("/connection", h.connectionShow, h.requireAdmin)
+	u.POST("/connection/subscribe", h.connectionSubscribe, formMax, h.requireAdmin)
 	u.GET("/events/log", h.eventLog, h.requireAdmin)
 	u.GET("/events/log/:id", h.eventShow, h.requireAdmin)
 	u.POST("/events/log/:id/replay", h.eventReplay, formMax, h.requireAdmin)
@@ -94,6 +98,10 @@ func (h *Handler) Register(e *echo.Echo) {
 	u.POST("/groups/:id/messages/:mid/retry", h.messageRetry, formMax, h.requireEditor)
 	u.POST("/groups/:id/messages/:mid/pin", h.messagePin, formMax, h.requireEditor)
 	u.POST("/groups/:id/messages/:mid/unpin", h.messageUnpin, formMax, h.requireEditor)
+	u.GET("/templates", h.templatesShow)
+	u.GET("/templates/fields", h.templateFields, h.requireEditor)
+	u.POST("/templates/refresh", h.templatesRefresh, formMax, h.requireEditor)
+	u.POST("/templates/invite", h.templatesInvite, formMax, h.requireEditor)
 	u.GET("/messages/broadcast", h.broadcastShow, h.requireEditor)
 	u.POST("/messages/broadcast", h.broadcastCreate, uploadMax, h.requireEditor)
 

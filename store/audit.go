@@ -19,8 +19,9 @@ const (
 	AuditUserPassword       AuditAction = "user.password"
 	AuditUserDisable        AuditAction = "user.disable"
 	AuditUserEnable         AuditAction = "user.enable"
-	AuditUserAddCLI         AuditAction = "user.add"    // from the command line
-	AuditUserPasswdCLI      AuditAction = "user.passwd" // from the command line
+	AuditUserAddCLI         AuditAction = "user.add"     // from the command line
+	AuditUserPasswdCLI      AuditAction = "user.passwd"  // from the command line
+	AuditSessionsEnd        AuditAction = "sessions.end" // "sign out everywhere else"
 	AuditGroupCreate        AuditAction = "group.create"
 	AuditGroupDelete        AuditAction = "group.delete"
 	AuditGroupSettings      AuditAction = "group.settings"
@@ -46,9 +47,12 @@ const (
 	AuditPoolGroupCreate    AuditAction = "pool.group_create"
 	AuditJobCancel          AuditAction = "job.cancel"
 	AuditWebhookReplay      AuditAction = "webhook.replay"
+	AuditWebhookSubscribe   AuditAction = "webhook.subscribe" // subscribed_apps from the Connection page
 	AuditSyncRun            AuditAction = "sync.run"
 	AuditSyncDrift          AuditAction = "sync.drift"
 	AuditSyncImport         AuditAction = "sync.import"
+	AuditTemplateCreate     AuditAction = "template.create"
+	AuditTemplatesRefresh   AuditAction = "templates.refresh"
 )
 
 // AuditEntry is one staff action and its outcome.

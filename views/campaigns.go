@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"time"
 
+	"groupdeck/whatsapp"
+
 	"groupdeck/campaigns"
 	"groupdeck/phone"
 	"groupdeck/store"
@@ -17,16 +19,16 @@ type CampaignRow struct {
 
 // CampaignsView is the campaigns index.
 type CampaignsView struct {
-	Rows    []CampaignRow
-	Pools   []*store.Pool
-	Picker  PickerView // the groups offered as targets in the form
+	Rows   []CampaignRow
+	Pools  []*store.Pool
+	Picker PickerView // the groups offered as targets in the form
 	// PoolNotice confirms a pool just created.
 	PoolNotice string
-	Form    CampaignForm
-	Pool    PoolForm
-	CanEdit bool
-	Chart   ChartView
-	BaseURL string
+	Form       CampaignForm
+	Pool       PoolForm
+	CanEdit    bool
+	Chart      ChartView
+	BaseURL    string
 }
 
 // CampaignForm is the new-campaign form and its field errors.
@@ -82,6 +84,21 @@ type InviteForm struct {
 	// Region is the country whose rules read numbers written without a
 	// country code (two letters, e.g. PT).
 	Region string
+	// Choices are the approved templates that can carry an invite: a body
+	// whose only variable is the group's link, no media header or URL
+	// button to fill.
+	Choices []whatsapp.TemplateInfo
+}
+
+// InviteCapable reports whether a template can be sent as an invite: its
+// body's only variable is the group_id parameter WhatsApp turns into the
+// invite link, and nothing else needs filling.
+func InviteCapable(t whatsapp.TemplateInfo) bool {
+	if !t.Approved() || t.Named() {
+		return false
+	}
+	fields := t.Fields()
+	return len(fields) == 1 && fields[0].Key == "body.1"
 }
 
 // Invalid counts rejected lines other than duplicates.

@@ -40,7 +40,7 @@ func navSections(ch Chrome) []NavSection {
 	if ch.User.CanEdit() {
 		messaging = append(messaging, NavLink{"/messages/broadcast", "Send to many", "broadcast"})
 	}
-	messaging = append(messaging, NavLink{"/schedules", "Scheduled", "schedules"})
+	messaging = append(messaging, NavLink{"/schedules", "Scheduled", "schedules"}, NavLink{"/templates", "Templates", "templates"})
 	out := []NavSection{
 		{NavLink: NavLink{"/", "Home", "home"}},
 		{NavLink: NavLink{Label: "Groups", Key: "groups"}, Items: []NavLink{
