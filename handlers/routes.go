@@ -95,6 +95,7 @@ func (h *Handler) Register(e *echo.Echo) {
 	u.GET("/groups/:id/window", h.windowStatus)
 	u.GET("/groups/:id/messages/:mid/receipts", h.messageReceipts)
 	u.GET("/groups/:id/messages/:mid/media", h.messageMedia)
+	u.GET("/groups/:id/messages/:mid/thumb", h.messageThumb)
 	u.POST("/groups/:id/messages/:mid/retry", h.messageRetry, formMax, h.requireEditor)
 	u.POST("/groups/:id/messages/:mid/pin", h.messagePin, formMax, h.requireEditor)
 	u.POST("/groups/:id/messages/:mid/unpin", h.messageUnpin, formMax, h.requireEditor)
