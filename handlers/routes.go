@@ -58,7 +58,7 @@ func (h *Handler) Register(e *echo.Echo) {
 	u.GET("/groups/pick", h.groupPick)
 	u.GET("/groups/new", h.groupNew, h.requireEditor)
 	u.POST("/groups", h.groupCreate, formMax, h.requireEditor)
-	u.POST("/groups/selection", h.groupSelection, bulkMax, h.requireEditor)
+	u.POST("/groups/selection", h.groupSelection, formMax, h.requireEditor)
 	u.GET("/groups/bulk", h.groupBulkNew, h.requireEditor)
 	u.POST("/groups/bulk", h.groupBulkCreate, bulkMax, h.requireEditor)
 	u.GET("/groups/:id", h.groupShow)
