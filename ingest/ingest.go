@@ -142,7 +142,7 @@ func split(ch whatsapp.Change) []change {
 		out = append(out, change{Field: ch.Field, Message: &ch.Value.Messages[i], Contacts: ch.Value.Contacts, PhoneNumberID: num})
 	}
 	for i := range ch.Value.Statuses {
-		out = append(out, change{Field: ch.Field, Status: &ch.Value.Statuses[i], PhoneNumberID: num})
+		out = append(out, change{Field: ch.Field, Status: &ch.Value.Statuses[i], Contacts: ch.Value.Contacts, PhoneNumberID: num})
 	}
 	return out
 }

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"groupdeck/phone"
+	"groupdeck/internal/person"
 	"groupdeck/store"
 )
 
@@ -51,30 +51,45 @@ func isoTime(ms int64) string {
 	return time.UnixMilli(ms).UTC().Format(time.RFC3339)
 }
 
-// Phone formats a wa_id (digits with country code) for reading in its
-// country's international format, e.g. "+351 912 345 678"; anything else
-// (a BSUID, a name) is shown as it is.
-func Phone(waID string) string { return phone.Format(waID) }
+// Phone formats a wa_id (digits with country code) for reading, e.g.
+// "+1 650 555 1234"; anything else is shown as it is.
+func Phone(waID string) string { return person.Phone(waID) }
+
+// PersonName is how every page and export names a person: profile name,
+// else @username, else the formatted number, else a short form of the
+// business-scoped user id (internal/person).
+func PersonName(name, username, waID, userID string) string {
+	return person.Name(name, username, waID, userID)
+}
 
 func itoa(n int) string { return fmt.Sprint(n) }
 
 func idPath(format string, id int64) string { return fmt.Sprintf(format, id) }
 
 func displayName(p store.Participant) string {
-	switch {
-	case p.Name != "":
-		return p.Name
-	case p.Username != "":
-		return "@" + p.Username
-	}
-	return "Unknown name"
+	return person.Name(p.Name, p.Username, p.WaID, p.UserID)
+}
+
+// participantAside is the phone number after a participant's name, when
+// the name did not already show it.
+func participantAside(p store.Participant) string {
+	return person.Aside(p.Name, p.Username, p.WaID)
 }
 
 func senderName(m store.Message) string {
-	if m.SenderName != "" {
-		return m.SenderName
+	uid := ""
+	if m.SenderKey != m.SenderWaID {
+		uid = m.SenderKey
 	}
-	return "Participant"
+	wa := m.SenderWaID
+	if wa == "" && uid == "" {
+		wa = m.SenderKey
+	}
+	return person.Name(m.SenderName, m.SenderUsername, wa, uid)
+}
+
+func senderAside(m store.Message) string {
+	return person.Aside(m.SenderName, m.SenderUsername, m.SenderWaID)
 }
 
 // readableWho formats a phone-number identity the way the people list

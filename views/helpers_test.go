@@ -37,3 +37,13 @@ func TestBursts(t *testing.T) {
 		t.Fatalf("a join far apart in time was folded: %+v", b)
 	}
 }
+
+// The reviewed invite list is posted back as typed lines: numbers with
+// their "+", business-scoped user ids as they are (a "+BR.…" would not
+// read back as either).
+func TestInviteReviewSendText(t *testing.T) {
+	r := InviteReview{Send: []string{"16505551234", "BR.1502576394655843"}}
+	if got := r.SendText(); got != "+16505551234\nBR.1502576394655843\n" {
+		t.Errorf("SendText = %q", got)
+	}
+}

@@ -196,7 +196,7 @@ func InviteFormBody(c *store.Campaign, f InviteForm) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "</textarea><p id=\"numbers-hint\" class=\"hint\">Write numbers as +&lt;country code&gt; and the number, or in the local format of the country below; spaces, dashes and brackets are fine. Each is checked with its country's numbering rules.</p><label for=\"region\">Country of numbers written without a country code</label> <select id=\"region\" name=\"region\" data-testid=\"invite-region\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "</textarea><p id=\"numbers-hint\" class=\"hint\">Write numbers as +&lt;country code&gt; and the number, or in the local format of the country below; spaces, dashes and brackets are fine. Each is checked with its country's numbering rules. Someone who shares no number can be listed by their business-scoped user ID instead (for example BR.1502576394655843).</p><label for=\"region\">Country of numbers written without a country code</label> <select id=\"region\" name=\"region\" data-testid=\"invite-region\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
