@@ -63,6 +63,8 @@ type Config struct {
 	// ActivityRetention is how long activity feed lines are kept; 0 keeps
 	// them forever.
 	ActivityRetention time.Duration
+	// Keep is the retention of webhook bookkeeping (config_retention.go).
+	Keep Retention
 	// InviteTemplate and InviteLanguage name the approved group-invite-link
 	// template that campaign invite sends use.
 	InviteTemplate string
@@ -147,6 +149,9 @@ func ParseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 			c.ActivityRetention, err = parseRetention(v)
 			return err
 		})
+	if err := retentionFlags(fs, env, &c.Keep); err != nil {
+		return nil, err
+	}
 	if err := c.sessionFlags(fs, env); err != nil {
 		return nil, err
 	}
@@ -273,6 +278,9 @@ func (c *Config) validate() error {
 		return fmt.Errorf("config: GROUPDECK_DEFAULT_REGION (-default-region) %q must be a two-letter country code such as US, PT or FR", c.DefaultRegion)
 	}
 	c.DefaultRegion = strings.ToUpper(c.DefaultRegion)
+	if err := c.Keep.validate(); err != nil {
+		return err
+	}
 	if strings.TrimSpace(c.InviteTemplate) == "" {
 		return errors.New("config: GROUPDECK_INVITE_TEMPLATE (-invite-template) must name a template")
 	}

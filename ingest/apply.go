@@ -35,6 +35,10 @@ func (in *Ingester) message(t *store.Tx, m *whatsapp.Message, contacts []whatsap
 	if err != nil || !ok {
 		return "group:" + m.GroupID, err
 	}
+	// Already stored: a retry after its de-duplication key was pruned.
+	if known, err := t.HasMessage(m.ID); err != nil || known {
+		return "", err
+	}
 	sender := store.Member{WaID: m.From, UserID: m.FromUserID, ParentUserID: m.FromParentUserID}
 	for _, c := range contacts {
 		if (c.WaID != "" && c.WaID == m.From) || (c.UserID != "" && c.UserID == m.FromUserID) || len(contacts) == 1 {

@@ -244,6 +244,17 @@ func (s *Store) LastInbound(ctx context.Context, groupID int64) (int64, error) {
 	return at, nil
 }
 
+// HasMessage reports whether a message with this wamid is stored: an
+// inbound message retried after its de-duplication key was pruned is
+// then already applied.
+func (t *Tx) HasMessage(wamid string) (bool, error) {
+	var n int
+	if err := t.queryRow(`SELECT count(*) FROM messages WHERE wamid = ?`, wamid).Scan(&n); err != nil {
+		return false, fmt.Errorf("store: has message: %w", err)
+	}
+	return n > 0, nil
+}
+
 // InboundMessage stores a message a participant wrote in a group.
 func (t *Tx) InboundMessage(groupID int64, wamid, kind, body string, sender Member, at int64) error {
 	key, err := t.Person(sender)
