@@ -16,6 +16,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"groupdeck/phone"
 )
 
 // Config is groupdeck's configuration. Names follow the configuration
@@ -67,6 +69,9 @@ type Config struct {
 	// template that campaign invite sends use.
 	InviteTemplate string
 	InviteLanguage string
+	// DefaultRegion is the country (two letters, e.g. US, PT, FR) whose
+	// rules read phone numbers typed without a country code.
+	DefaultRegion string
 	// ScheduleGrace is how late a scheduled send may still go out after
 	// the app was down when it was due; older ones are marked missed.
 	ScheduleGrace time.Duration
@@ -153,6 +158,7 @@ func ParseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		return nil, err
 	}
 	fs.StringVar(&c.InviteTemplate, "invite-template", env("GROUPDECK_INVITE_TEMPLATE", "group_invite_link"), "name of the approved group-invite-link template (GROUPDECK_INVITE_TEMPLATE)")
+	fs.StringVar(&c.DefaultRegion, "default-region", env("GROUPDECK_DEFAULT_REGION", phone.DefaultRegion), "country whose rules read phone numbers typed without a country code, e.g. US, PT, FR (GROUPDECK_DEFAULT_REGION)")
 	fs.StringVar(&c.InviteLanguage, "invite-language", env("GROUPDECK_INVITE_LANGUAGE", "en_US"), "language code of that template (GROUPDECK_INVITE_LANGUAGE)")
 	graceEnv := env("GROUPDECK_SCHEDULE_GRACE", "1h")
 	defGrace, perr := time.ParseDuration(graceEnv)
@@ -279,6 +285,10 @@ func (c *Config) validate() error {
 		// Under a day would also empty the home page's "joins today".
 		return errors.New("config: GROUPDECK_ACTIVITY_RETENTION (-activity-retention) must be at least 1d, or 0 to keep the activity feed forever")
 	}
+	if !phone.ValidRegion(c.DefaultRegion) {
+		return fmt.Errorf("config: GROUPDECK_DEFAULT_REGION (-default-region) %q must be a two-letter country code such as US, PT or FR", c.DefaultRegion)
+	}
+	c.DefaultRegion = strings.ToUpper(c.DefaultRegion)
 	if err := c.Keep.validate(); err != nil {
 		return err
 	}

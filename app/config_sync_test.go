@@ -76,3 +76,17 @@ func TestParseConfigActivityRetention(t *testing.T) {
 		})
 	}
 }
+
+func TestParseConfigDefaultRegion(t *testing.T) {
+	c, err := ParseConfig(nil, envFrom(nil), io.Discard)
+	if err != nil || c.DefaultRegion != "US" {
+		t.Fatalf("default region %q, %v; want US", c.DefaultRegion, err)
+	}
+	c, err = ParseConfig(nil, envFrom(map[string]string{"GROUPDECK_DEFAULT_REGION": "pt"}), io.Discard)
+	if err != nil || c.DefaultRegion != "PT" {
+		t.Fatalf("region from env %q, %v; want PT", c.DefaultRegion, err)
+	}
+	if _, err := ParseConfig([]string{"-default-region", "Portugal"}, envFrom(nil), io.Discard); err == nil {
+		t.Fatal("accepted a region that is not a country code")
+	}
+}

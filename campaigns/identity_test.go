@@ -15,7 +15,7 @@ import (
 // number: the invite goes to it as is (in "recipient"), and someone whose
 // phone is stored under their BSUID is recognised as already a member.
 func TestInvitesToBSUIDs(t *testing.T) {
-	lines, err := ParsePhones(strings.NewReader("user_id\nBR.1502576394655843\n+1 650 555 0002\nbr.123\nBR.1502576394655843\n"))
+	lines, err := ParsePhones(strings.NewReader("user_id\nBR.1502576394655843\n+1 650 555 0002\nbr.123\nBR.1502576394655843\n"), "US")
 	if err != nil {
 		t.Fatal(err)
 	}

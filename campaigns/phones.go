@@ -11,6 +11,7 @@ import (
 	"io"
 	"strings"
 
+	"groupdeck/phone"
 	"groupdeck/whatsapp"
 )
 
@@ -31,9 +32,10 @@ const MaxPhones = 5000
 
 // ParsePhones reads numbers one per line, or a CSV whose header names a
 // phone column (phone, number, mobile, wa_id, whatsapp); otherwise the
-// first column is used. Numbers must carry their country code ("+" or
-// "00", or 11 to 15 digits written without it). Blank lines are ignored.
-func ParsePhones(r io.Reader) ([]PhoneLine, error) {
+// first column is used. Numbers are checked with their country's rules
+// (package phone); numbers written without a country code are read in
+// region, the configured default region. Blank lines are ignored.
+func ParsePhones(r io.Reader, region string) ([]PhoneLine, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	cr.TrimLeadingSpace = true
@@ -70,7 +72,7 @@ func ParsePhones(r io.Reader) ([]PhoneLine, error) {
 			return out, fmt.Errorf("campaigns: at most %d numbers per send; split the list", MaxPhones)
 		}
 		pl := PhoneLine{Line: line, Raw: cell}
-		pl.Phone, err = NormalizeRecipient(cell)
+		pl.Phone, err = NormalizeRecipient(cell, region)
 		if err != nil {
 			pl.Err = err.Error()
 		} else if prev, dup := seen[pl.Phone]; dup {
@@ -95,50 +97,13 @@ func headerColumn(rec []string) (int, bool) {
 }
 
 // NormalizeRecipient accepts a business-scoped user id as it is, and
-// normalises anything else as a phone number.
-func NormalizeRecipient(s string) (string, error) {
+// reads anything else as a phone number (package phone, in region when
+// it has no country code).
+func NormalizeRecipient(s, region string) (string, error) {
 	if id := strings.TrimSpace(s); whatsapp.IsBSUID(id) {
 		return id, nil
 	}
-	return NormalizePhone(s)
-}
-
-// NormalizePhone turns a phone number as people write it ("+1 (650)
-// 555-1234", "0044 20 7946 0958", "16505551234") into E.164 digits
-// without the "+". The error is a sentence for the person who typed it.
-func NormalizePhone(s string) (string, error) {
-	s = strings.TrimSpace(s)
-	plus := false
-	switch {
-	case strings.HasPrefix(s, "+"):
-		plus, s = true, s[1:]
-	case strings.HasPrefix(s, "00"):
-		plus, s = true, s[2:]
-	}
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r >= '0' && r <= '9':
-			b.WriteRune(r)
-		case r == ' ' || r == '-' || r == '.' || r == '(' || r == ')' || r == '/' || r == '\u00a0':
-		default:
-			return "", fmt.Errorf("%q is not a phone number: it contains %q.", s, r)
-		}
-	}
-	d := b.String()
-	switch {
-	case d == "":
-		return "", errors.New("No digits in this line.")
-	case d[0] == '0':
-		return "", fmt.Errorf("%q has no country code: write it as +<country code> followed by the number.", s)
-	case len(d) < 8:
-		return "", fmt.Errorf("%q is too short: a number with its country code has 8 to 15 digits.", s)
-	case len(d) > 15:
-		return "", fmt.Errorf("%q is too long: a number with its country code has at most 15 digits.", s)
-	case !plus && len(d) < 11:
-		return "", fmt.Errorf("%q may lack its country code: write it with a leading + (e.g. +1 650 555 1234).", s)
-	}
-	return d, nil
+	return phone.Parse(s, region)
 }
 
 // Valid returns the numbers to send to, in input order, without

@@ -6,41 +6,6 @@ import (
 	"testing"
 )
 
-func TestNormalizePhone(t *testing.T) {
-	tests := []struct {
-		in, want, err string
-	}{
-		{"+1 (650) 555-1234", "16505551234", ""},
-		{"+44 20 7946 0958", "442079460958", ""},
-		{"0044 20 7946 0958", "442079460958", ""},
-		{"16505551234", "16505551234", ""},
-		{"+49 30 1234567", "49301234567", ""},
-		{"+55.11.91234.5678", "5511912345678", ""},
-		{"  +1 650 555 1234  ", "16505551234", ""},
-		{"650 555 1234", "", "may lack its country code"},
-		{"0650 555 1234", "", "no country code"},
-		{"+1 555", "", "too short"},
-		{"+1234567890123456", "", "too long"},
-		{"+1 650 CALL NOW", "", "contains"},
-		{"+", "", "No digits"},
-		{"+0 650 555 1234", "", "no country code"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.in, func(t *testing.T) {
-			got, err := NormalizePhone(tt.in)
-			if tt.err != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.err) {
-					t.Fatalf("NormalizePhone(%q) = %q, %v; want error with %q", tt.in, got, err, tt.err)
-				}
-				return
-			}
-			if err != nil || got != tt.want {
-				t.Fatalf("NormalizePhone(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
-			}
-		})
-	}
-}
-
 func TestParsePhones(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -58,12 +23,18 @@ func TestParsePhones(t *testing.T) {
 			name:  "CSV with a phone column",
 			in:    "name,phone\nAna,+1 650 555 1234\nBo,\"+44 20 7946 0958\"\nCy,123\n",
 			valid: []string{"16505551234", "442079460958"},
-			errs:  map[int]string{4: "too short"},
+			errs:  map[int]string{4: "not a valid number in US"},
 		},
 		{
 			name:  "CSV without header uses the first column",
 			in:    "+16505551234,Ana\n+16505559876,Bo\n",
 			valid: []string{"16505551234", "16505559876"},
+		},
+		{
+			name:  "local formats read in the default region, others need their country code",
+			in:    "650 555 1234\n+351 912 345 678\n0033 6 12 34 56 78\n06 12 34 56 78\n",
+			valid: []string{"16505551234", "351912345678", "33612345678"},
+			errs:  map[int]string{4: "not a valid number in US"},
 		},
 		{
 			name:  "comments and blank cells are skipped",
@@ -73,7 +44,7 @@ func TestParsePhones(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			lines, err := ParsePhones(strings.NewReader(tt.in))
+			lines, err := ParsePhones(strings.NewReader(tt.in), "US")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -103,7 +74,7 @@ func TestParsePhonesLimit(t *testing.T) {
 	for i := 0; i <= MaxPhones; i++ {
 		fmt.Fprintf(&b, "+1650%07d\n", i)
 	}
-	if _, err := ParsePhones(strings.NewReader(b.String())); err == nil || !strings.Contains(err.Error(), "at most") {
+	if _, err := ParsePhones(strings.NewReader(b.String()), "US"); err == nil || !strings.Contains(err.Error(), "at most") {
 		t.Fatalf("no limit error: %v", err)
 	}
 }
@@ -126,5 +97,15 @@ func TestDeviceClass(t *testing.T) {
 		if got := DeviceClass(ua); got != want {
 			t.Errorf("DeviceClass(%q) = %s, want %s", ua, got, want)
 		}
+	}
+}
+
+func TestParsePhonesRegion(t *testing.T) {
+	lines, err := ParsePhones(strings.NewReader("912 345 678\n06 12 34 56 78\n"), "PT")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(Valid(lines), ","); got != "351912345678" {
+		t.Errorf("valid in PT = %s; want only the Portuguese number (the French one lacks +33)", got)
 	}
 }

@@ -27,8 +27,16 @@ func TestCampaignFunnel(t *testing.T) {
 	must(t, staff.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Campaigns", Exact: playwright.Bool(true)}).Click())
 	must(t, expect.Locator(staff.GetByTestId("campaigns-empty")).ToBeVisible())
 	must(t, staff.GetByLabel("Name (for you").Fill("Library poster"))
-	_, err := staff.GetByLabel("Sends visitors to").SelectOption(playwright.SelectOptionValues{Labels: &[]string{"Spring cohort"}})
-	must(t, err)
+	// The target picker searches as you type and tells groups apart.
+	must(t, staff.GetByLabel("A group (search by subject)").PressSequentially("nothing like it"))
+	must(t, expect.Locator(staff.GetByTestId("picker-empty")).ToContainText("No active group’s subject contains"))
+	must(t, staff.GetByLabel("A group (search by subject)").Fill(""))
+	must(t, staff.GetByLabel("A group (search by subject)").PressSequentially("spring"))
+	option := staff.GetByTestId("picker-option")
+	must(t, expect.Locator(option).ToHaveCount(1))
+	must(t, expect.Locator(option).ToContainText(regexp.MustCompile(`Spring cohort\s*0/8 · active · #\d+ · \S+`)))
+	must(t, staff.GetByRole("radio", playwright.PageGetByRoleOptions{Name: "Spring cohort"}).Check())
+	var err error
 	must(t, staff.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Create campaign link"}).Click())
 	must(t, expect.Locator(staff.GetByTestId("campaign-name")).ToHaveText("Library poster"))
 	link := staff.GetByTestId("campaign-link")
@@ -52,7 +60,7 @@ func TestCampaignFunnel(t *testing.T) {
 	must(t, expect.Locator(staff.GetByTestId("funnel-visits")).ToHaveText("1"))
 	must(t, expect.Locator(staff.GetByTestId("funnel-joins")).ToHaveText("1"))
 	must(t, expect.Locator(staff.GetByTestId("campaign-person")).ToContainText("link visit just before"))
-	must(t, expect.Locator(staff.GetByTestId("chart-summary")).ToHaveText("1 joins and 0 leaves in the last 14 days."))
+	must(t, expect.Locator(staff.GetByTestId("chart-summary")).ToHaveText("1 join and 0 leaves in the last 14 days."))
 
 	// Reset the group's invite link: the campaign link follows it.
 	grp := newPage(t, a)
@@ -84,9 +92,25 @@ func TestCampaignFunnel(t *testing.T) {
 
 	// An invite to a number: a background job, then delivery by webhook.
 	must(t, staff.GetByTestId("send-invites").Click())
-	must(t, staff.GetByLabel("Phone numbers with country code, one per line").Fill("+1 555 010 0200\n+1 (555) 010-0200\n12"))
+	// Numbers typed in local format are read with the chosen country's
+	// rules (libphonenumber) and shown in international format.
+	region := staff.GetByLabel("Country of numbers written without a country code")
+	for _, tt := range []struct{ region, typed, shown string }{
+		{"PT", "912 345 678", "+351 912 345 678"},
+		{"FR", "06 12 34 56 78", "+33 6 12 34 56 78"},
+	} {
+		_, err := region.SelectOption(playwright.SelectOptionValues{Values: &[]string{tt.region}})
+		must(t, err)
+		must(t, staff.GetByLabel("Phone numbers, one per line").Fill(tt.typed))
+		must(t, staff.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Check the list"}).Click())
+		must(t, expect.Locator(staff.GetByTestId("invite-line-number")).ToHaveText(tt.shown))
+	}
+	if _, err := region.SelectOption(playwright.SelectOptionValues{Values: &[]string{"US"}}); err != nil {
+		t.Fatal(err)
+	}
+	must(t, staff.GetByLabel("Phone numbers, one per line").Fill("+1 555 010 0200\n+1 (555) 010-0200\n12"))
 	must(t, staff.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Check the list"}).Click())
-	must(t, expect.Locator(staff.GetByTestId("invite-summary")).ToHaveText("1 number(s) ready to send; 1 line(s) need fixing."))
+	must(t, expect.Locator(staff.GetByTestId("invite-summary")).ToHaveText("1 number ready to send; 1 line needs fixing."))
 	must(t, staff.GetByLabel("Skip the lines that need fixing").Check())
 	must(t, staff.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Send invites"}).Click())
 	must(t, expect.Locator(staff.GetByTestId("review-summary")).ToContainText("to 1 number,"))

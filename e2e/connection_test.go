@@ -20,7 +20,7 @@ func TestConnectionPage(t *testing.T) {
 	a.Sim.Configure(func(c *wasim.Config) { c.Unsubscribed = true })
 	page := newPage(t, a)
 	login(t, page)
-	must(t, page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Connection", Exact: playwright.Bool(true)}).Click())
+	openMenu(t, page, "admin", "Connection")
 	must(t, expect.Page(page).ToHaveTitle(regexp.MustCompile("Connection")))
 
 	check := func(id string) playwright.Locator { return page.GetByTestId("check-" + id) }

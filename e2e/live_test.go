@@ -116,7 +116,7 @@ func TestEventLogPage(t *testing.T) {
 	page := newPage(t, a)
 	login(t, page)
 	createGroup(t, page, a, "Logged group")
-	must(t, page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Event log"}).Click())
+	openMenu(t, page, "admin", "Event log")
 	must(t, expect.Locator(page.GetByTestId("delivery-row").First()).ToContainText("group_lifecycle_update"))
 	_, err := page.GetByLabel("Outcome").SelectOption(playwright.SelectOptionValues{Values: &[]string{"failed"}})
 	must(t, err)

@@ -103,6 +103,17 @@ func TestMessaging(t *testing.T) {
 	photo := staff.GetByTestId("message").Filter(playwright.LocatorFilterOptions{HasText: "My ticket"})
 	must(t, expect.Locator(photo.GetByTestId("media-kind")).ToHaveText("Image"))
 	must(t, expect.Locator(staff.GetByTestId("unsupported")).ToHaveCount(1))
+	// The photo and the poster sent earlier show as thumbnails the browser
+	// really decodes (served through the app).
+	for _, msg := range []playwright.Locator{photo, staff.GetByTestId("message").Filter(playwright.LocatorFilterOptions{HasText: "Our launch poster"})} {
+		thumb := msg.GetByTestId("media-thumb")
+		must(t, expect.Locator(thumb).ToBeVisible())
+		w, err := thumb.Evaluate("el => el.decode().then(() => el.naturalWidth)", nil)
+		must(t, err)
+		if n, ok := w.(int); !ok || n == 0 {
+			t.Errorf("thumbnail width %v", w)
+		}
+	}
 	dl, err := staff.ExpectDownload(func() error { return photo.GetByTestId("media-download").Click() })
 	must(t, err)
 	path, err := dl.Path()

@@ -51,7 +51,7 @@ func TestReplayAFailedDelivery(t *testing.T) {
 	_, err = db.Exec(`DROP TRIGGER e2e_refuse_participants`)
 	must(t, err)
 
-	must(t, page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Event log"}).Click())
+	openMenu(t, page, "admin", "Event log")
 	_, err = page.GetByLabel("Outcome").SelectOption(playwright.SelectOptionValues{Values: &[]string{"failed"}})
 	must(t, err)
 	must(t, page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Filter"}).Click())

@@ -33,7 +33,7 @@ func TestScheduledWeekly(t *testing.T) {
 	})
 	login(t, page)
 
-	must(t, page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Scheduled", Exact: playwright.Bool(true)}).Click())
+	openMenu(t, page, "messaging", "Scheduled")
 	must(t, expect.Locator(page.GetByTestId("schedules-empty")).ToContainText("Nothing is scheduled"))
 	must(t, page.GetByTestId("new-schedule").Click())
 	// The time zone comes from the browser.

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 
 	"groupdeck/campaigns"
 	"groupdeck/jobs"
+	"groupdeck/phone"
 	"groupdeck/store"
 	"groupdeck/templates"
 	"groupdeck/views"
@@ -26,6 +28,10 @@ const maxUpload = 900 << 10
 // unless another was picked).
 func (h *Handler) inviteForm(c echo.Context, f views.InviteForm) (views.InviteForm, error) {
 	f.Template, f.Language = h.InviteTemplate.Name, h.InviteTemplate.Language
+	if !phone.ValidRegion(f.Region) {
+		f.Region = cmp.Or(h.DefaultRegion, phone.DefaultRegion)
+	}
+	f.Region = strings.ToUpper(f.Region)
 	cached, err := h.Store.Templates(c.Request().Context(), true)
 	if err != nil {
 		return f, err
@@ -65,7 +71,8 @@ func (h *Handler) campaignInvitesCreate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f, err := h.inviteForm(c, views.InviteForm{Numbers: c.FormValue("numbers"), SkipInvalid: c.FormValue("skip_invalid") == "1"})
+	f, err := h.inviteForm(c, views.InviteForm{Numbers: c.FormValue("numbers"), SkipInvalid: c.FormValue("skip_invalid") == "1",
+		Region: c.FormValue("region")})
 	if err != nil {
 		return err
 	}
@@ -91,7 +98,7 @@ func (h *Handler) campaignInvitesCreate(c echo.Context) error {
 			text = f.Numbers + "\n" + text
 		}
 	}
-	lines, perr := campaigns.ParsePhones(strings.NewReader(text))
+	lines, perr := campaigns.ParsePhones(strings.NewReader(text), f.Region)
 	f.Lines = lines
 	valid := campaigns.Valid(lines)
 	switch {
@@ -100,7 +107,7 @@ func (h *Handler) campaignInvitesCreate(c echo.Context) error {
 	case len(valid) == 0:
 		f.Error = "Add at least one phone number with its country code."
 	case f.Invalid() > 0 && !f.SkipInvalid:
-		f.Error = fmt.Sprintf("%d line(s) are not valid phone numbers. Fix them, or tick the box to skip them.", f.Invalid())
+		f.Error = fmt.Sprintf("%s. Fix them, or tick the box to skip them.", views.Plural(f.Invalid(), "line is not a valid phone number", "lines are not valid phone numbers"))
 	}
 	if f.Error == "" && camp.PoolID == 0 {
 		g, err := h.Store.GroupByID(ctx, camp.GroupID)

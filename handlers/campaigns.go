@@ -34,7 +34,16 @@ func (h *Handler) campaignsView(c echo.Context) (views.CampaignsView, error) {
 	if v.Pools, err = h.Store.Pools(ctx); err != nil {
 		return v, err
 	}
-	if v.Groups, _, err = h.Store.Groups(ctx, store.GroupFilter{Status: store.GroupActive, Limit: 500}); err != nil {
+	if id, _ := strconv.ParseInt(c.QueryParam("pool_created"), 10, 64); id != 0 {
+		for _, p := range v.Pools {
+			if p.ID == id {
+				v.PoolNotice = "Pool “" + p.Name + "” created. Its first group is being created now; campaign links can point at the pool."
+			}
+		}
+	}
+	sel, _ := strconv.ParseInt(strings.TrimPrefix(c.FormValue("target"), "group:"), 10, 64)
+	if v.Picker, err = h.groupPicker(ctx, views.PickerView{ID: "c-target", Name: "target", Prefix: "group:",
+		Label: "A group (search by subject)", Selected: sel}); err != nil {
 		return v, err
 	}
 	v.Chart, err = h.chartView(c, "all", 0, "day", "campaigns-live")
@@ -205,7 +214,7 @@ func (h *Handler) poolCreate(c echo.Context) error {
 		return err
 	}
 	h.Pools.Wake() // makes the first group
-	return c.Redirect(http.StatusSeeOther, "/campaigns")
+	return c.Redirect(http.StatusSeeOther, "/campaigns?pool_created="+itoa64(p.ID)+"#new-pool-h")
 }
 
 func (h *Handler) loadCampaign(c echo.Context) (*store.Campaign, error) {

@@ -62,7 +62,11 @@ func (h *Handler) groupList(c echo.Context) error {
 	}
 	// A submitted filter form sends every field, empty ones too: answer
 	// with the short form of the same view, which is what people share.
-	if want := v.Params.Query(v.Params.Page); c.Request().URL.RawQuery != "" && "?"+c.Request().URL.RawQuery != want {
+	// Searching as you type asks htmx to swap the results in place and
+	// to show that short form in the address bar.
+	if want := v.Params.Query(v.Params.Page); c.Request().Header.Get("HX-Request") == "true" {
+		c.Response().Header().Set("HX-Replace-Url", "/groups"+want)
+	} else if c.Request().URL.RawQuery != "" && "?"+c.Request().URL.RawQuery != want {
 		return c.Redirect(http.StatusSeeOther, "/groups"+want)
 	}
 	return h.page(c, http.StatusOK, "Groups", "groups", views.Groups(v))

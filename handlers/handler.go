@@ -54,6 +54,9 @@ type Deps struct {
 	Pools          *campaigns.Keeper
 	BaseURL        string
 	InviteTemplate whatsapp.Template
+	// DefaultRegion reads phone numbers typed without a country code
+	// (GROUPDECK_DEFAULT_REGION); "" means phone.DefaultRegion.
+	DefaultRegion string
 	// Scheduler runs scheduled messages; SandboxClock is its clock's
 	// control, nil outside sandbox mode (the route is refused then).
 	Scheduler    Scheduler

@@ -2,10 +2,13 @@ package handlers
 
 import (
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"groupdeck/store"
 	"groupdeck/views"
 )
 
@@ -19,13 +22,13 @@ func (h *Handler) homeView(c echo.Context) (views.HomeView, error) {
 	if err != nil {
 		return views.HomeView{}, err
 	}
-	feed, err := h.Store.RecentActivity(ctx, 0, feedSize)
+	feed, err := h.feed(c)
 	if err != nil {
 		return views.HomeView{}, err
 	}
 	guard, err := h.Store.SyncGuard(ctx)
 	u := currentUser(c)
-	return views.HomeView{Counters: counters, Activity: feed, CanSync: h.Sync != nil && u.CanEdit(),
+	return views.HomeView{Counters: counters, Feed: feed, CanSync: h.Sync != nil && u.CanEdit(),
 		SyncGuard: guard, IsAdmin: u.IsAdmin()}, err
 }
 
@@ -55,12 +58,44 @@ func (h *Handler) homeGuard(c echo.Context) error {
 	return h.fragment(c, views.HomeGuard(guard, currentUser(c).IsAdmin()))
 }
 
+// feed reads the home feed's filters and page from the request.
+func (h *Handler) feed(c echo.Context) (views.FeedView, error) {
+	f := views.FeedView{Kind: c.QueryParam("kind"), Group: strings.TrimSpace(c.QueryParam("group"))}
+	if len(f.Group) > 200 {
+		f.Group = f.Group[:200]
+	}
+	before, _ := strconv.ParseInt(c.QueryParam("before"), 10, 64)
+	var err error
+	f.Items, f.More, err = h.Store.ActivityPage(c.Request().Context(), store.ActivityQuery{Kind: f.Kind, Group: f.Group, Before: before, Limit: feedSize})
+	return f, err
+}
+
+// homeActivity answers a change of the feed's filters: the first page
+// and its Older button.
 func (h *Handler) homeActivity(c echo.Context) error {
-	feed, err := h.Store.RecentActivity(c.Request().Context(), 0, feedSize)
+	f, err := h.feed(c)
 	if err != nil {
 		return err
 	}
-	return h.fragment(c, views.ActivityFeed(feed, true))
+	return h.fragment(c, views.HomeFeed(f))
+}
+
+// homeActivityLive re-renders the first page when something happens.
+func (h *Handler) homeActivityLive(c echo.Context) error {
+	f, err := h.feed(c)
+	if err != nil {
+		return err
+	}
+	return h.fragment(c, views.FeedPage(f, false))
+}
+
+// homeActivityOlder is the next page, replacing the Older button.
+func (h *Handler) homeActivityOlder(c echo.Context) error {
+	f, err := h.feed(c)
+	if err != nil {
+		return err
+	}
+	return h.fragment(c, views.FeedPage(f, true))
 }
 
 // groupActivity is one group's history: joins, leaves, requests, settings

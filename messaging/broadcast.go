@@ -90,7 +90,7 @@ func (b *Broadcaster) RunItem(ctx context.Context, job *store.Job, item *store.J
 	}
 	switch m.State {
 	case store.MsgSent:
-		return "Sent (message " + strconv.FormatInt(m.ID, 10) + ")", nil
+		return "Sent to the group", nil
 	case store.MsgFailed:
 		return "", errors.New(m.Error)
 	}

@@ -64,7 +64,7 @@ func TestBroadcasterRunItem(t *testing.T) {
 		t.Fatalf("a rerun queued again: %v, %d messages", err, len(st.byItem))
 	}
 	m.State = store.MsgSent
-	if res, err := run(active, 1); err != nil || res != "Sent (message 1)" {
+	if res, err := run(active, 1); err != nil || res != "Sent to the group" {
 		t.Errorf("sent: %q %v", res, err)
 	}
 	m.State, m.Error = store.MsgFailed, "WhatsApp refused it."

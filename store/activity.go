@@ -177,3 +177,53 @@ func (t *Tx) Activity(groupID int64, kind, who, detail string, at int64) error {
 	}
 	return nil
 }
+
+// ActivityQuery pages the feed: newest first, items older than Before (an
+// activity id; 0 = from the newest), optionally one kind and groups whose
+// subject contains Group.
+type ActivityQuery struct {
+	Kind   string
+	Group  string
+	Before int64
+	Limit  int
+}
+
+// ActivityPage returns one page of the feed and whether older items exist.
+func (s *Store) ActivityPage(ctx context.Context, q ActivityQuery) ([]ActivityItem, bool, error) {
+	if q.Limit <= 0 || q.Limit > 200 {
+		q.Limit = 50
+	}
+	sql := `SELECT a.id, a.at, coalesce(a.group_id, 0), coalesce(g.subject, ''), a.kind, a.who, a.detail
+		FROM activity a LEFT JOIN groups g ON g.id = a.group_id WHERE 1 = 1`
+	var args []any
+	if q.Before > 0 {
+		sql += ` AND a.id < ?`
+		args = append(args, q.Before)
+	}
+	if q.Kind != "" {
+		sql += ` AND a.kind = ?`
+		args = append(args, q.Kind)
+	}
+	if q.Group != "" {
+		sql += ` AND g.subject LIKE ? ESCAPE '\'`
+		args = append(args, "%"+escapeLike(q.Group)+"%")
+	}
+	rows, err := s.r.QueryContext(ctx, sql+` ORDER BY a.id DESC LIMIT ?`, append(args, q.Limit+1)...)
+	if err != nil {
+		return nil, false, fmt.Errorf("store: activity page: %w", err)
+	}
+	defer rows.Close()
+	var out []ActivityItem
+	for rows.Next() {
+		var a ActivityItem
+		if err := rows.Scan(&a.ID, &a.At, &a.GroupID, &a.Subject, &a.Kind, &a.Who, &a.Detail); err != nil {
+			return nil, false, fmt.Errorf("store: activity page: %w", err)
+		}
+		out = append(out, a)
+	}
+	more := len(out) > q.Limit
+	if more {
+		out = out[:q.Limit]
+	}
+	return out, more, rows.Err()
+}

@@ -7,6 +7,7 @@ import (
 	"groupdeck/whatsapp"
 
 	"groupdeck/campaigns"
+	"groupdeck/phone"
 	"groupdeck/store"
 )
 
@@ -18,14 +19,16 @@ type CampaignRow struct {
 
 // CampaignsView is the campaigns index.
 type CampaignsView struct {
-	Rows    []CampaignRow
-	Pools   []*store.Pool
-	Groups  []*store.Group // targets offered in the form
-	Form    CampaignForm
-	Pool    PoolForm
-	CanEdit bool
-	Chart   ChartView
-	BaseURL string
+	Rows   []CampaignRow
+	Pools  []*store.Pool
+	Picker PickerView // the groups offered as targets in the form
+	// PoolNotice confirms a pool just created.
+	PoolNotice string
+	Form       CampaignForm
+	Pool       PoolForm
+	CanEdit    bool
+	Chart      ChartView
+	BaseURL    string
 }
 
 // CampaignForm is the new-campaign form and its field errors.
@@ -78,6 +81,9 @@ type InviteForm struct {
 	Error       string
 	Template    string
 	Language    string
+	// Region is the country whose rules read numbers written without a
+	// country code (two letters, e.g. PT).
+	Region string
 	// Choices are the approved templates that can carry an invite: a body
 	// whose only variable is the group's link, no media header or URL
 	// button to fill.
@@ -193,3 +199,7 @@ func camNow() int64 { return time.Now().UnixMilli() }
 
 // ISOTime formats a Unix-ms time as RFC 3339 in UTC (for exports).
 func ISOTime(ms int64) string { return isoTime(ms) }
+
+// regionChoices lists the countries for numbers written without a
+// country code; current is kept first-class by the select's selected.
+func regionChoices(string) []phone.Region { return phone.Regions() }

@@ -64,7 +64,7 @@ func (v ChartView) summary() string {
 	if v.Series.By == "hour" {
 		span = "48 hours"
 	}
-	return fmt.Sprintf("%d joins and %d leaves in the last %s.", j, l, span)
+	return fmt.Sprintf("%s and %s in the last %s.", plural(j, "join", "joins"), plural(l, "leave", "leaves"), span)
 }
 
 func (v ChartView) peak() string { return strconv.Itoa(max(v.Series.Max(), 1)) }

@@ -136,7 +136,7 @@ func NewGroupForm(f GroupForm) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "<label for=\"subject\">Subject (up to 128 characters)</label> <input id=\"subject\" name=\"subject\" maxlength=\"200\" required value=\"")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "<label for=\"subject\">Subject (up to 128 characters)</label> <input id=\"subject\" name=\"subject\" maxlength=\"128\" required value=\"")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -1,6 +1,10 @@
 package views
 
-import "testing"
+import (
+	"testing"
+
+	"groupdeck/store"
+)
 
 func TestReadableWho(t *testing.T) {
 	for in, want := range map[string]string{
@@ -13,6 +17,24 @@ func TestReadableWho(t *testing.T) {
 		if got := readableWho(in); got != want {
 			t.Errorf("readableWho(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestBursts(t *testing.T) {
+	at := int64(1_000_000_000)
+	items := []store.ActivityItem{
+		{ID: 9, At: at, Kind: store.ActCreated, Who: "ann@x.test"},
+		{ID: 8, At: at - 1000, Kind: store.ActCreated, Who: "ann@x.test"},
+		{ID: 7, At: at - 2000, Kind: store.ActCreated, Who: "ann@x.test"},
+		{ID: 6, At: at - 3000, Kind: store.ActJoin, Who: "16505551234"},
+		{ID: 5, At: at - 4000 - burstGap, Kind: store.ActJoin, Who: "16505551234"},
+	}
+	b := bursts(items)
+	if len(b) != 3 || len(b[0].Items) != 3 || burstText(b[0]) != "3 groups created by ann@x.test" {
+		t.Fatalf("bursts: %+v", b)
+	}
+	if len(b[1].Items) != 1 || len(b[2].Items) != 1 {
+		t.Fatalf("a join far apart in time was folded: %+v", b)
 	}
 }
 

@@ -111,3 +111,15 @@ func personLabel(p store.Participant) string {
 	}
 	return displayName(p)
 }
+
+// Plural is plural for handlers: "1 group", "3 groups".
+func Plural(n int, one, many string) string { return plural(n, one, many) }
+
+// decideClass styles a request decision's confirm: rejecting is
+// destructive (the person must ask again), so it uses the danger style.
+func decideClass(action string) string {
+	if action == "reject" {
+		return "danger"
+	}
+	return "primary"
+}

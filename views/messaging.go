@@ -193,3 +193,11 @@ type BroadcastView struct {
 	All      bool
 	Composer ComposerForm
 }
+
+// thumbAlt describes a picture for people who cannot see it.
+func thumbAlt(m store.Message) string {
+	if m.Body != "" {
+		return kindLabel(m.Kind) + ": " + m.Body
+	}
+	return kindLabel(m.Kind) + " from " + senderName(m)
+}

@@ -4,8 +4,9 @@
 package person
 
 import (
-	"fmt"
 	"strings"
+
+	"groupdeck/phone"
 )
 
 // Name is how groupdeck shows a person. Any argument may be empty;
@@ -25,20 +26,10 @@ func Name(name, username, waID, userID string) string {
 	return "Unknown person"
 }
 
-// Phone formats a wa_id (digits with country code) for reading, e.g.
-// "+1 650 555 1234"; anything else is returned as it is.
-func Phone(waID string) string {
-	if waID == "" || strings.Trim(waID, "0123456789") != "" {
-		return waID
-	}
-	if len(waID) == 11 && waID[0] == '1' {
-		return fmt.Sprintf("+1 %s %s %s", waID[1:4], waID[4:7], waID[7:])
-	}
-	if len(waID) > 6 {
-		return "+" + waID[:2] + " " + waID[2:]
-	}
-	return "+" + waID
-}
+// Phone formats a wa_id (digits with country code) for reading in its
+// country's international format (libphonenumber's metadata, package
+// phone), e.g. "+351 912 345 678"; anything else is returned as it is.
+func Phone(waID string) string { return phone.Format(waID) }
 
 // ShortID shortens a business-scoped user id for reading: its country
 // (and "ENT." for a parent), the first three and the last four characters,

@@ -191,4 +191,81 @@
   document.addEventListener("htmx:sseClose", function (ev) { down.delete(ev.target); render(); });
   // Leaving the page closes its streams; that is not an outage.
   window.addEventListener("pagehide", function () { down.clear(); render(); });
+
+  // Main menu. Below 700 px the Menu button shows or hides it; the
+  // Groups, Messaging and Admin submenus are <details>, so they work with
+  // the keyboard without script. Script only tidies up: one submenu open
+  // at a time, a click elsewhere or Escape closes them.
+  var openSubmenus = function (except) {
+    return Array.prototype.filter.call(document.querySelectorAll(".menu details[open]"), function (d) { return d !== except; });
+  };
+  document.addEventListener("click", function (ev) {
+    var btn = ev.target.closest(".menu-button");
+    if (btn) {
+      var top = btn.closest(".top");
+      var open = !top.classList.contains("open");
+      top.classList.toggle("open", open);
+      btn.setAttribute("aria-expanded", open ? "true" : "false");
+      return;
+    }
+    var inside = ev.target.closest(".menu details");
+    openSubmenus(inside).forEach(function (d) { d.open = false; });
+  });
+  document.addEventListener("toggle", function (ev) {
+    var d = ev.target;
+    if (!d.matches || !d.matches(".menu details") || !d.open) return;
+    openSubmenus(d).forEach(function (o) { o.open = false; });
+  }, true);
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key !== "Escape") return;
+    var subs = openSubmenus(null);
+    if (subs.length) {
+      subs.forEach(function (d) { d.open = false; });
+      subs[0].querySelector("summary").focus();
+      return;
+    }
+    var top = document.querySelector(".top.open");
+    if (top) {
+      top.classList.remove("open");
+      var b = top.querySelector(".menu-button");
+      b.setAttribute("aria-expanded", "false");
+      b.focus();
+    }
+  });
+
+  // Groups list bulk bar: count what is ticked, tick a whole page, and
+  // keep the ticks when the live list re-renders its rows.
+  var selectionCount = function () {
+    var out = document.querySelector("[data-testid=selected-count]");
+    if (!out) return;
+    var all = document.querySelector("[data-select-all]");
+    if (all && all.checked) {
+      out.textContent = "All " + all.parentElement.textContent.replace(/^\s*Select all\s*/, "").trim() + " selected";
+      return;
+    }
+    var n = document.querySelectorAll("input[name=id][form=selection]:checked").length;
+    out.textContent = n === 0 ? "None selected" : n === 1 ? "1 group selected" : n + " groups selected";
+  };
+  var ticked = new Set();
+  document.addEventListener("change", function (ev) {
+    var t = ev.target;
+    if (!t.matches) return;
+    if (t.matches("[data-select-page]")) {
+      document.querySelectorAll("input[name=id][form=selection]").forEach(function (c) { c.checked = t.checked; });
+    }
+    if (t.matches("[data-select-page], input[name=id][form=selection]")) {
+      document.querySelectorAll("input[name=id][form=selection]").forEach(function (c) {
+        if (c.checked) ticked.add(c.value); else ticked.delete(c.value);
+      });
+    }
+    if (t.matches("[data-select-page], [data-select-all], input[name=id][form=selection]")) selectionCount();
+  });
+  document.addEventListener("htmx:afterSwap", function (ev) {
+    if (ev.detail.target.id === "group-rows") {
+      document.querySelectorAll("input[name=id][form=selection]").forEach(function (c) { c.checked = ticked.has(c.value); });
+    } else if (ev.detail.target.id === "groups-results") {
+      ticked.clear(); // a new search or filter: a new set of rows
+    }
+    selectionCount();
+  });
 })();
