@@ -18,9 +18,11 @@ import (
 	"groupdeck/bulkcreate"
 	"groupdeck/campaigns"
 	"groupdeck/handlers"
+	"groupdeck/hooks"
 	"groupdeck/ingest"
 	"groupdeck/jobs"
 	"groupdeck/messaging"
+	"groupdeck/metrics"
 	"groupdeck/notify"
 	"groupdeck/outbox"
 	"groupdeck/reconcile"
@@ -50,6 +52,10 @@ type App struct {
 	// the sandbox's clock control moves ahead.
 	Scheduler *schedule.Worker
 	Clock     *schedule.Clock
+	// Hooks posts outgoing webhooks; Metrics is nil unless
+	// GROUPDECK_METRICS_TOKEN is set.
+	Hooks   *hooks.Sender
+	Metrics *metrics.Metrics
 	// URL is where the app listens, e.g. http://127.0.0.1:8080.
 	URL string
 
@@ -102,12 +108,27 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (
 		token = SandboxToken
 		phone = &sandboxPhone{sim: a.Sim}
 	}
-	a.WA = whatsapp.New(graphURL, cfg.PhoneNumberID, token, whatsapp.WithLogger(log))
-	in := &ingest.Ingester{Store: a.Store}
+	subs := &hooks.Subs{}
+	if err := subs.Load(ctx, a.Store); err != nil {
+		return nil, err
+	}
+	var waHTTP whatsapp.Option
+	if cfg.MetricsToken != "" {
+		a.Metrics = metrics.New()
+		waHTTP = whatsapp.WithHTTPClient(&http.Client{Timeout: waTimeout, Transport: a.Metrics.Transport(nil)})
+	}
+	a.WA = whatsapp.New(graphURL, cfg.PhoneNumberID, token, whatsapp.WithLogger(log), waHTTP)
+	a.Hooks = a.newHooks(subs, a.Metrics)
+	in := &ingest.Ingester{Store: a.Store, Hooks: subs, Observe: a.observeIngest}
 	// Workers first, each told what to refresh through the one notifier;
 	// the handler last, from complete dependencies.
 	note := notify.New(a.Hub)
-	a.Outbox = outbox.New(a.Store, a.WA, log, note)
+	var sender outbox.Sender = a.WA
+	if a.Metrics != nil {
+		sender = countingSender{Sender: a.WA, count: a.Metrics.OutboxSend}
+		a.Metrics.Watch(metrics.Sources{Store: a.Store, DBPath: cfg.DB, SSEClients: a.Hub.Clients})
+	}
+	a.Outbox = outbox.New(a.Store, sender, log, note)
 	a.Jobs = jobs.New(a.Store, log, note)
 	a.Sync = reconcile.New(a.Store, a.WA, log, cfg.SyncInterval, note)
 	a.Sync.Resume = in
@@ -128,6 +149,7 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (
 		WA: a.WA, Media: a.WA, Ingest: in, AppSecret: cfg.AppSecret, VerifyToken: cfg.VerifyToken, Phone: phone,
 		WakeOutbox: a.Outbox.Wake, Jobs: a.Jobs, Sync: a.Sync, Pools: a.Pools, BaseURL: cfg.BaseURL, InviteTemplate: invite,
 		Scheduler: a.Scheduler, SandboxClock: sandboxClock,
+		Hooks: subs, WakeHooks: a.Hooks.Wake, Metrics: a.metricsHandler(),
 		Rates: views.Rates{Marketing: cfg.RateMarketing, Utility: cfg.RateUtility, Currency: cfg.RateCurrency},
 	})
 	a.Echo = web.NewEcho(log)
@@ -184,7 +206,8 @@ func (a *App) Start() {
 	if a.Sim != nil {
 		a.Sim.Start()
 	}
-	a.wg.Add(7)
+	a.wg.Add(8)
+	go func() { defer a.wg.Done(); a.Hooks.Run(ctx) }()
 	go func() { defer a.wg.Done(); a.Scheduler.Run(ctx) }()
 	go func() { defer a.wg.Done(); a.Outbox.Run(ctx) }()
 	go func() { defer a.wg.Done(); a.Pools.Run(ctx) }()

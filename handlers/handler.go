@@ -15,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"groupdeck/campaigns"
+	"groupdeck/hooks"
 	"groupdeck/ingest"
 	"groupdeck/jobs"
 	"groupdeck/notify"
@@ -79,6 +80,11 @@ type Deps struct {
 	// Rates estimate what a template costs per delivered participant, for
 	// the send-to-many review.
 	Rates views.Rates
+	// Outgoing webhooks: the subscriptions to reload after a change, and
+	// the sender to wake. Metrics serves /metrics (nil: not served).
+	Hooks     *hooks.Subs
+	WakeHooks func()
+	Metrics   http.Handler
 }
 
 // Defaults of the Deps durations.
@@ -105,6 +111,12 @@ func (h *Handler) Stop() { h.stopOnce.Do(func() { close(h.stopping) }) }
 func New(d Deps) *Handler {
 	if d.WakeOutbox == nil {
 		d.WakeOutbox = func() {}
+	}
+	if d.Hooks == nil {
+		d.Hooks = &hooks.Subs{}
+	}
+	if d.WakeHooks == nil {
+		d.WakeHooks = func() {}
 	}
 	if d.Notify == nil {
 		d.Notify = notify.New(d.Hub)

@@ -7,6 +7,7 @@ package hooks
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"sync/atomic"
 
 	"groupdeck/store"
@@ -53,19 +54,36 @@ func ValidKind(name string) bool {
 // Subs is the set of events some enabled endpoint wants, kept in memory
 // so code on the ingest path skips unwanted events without a query. A nil
 // *Subs wants nothing.
+//
+// It also caches the admin setting that allows private targets.
 type Subs struct {
-	v atomic.Pointer[map[string]bool]
+	v            atomic.Pointer[map[string]bool]
+	allowPrivate atomic.Bool
 }
 
-// Load refreshes the set from the store; call it after endpoints change.
+// SettingAllowPrivate is the settings key of "allow private and loopback
+// targets" ("1" when allowed).
+const SettingAllowPrivate = "hooks_allow_private"
+
+// Load refreshes the set and the setting from the store; call it after
+// either changes.
 func (s *Subs) Load(ctx context.Context, st *store.Store) error {
 	m, err := st.HookSubscriptions(ctx)
 	if err != nil {
 		return err
 	}
+	v, err := st.Setting(ctx, SettingAllowPrivate)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
 	s.v.Store(&m)
+	s.allowPrivate.Store(string(v) == "1")
 	return nil
 }
+
+// AllowPrivate reports whether an admin allowed private, loopback and
+// link-local targets.
+func (s *Subs) AllowPrivate() bool { return s != nil && s.allowPrivate.Load() }
 
 // Wants reports whether some endpoint subscribes to kind.
 func (s *Subs) Wants(kind string) bool {
