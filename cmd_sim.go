@@ -23,6 +23,7 @@ func runSim(ctx context.Context, args []string, getenv func(string) string, stdo
 	hook := fs.String("webhook-url", "", "where to POST webhooks, e.g. http://127.0.0.1:8080/webhook")
 	secret := fs.String("app-secret", envOr(getenv, "WA_APP_SECRET", "sandbox-app-secret"), "signs X-Hub-Signature-256")
 	token := fs.String("token", envOr(getenv, "WA_ACCESS_TOKEN", ""), "bearer token to accept (empty: any)")
+	control := fs.String("control-token", getenv("WASIM_CONTROL_TOKEN"), "token required on /_sim/ requests in the X-Sim-Control-Token header (WASIM_CONTROL_TOKEN; empty: open)")
 	state := fs.String("state", "", "keep the simulated world in this file across restarts (empty: in memory only)")
 	phone := fs.String("phone-number-id", envOr(getenv, "WA_PHONE_NUMBER_ID", "100000000000001"), "business phone number id")
 	cfg := wasim.Config{}
@@ -86,6 +87,7 @@ func runSim(ctx context.Context, args []string, getenv func(string) string, stdo
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	cfg.PhoneNumberID, cfg.AccessToken, cfg.AppSecret, cfg.WebhookURL, cfg.Logger = *phone, *token, *secret, *hook, log
+	cfg.ControlToken = *control
 	sim := wasim.New(cfg)
 	if *state != "" {
 		if err := sim.Persist(*state, time.Second); err != nil {

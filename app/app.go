@@ -44,10 +44,14 @@ type App struct {
 	Echo    *echo.Echo
 	WA      *whatsapp.Client
 	Sim     *wasim.Server // nil unless sandbox mode
-	Outbox  *outbox.Worker
-	Jobs    *jobs.Manager
-	Sync    *reconcile.Syncer
-	Pools   *campaigns.Keeper
+	// SimURL is where the sandbox simulator listens, and SimControl the
+	// per-process token its /_sim/ control API requires.
+	SimURL     string
+	SimControl string
+	Outbox     *outbox.Worker
+	Jobs       *jobs.Manager
+	Sync       *reconcile.Syncer
+	Pools      *campaigns.Keeper
 	// Scheduler sends scheduled messages; Clock is its clock, which only
 	// the sandbox's clock control moves ahead.
 	Scheduler *schedule.Worker
@@ -83,6 +87,9 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (
 			a.Close()
 		}
 	}()
+	if err := checkPrivate(cfg); err != nil {
+		return nil, err
+	}
 	if a.Store, err = store.Open(ctx, cfg.DB); err != nil {
 		return nil, err
 	}
@@ -93,11 +100,9 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (
 	if cfg.baseDerived {
 		cfg.BaseURL = a.URL
 	}
-	key := cfg.SessionKey
-	if key == nil {
-		if key, err = sessionKey(ctx, a.Store); err != nil {
-			return nil, err
-		}
+	key, err := a.sessionKey(ctx)
+	if err != nil {
+		return nil, err
 	}
 	graphURL, token := cfg.GraphURL, cfg.AccessToken
 	var phone handlers.Phone
@@ -119,7 +124,7 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (
 	}
 	a.WA = whatsapp.New(graphURL, cfg.PhoneNumberID, token, whatsapp.WithLogger(log), waHTTP)
 	a.Hooks = a.newHooks(subs, a.Metrics)
-	in := &ingest.Ingester{Store: a.Store, Hooks: subs, Observe: a.observeIngest}
+	in := &ingest.Ingester{Store: a.Store, PhoneNumberID: cfg.PhoneNumberID, Hooks: subs, Observe: a.observeIngest}
 	// Workers first, each told what to refresh through the one notifier;
 	// the handler last, from complete dependencies.
 	note := notify.New(a.Hub)
@@ -177,9 +182,13 @@ const simSaveEvery = time.Second
 func SimStatePath(db string) string { return db + ".sim.json" }
 
 func (a *App) startSim() (string, error) {
+	// The control API drives simulated people; the app calls the
+	// simulator in-process, so nobody else needs the token.
+	a.SimControl = rand.Text()
 	sc := wasim.Config{
 		PhoneNumberID: a.Cfg.PhoneNumberID, WABAID: a.Cfg.WABAID, AccessToken: SandboxToken,
 		AppSecret: a.Cfg.AppSecret, WebhookURL: a.URL + "/webhook", Logger: a.Log.With("component", "simulator"),
+		ControlToken: a.SimControl,
 	}
 	if a.Cfg.SimFast {
 		sc.WebhookDelay, sc.DeliverDelay, sc.ReadDelay = fastWebhookDelay, fastDeliverDelay, fastReadDelay
@@ -194,9 +203,10 @@ func (a *App) startSim() (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("sandbox: listen: %w", err)
 	}
+	a.SimURL = "http://" + ln.Addr().String()
 	a.simSrv = &http.Server{Handler: a.Sim, ReadHeaderTimeout: readHeaderTimeout}
 	go a.simSrv.Serve(ln)
-	return "http://" + ln.Addr().String() + "/v23.0", nil
+	return a.SimURL + "/v23.0", nil
 }
 
 // Start serves HTTP and runs the workers in the background.
@@ -251,23 +261,6 @@ func (a *App) Close() {
 	if a.Store != nil {
 		a.Store.Close()
 	}
-}
-
-// sessionKey returns the cookie key kept in the database, creating it on
-// first start so sessions survive restarts without configuration.
-func sessionKey(ctx context.Context, st *store.Store) ([]byte, error) {
-	k, err := st.Setting(ctx, "session_key")
-	if err == nil && len(k) == sessionKeyLen {
-		return k, nil
-	}
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return nil, err
-	}
-	k = make([]byte, sessionKeyLen)
-	if _, err := rand.Read(k); err != nil {
-		return nil, err
-	}
-	return k, st.SetSetting(ctx, "session_key", k)
 }
 
 // bootstrapAdmin makes sure someone can sign in: the configured admin,

@@ -28,6 +28,9 @@ type Config struct {
 	AdminEmail    string
 	AdminPassword string
 	SessionKey    []byte // 64 bytes derived from GROUPDECK_SESSION_KEY; nil = kept in the database
+	// AllowSharedDB lets groupdeck start on a database file that other
+	// users may read (GROUPDECK_ALLOW_SHARED_DB=1); by default it refuses.
+	AllowSharedDB bool
 
 	AccessToken   string
 	PhoneNumberID string
@@ -144,6 +147,13 @@ func ParseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("config: unexpected argument %q", fs.Arg(0))
 	}
+	switch v := getenv("GROUPDECK_ALLOW_SHARED_DB"); v {
+	case "", "0", "false":
+	case "1", "true":
+		c.AllowSharedDB = true
+	default:
+		return nil, fmt.Errorf("config: GROUPDECK_ALLOW_SHARED_DB %q must be 1 or 0", v)
+	}
 	c.AdminEmail = getenv("GROUPDECK_ADMIN_EMAIL")
 	c.AdminPassword = getenv("GROUPDECK_ADMIN_PASSWORD")
 	c.AccessToken = getenv("WA_ACCESS_TOKEN")
@@ -203,6 +213,11 @@ func (c *Config) validate() error {
 	}
 	if !c.Sandbox && c.AppSecret == SandboxAppSecret {
 		return errors.New("config: WA_APP_SECRET must be set when WA_ACCESS_TOKEN is (webhooks could not be verified)")
+	}
+	if !c.Sandbox && c.VerifyToken == SandboxVerifyToken {
+		// The sandbox value is printed in this README: anyone could
+		// point a Meta app's webhook subscription at this server.
+		return errors.New("config: WA_VERIFY_TOKEN must be set to a secret of your own when WA_ACCESS_TOKEN is (the default is public)")
 	}
 	if c.ScheduleGrace < time.Minute {
 		return fmt.Errorf("config: GROUPDECK_SCHEDULE_GRACE %s must be at least 1m", c.ScheduleGrace)

@@ -36,7 +36,7 @@ func TestParseConfigDefaults(t *testing.T) {
 func TestParseConfigFlagsOverrideEnv(t *testing.T) {
 	env := envFrom(map[string]string{"GROUPDECK_ADDR": "127.0.0.1:1111", "GROUPDECK_DB": "env.db",
 		"GROUPDECK_BASE_URL": "https://deck.example.com/", "WA_ACCESS_TOKEN": "tok", "WA_APP_SECRET": "s3cret",
-		"GROUPDECK_SESSION_KEY": strings.Repeat("k", 40)})
+		"WA_VERIFY_TOKEN": "v3rify", "GROUPDECK_SESSION_KEY": strings.Repeat("k", 40)})
 	c, err := ParseConfig([]string{"-addr", "127.0.0.1:2222", "-db", "flag.db"}, env, io.Discard)
 	if err != nil {
 		t.Fatal(err)

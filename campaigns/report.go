@@ -76,6 +76,17 @@ func Load(ctx context.Context, st *store.Store) (*Report, error) {
 	if in.Sends, err = st.InviteSends(ctx, 0); err != nil {
 		return nil, err
 	}
+	past, err := st.VisitsPastCap(ctx)
+	if err != nil {
+		return nil, err
+	}
 	arr := Attribute(in)
-	return &Report{Arrivals: arr, Funnels: Funnels(in.Sends, in.Visits, arr), Sends: in.Sends, Visits: in.Visits}, nil
+	funnels := Funnels(in.Sends, in.Visits, arr)
+	for id, n := range past { // visits only counted, past the row cap
+		if funnels[id] == nil {
+			funnels[id] = &Funnel{}
+		}
+		funnels[id].Visits += n
+	}
+	return &Report{Arrivals: arr, Funnels: funnels, Sends: in.Sends, Visits: in.Visits}, nil
 }

@@ -48,8 +48,8 @@ func TestScheduledWeekly(t *testing.T) {
 	must(t, page.GetByTestId("target-filter").Check())
 	must(t, page.GetByLabel("Subject starts with").Fill("Fleet"))
 	must(t, page.GetByTestId("schedule-save").Click())
-	must(t, expect.Locator(page.GetByTestId("schedule-notice")).ToContainText("Scheduled. The first send is " + start.Format("Mon 2 Jan 2006 15:04")))
-	must(t, expect.Locator(page.GetByTestId("schedule-rule")).ToContainText("Every week on " + start.Weekday().String()[:3] + " at " + start.Format("15:04") + " (Europe/Berlin)"))
+	must(t, expect.Locator(page.GetByTestId("schedule-notice")).ToContainText("Scheduled. The first send is "+start.Format("Mon 2 Jan 2006 15:04")))
+	must(t, expect.Locator(page.GetByTestId("schedule-rule")).ToContainText("Every week on "+start.Weekday().String()[:3]+" at "+start.Format("15:04")+" (Europe/Berlin)"))
 
 	// The group page lists it among its upcoming scheduled messages.
 	must(t, gotoPath(page, fmt.Sprintf("/groups/%d", ids[0])))
@@ -76,5 +76,5 @@ func TestScheduledWeekly(t *testing.T) {
 	must(t, expect.Locator(page.GetByTestId("occurrence")).ToContainText("Fleet 02"))
 	next := start.AddDate(0, 0, 7)
 	must(t, expect.Locator(page.GetByTestId("schedule-upcoming").Locator("li").First()).ToHaveText(
-		regexp.MustCompile("^" + regexp.QuoteMeta(next.Format("Mon 2 Jan 2006 15:04")))))
+		regexp.MustCompile("^"+regexp.QuoteMeta(next.Format("Mon 2 Jan 2006 15:04")))))
 }

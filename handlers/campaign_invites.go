@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -176,12 +175,12 @@ func (h *Handler) campaignExport(c echo.Context) error {
 	res.Header().Set("Content-Disposition", `attachment; filename="campaign-`+v.Campaign.Slug+`.csv"`)
 	res.Header().Set("Cache-Control", "no-store")
 	res.WriteHeader(http.StatusOK)
-	w := csv.NewWriter(res)
-	_ = w.Write([]string{"campaign", "kind", "phone", "name", "group", "status", "sent_at", "delivered_at", "read_at",
-		"requested_at", "joined_at", "left_at", "matched_by", "error"})
+	w := newCSV(res)
+	_ = w.Row("campaign", "kind", "phone", "wa_id", "name", "group", "status", "sent_at", "delivered_at", "read_at",
+		"requested_at", "joined_at", "left_at", "matched_by", "error")
 	for _, s := range v.Sends {
-		_ = w.Write([]string{v.Campaign.Name, "invite", "+" + s.Phone, "", "", s.Status(), csvTime(s.SentAt),
-			csvTime(s.DeliveredAt), csvTime(s.ReadAt), "", "", "", "", csvCell(s.Reason())})
+		_ = w.Row(v.Campaign.Name, "invite", "+"+s.Phone, digitsOnly(s.Phone), "", "", s.Status(), csvTime(s.SentAt),
+			csvTime(s.DeliveredAt), csvTime(s.ReadAt), "", "", "", "", s.Reason())
 	}
 	for _, p := range v.People {
 		a := p.Arrival
@@ -196,19 +195,10 @@ func (h *Handler) campaignExport(c echo.Context) error {
 		case a.LeftAt > 0:
 			status = "left"
 		}
-		_ = w.Write([]string{v.Campaign.Name, "person", phone, csvCell(a.Name), csvCell(p.Group), status, "", "", "",
-			csvTime(a.RequestedAt), csvTime(a.JoinedAt), csvTime(a.LeftAt), a.Attribution.Via, ""})
+		_ = w.Row(v.Campaign.Name, "person", phone, digitsOnly(a.WaID), a.Name, p.Group, status, "", "", "",
+			csvTime(a.RequestedAt), csvTime(a.JoinedAt), csvTime(a.LeftAt), a.Attribution.Via, "")
 	}
-	w.Flush()
-	return w.Error()
-}
-
-// csvCell keeps spreadsheet programs from running a cell as a formula.
-func csvCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
+	return w.Flush()
 }
 
 func csvTime(ms int64) string {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -14,22 +15,30 @@ import (
 	"groupdeck/views"
 )
 
-// visit resolves a campaign link and records the visit. It returns the
-// invite link to send the visitor to, or "" with a title and message for
-// the page shown instead.
-func (h *Handler) visit(ctx context.Context, slug, device string) (link, title, msg string, err error) {
+// visit resolves a campaign link and records the visit, unless this
+// visitor was counted lately (record false). It returns the invite link
+// to send the visitor to, or "" with a title and message for the page
+// shown instead.
+func (h *Handler) visit(ctx context.Context, slug, device string, record bool) (link, title, msg string, err error) {
 	camp, err := h.Store.CampaignBySlug(ctx, slug)
 	if err != nil {
 		return "", "", "", err
 	}
+	return h.visitCampaign(ctx, camp, device, record)
+}
+
+func (h *Handler) visitCampaign(ctx context.Context, camp *store.Campaign, device string, record bool) (link, title, msg string, err error) {
 	t, err := campaigns.Resolve(ctx, h.Store, camp, time.Now())
 	if err != nil {
 		return "", "", "", err
 	}
-	if err := h.Store.RecordVisit(ctx, &store.Visit{CampaignID: camp.ID, Device: device, GroupID: t.GroupID, Outcome: t.Outcome}); err != nil {
-		return "", "", "", err
+	if record {
+		v := &store.Visit{CampaignID: camp.ID, Device: device, GroupID: t.GroupID, Outcome: t.Outcome}
+		if err := h.Store.RecordVisit(ctx, v, visitRowsPerHour); err != nil {
+			return "", "", "", err
+		}
+		h.Notify.CampaignsChanged()
 	}
-	h.Notify.CampaignsChanged()
 	switch t.Outcome {
 	case store.VisitRedirected:
 		if camp.PoolID != 0 {
@@ -47,17 +56,33 @@ func (h *Handler) visit(ctx context.Context, slug, device string) (link, title, 
 
 // campaignVisit serves the public /j/<slug>: no sign-in, no cookies, no
 // state-changing method. Only the time and a coarse device class are
-// recorded.
+// recorded, once per visitor per window; an address that opens the same
+// link too often is asked to wait (limits.go).
 func (h *Handler) campaignVisit(c echo.Context) error {
 	c.Response().Header().Set("Cache-Control", "no-store")
 	c.Response().Header().Set("Referrer-Policy", "no-referrer")
 	c.Response().Header().Set("X-Robots-Tag", "noindex")
-	link, title, msg, err := h.visit(c.Request().Context(), strings.ToLower(c.Param("slug")), campaigns.DeviceClass(c.Request().UserAgent()))
+	ctx, addr, ua := c.Request().Context(), addressKey(c.RealIP()), c.Request().UserAgent()
+	camp, err := h.Store.CampaignBySlug(ctx, strings.ToLower(c.Param("slug")))
+	if errors.Is(err, store.ErrNotFound) {
+		const title = "Link not found"
+		return h.page(c, http.StatusNotFound, title, "", views.CampaignUnavailable(title, "This campaign link does not exist. Check that it was copied completely."))
+	}
 	if err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			const title = "Link not found"
-			return h.page(c, http.StatusNotFound, title, "", views.CampaignUnavailable(title, "This campaign link does not exist. Check that it was copied completely."))
-		}
+		return err
+	}
+	// Keyed by campaign id, not by the slug typed: made-up slugs cannot
+	// fill the limiter's memory.
+	campaign := strconv.FormatInt(camp.ID, 10)
+	if !h.limits.visits.Allow(addr + " " + campaign) {
+		c.Response().Header().Set("Retry-After", "60")
+		const title = "Too many visits"
+		return h.page(c, http.StatusTooManyRequests, title, "", views.CampaignUnavailable(title,
+			"This link was opened too often from your network in a short time. Wait a minute and try again."))
+	}
+	record := h.limits.visitors.first(addr, ua, campaign, time.Now())
+	link, title, msg, err := h.visitCampaign(ctx, camp, campaigns.DeviceClass(ua), record)
+	if err != nil {
 		return err
 	}
 	if link != "" {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"groupdeck/ingest"
 	"groupdeck/store"
 	"groupdeck/views"
 )
@@ -31,7 +32,11 @@ func (h *Handler) eventLog(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.page(c, http.StatusOK, "Event log", "eventlog", views.EventLog(views.EventLogView{Deliveries: ds, Total: total, Filter: f}))
+	other, err := h.Store.FailedDeliveriesWith(c.Request().Context(), ingest.ErrOtherNumber)
+	if err != nil {
+		return err
+	}
+	return h.page(c, http.StatusOK, "Event log", "eventlog", views.EventLog(views.EventLogView{Deliveries: ds, Total: total, Filter: f, OtherNumber: other}))
 }
 
 // eventShow shows one delivery with its raw JSON, indented for reading.

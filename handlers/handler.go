@@ -98,7 +98,8 @@ const (
 type Handler struct {
 	Deps
 	loginLimit *web.Limiter
-	reviewKey  []byte // signs bulk-action reviews (review.go)
+	limits     *publicLimits // webhook readers and campaign-link visits (limits.go)
+	reviewKey  []byte        // signs bulk-action reviews (review.go)
 	stopping   chan struct{}
 	stopOnce   sync.Once
 }
@@ -127,7 +128,8 @@ func New(d Deps) *Handler {
 	d.Heartbeat = cmp.Or(d.Heartbeat, defaultHeartbeat)
 	d.StreamRecheck = cmp.Or(d.StreamRecheck, defaultStreamRecheck)
 	d.SyncWait = cmp.Or(d.SyncWait, defaultSyncWait)
-	return &Handler{Deps: d, loginLimit: web.NewLimiter(loginInterval, loginBurst), reviewKey: newReviewKey(), stopping: make(chan struct{})}
+	return &Handler{Deps: d, loginLimit: web.NewLimiter(loginInterval, loginBurst), limits: newPublicLimits(),
+		reviewKey: newReviewKey(), stopping: make(chan struct{})}
 }
 
 func (h *Handler) chrome(c echo.Context, title, nav string) views.Chrome {

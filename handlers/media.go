@@ -12,6 +12,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"groupdeck/views"
+	"groupdeck/web"
 	"groupdeck/whatsapp"
 )
 
@@ -112,11 +114,11 @@ func (h *Handler) messageMedia(c echo.Context) error {
 	}
 	url, mime, err := h.Media.MediaURL(ctx, m.MediaID)
 	if err != nil {
-		return echo.NewHTTPError(http.StatusBadGateway, "WhatsApp no longer has this file (media is kept 7 to 30 days): "+whatsapp.Human(err))
+		return h.mediaFailed(c, "WhatsApp no longer has this file (media is kept 7 to 30 days): "+whatsapp.Human(err), err)
 	}
 	data, ctype, err := h.Media.DownloadMedia(ctx, url)
 	if err != nil {
-		return echo.NewHTTPError(http.StatusBadGateway, "The file could not be downloaded from WhatsApp: "+whatsapp.Human(err))
+		return h.mediaFailed(c, "The file could not be downloaded from WhatsApp: "+whatsapp.Human(err), err)
 	}
 	if mime == "" {
 		mime = ctype
@@ -133,6 +135,19 @@ func (h *Handler) messageMedia(c echo.Context) error {
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("Cache-Control", "private, no-store")
 	return c.Blob(http.StatusOK, mime, data)
+}
+
+// mediaFailed answers 502 with the Cloud API's reason in words. The error
+// handler hides the text of every 5xx (it may hold internals), but this
+// sentence is made for the reader and says what to do.
+func (h *Handler) mediaFailed(c echo.Context, msg string, err error) error {
+	h.Log.Warn("media download failed", "path", c.Request().URL.Path, "err", err)
+	if web.IsHTMX(c) {
+		c.Response().Header().Set("HX-Retarget", "#flash")
+		c.Response().Header().Set("HX-Reswap", "innerHTML")
+		return web.Render(c, http.StatusBadGateway, views.Flash("error", msg))
+	}
+	return h.page(c, http.StatusBadGateway, "Download failed", "", views.ErrorPage(http.StatusBadGateway, msg))
 }
 
 // safeFilename keeps a name that cannot break the header it goes in.

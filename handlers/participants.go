@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"strings"
@@ -113,31 +112,22 @@ func (h *Handler) participantsCSV(c echo.Context) error {
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusOK)
-	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"group_id", "group_subject", "whatsapp_group_id", "phone", "wa_id", "user_id", "username", "name", "joined_at", "joined_via"})
+	cw := newCSV(w)
+	_ = cw.Row("group_id", "group_subject", "whatsapp_group_id", "phone", "wa_id", "user_id", "username", "name", "joined_at", "joined_via")
 	err := h.Store.ExportParticipants(ctx, groupID, func(r store.ExportRow) error {
 		joined := ""
 		if r.JoinedAt != 0 {
 			joined = time.UnixMilli(r.JoinedAt).UTC().Format(time.RFC3339)
 		}
-		return cw.Write(csvSafe(itoa64(r.GroupID), r.GroupSubject, r.WaGroupID, views.Phone(r.WaID), r.WaID, r.UserID,
-			r.Username, r.Name, joined, r.JoinedVia))
+		return cw.Row(itoa64(r.GroupID), r.GroupSubject, r.WaGroupID, views.Phone(r.WaID), digitsOnly(r.WaID), r.UserID,
+			r.Username, r.Name, joined, r.JoinedVia)
 	})
-	cw.Flush()
+	if ferr := cw.Flush(); err == nil {
+		err = ferr
+	}
 	h.audit(ctx, store.AuditEntry{UserID: currentUser(c).ID, Action: store.AuditParticipantsExport, GroupID: groupID})
 	if err != nil {
 		h.Log.Error("participants export failed", "err", err)
 	}
 	return nil
-}
-
-// csvSafe defuses spreadsheet formula injection: a cell starting with
-// = + - @ (or a tab/CR that some programs skip) is prefixed with '.
-func csvSafe(cells ...string) []string {
-	for i, s := range cells {
-		if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-			cells[i] = "'" + s
-		}
-	}
-	return cells
 }

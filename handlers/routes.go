@@ -159,7 +159,10 @@ const (
 	bulkMax     = 2 << 20                        // a list of group subjects
 	settingsMax = whatsapp.PhotoMaxBytes + 1<<20 // group settings with a photo
 	uploadMax   = whatsapp.MaxMediaBytes + 1<<20 // the composer with a file
-	webhookMax  = 8 << 20
+	// webhookMax: Meta documents webhook payloads of up to 3 MB
+	// (docs/cloud-api.md#delivery-and-verification); a third more is
+	// headroom, not an invitation.
+	webhookMax = 4 << 20
 )
 
 func bodyLimit(n int64) echo.MiddlewareFunc {
@@ -169,8 +172,8 @@ func bodyLimit(n int64) echo.MiddlewareFunc {
 // router registers a group's routes with the checks each needs, in the
 // order that keeps them safe: a state-changing route names its body limit,
 // and the limit and the CSRF check run before the group's sign-in and role
-// checks. A signed-out sender is refused before the server reads past the
-// limit, and a missing token is a 403 for everybody.
+// checks (a missing token is a 403 for everybody), except on routes whose
+// limit is above formMax, where the sign-in and role checks come first.
 type router struct {
 	g    *echo.Group
 	auth []echo.MiddlewareFunc
@@ -186,7 +189,16 @@ func (r router) GET(path string, h echo.HandlerFunc, mw ...echo.MiddlewareFunc) 
 }
 
 func (r router) POST(path string, h echo.HandlerFunc, limit int64, mw ...echo.MiddlewareFunc) {
-	r.g.POST(path, h, concat([]echo.MiddlewareFunc{bodyLimit(limit), web.CheckCSRF}, r.auth, mw)...)
+	checks := []echo.MiddlewareFunc{bodyLimit(limit), web.CheckCSRF}
+	if limit > formMax {
+		// Upload-sized bodies are read only for a signed-in user whose
+		// role may use the route: those checks read no body, so they run
+		// first, and a signed-out client cannot make the CSRF check parse
+		// a 100 MB multipart body.
+		r.g.POST(path, h, concat(r.auth, mw, checks)...)
+		return
+	}
+	r.g.POST(path, h, concat(checks, r.auth, mw)...)
 }
 
 func concat(lists ...[]echo.MiddlewareFunc) []echo.MiddlewareFunc {

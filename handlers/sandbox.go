@@ -83,7 +83,7 @@ func (h *Handler) sandboxTap(c echo.Context) error {
 	if slug, ok := campaignSlug(link); ok {
 		// A campaign link: follow it as a phone would, then tap the
 		// invite link it leads to.
-		to, title, msg, err := h.visit(c.Request().Context(), slug, campaigns.DevicePhone)
+		to, title, msg, err := h.visit(c.Request().Context(), slug, campaigns.DevicePhone, true)
 		if err != nil {
 			return back(c, u, "", errText("That campaign link does not exist."))
 		}

@@ -4,6 +4,7 @@ import (
 	"crypto/subtle"
 	"io"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -24,9 +25,13 @@ func (h *Handler) webhookVerify(c echo.Context) error {
 // delivery durably and applies it, and only then answers 200. A delivery
 // that fails to apply is still stored (for replay) and acknowledged.
 func (h *Handler) webhookReceive(c echo.Context) error {
-	body, err := io.ReadAll(c.Request().Body)
+	body, err := h.readWebhook(c)
 	if err != nil {
-		return err // the body limit turns oversize bodies into 413
+		return err
+	}
+	if body == nil {
+		c.Response().Header().Set("Retry-After", "5")
+		return c.String(http.StatusServiceUnavailable, "busy, retry")
 	}
 	if err := whatsapp.VerifySignature(h.AppSecret, body, c.Request().Header.Get("X-Hub-Signature-256")); err != nil {
 		h.Log.Warn("webhook refused", "reason", err.Error(), "bytes", len(body))
@@ -43,6 +48,30 @@ func (h *Handler) webhookReceive(c echo.Context) error {
 	h.Notify.GroupsChanged(res.Groups...)
 	h.afterWebhook(res.Groups)
 	return c.String(http.StatusOK, "ok")
+}
+
+// readWebhook reads a delivery's body while holding one of a few reader
+// slots: until its signature is checked a body is anybody's, so only so
+// many are read (and held in memory) at once. A request that finds every
+// slot taken for webhookWait gets nil and is answered 503, which Meta
+// retries.
+func (h *Handler) readWebhook(c echo.Context) ([]byte, error) {
+	if !h.limits.readers.acquire(c.Request().Context(), webhookWait) {
+		h.Log.Warn("webhook refused: too many deliveries being read at once", "readers", cap(h.limits.readers))
+		return nil, nil
+	}
+	defer h.limits.readers.release()
+	// A sender trickling its body would keep the slot for the server's
+	// whole read timeout; Meta sends at once.
+	_ = http.NewResponseController(c.Response()).SetReadDeadline(time.Now().Add(webhookReadTimeout))
+	body, err := io.ReadAll(c.Request().Body)
+	if err != nil {
+		return nil, err // the body limit turns oversize bodies into 413
+	}
+	if body == nil {
+		body = []byte{}
+	}
+	return body, nil
 }
 
 func (h *Handler) health(c echo.Context) error {

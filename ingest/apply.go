@@ -111,10 +111,12 @@ func (in *Ingester) status(t *store.Tx, s *whatsapp.Status) error {
 func member(p whatsapp.EventParticipant) store.Member {
 	m := store.Member{WaID: p.WaID, UserID: p.UserID, Username: p.Username}
 	if m.WaID == "" && m.UserID == "" && p.Input != "" {
-		if strings.HasPrefix(p.Input, "US.") {
-			m.UserID = p.Input
+		// A removal echoes what was sent: a phone number, or a BSUID,
+		// which starts with any country's code (BR.…, not only US.).
+		if n := strings.TrimPrefix(p.Input, "+"); isWaID(n) {
+			m.WaID = n
 		} else {
-			m.WaID = strings.TrimPrefix(p.Input, "+")
+			m.UserID = p.Input
 		}
 	}
 	return m

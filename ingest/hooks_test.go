@@ -50,7 +50,7 @@ func TestHookEventsFromIngest(t *testing.T) {
 	if err := f.st.CreateCampaign(ctx, c); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.st.RecordVisit(ctx, &store.Visit{CampaignID: c.ID, At: 190_000, Device: "phone", GroupID: f.g.ID, Outcome: store.VisitRedirected}); err != nil {
+	if err := f.st.RecordVisit(ctx, &store.Visit{CampaignID: c.ID, At: 190_000, Device: "phone", GroupID: f.g.ID, Outcome: store.VisitRedirected}, 0); err != nil {
 		t.Fatal(err)
 	}
 	f.apply(joinRequest("G1", "group_join_request_created", "JR1", "222", 150))

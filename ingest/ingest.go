@@ -25,6 +25,9 @@ import (
 // Ingester applies deliveries.
 type Ingester struct {
 	Store *store.Store
+	// PhoneNumberID is the business number this app serves; changes sent
+	// for another number fail (ids.go). Empty accepts any.
+	PhoneNumberID string
 	// Hooks, when set, records outgoing webhook events with the changes.
 	Hooks *hooks.Subs
 	// Observe, when set, is told how long each delivery took to store
@@ -39,6 +42,8 @@ type change struct {
 	Message  *whatsapp.Message    `json:"message,omitempty"`
 	Contacts []whatsapp.Contact   `json:"contacts,omitempty"`
 	Status   *whatsapp.Status     `json:"status,omitempty"`
+	// PhoneNumberID is the business number of the change (its metadata).
+	PhoneNumberID string `json:"phone_number_id,omitempty"`
 }
 
 // Apply stores and applies one delivery. The error is non-nil only when
@@ -139,14 +144,15 @@ func fieldsOf(p *whatsapp.Payload) string {
 // on its own.
 func split(ch whatsapp.Change) []change {
 	var out []change
+	num := ch.Value.Metadata.PhoneNumberID
 	for i := range ch.Value.Groups {
-		out = append(out, change{Field: ch.Field, Group: &ch.Value.Groups[i]})
+		out = append(out, change{Field: ch.Field, Group: &ch.Value.Groups[i], PhoneNumberID: num})
 	}
 	for i := range ch.Value.Messages {
-		out = append(out, change{Field: ch.Field, Message: &ch.Value.Messages[i], Contacts: ch.Value.Contacts})
+		out = append(out, change{Field: ch.Field, Message: &ch.Value.Messages[i], Contacts: ch.Value.Contacts, PhoneNumberID: num})
 	}
 	for i := range ch.Value.Statuses {
-		out = append(out, change{Field: ch.Field, Status: &ch.Value.Statuses[i]})
+		out = append(out, change{Field: ch.Field, Status: &ch.Value.Statuses[i], PhoneNumberID: num})
 	}
 	return out
 }
@@ -165,6 +171,9 @@ func (c change) dedupKey() string {
 }
 
 func (in *Ingester) applyChange(t *store.Tx, c change) error {
+	if err := in.check(c); err != nil {
+		return err
+	}
 	key := c.dedupKey()
 	dup, err := t.Seen(key)
 	if err != nil || dup {

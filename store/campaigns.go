@@ -139,17 +139,39 @@ const (
 )
 
 // RecordVisit stores a visit; only the time, the device class and where
-// the visitor was sent are kept.
-func (s *Store) RecordVisit(ctx context.Context, v *Visit) error {
+// the visitor was sent are kept. A campaign keeps at most maxPerHour
+// visit rows per hour; past that the visit is only counted in
+// campaign_visit_counts (v.ID stays 0), so a flood of requests cannot
+// grow the table without bound. maxPerHour <= 0 means no cap.
+func (s *Store) RecordVisit(ctx context.Context, v *Visit, maxPerHour int) error {
 	if v.At == 0 {
 		v.At = s.now()
 	}
-	res, err := s.exec(ctx, `INSERT INTO campaign_visits (campaign_id, at, device, group_id, outcome)
-		VALUES (?, ?, ?, nullif(?, 0), ?)`, v.CampaignID, v.At, v.Device, v.GroupID, v.Outcome)
+	hour := v.At - v.At%3_600_000
+	err := s.write(ctx, func(t *Tx) error {
+		if maxPerHour > 0 {
+			var n int
+			if err := t.queryRow(`SELECT count(*) FROM campaign_visits WHERE campaign_id = ? AND at >= ?`,
+				v.CampaignID, hour).Scan(&n); err != nil {
+				return err
+			}
+			if n >= maxPerHour {
+				_, err := t.exec(`INSERT INTO campaign_visit_counts (campaign_id, hour, device, outcome, n) VALUES (?, ?, ?, ?, 1)
+					ON CONFLICT (campaign_id, hour, device, outcome) DO UPDATE SET n = n + 1`, v.CampaignID, hour, v.Device, v.Outcome)
+				return err
+			}
+		}
+		res, err := t.exec(`INSERT INTO campaign_visits (campaign_id, at, device, group_id, outcome)
+			VALUES (?, ?, ?, nullif(?, 0), ?)`, v.CampaignID, v.At, v.Device, v.GroupID, v.Outcome)
+		if err != nil {
+			return err
+		}
+		v.ID, _ = res.LastInsertId()
+		return nil
+	})
 	if err != nil {
 		return fmt.Errorf("store: record visit: %w", err)
 	}
-	v.ID, _ = res.LastInsertId()
 	return nil
 }
 
@@ -186,10 +208,13 @@ type DeviceCount struct {
 	Count  int
 }
 
-// VisitDevices counts a campaign's visits by device class.
+// VisitDevices counts a campaign's visits by device class, the ones only
+// counted past the row cap included.
 func (s *Store) VisitDevices(ctx context.Context, campaignID int64) ([]DeviceCount, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT device, count(*) FROM campaign_visits WHERE campaign_id = ?
-		GROUP BY device ORDER BY count(*) DESC, device`, campaignID)
+	rows, err := s.r.QueryContext(ctx, `SELECT device, sum(n) FROM (
+			SELECT device, count(*) AS n FROM campaign_visits WHERE campaign_id = ? GROUP BY device
+			UNION ALL SELECT device, sum(n) FROM campaign_visit_counts WHERE campaign_id = ? GROUP BY device)
+		GROUP BY device ORDER BY sum(n) DESC, device`, campaignID, campaignID)
 	if err != nil {
 		return nil, fmt.Errorf("store: visit devices: %w", err)
 	}

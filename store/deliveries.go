@@ -235,3 +235,16 @@ func (t *Tx) Forget(key string) error {
 	}
 	return err
 }
+
+// FailedDeliveriesWith counts the failed deliveries whose error contains
+// text, e.g. ingest.ErrOtherNumber for deliveries sent for another
+// business phone number.
+func (s *Store) FailedDeliveriesWith(ctx context.Context, text string) (int, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM webhook_deliveries
+		WHERE outcome = 'failed' AND instr(error, ?) > 0`, text).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: count failed deliveries: %w", err)
+	}
+	return n, nil
+}

@@ -38,7 +38,8 @@ type Store struct {
 }
 
 // Open opens (creating if needed) the database at path and applies every
-// migration that has not run yet.
+// migration that has not run yet. A database it creates, and its WAL and
+// shared-memory files, are readable by the owner only (files.go).
 func Open(ctx context.Context, path string) (*Store, error) {
 	// busy_timeout must come first so the later pragmas wait for locks too.
 	// foreign_keys is a no-op inside a transaction, so it lives in the DSN.
@@ -48,6 +49,9 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	q.Add("_pragma", "synchronous(FULL)")
 	q.Add("_pragma", "foreign_keys(ON)")
 	dsn := "file:" + path + "?" + q.Encode()
+	if err := createPrivate(path); err != nil {
+		return nil, err
+	}
 
 	// The writer gets a 16 MB page cache and in-memory temp files: with the
 	// default 2 MB, group-committed batches spilled dirty pages to the WAL
@@ -70,6 +74,11 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		deliveries: make(chan *deliveryReq), closing: make(chan struct{}), loopDone: make(chan struct{})}
 	go s.commitLoop()
 	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	// The WAL and shared-memory files exist once the migrations wrote.
+	if err := tightenSidecars(path); err != nil {
 		s.Close()
 		return nil, err
 	}

@@ -60,6 +60,12 @@ type Config struct {
 	CreationDisabled       bool // group creation fails with 131214 (too many marketing messages in windows)
 	FailCreates            bool // creations are accepted but their group_create webhook reports failure
 
+	// ControlToken, when set, is required on every /_sim/ request in the
+	// X-Sim-Control-Token header: the control API drives simulated people
+	// and switches, so only its owner may call it. Empty leaves it open
+	// (a simulator run alone, for tests on this machine).
+	ControlToken string
+
 	Logger     *slog.Logger
 	HTTPClient *http.Client
 	Now        func() time.Time

@@ -1,6 +1,7 @@
 package wasim
 
 import (
+	"crypto/subtle"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -8,8 +9,10 @@ import (
 )
 
 // The /_sim/ API drives simulated users and switches over HTTP for the
-// standalone simulator and browser tests. It has no authentication on
-// purpose: it is a test hook and must never be reachable from the internet.
+// standalone simulator and browser tests. It is a test hook and must
+// never be reachable from the internet; with Config.ControlToken set (the
+// app's sandbox always sets one) it also refuses every request that does
+// not carry that token, so other local users and web pages cannot drive it.
 
 type simRequest struct {
 	WaID      string `json:"wa_id"`
@@ -27,10 +30,18 @@ type simRequest struct {
 	Subject   string `json:"subject"`
 }
 
+// ControlTokenHeader carries Config.ControlToken on /_sim/ requests.
+const ControlTokenHeader = "X-Sim-Control-Token"
+
 func (s *Server) serveSim(w http.ResponseWriter, r *http.Request, path string) {
 	path = strings.Trim(path, "/")
 	fail := func(status int, msg string) { writeJSON(w, status, map[string]any{"error": msg}) }
 	ok := func(v any) { writeJSON(w, http.StatusOK, v) }
+	if want := s.cfg.ControlToken; want != "" &&
+		subtle.ConstantTimeCompare([]byte(r.Header.Get(ControlTokenHeader)), []byte(want)) != 1 {
+		fail(http.StatusUnauthorized, "the control API needs the "+ControlTokenHeader+" header with this simulator's control token")
+		return
+	}
 	if r.Method == http.MethodGet {
 		q := r.URL.Query()
 		switch path {

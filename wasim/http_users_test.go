@@ -118,3 +118,26 @@ func TestSimAPI(t *testing.T) {
 		t.Fatalf("pending %v", pending)
 	}
 }
+
+// With a control token set, /_sim/ answers only requests that carry it;
+// the Cloud API endpoints keep their own bearer token.
+func TestSimAPIControlToken(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.ControlToken = "ctl-secret" })
+	if st := h.simCall("POST", "/_sim/users", map[string]any{"wa_id": "16505550001", "name": "Ana"}, nil); st != http.StatusUnauthorized {
+		t.Errorf("POST /_sim/users without the token: %d, want 401", st)
+	}
+	if len(h.sim.Users()) != 0 {
+		t.Error("a user was added without the token")
+	}
+	req, _ := http.NewRequest("POST", h.srv.URL+"/_sim/users", bytes.NewReader([]byte(`{"wa_id":"16505550001","name":"Ana"}`)))
+	req.Header.Set(ControlTokenHeader, "ctl-secret")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || len(h.sim.Users()) != 1 {
+		t.Errorf("POST /_sim/users with the token: %d, %d users", res.StatusCode, len(h.sim.Users()))
+	}
+	h.createGroup("Still served", "") // the API itself does not need the control token
+}
