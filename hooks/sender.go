@@ -29,8 +29,10 @@ const (
 )
 
 // Sender posts pending deliveries. It takes, per endpoint and group, the
-// oldest pending delivery only, and waits for a whole batch before the
-// next, so one group's events are never in flight together.
+// oldest pending delivery only, and never starts one for an endpoint and
+// group that has a post in flight, so one group's events reach an
+// endpoint one at a time and in order; a slow endpoint holds back only
+// its own work.
 type Sender struct {
 	Store  *store.Store
 	Client *http.Client
@@ -44,9 +46,18 @@ type Sender struct {
 	// every attempt (metrics).
 	Outcome func(string)
 
-	wake chan struct{}
-	once sync.Once
+	wake     chan struct{}
+	once     sync.Once
+	mu       sync.Mutex
+	inflight map[lane]bool
+	wg       sync.WaitGroup
 }
+
+// lane is what must not have two posts in flight: an endpoint and a group.
+type lane struct{ endpoint, group int64 }
+
+// maxInFlight bounds concurrent posts.
+const maxInFlight = 16
 
 func (s *Sender) init() {
 	s.once.Do(func() {
@@ -60,6 +71,7 @@ func (s *Sender) init() {
 		if s.Log == nil {
 			s.Log = slog.New(slog.DiscardHandler)
 		}
+		s.inflight = map[lane]bool{}
 	})
 }
 
@@ -72,12 +84,13 @@ func (s *Sender) Wake() {
 	}
 }
 
-// Run sends until ctx ends.
+// Run sends until ctx ends, then waits for posts in flight.
 func (s *Sender) Run(ctx context.Context) {
 	s.init()
+	defer s.wg.Wait()
 	lastPrune := time.Time{}
 	for {
-		n, err := s.RunOnce(ctx)
+		n, err := s.dispatch(ctx)
 		if err != nil && ctx.Err() == nil {
 			s.Log.Warn("outgoing webhooks: cannot read the queue", "err", err)
 		}
@@ -91,8 +104,13 @@ func (s *Sender) Run(ctx context.Context) {
 			continue
 		}
 		wait := idlePoll
+		s.mu.Lock()
+		busy := len(s.inflight) > 0
+		s.mu.Unlock()
 		if next, err := s.Store.NextHookDue(ctx); err == nil && next > 0 {
-			if d := time.Until(time.UnixMilli(next)); d < wait {
+			// A due delivery behind a post in flight is started when that
+			// post ends (it wakes the loop), not by polling.
+			if d := time.Until(time.UnixMilli(next)); d < wait && (d > 0 || !busy) {
 				wait = max(d, 10*time.Millisecond)
 			}
 		}
@@ -108,7 +126,45 @@ func (s *Sender) Run(ctx context.Context) {
 	}
 }
 
-// RunOnce attempts every due delivery once and returns how many it tried.
+// dispatch starts a post for every due delivery whose lane is free and
+// returns how many it started; each finished post wakes the loop, which
+// then finds that lane's next delivery.
+func (s *Sender) dispatch(ctx context.Context) (int, error) {
+	s.mu.Lock()
+	busy := len(s.inflight)
+	s.mu.Unlock()
+	if busy >= maxInFlight {
+		return 0, nil
+	}
+	due, err := s.Store.DueHookDeliveries(ctx, s.Now().UnixMilli(), batchSize+busy)
+	if err != nil {
+		return 0, err
+	}
+	started := 0
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, d := range due {
+		l := lane{d.EndpointID, d.GroupID}
+		if s.inflight[l] || len(s.inflight) >= maxInFlight {
+			continue
+		}
+		s.inflight[l] = true
+		started++
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			s.attempt(ctx, d)
+			s.mu.Lock()
+			delete(s.inflight, l)
+			s.mu.Unlock()
+			s.Wake()
+		}()
+	}
+	return started, nil
+}
+
+// RunOnce attempts every due delivery once, waits for them, and returns
+// how many it tried (tests and tools; Run does not wait per batch).
 func (s *Sender) RunOnce(ctx context.Context) (int, error) {
 	s.init()
 	due, err := s.Store.DueHookDeliveries(ctx, s.Now().UnixMilli(), batchSize)

@@ -8,9 +8,11 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -231,4 +233,43 @@ func evNum(id string) int {
 	var n int
 	fmt.Sscanf(id, "evt_%d", &n)
 	return n
+}
+
+// TestSlowEndpointHoldsBackOnlyItself: one endpoint does not answer until
+// the other has received all its events; with one shared batch that
+// would never happen.
+func TestSlowEndpointHoldsBackOnlyItself(t *testing.T) {
+	r := newRig(t)
+	release := make(chan struct{})
+	var fast atomic.Int32
+	slowSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		select {
+		case <-release:
+		case <-req.Context().Done():
+		}
+	}))
+	defer slowSrv.Close()
+	fastSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if fast.Add(1) == 3 {
+			close(release)
+		}
+	}))
+	defer fastSrv.Close()
+	r.endpoint(t, slowSrv.URL, "k", hooks.MemberJoined)
+	r.endpoint(t, fastSrv.URL, "k", hooks.MemberJoined)
+	r.group(t, "R1", "G1")
+	for i := range 3 {
+		r.apply(t, joined("G1", fmt.Sprint("3161", i), 200+i))
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	s := &hooks.Sender{Store: r.st, Client: hooks.Client(func() bool { return true }, 30*time.Second)}
+	go func() { defer close(done); s.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	testutil.Eventually(t, 10*time.Second, func() error {
+		if n := fast.Load(); n < 3 {
+			return fmt.Errorf("fast endpoint got %d of 3 while the slow one hangs", n)
+		}
+		return nil
+	})
 }
