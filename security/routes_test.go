@@ -23,6 +23,8 @@ var (
 	publicGet = map[string]bool{"/healthz": true, "/favicon.ico": true, "/static/*": true, "/webhook": true,
 		"/login": true, "/setup": true,
 		"/j/:slug": true, // campaign invite links: people outside the app open them
+		"/readyz":  true, // for monitors, like /healthz: queue figures only
+		"/metrics": true, // its own bearer token (GROUPDECK_METRICS_TOKEN), tested in metrics/ and app/
 	}
 )
 
