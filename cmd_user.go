@@ -73,7 +73,7 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 		}); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "Changed the password of %s; their other sessions have ended.\n", *email)
+		fmt.Fprintf(stdout, "Changed the password of %s; all their sessions have ended.\n", *email)
 	default:
 		return fmt.Errorf("user: unknown command %q\n%s", sub, usage)
 	}

@@ -150,14 +150,18 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (
 	a.Jobs.Register(jobs.KindCampaignInvites, &campaigns.Inviter{Store: a.Store, WA: a.WA, Template: invite,
 		Limit: rate.NewLimiter(campaigns.DefaultRate, campaigns.DefaultRate), Notify: note, NoGroup: a.Pools.Wake})
 	a.Handler = handlers.New(handlers.Deps{
-		Log: log, Store: a.Store, Hub: a.Hub, Notify: note, Sessions: web.NewSessions(key, cfg.SecureCookies()),
+		Log: log, Store: a.Store, Hub: a.Hub, Notify: note, Sessions: web.NewSessionsMaxAge(key, cfg.SecureCookies(), cfg.SessionLifetime),
 		WA: a.WA, Media: a.WA, Ingest: in, AppSecret: cfg.AppSecret, VerifyToken: cfg.VerifyToken, Phone: phone,
 		WakeOutbox: a.Outbox.Wake, Jobs: a.Jobs, Sync: a.Sync, Pools: a.Pools, BaseURL: cfg.BaseURL, InviteTemplate: invite,
+		SessionIdle: cfg.SessionIdle, TrustedProxies: cfg.TrustedProxies,
 		Scheduler: a.Scheduler, SandboxClock: sandboxClock,
 		Hooks: subs, WakeHooks: a.Hooks.Wake, Metrics: a.metricsHandler(),
 		Rates: views.Rates{Marketing: cfg.RateMarketing, Utility: cfg.RateUtility, Currency: cfg.RateCurrency},
 	})
 	a.Echo = web.NewEcho(log)
+	if cfg.SecureCookies() {
+		a.Echo.Use(web.HSTS)
+	}
 	a.Handler.Register(a.Echo)
 	a.srv = &http.Server{Handler: a.Echo, ReadHeaderTimeout: readHeaderTimeout, ReadTimeout: readTimeout,
 		WriteTimeout: writeTimeout, IdleTimeout: idleTimeout, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
@@ -267,8 +271,12 @@ func (a *App) Close() {
 // or a one-time setup link printed (not logged: it is a secret).
 func (a *App) bootstrapAdmin(ctx context.Context, stdout io.Writer) error {
 	n, err := a.Store.CountUsers(ctx)
-	if err != nil || n > 0 {
+	if err != nil {
 		return err
+	}
+	if n > 0 {
+		// A setup link left from before a user existed must not work.
+		return a.Store.DeleteSetting(ctx, store.SetupTokenKey)
 	}
 	if a.Cfg.AdminEmail != "" {
 		hash, err := handlers.HashPassword(a.Cfg.AdminPassword)

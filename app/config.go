@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -40,6 +41,14 @@ type Config struct {
 
 	LogFormat string
 	LogLevel  string
+
+	// SessionIdle ends a session unused for this long; SessionLifetime
+	// ends any session this old (the cookie's lifetime too).
+	SessionIdle     time.Duration
+	SessionLifetime time.Duration
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client; empty: the connecting address is the client.
+	TrustedProxies []netip.Prefix
 
 	// SyncInterval is how often reconciliation runs; 0 disables it.
 	SyncInterval time.Duration
@@ -116,6 +125,9 @@ func ParseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 			c.ActivityRetention, err = parseRetention(v)
 			return err
 		})
+	if err := c.sessionFlags(fs, env); err != nil {
+		return nil, err
+	}
 	fs.StringVar(&c.InviteTemplate, "invite-template", env("GROUPDECK_INVITE_TEMPLATE", "group_invite_link"), "name of the approved group-invite-link template (GROUPDECK_INVITE_TEMPLATE)")
 	fs.StringVar(&c.InviteLanguage, "invite-language", env("GROUPDECK_INVITE_LANGUAGE", "en_US"), "language code of that template (GROUPDECK_INVITE_LANGUAGE)")
 	graceEnv := env("GROUPDECK_SCHEDULE_GRACE", "1h")
@@ -214,6 +226,9 @@ func (c *Config) validate() error {
 	if !c.Sandbox && c.AppSecret == SandboxAppSecret {
 		return errors.New("config: WA_APP_SECRET must be set when WA_ACCESS_TOKEN is (webhooks could not be verified)")
 	}
+	if c.SessionIdle <= 0 || c.SessionLifetime <= 0 || c.SessionIdle > c.SessionLifetime {
+		return errors.New("config: GROUPDECK_SESSION_IDLE must be positive and no longer than GROUPDECK_SESSION_LIFETIME")
+	}
 	if !c.Sandbox && c.VerifyToken == SandboxVerifyToken {
 		// The sandbox value is printed in this README: anyone could
 		// point a Meta app's webhook subscription at this server.
@@ -252,6 +267,52 @@ func (c *Config) validate() error {
 		return fmt.Errorf("config: GROUPDECK_LOG_LEVEL (-log-level) %q must be debug, info, warn or error", c.LogLevel)
 	}
 	return nil
+}
+
+// sessionFlags adds the session and proxy settings.
+func (c *Config) sessionFlags(fs *flag.FlagSet, env func(k, def string) string) error {
+	var err error
+	idle := env("GROUPDECK_SESSION_IDLE", "12h")
+	if c.SessionIdle, err = parseRetention(idle); err != nil || c.SessionIdle <= 0 {
+		return fmt.Errorf("config: GROUPDECK_SESSION_IDLE %q must be a duration such as 12h or 30m", idle)
+	}
+	life := env("GROUPDECK_SESSION_LIFETIME", "14d")
+	if c.SessionLifetime, err = parseRetention(life); err != nil || c.SessionLifetime <= 0 {
+		return fmt.Errorf("config: GROUPDECK_SESSION_LIFETIME %q must be a number of days such as 14d or a duration such as 72h", life)
+	}
+	proxies := env("GROUPDECK_TRUSTED_PROXIES", "")
+	if c.TrustedProxies, err = parseProxies(proxies); err != nil {
+		return fmt.Errorf("config: GROUPDECK_TRUSTED_PROXIES %q: %w", proxies, err)
+	}
+	fs.DurationVar(&c.SessionIdle, "session-idle", c.SessionIdle, "sign out a session unused this long (GROUPDECK_SESSION_IDLE)")
+	fs.Func("session-lifetime", "longest a session lasts, e.g. 14d (GROUPDECK_SESSION_LIFETIME, default 14d)", func(v string) (err error) {
+		c.SessionLifetime, err = parseRetention(v)
+		return err
+	})
+	fs.Func("trusted-proxies", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed (GROUPDECK_TRUSTED_PROXIES)",
+		func(v string) (err error) {
+			c.TrustedProxies, err = parseProxies(v)
+			return err
+		})
+	return nil
+}
+
+// parseProxies reads comma- or space-separated CIDRs; a bare address
+// means just that address.
+func parseProxies(v string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' }) {
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			a, aerr := netip.ParseAddr(f)
+			if aerr != nil {
+				return nil, fmt.Errorf("%q is not a CIDR such as 10.0.0.0/8 or an address", f)
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }
 
 // parseRetention reads a retention period: whole days ("90d") or a Go

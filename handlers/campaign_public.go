@@ -13,6 +13,7 @@ import (
 	"groupdeck/campaigns"
 	"groupdeck/store"
 	"groupdeck/views"
+	"groupdeck/web"
 )
 
 // visit resolves a campaign link and records the visit, unless this
@@ -62,7 +63,7 @@ func (h *Handler) campaignVisit(c echo.Context) error {
 	c.Response().Header().Set("Cache-Control", "no-store")
 	c.Response().Header().Set("Referrer-Policy", "no-referrer")
 	c.Response().Header().Set("X-Robots-Tag", "noindex")
-	ctx, addr, ua := c.Request().Context(), addressKey(c.RealIP()), c.Request().UserAgent()
+	ctx, addr, ua := c.Request().Context(), web.AddrGroup(c.RealIP()), c.Request().UserAgent()
 	camp, err := h.Store.CampaignBySlug(ctx, strings.ToLower(c.Param("slug")))
 	if errors.Is(err, store.ErrNotFound) {
 		const title = "Link not found"

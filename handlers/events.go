@@ -33,14 +33,15 @@ func (h *Handler) events(c echo.Context) error {
 	u := currentUser(c)
 	sub := h.Hub.Subscribe(u.ID, f.Topics()...)
 	defer h.Hub.Unsubscribe(sub)
-	go h.watchStreamUser(c.Request().Context(), sub, u)
+	go h.watchStreamUser(c.Request().Context(), sub, u, h.Sessions.ID(c))
 	web.ServeSSE(c.Response(), c.Request(), sub, h.Heartbeat, h.stopping)
 	return nil
 }
 
 // watchStreamUser drops the stream once its user is disabled, deleted or
-// had their sessions ended (a new session epoch).
-func (h *Handler) watchStreamUser(ctx context.Context, sub *web.Sub, u *store.User) {
+// had their sessions ended (a new session epoch), or once its own session
+// is gone (signed out, or ended from another session).
+func (h *Handler) watchStreamUser(ctx context.Context, sub *web.Sub, u *store.User, sid string) {
 	tick := time.NewTicker(h.StreamRecheck)
 	defer tick.Stop()
 	for {
@@ -51,7 +52,9 @@ func (h *Handler) watchStreamUser(ctx context.Context, sub *web.Sub, u *store.Us
 			return
 		case <-tick.C:
 			now, err := h.Store.UserByID(ctx, u.ID)
-			if errors.Is(err, store.ErrNotFound) || (err == nil && (now.Disabled || now.SessionEpoch != u.SessionEpoch)) {
+			_, serr := h.Store.SessionByID(ctx, sid)
+			if errors.Is(err, store.ErrNotFound) || errors.Is(serr, store.ErrNotFound) ||
+				(err == nil && (now.Disabled || now.SessionEpoch != u.SessionEpoch)) {
 				h.Hub.Unsubscribe(sub)
 				return
 			}

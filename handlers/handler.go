@@ -7,6 +7,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"sync"
 	"time"
@@ -77,6 +78,11 @@ type Deps struct {
 	// answering that the sync goes on in the background: a large fleet
 	// takes a while, one group-info call per group (0: defaultSyncWait).
 	SyncWait time.Duration
+	// SessionIdle ends a session unused this long (0: defaultSessionIdle).
+	SessionIdle time.Duration
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client (sign-in limits go by client address).
+	TrustedProxies []netip.Prefix
 	// Rates estimate what a template costs per delivered participant, for
 	// the send-to-many review.
 	Rates views.Rates
@@ -97,11 +103,12 @@ const (
 // Handler serves every route.
 type Handler struct {
 	Deps
-	loginLimit *web.Limiter
-	limits     *publicLimits // webhook readers and campaign-link visits (limits.go)
-	reviewKey  []byte        // signs bulk-action reviews (review.go)
-	stopping   chan struct{}
-	stopOnce   sync.Once
+	loginAddr *web.Limiter
+	loginAcct *web.Backoff
+	limits    *publicLimits // webhook readers and campaign-link visits (limits.go)
+	reviewKey []byte        // signs bulk-action reviews (review.go)
+	stopping  chan struct{}
+	stopOnce  sync.Once
 }
 
 // Stop ends every open event stream, so a graceful shutdown does not wait
@@ -128,7 +135,9 @@ func New(d Deps) *Handler {
 	d.Heartbeat = cmp.Or(d.Heartbeat, defaultHeartbeat)
 	d.StreamRecheck = cmp.Or(d.StreamRecheck, defaultStreamRecheck)
 	d.SyncWait = cmp.Or(d.SyncWait, defaultSyncWait)
-	return &Handler{Deps: d, loginLimit: web.NewLimiter(loginInterval, loginBurst), limits: newPublicLimits(),
+	d.SessionIdle = cmp.Or(d.SessionIdle, defaultSessionIdle)
+	return &Handler{Deps: d, loginAddr: web.NewLimiter(loginInterval, loginBurst),
+		loginAcct: web.NewBackoff(acctFree, acctBase, acctMax), limits: newPublicLimits(),
 		reviewKey: newReviewKey(), stopping: make(chan struct{})}
 }
 

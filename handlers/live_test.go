@@ -261,6 +261,31 @@ func TestEventStream(t *testing.T) {
 		a.post("/logout", url.Values{"_csrf": {a.csrf}})
 		waitClosed(t, al)
 	})
+	t.Run("sign out everywhere else ends the other session's stream only", func(t *testing.T) {
+		other, here := ts.client(), ts.client()
+		other.login("admin@x.test")
+		here.login("admin@x.test")
+		_, ol := openStream(t, other, "/events")
+		_, hl := openStream(t, here, "/events")
+		waitLine(t, ol, ": connected")
+		waitLine(t, hl, ": connected")
+		here.get("/account")
+		here.post("/account/sessions/end-others", url.Values{"_csrf": {here.csrf}})
+		waitClosed(t, ol)
+		// This session's stream outlives many rechecks.
+		stay := time.After(300 * time.Millisecond)
+		for {
+			select {
+			case _, open := <-hl:
+				if !open {
+					t.Fatal("this session's own stream ended too")
+				}
+				continue
+			case <-stay:
+			}
+			break
+		}
+	})
 }
 
 type slowSync struct {

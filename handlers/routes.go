@@ -16,7 +16,7 @@ import (
 // Register lists every route in one place.
 func (h *Handler) Register(e *echo.Echo) {
 	e.HTTPErrorHandler = h.ErrorHandler
-	e.IPExtractor = echo.ExtractIPDirect() // X-Forwarded-For is spoofable unless a proxy is configured
+	e.IPExtractor = web.ClientIP(h.TrustedProxies) // X-Forwarded-For only from a configured proxy
 
 	e.GET("/healthz", h.health)
 	e.GET("/readyz", h.ready)
@@ -40,6 +40,8 @@ func (h *Handler) Register(e *echo.Echo) {
 
 	u := s.with(h.requireUser)
 	u.GET("/", h.home)
+	u.GET("/account", h.accountShow)
+	u.POST("/account/sessions/end-others", h.accountEndOthers, formMax)
 	u.GET("/home/counters", h.homeCounters)
 	u.GET("/home/activity", h.homeActivity)
 	u.GET("/home/guard", h.homeGuard)

@@ -38,7 +38,16 @@ func (h *Handler) requireSandbox(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 func (h *Handler) sandboxShow(c echo.Context) error {
-	v := views.SandboxView{Users: h.Phone.Users(), Notice: c.QueryParam("notice"), Error: c.QueryParam("error"), CSRF: web.CSRFToken(c)}
+	v := views.SandboxView{Users: h.Phone.Users(), CSRF: web.CSRFToken(c)}
+	kind, msg, err := h.Sessions.TakeFlash(c)
+	if err != nil {
+		return err
+	}
+	if kind == "error" {
+		v.Error = msg
+	} else {
+		v.Notice = msg
+	}
 	want := c.QueryParam("u")
 	for i, u := range v.Users {
 		if u.WaID == want || (want == "" && i == len(v.Users)-1) {
@@ -54,27 +63,31 @@ func (h *Handler) sandboxShow(c echo.Context) error {
 	return h.page(c, http.StatusOK, "Sandbox phone", "sandbox", views.Sandbox(v))
 }
 
-// back returns to the phone page as user u with a notice or an error.
-func back(c echo.Context, u, notice string, err error) error {
-	q := url.Values{"u": {u}}
+// back returns to the phone page as user u with a notice or an error,
+// carried in the session rather than the URL (see usersBack).
+func (h *Handler) back(c echo.Context, u, notice string, err error) error {
+	kind, msg := "ok", notice
 	if err != nil {
-		q.Set("error", err.Error())
-	} else if notice != "" {
-		q.Set("notice", notice)
+		kind, msg = "error", err.Error()
 	}
-	return c.Redirect(http.StatusSeeOther, "/sandbox?"+q.Encode())
+	if msg != "" {
+		if err := h.Sessions.SetFlash(c, kind, msg); err != nil {
+			return err
+		}
+	}
+	return c.Redirect(http.StatusSeeOther, "/sandbox?"+url.Values{"u": {u}}.Encode())
 }
 
 func (h *Handler) sandboxAddUser(c echo.Context) error {
 	name := strings.TrimSpace(c.FormValue("name"))
 	if name == "" {
-		return back(c, "", "", errText("Give the person a name."))
+		return h.back(c, "", "", errText("Give the person a name."))
 	}
 	u, err := h.Phone.AddUser(name, c.FormValue("wa_id"))
 	if err != nil {
-		return back(c, "", "", err)
+		return h.back(c, "", "", err)
 	}
-	return back(c, u.WaID, name+" is ready. Paste an invite link to join a group.", nil)
+	return h.back(c, u.WaID, name+" is ready. Paste an invite link to join a group.", nil)
 }
 
 func (h *Handler) sandboxTap(c echo.Context) error {
@@ -85,27 +98,27 @@ func (h *Handler) sandboxTap(c echo.Context) error {
 		// invite link it leads to.
 		to, title, msg, err := h.visit(c.Request().Context(), slug, campaigns.DevicePhone, true)
 		if err != nil {
-			return back(c, u, "", errText("That campaign link does not exist."))
+			return h.back(c, u, "", errText("That campaign link does not exist."))
 		}
 		if to == "" {
-			return back(c, u, "", errText(title+". "+msg))
+			return h.back(c, u, "", errText(title+". "+msg))
 		}
 		link = to
 	}
 	res, err := h.Phone.Tap(u, link)
-	return back(c, u, res, err)
+	return h.back(c, u, res, err)
 }
 
 func (h *Handler) sandboxLeave(c echo.Context) error {
 	u := c.FormValue("u")
-	return back(c, u, "You left the group.", h.Phone.Leave(u, c.FormValue("group")))
+	return h.back(c, u, "You left the group.", h.Phone.Leave(u, c.FormValue("group")))
 }
 
 func (h *Handler) sandboxSay(c echo.Context) error {
 	u := c.FormValue("u")
 	text := strings.TrimSpace(c.FormValue("text"))
 	if text == "" {
-		return back(c, u, "", errText("Write something to send."))
+		return h.back(c, u, "", errText("Write something to send."))
 	}
 	kind := c.FormValue("as")
 	switch kind {
@@ -113,14 +126,14 @@ func (h *Handler) sandboxSay(c echo.Context) error {
 		kind = "text"
 	case "image", "unsupported":
 	default:
-		return back(c, u, "", errText("Choose text, a photo or an unsupported message."))
+		return h.back(c, u, "", errText("Choose text, a photo or an unsupported message."))
 	}
-	return back(c, u, "Sent.", h.Phone.Say(u, c.FormValue("group"), kind, text))
+	return h.back(c, u, "Sent.", h.Phone.Say(u, c.FormValue("group"), kind, text))
 }
 
 func (h *Handler) sandboxCancel(c echo.Context) error {
 	u := c.FormValue("u")
-	return back(c, u, "You withdrew your request.", h.Phone.Cancel(u, c.FormValue("group")))
+	return h.back(c, u, "You withdrew your request.", h.Phone.Cancel(u, c.FormValue("group")))
 }
 
 func (h *Handler) sandboxSuspend(c echo.Context) error {
@@ -129,12 +142,12 @@ func (h *Handler) sandboxSuspend(c echo.Context) error {
 	if on {
 		msg = "WhatsApp suspended the group."
 	}
-	return back(c, c.FormValue("u"), msg, h.Phone.SetSuspended(c.FormValue("group"), on))
+	return h.back(c, c.FormValue("u"), msg, h.Phone.SetSuspended(c.FormValue("group"), on))
 }
 
 func (h *Handler) sandboxRead(c echo.Context) error {
 	u := c.FormValue("u")
-	return back(c, u, "Marked as read.", h.Phone.Read(u, c.FormValue("message")))
+	return h.back(c, u, "Marked as read.", h.Phone.Read(u, c.FormValue("message")))
 }
 
 type errText string

@@ -3,7 +3,6 @@ package handlers
 import (
 	"errors"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -14,10 +13,20 @@ import (
 
 func (h *Handler) usersView(c echo.Context, f views.UserForm) (views.UsersView, error) {
 	us, err := h.Store.Users(c.Request().Context())
+	if err != nil {
+		return views.UsersView{}, err
+	}
 	if f.Role == "" {
 		f.Role = store.RoleManager
 	}
-	return views.UsersView{Users: us, Me: currentUser(c).ID, Form: f, Notice: c.QueryParam("notice"), Error: c.QueryParam("error")}, err
+	v := views.UsersView{Users: us, Me: currentUser(c).ID, Form: f}
+	kind, msg, err := h.Sessions.TakeFlash(c)
+	if kind == "error" {
+		v.Error = msg
+	} else {
+		v.Notice = msg
+	}
+	return v, err
 }
 
 func (h *Handler) usersShow(c echo.Context) error {
@@ -28,15 +37,18 @@ func (h *Handler) usersShow(c echo.Context) error {
 	return h.page(c, http.StatusOK, "Staff accounts", "users", views.UsersPage(v))
 }
 
-func usersBack(c echo.Context, notice, errMsg string) error {
-	q := url.Values{}
-	if notice != "" {
-		q.Set("notice", notice)
-	}
+// usersBack returns to the Users page with a notice or an error, carried
+// in the session: text in the URL would let anyone's link print their own
+// words as the site's.
+func (h *Handler) usersBack(c echo.Context, notice, errMsg string) error {
+	kind, msg := "ok", notice
 	if errMsg != "" {
-		q.Set("error", errMsg)
+		kind, msg = "error", errMsg
 	}
-	return c.Redirect(http.StatusSeeOther, "/users?"+q.Encode())
+	if err := h.Sessions.SetFlash(c, kind, msg); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/users")
 }
 
 func (h *Handler) userCreate(c echo.Context) error {
@@ -66,7 +78,7 @@ func (h *Handler) userCreate(c echo.Context) error {
 		} else if err != nil {
 			return err
 		} else {
-			return usersBack(c, "Account "+f.Email+" created.", "")
+			return h.usersBack(c, "Account "+f.Email+" created.", "")
 		}
 	}
 	v, err := h.usersView(c, f)
@@ -96,7 +108,7 @@ func (h *Handler) userRole(c echo.Context) error {
 	}
 	role := c.FormValue("role")
 	if !store.ValidRole(role) {
-		return usersBack(c, "", "Choose admin, manager or viewer.")
+		return h.usersBack(c, "", "Choose admin, manager or viewer.")
 	}
 	if _, err := h.Store.WithTx(c.Request().Context(), func(t *store.Tx) error {
 		if err := t.SetRole(u.ID, role); err != nil {
@@ -106,7 +118,7 @@ func (h *Handler) userRole(c echo.Context) error {
 	}); err != nil {
 		return err
 	}
-	return usersBack(c, u.Email+" is now "+role+".", "")
+	return h.usersBack(c, u.Email+" is now "+role+".", "")
 }
 
 func (h *Handler) userPassword(c echo.Context) error {
@@ -116,7 +128,7 @@ func (h *Handler) userPassword(c echo.Context) error {
 	}
 	hash, err := HashPassword(c.FormValue("password"))
 	if err != nil {
-		return usersBack(c, "", "Password not changed: the "+err.Error()+".")
+		return h.usersBack(c, "", "Password not changed: the "+err.Error()+".")
 	}
 	if _, err := h.Store.WithTx(c.Request().Context(), func(t *store.Tx) error {
 		if err := t.SetPassword(u.ID, hash); err != nil {
@@ -131,7 +143,7 @@ func (h *Handler) userPassword(c echo.Context) error {
 		// The change ended this session too; sign in again with the new one.
 		return c.Redirect(http.StatusSeeOther, "/login")
 	}
-	return usersBack(c, "New password set for "+u.Email+"; their sessions ended.", "")
+	return h.usersBack(c, "New password set for "+u.Email+"; their sessions ended.", "")
 }
 
 func (h *Handler) userDisable(c echo.Context) error { return h.userSetDisabled(c, true) }
@@ -159,5 +171,5 @@ func (h *Handler) userSetDisabled(c echo.Context, disabled bool) error {
 	if disabled {
 		h.Hub.DropOwner(u.ID)
 	}
-	return usersBack(c, notice, "")
+	return h.usersBack(c, notice, "")
 }

@@ -3,7 +3,6 @@ package handlers
 import (
 	"crypto/rand"
 	"crypto/sha256"
-	"net"
 	"sync"
 	"time"
 )
@@ -57,17 +56,4 @@ func (r *recentVisitors) first(addr, userAgent, campaign string, now time.Time) 
 	}
 	r.seen[id] = now.Add(r.window)
 	return true
-}
-
-// addressKey groups client addresses the way one household or phone
-// holds them: an IPv4 address alone, an IPv6 address by its /64.
-func addressKey(ip string) string {
-	a := net.ParseIP(ip)
-	if a == nil {
-		return ip
-	}
-	if v4 := a.To4(); v4 != nil {
-		return v4.String()
-	}
-	return a.Mask(net.CIDRMask(64, 128)).String() + "/64"
 }

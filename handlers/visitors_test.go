@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"groupdeck/web"
 )
 
 func TestRecentVisitorsCountOncePerWindow(t *testing.T) {
@@ -33,15 +35,15 @@ func TestRecentVisitorsCountOncePerWindow(t *testing.T) {
 	}
 }
 
-func TestAddressKey(t *testing.T) {
+func TestVisitorAddressGroup(t *testing.T) {
 	for in, want := range map[string]string{
 		"192.0.2.7":                "192.0.2.7",
 		"2001:db8:1:2:aaaa::1":     "2001:db8:1:2::/64",
 		"2001:db8:1:2:ffff:ffff::": "2001:db8:1:2::/64",
 		"::ffff:192.0.2.7":         "192.0.2.7",
 	} {
-		if got := addressKey(in); got != want {
-			t.Errorf("addressKey(%q) = %q, want %q", in, got, want)
+		if got := web.AddrGroup(in); got != want {
+			t.Errorf("AddrGroup(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

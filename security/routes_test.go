@@ -16,7 +16,9 @@ var (
 	csrfExempt = map[string]bool{"/webhook": true}
 	// anyoneMayPost are the state-changing routes open to every role or
 	// to nobody signed in.
-	anyoneMayPost = map[string]bool{"/login": true, "/logout": true, "/setup": true, "/webhook": true}
+	anyoneMayPost = map[string]bool{"/login": true, "/logout": true, "/setup": true, "/webhook": true,
+		"/account/sessions/end-others": true, // every user may end their own other sessions
+	}
 	// public GET routes; every other GET needs a signed-in user. A new
 	// public route fails TestSignedOutIsSentToLogin until it is added
 	// here, so going public is always a decision.

@@ -19,8 +19,9 @@ const (
 	AuditUserPassword       AuditAction = "user.password"
 	AuditUserDisable        AuditAction = "user.disable"
 	AuditUserEnable         AuditAction = "user.enable"
-	AuditUserAddCLI         AuditAction = "user.add"    // from the command line
-	AuditUserPasswdCLI      AuditAction = "user.passwd" // from the command line
+	AuditUserAddCLI         AuditAction = "user.add"     // from the command line
+	AuditUserPasswdCLI      AuditAction = "user.passwd"  // from the command line
+	AuditSessionsEnd        AuditAction = "sessions.end" // "sign out everywhere else"
 	AuditGroupCreate        AuditAction = "group.create"
 	AuditGroupDelete        AuditAction = "group.delete"
 	AuditGroupSettings      AuditAction = "group.settings"

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"crypto/subtle"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -52,12 +53,22 @@ func scanUser(row interface{ Scan(...any) error }) (*User, error) {
 	return &u, err
 }
 
+// SetupTokenKey is the setting holding the hash of the one-time /setup
+// token. It exists only while no user does.
+const SetupTokenKey = "setup_token_sha256"
+
+// ErrSetupUsed is returned when the setup token does not match, or is
+// gone because a user exists.
+var ErrSetupUsed = errors.New("store: setup link used or not valid")
+
 // CreateUser runs (*Tx).CreateUser in a transaction of its own.
 func (s *Store) CreateUser(ctx context.Context, u *User) error {
 	return s.write(ctx, func(t *Tx) error { return t.CreateUser(u) })
 }
 
-// CreateUser inserts a user; the password must already be hashed.
+// CreateUser inserts a user; the password must already be hashed. Any
+// setup token is deleted in the same transaction: once a user exists, the
+// one-time link must not create another administrator.
 func (t *Tx) CreateUser(u *User) error {
 	u.CreatedAt = t.now
 	res, err := t.exec(`INSERT INTO users (email, name, password_hash, role, created_at)
@@ -69,7 +80,38 @@ func (t *Tx) CreateUser(u *User) error {
 		return fmt.Errorf("store: create user: %w", err)
 	}
 	u.ID, _ = res.LastInsertId()
-	return nil
+	return t.DeleteSetting(SetupTokenKey)
+}
+
+// CreateFirstAdmin creates u only while no user exists and tokenHash is
+// the stored setup token's hash, consuming the token in the same
+// transaction, so concurrent uses of one link create one account. fn, if
+// not nil, runs in that transaction too (the audit row).
+func (s *Store) CreateFirstAdmin(ctx context.Context, tokenHash string, u *User, fn func(*Tx) error) error {
+	return s.write(ctx, func(t *Tx) error {
+		var want []byte
+		err := t.queryRow(`SELECT value FROM settings WHERE key = ?`, SetupTokenKey).Scan(&want)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrSetupUsed
+		}
+		if err != nil {
+			return fmt.Errorf("store: setup token: %w", err)
+		}
+		var n int
+		if err := t.queryRow(`SELECT count(*) FROM users`).Scan(&n); err != nil {
+			return fmt.Errorf("store: count users: %w", err)
+		}
+		if n > 0 || subtle.ConstantTimeCompare(want, []byte(tokenHash)) != 1 {
+			return ErrSetupUsed
+		}
+		if err := t.CreateUser(u); err != nil {
+			return err
+		}
+		if fn != nil {
+			return fn(t)
+		}
+		return nil
+	})
 }
 
 // UserByID returns one user.
@@ -132,9 +174,12 @@ func (s *Store) SetDisabled(ctx context.Context, id int64, disabled bool) error 
 	return s.write(ctx, func(t *Tx) error { return t.SetDisabled(id, disabled) })
 }
 
-// SetPassword replaces a password hash and ends the user's other sessions.
+// SetPassword replaces a password hash and ends all the user's sessions.
 func (t *Tx) SetPassword(id int64, hash string) error {
-	return t.updateUser(`UPDATE users SET password_hash = ?, session_epoch = session_epoch + 1 WHERE id = ?`, hash, id)
+	if err := t.updateUser(`UPDATE users SET password_hash = ?, session_epoch = session_epoch + 1 WHERE id = ?`, hash, id); err != nil {
+		return err
+	}
+	return t.EndUserSessions(id)
 }
 
 // SetRole changes a user's role.
@@ -144,7 +189,13 @@ func (t *Tx) SetRole(id int64, role string) error {
 
 // SetDisabled disables or enables an account; disabling ends its sessions.
 func (t *Tx) SetDisabled(id int64, disabled bool) error {
-	return t.updateUser(`UPDATE users SET disabled = ?, session_epoch = session_epoch + 1 WHERE id = ?`, disabled, id)
+	if err := t.updateUser(`UPDATE users SET disabled = ?, session_epoch = session_epoch + 1 WHERE id = ?`, disabled, id); err != nil {
+		return err
+	}
+	if !disabled {
+		return nil
+	}
+	return t.EndUserSessions(id)
 }
 
 func (t *Tx) updateUser(q string, args ...any) error {

@@ -79,3 +79,20 @@ func IsHTMX(c echo.Context) bool {
 	h := c.Request().Header
 	return h.Get("HX-Request") == "true" && h.Get("HX-History-Restore-Request") != "true"
 }
+
+// HSTS tells browsers to reach the site over https only, for a year. It is
+// used only when the base URL is https: sent over plain http it would
+// lock browsers out of a site that has no certificate.
+func HSTS(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Response().Header().Set("Strict-Transport-Security", "max-age=31536000")
+		return next(c)
+	}
+}
+
+// NoStore keeps a response out of every cache, the browser's back-button
+// cache included: signed-in pages show names and numbers that must not be
+// seen again after sign-out.
+func NoStore(c echo.Context) {
+	c.Response().Header().Set("Cache-Control", "no-store")
+}

@@ -7,26 +7,79 @@ import (
 	"encoding/base64"
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
 )
 
-// Sessions keeps signed and encrypted cookie sessions.
+// Sessions keeps signed and encrypted cookie sessions. The cookie carries
+// a random session id; who is signed in under it is kept on the server
+// (the handlers check the store's sessions table on every request).
 type Sessions struct {
 	store  *sessions.CookieStore
 	name   string
 	origin *http.CrossOriginProtection
+	maxAge time.Duration
 }
 
-// NewSessions builds the cookie store. key must be 64 bytes: half signs,
-// half encrypts. Secure cookies are used when the site is served over https.
+// DefaultMaxAge is how long a session lasts at most, signed in or not.
+const DefaultMaxAge = 14 * 24 * time.Hour
+
+// NewSessions builds the cookie store with DefaultMaxAge. key must be 64
+// bytes: half signs, half encrypts. Secure cookies are used when the site
+// is served over https.
 func NewSessions(key []byte, secure bool) *Sessions {
+	return NewSessionsMaxAge(key, secure, DefaultMaxAge)
+}
+
+// NewSessionsMaxAge is NewSessions with a lifetime: maxAge (0:
+// DefaultMaxAge) is both how long the browser keeps the cookie and how old
+// a cookie the server still accepts.
+func NewSessionsMaxAge(key []byte, secure bool, maxAge time.Duration) *Sessions {
+	if maxAge <= 0 {
+		maxAge = DefaultMaxAge
+	}
 	st := sessions.NewCookieStore(key[:32], key[32:64])
 	st.Options = &sessions.Options{
-		Path: "/", MaxAge: 14 * 24 * 3600, HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode,
+		Path: "/", HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode,
 	}
-	return &Sessions{store: st, name: "groupdeck", origin: http.NewCrossOriginProtection()}
+	// MaxAge sets the cookie's lifetime and the age the codec accepts
+	// (gorilla's default is 30 days whatever the cookie says).
+	st.MaxAge(int(maxAge / time.Second))
+	return &Sessions{store: st, name: "groupdeck", origin: http.NewCrossOriginProtection(), maxAge: maxAge}
+}
+
+// MaxAge is the absolute lifetime of a session.
+func (s *Sessions) MaxAge() time.Duration { return s.maxAge }
+
+// ID returns the request's session id ("" if it has none yet).
+func (s *Sessions) ID(c echo.Context) string {
+	id, _ := s.Get(c).Values["sid"].(string)
+	return id
+}
+
+// SetFlash keeps a one-time message for the next page, in the signed and
+// encrypted cookie: messages never travel in the URL, where anyone could
+// write a link that prints their own text as the site's. kind is "ok" or
+// "error".
+func (s *Sessions) SetFlash(c echo.Context, kind, msg string) error {
+	sess := s.Get(c)
+	sess.Values["flash_kind"], sess.Values["flash_msg"] = kind, msg
+	return s.Save(c, sess)
+}
+
+// TakeFlash returns and forgets the pending message, if any.
+func (s *Sessions) TakeFlash(c echo.Context) (kind, msg string, err error) {
+	sess := s.Get(c)
+	msg, _ = sess.Values["flash_msg"].(string)
+	if msg == "" {
+		return "", "", nil
+	}
+	kind, _ = sess.Values["flash_kind"].(string)
+	delete(sess.Values, "flash_kind")
+	delete(sess.Values, "flash_msg")
+	return kind, msg, s.Save(c, sess)
 }
 
 // Get returns the request's session, or a fresh one when the cookie is
