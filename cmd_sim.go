@@ -40,6 +40,7 @@ func runSim(ctx context.Context, args []string, getenv func(string) string, stdo
 		{&cfg.RetryBase, "retry-base", 100 * time.Millisecond, "first webhook retry back-off (doubles per attempt)"},
 		{&cfg.BatchWindow, "batch-window", 0, "collect changes this long and POST them together (0: one change per POST)"},
 		{&cfg.OpsWindow, "ops-window", time.Minute, "window of -ops-per-window"},
+		{&cfg.PairInterval, "pair-interval", 6 * time.Second, "one more send to a recipient per interval once -pair-burst is spent"},
 	}
 	for _, d := range delays {
 		fs.DurationVar(d.dst, d.name, d.def, d.use)
@@ -47,6 +48,8 @@ func runSim(ctx context.Context, args []string, getenv func(string) string, stdo
 	fs.IntVar(&cfg.MaxAttempts, "max-attempts", 8, "webhook delivery attempts before a delivery is dropped")
 	fs.IntVar(&cfg.GroupCap, "group-cap", 10000, fmt.Sprintf("groups per number before %d", wasim.CodeGroupCreateLimit))
 	fs.IntVar(&cfg.OpsPerWindow, "ops-per-window", 0, fmt.Sprintf("group operations per -ops-window before %d (0: unlimited)", wasim.CodeGroupRateLimit))
+	fs.IntVar(&cfg.MessagesPerSecond, "messages-per-second", 0, fmt.Sprintf("sends per second before %d (0: unlimited)", wasim.CodeThroughputLimit))
+	fs.IntVar(&cfg.PairBurst, "pair-burst", 0, fmt.Sprintf("sends to one recipient before %d (0: unlimited)", wasim.CodePairRateLimit))
 	switches := []struct {
 		dst  *bool
 		name string
@@ -64,6 +67,7 @@ func runSim(ctx context.Context, args []string, getenv func(string) string, stdo
 		{&cfg.BSUID, "bsuid", "add business-scoped user IDs (user_id) to participants, contacts and statuses"},
 		{&cfg.FailCreates, "fail-creates", "accept creations but report failure in group_create"},
 		{&cfg.CreationDisabled, "creation-disabled", fmt.Sprintf("refuse creations with %d", wasim.CodeGroupCreationDisabled)},
+		{&cfg.Unsubscribed, "unsubscribed", "the app starts unsubscribed from the WABA: no webhooks until POST subscribed_apps"},
 		{&cfg.Ineligible, "ineligible", fmt.Sprintf("refuse every Groups API call with %d", wasim.CodeNumberNotEligible)},
 	}
 	for _, s := range switches {
@@ -101,7 +105,7 @@ func runSim(ctx context.Context, args []string, getenv func(string) string, stdo
 		return fmt.Errorf("sim: listen: %w", err)
 	}
 	srv := &http.Server{Handler: sim, ReadHeaderTimeout: 10 * time.Second}
-	fmt.Fprintf(stdout, "simulator listening on http://%s/v23.0 (webhooks to %s; test hooks under /_sim/)\n", ln.Addr(), *hook)
+	fmt.Fprintf(stdout, "simulator listening on http://%s/v26.0 (webhooks to %s; test hooks under /_sim/)\n", ln.Addr(), *hook)
 	go func() { <-ctx.Done(); srv.Close() }()
 	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 		return err

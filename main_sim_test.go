@@ -50,7 +50,7 @@ func TestSimCommand(t *testing.T) {
 			func(string) string { return "" }, pw, io.Discard)
 		pw.Close()
 	}()
-	listening := regexp.MustCompile(`listening on (http://\S+/v23\.0)`)
+	listening := regexp.MustCompile(`listening on (http://\S+/v26\.0)`)
 	var base string
 	sc := bufio.NewScanner(pr)
 	for base == "" && sc.Scan() {

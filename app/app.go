@@ -28,6 +28,7 @@ import (
 	"groupdeck/reconcile"
 	"groupdeck/schedule"
 	"groupdeck/store"
+	"groupdeck/templates"
 	"groupdeck/views"
 	"groupdeck/wasim"
 	"groupdeck/web"
@@ -49,9 +50,11 @@ type App struct {
 	SimURL     string
 	SimControl string
 	Outbox     *outbox.Worker
-	Jobs       *jobs.Manager
-	Sync       *reconcile.Syncer
-	Pools      *campaigns.Keeper
+	// Templates keeps the cache of the account's message templates.
+	Templates *templates.Refresher
+	Jobs      *jobs.Manager
+	Sync      *reconcile.Syncer
+	Pools     *campaigns.Keeper
 	// Scheduler sends scheduled messages; Clock is its clock, which only
 	// the sandbox's clock control moves ahead.
 	Scheduler *schedule.Worker
@@ -145,6 +148,8 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (
 		sandboxClock = a.Clock
 	}
 	invite := whatsapp.Template{Name: cfg.InviteTemplate, Language: cfg.InviteLanguage}
+	a.Templates = &templates.Refresher{Store: a.Store, WA: a.WA, WABAID: cfg.WABAID, Log: log, Every: cfg.TemplateRefresh}
+	a.Scheduler.Templates = a.Templates // scheduled template sends re-check approval
 	a.Jobs.Register(jobs.KindBroadcast, &messaging.Broadcaster{Store: a.Store, WakeOutbox: a.Outbox.Wake, Notify: note})
 	a.Jobs.Register(jobs.KindGroupsCreate, &bulkcreate.Creator{Store: a.Store, WA: a.WA, Ingest: in, Notify: note})
 	a.Jobs.Register(jobs.KindCampaignInvites, &campaigns.Inviter{Store: a.Store, WA: a.WA, Template: invite,
@@ -156,7 +161,9 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (
 		SessionIdle: cfg.SessionIdle, TrustedProxies: cfg.TrustedProxies,
 		Scheduler: a.Scheduler, SandboxClock: sandboxClock,
 		Hooks: subs, WakeHooks: a.Hooks.Wake, Metrics: a.metricsHandler(),
-		Rates: views.Rates{Marketing: cfg.RateMarketing, Utility: cfg.RateUtility, Currency: cfg.RateCurrency},
+		Rates:   views.Rates{Marketing: cfg.RateMarketing, Utility: cfg.RateUtility, Currency: cfg.RateCurrency},
+		Account: a.WA, WABAID: cfg.WABAID,
+		Templates: a.Templates, TemplateLib: a.WA,
 	})
 	a.Echo = web.NewEcho(log)
 	if cfg.SecureCookies() {
@@ -210,7 +217,7 @@ func (a *App) startSim() (string, error) {
 	a.SimURL = "http://" + ln.Addr().String()
 	a.simSrv = &http.Server{Handler: a.Sim, ReadHeaderTimeout: readHeaderTimeout}
 	go a.simSrv.Serve(ln)
-	return a.SimURL + "/v23.0", nil
+	return a.SimURL + "/" + a.Cfg.GraphVersion, nil
 }
 
 // Start serves HTTP and runs the workers in the background.
@@ -220,10 +227,11 @@ func (a *App) Start() {
 	if a.Sim != nil {
 		a.Sim.Start()
 	}
-	a.wg.Add(8)
+	a.wg.Add(9)
 	go func() { defer a.wg.Done(); a.Hooks.Run(ctx) }()
 	go func() { defer a.wg.Done(); a.Scheduler.Run(ctx) }()
 	go func() { defer a.wg.Done(); a.Outbox.Run(ctx) }()
+	go func() { defer a.wg.Done(); a.Templates.Run(ctx) }()
 	go func() { defer a.wg.Done(); a.Pools.Run(ctx) }()
 	go func() { defer a.wg.Done(); a.Jobs.Run(ctx) }()
 	go func() { defer a.wg.Done(); a.Sync.Run(ctx) }()
@@ -234,6 +242,17 @@ func (a *App) Start() {
 			a.Log.Error("server stopped", "err", err)
 		}
 	}()
+	if a.Sim != nil {
+		// Like Meta when a callback URL is saved: the simulator verifies
+		// the webhook, so the Connection page shows a handshake.
+		a.wg.Add(1)
+		go func() {
+			defer a.wg.Done()
+			if err := a.Sim.VerifyWebhook(ctx, a.Cfg.VerifyToken); err != nil && ctx.Err() == nil {
+				a.Log.Warn("sandbox webhook handshake failed", "err", err)
+			}
+		}()
+	}
 }
 
 // Shutdown stops accepting requests, lets running ones finish, then

@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/netip"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -25,6 +26,9 @@ type Config struct {
 	DB       string
 	BaseURL  string
 	GraphURL string
+	// GraphVersion is the Graph API version in GraphURL's default and in
+	// the sandbox; an explicit GraphURL carries its own.
+	GraphVersion string
 
 	AdminEmail    string
 	AdminPassword string
@@ -52,6 +56,8 @@ type Config struct {
 
 	// SyncInterval is how often reconciliation runs; 0 disables it.
 	SyncInterval time.Duration
+	// TemplateRefresh is how often the account's templates are re-listed.
+	TemplateRefresh time.Duration
 	// ActivityRetention is how long activity feed lines are kept; 0 keeps
 	// them forever.
 	ActivityRetention time.Duration
@@ -88,9 +94,17 @@ const (
 	SandboxAppSecret     = "sandbox-app-secret"
 	SandboxVerifyToken   = "sandbox-verify-token"
 	SandboxToken         = "sandbox-access-token"
-	// DefaultGraphURL is the real Graph API, with the version groupdeck speaks.
-	DefaultGraphURL = "https://graph.facebook.com/v23.0"
+	// DefaultGraphVersion is the Graph API version groupdeck speaks
+	// unless told otherwise: v26.0 is current (July 2026), v23.0 works
+	// until 8 October 2027 (docs/cloud-api.md#versions).
+	DefaultGraphVersion = "v26.0"
+	// GraphHost is the real Graph API, without a version.
+	GraphHost = "https://graph.facebook.com"
+	// DefaultGraphURL is the real Graph API with the default version.
+	DefaultGraphURL = GraphHost + "/" + DefaultGraphVersion
 )
+
+var graphVersion = regexp.MustCompile(`^v[0-9]{1,3}\.[0-9]{1,2}$`)
 
 // ParseConfig reads flags (args) with environment fallbacks (getenv).
 // Invalid values produce one clear error naming the setting.
@@ -108,6 +122,7 @@ func ParseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	fs.StringVar(&c.DB, "db", env("GROUPDECK_DB", "groupdeck.db"), "SQLite file (GROUPDECK_DB)")
 	fs.StringVar(&c.BaseURL, "base-url", env("GROUPDECK_BASE_URL", ""), "public URL (GROUPDECK_BASE_URL); default from -addr")
 	fs.StringVar(&c.GraphURL, "graph-url", env("WA_GRAPH_URL", ""), "Graph API base URL with version (WA_GRAPH_URL)")
+	fs.StringVar(&c.GraphVersion, "graph-version", env("WA_GRAPH_VERSION", DefaultGraphVersion), "Graph API version such as v26.0 (WA_GRAPH_VERSION)")
 	fs.StringVar(&c.LogFormat, "log-format", env("GROUPDECK_LOG_FORMAT", "text"), "log format: text or json")
 	fs.StringVar(&c.LogLevel, "log-level", env("GROUPDECK_LOG_LEVEL", "info"), "log level: debug, info, warn or error")
 	syncEnv := env("GROUPDECK_SYNC_INTERVAL", "15m")
@@ -116,6 +131,12 @@ func ParseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		return nil, fmt.Errorf("config: GROUPDECK_SYNC_INTERVAL %q must be a duration such as 15m, or 0 to disable", syncEnv)
 	}
 	fs.DurationVar(&c.SyncInterval, "sync-interval", defSync, "how often to reconcile with the Cloud API; 0 disables (GROUPDECK_SYNC_INTERVAL)")
+	tplEnv := env("GROUPDECK_TEMPLATE_REFRESH", "15m")
+	defTpl, perr := time.ParseDuration(tplEnv)
+	if perr != nil || defTpl <= 0 {
+		return nil, fmt.Errorf("config: GROUPDECK_TEMPLATE_REFRESH %q must be a positive duration such as 15m", tplEnv)
+	}
+	fs.DurationVar(&c.TemplateRefresh, "template-refresh", defTpl, "how often to re-list the account's message templates (GROUPDECK_TEMPLATE_REFRESH)")
 	retEnv := env("GROUPDECK_ACTIVITY_RETENTION", "90d")
 	if c.ActivityRetention, perr = parseRetention(retEnv); perr != nil {
 		return nil, fmt.Errorf("config: GROUPDECK_ACTIVITY_RETENTION %q must be a number of days such as 90d, a duration such as 720h, or 0 to keep forever", retEnv)
@@ -207,12 +228,15 @@ func (c *Config) validate() error {
 		return fmt.Errorf("config: GROUPDECK_BASE_URL (-base-url) %q %s", c.BaseURL, err)
 	}
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	if !graphVersion.MatchString(c.GraphVersion) {
+		return fmt.Errorf("config: WA_GRAPH_VERSION (-graph-version) %q must look like v26.0", c.GraphVersion)
+	}
 	if c.GraphURL != "" {
 		if err := checkURL(c.GraphURL); err != nil {
 			return fmt.Errorf("config: WA_GRAPH_URL (-graph-url) %q %s", c.GraphURL, err)
 		}
 	} else if !c.Sandbox {
-		c.GraphURL = DefaultGraphURL
+		c.GraphURL = GraphHost + "/" + c.GraphVersion
 	}
 	if (c.AdminEmail == "") != (c.AdminPassword == "") {
 		return errors.New("config: set both GROUPDECK_ADMIN_EMAIL and GROUPDECK_ADMIN_PASSWORD, or neither")
@@ -225,6 +249,9 @@ func (c *Config) validate() error {
 	}
 	if !c.Sandbox && c.AppSecret == SandboxAppSecret {
 		return errors.New("config: WA_APP_SECRET must be set when WA_ACCESS_TOKEN is (webhooks could not be verified)")
+	}
+	if c.TemplateRefresh <= 0 {
+		return errors.New("config: GROUPDECK_TEMPLATE_REFRESH (-template-refresh) must be positive")
 	}
 	if c.SessionIdle <= 0 || c.SessionLifetime <= 0 || c.SessionIdle > c.SessionLifetime {
 		return errors.New("config: GROUPDECK_SESSION_IDLE must be positive and no longer than GROUPDECK_SESSION_LIFETIME")

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -18,6 +19,10 @@ import (
 // InviteParams are an invite job's settings.
 type InviteParams struct {
 	CampaignID int64 `json:"campaign_id"`
+	// Template and Language name the invite template picked for this
+	// send; empty: the Inviter's configured one.
+	Template string `json:"template,omitempty"`
+	Language string `json:"language,omitempty"`
 }
 
 // InviteSender is the part of the Cloud API client invite sends need.
@@ -110,7 +115,13 @@ func (r *Inviter) RunItem(ctx context.Context, job *store.Job, item *store.JobIt
 	if err := r.Store.MarkInviteSending(ctx, send.ID, g.ID); err != nil {
 		return "", err
 	}
-	res, err := r.WA.SendInviteTemplate(ctx, "+"+send.Phone, r.Template, g.WaGroupID)
+	tpl := r.Template
+	if p.Template != "" {
+		tpl = whatsapp.Template{Name: p.Template, Language: p.Language}
+	}
+	// Tagged like every send, so its statuses name the invite exactly.
+	tagged := whatsapp.WithCallbackData(ctx, "groupdeck:invite:"+strconv.FormatInt(send.ID, 10))
+	res, err := r.WA.SendInviteTemplate(tagged, "+"+send.Phone, tpl, g.WaGroupID)
 	if err != nil {
 		if after, ok := notSent(err); ok {
 			// WhatsApp refused before sending: safe to send again later.

@@ -174,7 +174,7 @@ func TestWebhookStatusSwitches(t *testing.T) {
 	if _, err := e.sim.Say("15550000001", id, "text", "hi"); err != nil {
 		t.Fatal(err)
 	}
-	util, err := e.c.SendTemplate(ctx(), id, whatsapp.Template{Name: "order_update", Language: "en_US"})
+	util, err := e.c.SendTemplate(ctx(), id, whatsapp.Template{Name: "shipping_update", Language: "en_US"})
 	if err != nil {
 		t.Fatal(err)
 	}

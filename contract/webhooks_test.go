@@ -20,12 +20,16 @@ func TestWebhookCreateFailure(t *testing.T) {
 	}
 	e.settle()
 	ev := e.oneEvent(whatsapp.EventGroupCreate, byRequest(reqID))
-	if ev.GroupID != "" || ev.InviteLink != "" || ev.Subject != "Never" || ev.Description != "made" ||
+	// Meta's failure sample carries a group_id although no group exists.
+	if ev.GroupID == "" || ev.InviteLink != "" || ev.Subject != "Never" || ev.Description != "made" ||
 		len(ev.Errors) != 1 || ev.Errors[0].Code != 131000 || ev.Errors[0].Details == "" || ev.Errors[0].Title == "" {
 		t.Errorf("failed group_create: %+v", ev)
 	}
 	if p, _ := e.c.ListGroups(ctx(), whatsapp.ListGroupsOptions{}); len(p.Groups) != 0 {
 		t.Errorf("a failed creation left a group: %+v", p.Groups)
+	}
+	if _, err := e.c.GroupInfo(ctx(), ev.GroupID); err == nil {
+		t.Errorf("the failed create's group_id %s answers as a group", ev.GroupID)
 	}
 }
 

@@ -63,8 +63,7 @@ func TestSendToManyReviewsFirst(t *testing.T) {
 	must(t, gotoPath(staff, "/messages/broadcast?status=&q=Fleet"))
 	must(t, staff.GetByTestId("select-all").Check())
 	must(t, staff.GetByLabel("Approved template").Check())
-	must(t, staff.GetByLabel("Template name").Fill("spring_offer"))
-	must(t, staff.GetByLabel("Language code").Fill("en_US"))
+	must(t, expectSelect(staff.Locator("#template-choice"), "spring_offer|en_US"))
 	click(t, button(staff, "Send to the chosen groups"))
 	must(t, expect.Locator(staff.GetByTestId("review-summary")).ToHaveText("This queues the message in 2 groups, reaching 2 people."))
 	reasons := staff.GetByTestId("review-reasons")
@@ -95,7 +94,7 @@ func TestSendToManyReviewsFirst(t *testing.T) {
 	for _, id := range []int64{fleet[0], fleet[1], quiet.ID} {
 		ms, err := a.Store.Messages(ctx, id, 10)
 		must(t, err)
-		if out := outgoing(ms); len(out) != 1 || out[0].Body != "spring_offer" {
+		if out := outgoing(ms); len(out) != 1 || out[0].Payload.Template != "spring_offer" || out[0].Body != "Our spring offer ends on Sunday." {
 			t.Errorf("group %d: %+v", id, out)
 		}
 	}

@@ -41,7 +41,10 @@ func (h *Handler) broadcastView(c echo.Context, f views.ComposerForm) (views.Bro
 		}
 	}
 	v.All = c.FormValue("all") == "1"
-	return v, err
+	if err != nil {
+		return v, err
+	}
+	return v, h.loadPick(c.Request().Context(), &v.Composer, 0)
 }
 
 func (h *Handler) broadcastShow(c echo.Context) error {

@@ -164,8 +164,9 @@ func TestBroadcastReviewCountsSkipsAndCosts(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	seedTemplates(t, ts.store)
 	c.get("/messages/broadcast")
-	fields := map[string]string{"kind": "template", "template_name": "spring_sale", "template_language": "en_US", "all": "1", "status": ""}
+	fields := map[string]string{"kind": "template", "template": "spring_sale|en_US", "all": "1", "status": ""}
 	st, review := c.postMultipart("/messages/broadcast", fields, "", nil, false)
 	if st != http.StatusOK {
 		t.Fatalf("review: %d %s", st, review)
@@ -196,7 +197,7 @@ func TestBroadcastReviewCountsSkipsAndCosts(t *testing.T) {
 	}
 	// A tampered confirm (another template) is not acted on either.
 	tampered := hiddenFields(again)
-	tampered.Set("template_name", "other_template")
+	tampered.Set("template", "other_template|en_US")
 	if st, body, _ := c.post("/messages/broadcast", tampered); st != http.StatusOK || !strings.Contains(body, "Nothing was sent") {
 		t.Errorf("tampered confirm: %d", st)
 	}

@@ -13,15 +13,34 @@ import (
 	"groupdeck/campaigns"
 	"groupdeck/jobs"
 	"groupdeck/store"
+	"groupdeck/templates"
 	"groupdeck/views"
 )
 
 // maxUpload bounds an uploaded CSV of numbers (the form limit is 1 MB).
 const maxUpload = 900 << 10
 
-func (h *Handler) inviteForm(f views.InviteForm) views.InviteForm {
+// inviteForm fills the template part: the approved templates that can
+// carry an invite, and the one chosen (the configured invite template
+// unless another was picked).
+func (h *Handler) inviteForm(c echo.Context, f views.InviteForm) (views.InviteForm, error) {
 	f.Template, f.Language = h.InviteTemplate.Name, h.InviteTemplate.Language
-	return f
+	cached, err := h.Store.Templates(c.Request().Context(), true)
+	if err != nil {
+		return f, err
+	}
+	name, lang := views.SplitTemplateKey(c.FormValue("template"))
+	for _, t := range cached {
+		info := templates.Info(t)
+		if !views.InviteCapable(info) {
+			continue
+		}
+		f.Choices = append(f.Choices, info)
+		if info.Name == name && info.Language == lang {
+			f.Template, f.Language = name, lang
+		}
+	}
+	return f, nil
 }
 
 func (h *Handler) campaignInvitesShow(c echo.Context) error {
@@ -29,7 +48,11 @@ func (h *Handler) campaignInvitesShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.page(c, http.StatusOK, "Send invites", "campaigns", views.InvitePage(camp, h.inviteForm(views.InviteForm{})))
+	f, err := h.inviteForm(c, views.InviteForm{})
+	if err != nil {
+		return err
+	}
+	return h.page(c, http.StatusOK, "Send invites", "campaigns", views.InvitePage(camp, f))
 }
 
 // campaignInvitesCreate checks the numbers line by line and, when they
@@ -41,7 +64,10 @@ func (h *Handler) campaignInvitesCreate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := h.inviteForm(views.InviteForm{Numbers: c.FormValue("numbers"), SkipInvalid: c.FormValue("skip_invalid") == "1"})
+	f, err := h.inviteForm(c, views.InviteForm{Numbers: c.FormValue("numbers"), SkipInvalid: c.FormValue("skip_invalid") == "1"})
+	if err != nil {
+		return err
+	}
 	text := f.Numbers
 	if fh, err := c.FormFile("csv"); err == nil && fh.Size > 0 {
 		if fh.Size > maxUpload {
@@ -92,7 +118,7 @@ func (h *Handler) campaignInvitesCreate(c echo.Context) error {
 	if f.Error != "" {
 		return h.page(c, http.StatusUnprocessableEntity, "Send invites", "campaigns", views.InvitePage(camp, f))
 	}
-	params, _ := json.Marshal(campaigns.InviteParams{CampaignID: camp.ID})
+	params, _ := json.Marshal(campaigns.InviteParams{CampaignID: camp.ID, Template: f.Template, Language: f.Language})
 	u := currentUser(c)
 	r, err := h.inviteReview(ctx, camp, f, valid)
 	if err != nil {

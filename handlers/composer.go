@@ -3,7 +3,6 @@ package handlers
 import (
 	"bytes"
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -20,20 +19,22 @@ const (
 	MaxCaption = 1024
 )
 
-var (
-	templateNameRe = regexp.MustCompile(`^[a-z0-9_]{1,512}$`)
-	languageRe     = regexp.MustCompile(`^[a-z]{2,3}(_[A-Za-z]{2,4})?$`)
-)
-
 // readComposer copies the submitted fields into a form, keeping what the
 // person typed for a re-render.
 func readComposer(c echo.Context) views.ComposerForm {
-	return views.ComposerForm{
+	f := views.ComposerForm{
 		Kind: c.FormValue("kind"), Body: c.FormValue("body"), PreviewURL: c.FormValue("preview_url") != "",
-		MediaType: c.FormValue("media_type"), Caption: c.FormValue("caption"),
-		TemplateName: strings.TrimSpace(c.FormValue("template_name")), TemplateLanguage: strings.TrimSpace(c.FormValue("template_language")),
-		TemplateParams: c.FormValue("template_params"), Errors: map[string]string{},
+		MediaType: c.FormValue("media_type"), Caption: c.FormValue("caption"), Errors: map[string]string{},
 	}
+	f.TemplateName, f.TemplateLanguage = views.SplitTemplateKey(c.FormValue("template"))
+	f.Pick.Values = map[string]string{}
+	for k, vs := range c.Request().Form {
+		if key, ok := strings.CutPrefix(k, "tv:"); ok && len(vs) > 0 {
+			f.Pick.Values[key] = vs[0]
+		}
+	}
+	f.Pick.MediaID = strings.TrimSpace(c.FormValue("header_media_id"))
+	return f
 }
 
 // draftMessage validates the form and returns the message it describes,
@@ -55,21 +56,7 @@ func (h *Handler) draftMessage(c echo.Context, f *views.ComposerForm) *store.Mes
 	case "media":
 		h.draftMedia(c, f, m)
 	case "template":
-		m.Kind = store.KindTemplate
-		if !templateNameRe.MatchString(f.TemplateName) {
-			f.Errors["template_name"] = "Give the template's name as approved: lowercase letters, digits and underscores."
-		}
-		if !languageRe.MatchString(f.TemplateLanguage) {
-			f.Errors["template_language"] = "Give the language code the template was approved in, e.g. en_US or pt_BR."
-		}
-		var params []string
-		for _, line := range strings.Split(f.TemplateParams, "\n") {
-			if p := strings.TrimSpace(line); p != "" {
-				params = append(params, p)
-			}
-		}
-		m.Payload = store.Payload{Template: f.TemplateName, Language: f.TemplateLanguage, Params: params}
-		m.Body = f.TemplateName
+		h.draftTemplate(c, f, m)
 	default:
 		f.Errors["form"] = "Choose what to send."
 	}

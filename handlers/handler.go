@@ -91,6 +91,27 @@ type Deps struct {
 	Hooks     *hooks.Subs
 	WakeHooks func()
 	Metrics   http.Handler
+	// Account and WABAID serve the Connection page (connection.go); a nil
+	// Account hides it.
+	Account Account
+	WABAID  string
+	// Templates refreshes the template cache on demand, and TemplateLib
+	// creates the invite template from Meta's Template Library; nil: the
+	// templates page only shows the cache.
+	Templates   TemplateRefresher
+	TemplateLib TemplateLibrary
+}
+
+// TemplateRefresher re-lists the account's templates into the cache.
+type TemplateRefresher interface {
+	Refresh(ctx context.Context) error
+}
+
+// TemplateLibrary is the part of the Cloud API client that creates
+// templates from Meta's Template Library.
+type TemplateLibrary interface {
+	LibraryTemplates(ctx context.Context, category, topic, language string) ([]whatsapp.LibraryTemplate, error)
+	CreateLibraryTemplate(ctx context.Context, wabaID, name, language, category, libraryName string) (*whatsapp.CreatedTemplate, error)
 }
 
 // Defaults of the Deps durations.
@@ -106,9 +127,12 @@ type Handler struct {
 	loginAddr *web.Limiter
 	loginAcct *web.Backoff
 	limits    *publicLimits // webhook readers and campaign-link visits (limits.go)
-	reviewKey []byte        // signs bulk-action reviews (review.go)
-	stopping  chan struct{}
-	stopOnce  sync.Once
+	// Refused webhook requests, written at most once a second
+	// (webhook_refusals.go).
+	refusals, handshakeRefusals refusalCounter
+	reviewKey                   []byte // signs bulk-action reviews (review.go)
+	stopping                    chan struct{}
+	stopOnce                    sync.Once
 }
 
 // Stop ends every open event stream, so a graceful shutdown does not wait

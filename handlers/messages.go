@@ -19,6 +19,9 @@ const timelineSize = 100
 // messagingView gathers the group page's messages section.
 func (h *Handler) messagingView(ctx context.Context, g *store.Group, canEdit bool) (views.MessagingView, error) {
 	v := views.MessagingView{Group: g, CanEdit: canEdit, Composer: composerFor(g)}
+	if err := h.loadPick(ctx, &v.Composer, g.ParticipantCount); err != nil {
+		return v, err
+	}
 	var err error
 	if v.Messages, err = h.Store.Messages(ctx, g.ID, timelineSize); err != nil {
 		return v, err
@@ -77,6 +80,9 @@ func (h *Handler) messageCreate(c echo.Context) error {
 	}
 	f := readComposer(c)
 	f.Action = composerFor(g).Action
+	if err := h.loadPick(ctx, &f, g.ParticipantCount); err != nil {
+		return err
+	}
 	if refusal := messaging.Refusal(g); refusal != "" {
 		f.Errors["form"] = refusal
 		return h.composerAnswer(c, http.StatusUnprocessableEntity, g, f)
@@ -98,6 +104,9 @@ func (h *Handler) messageCreate(c echo.Context) error {
 	h.WakeOutbox()
 	h.Notify.GroupsChanged(g.ID)
 	done := composerFor(g)
+	if err := h.loadPick(ctx, &done, g.ParticipantCount); err != nil {
+		return err
+	}
 	done.Notice = "Queued. It is sent in the background; follow it in the timeline above."
 	return h.composerAnswer(c, http.StatusOK, g, done)
 }

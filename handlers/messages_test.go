@@ -250,17 +250,18 @@ func TestTemplatePinRetryAndReceipts(t *testing.T) {
 	path := fmt.Sprintf("/groups/%d/messages", g.ID)
 	ctx := context.Background()
 
-	st, body := c.postMultipart(path, map[string]string{"kind": "template", "template_name": "Bad Name", "template_language": "en_US"}, "", nil, true)
-	if st != http.StatusUnprocessableEntity || !strings.Contains(body, "lowercase letters") {
+	seedTemplates(t, ts.store)
+	st, body := c.postMultipart(path, map[string]string{"kind": "template", "template": "Bad Name|en_US"}, "", nil, true)
+	if st != http.StatusUnprocessableEntity || !strings.Contains(body, "not an approved template") {
 		t.Errorf("bad template name: %d", st)
 	}
-	st, _ = c.postMultipart(path, map[string]string{"kind": "template", "template_name": "weekly_update", "template_language": "en_US",
-		"template_params": "Ana\n\n Friday \n"}, "", nil, true)
+	st, _ = c.postMultipart(path, map[string]string{"kind": "template", "template": "weekly_update|en_US",
+		"tv:body.1": "Ana", "tv:body.2": "Friday"}, "", nil, true)
 	if st != http.StatusOK {
 		t.Fatalf("template: %d", st)
 	}
 	m := messagesOf(t, ts, g)[0]
-	if m.Kind != "template" || strings.Join(m.Payload.Params, "|") != "Ana|Friday" {
+	if m.Kind != "template" || len(m.Payload.Vars) != 2 || m.Payload.Vars[1].Text != "Friday" || m.Body != "Hi Ana, see you Friday." {
 		t.Errorf("template %+v", m)
 	}
 	// Pretend the outbox sent it and a participant read it.

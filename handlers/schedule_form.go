@@ -24,8 +24,10 @@ func (h *Handler) scheduleForm(ctx context.Context, f *views.ScheduleForm) error
 	if f.Groups, _, err = h.Store.Groups(ctx, store.GroupFilter{Status: store.GroupActive, Limit: maxSchedulePicker}); err != nil {
 		return err
 	}
-	f.Pools, err = h.Store.Pools(ctx)
-	return err
+	if f.Pools, err = h.Store.Pools(ctx); err != nil {
+		return err
+	}
+	return h.loadPick(ctx, &f.Composer, 0)
 }
 
 func (h *Handler) scheduleFormPage(c echo.Context, status int, f views.ScheduleForm) error {
@@ -55,12 +57,14 @@ func (h *Handler) scheduleEditShow(c echo.Context) error {
 		return err
 	}
 	f := views.ScheduleForm{ID: s.ID, Composer: views.ComposerForm{Kind: s.Kind, Body: s.Body, PreviewURL: s.Payload.PreviewURL,
-		TemplateName: s.Payload.Template, TemplateLanguage: s.Payload.Language, TemplateParams: strings.Join(s.Payload.Params, "\n"),
-		Errors: map[string]string{}},
+		TemplateName: s.Payload.Template, TemplateLanguage: s.Payload.Language, Errors: map[string]string{}},
 		Start: s.StartLocal, TimeZone: s.TimeZone, Freq: s.Freq, Weekdays: map[int]bool{}, MonthDay: itoa(s.MonthDay),
 		End: "never", Until: s.UntilDate, Target: s.TargetKind, Selected: map[int64]bool{},
 		FilterPrefix: s.FilterPrefix, FilterPool: itoa64(s.FilterPool)}
-	if s.MediaID != "" {
+	f.Composer.Pick.Values = templateValues(s.Payload)
+	if s.Kind == store.KindTemplate {
+		f.Composer.Pick.MediaID = s.MediaID // a template's header media
+	} else if s.MediaID != "" {
 		f.Composer.Kind, f.Composer.MediaType, f.Composer.Caption, f.Composer.Body = "media", s.Kind, s.Body, ""
 		f.KeepMedia = s.MediaName + " (" + s.Kind + ")"
 	}
@@ -89,6 +93,9 @@ func (h *Handler) readSchedule(c echo.Context, old *store.Schedule) (views.Sched
 		Target: c.FormValue("target"), Selected: map[int64]bool{}, FilterPool: c.FormValue("filter_pool"),
 		FilterPrefix: strings.TrimSpace(c.FormValue("filter_prefix"))}
 	errs := f.Composer.Errors
+	if err := h.loadPick(c.Request().Context(), &f.Composer, 0); err != nil {
+		errs["template"] = "The list of templates could not be read; try again."
+	}
 	s := &store.Schedule{TimeZone: f.TimeZone, StartLocal: f.Start, Freq: f.Freq, TargetKind: f.Target}
 	if old != nil {
 		f.ID, s.ID = old.ID, old.ID
@@ -181,6 +188,19 @@ func (h *Handler) readSchedule(c echo.Context, old *store.Schedule) (views.Sched
 	}
 	setMessage(s, m)
 	return f, s
+}
+
+// templateValues are a stored template message's filled variables, as
+// the picker's fields show them (older messages: positional body params).
+func templateValues(p store.Payload) map[string]string {
+	vals := map[string]string{}
+	for _, v := range p.Vars {
+		vals[v.Key] = v.Text
+	}
+	for i, s := range p.Params {
+		vals["body."+strconv.Itoa(i+1)] = s
+	}
+	return vals
 }
 
 func hasFile(c echo.Context) bool {

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"crypto/subtle"
 	"io"
 	"net/http"
@@ -14,8 +15,12 @@ import (
 // webhookVerify answers Meta's subscription handshake.
 func (h *Handler) webhookVerify(c echo.Context) error {
 	q := c.QueryParams()
-	if q.Get("hub.mode") != "subscribe" ||
-		subtle.ConstantTimeCompare([]byte(q.Get("hub.verify_token")), []byte(h.VerifyToken)) != 1 {
+	ok := q.Get("hub.mode") == "subscribe" &&
+		subtle.ConstantTimeCompare([]byte(q.Get("hub.verify_token")), []byte(h.VerifyToken)) == 1
+	if ok || h.handshakeRefusals.add(time.Now()) > 0 { // refusals: at most one write a second
+		h.noteWebhook(c, func(ctx context.Context) error { return h.Store.RecordHandshake(ctx, ok) })
+	}
+	if !ok {
 		return c.String(http.StatusForbidden, "verify token does not match")
 	}
 	return c.String(http.StatusOK, q.Get("hub.challenge"))
@@ -35,6 +40,7 @@ func (h *Handler) webhookReceive(c echo.Context) error {
 	}
 	if err := whatsapp.VerifySignature(h.AppSecret, body, c.Request().Header.Get("X-Hub-Signature-256")); err != nil {
 		h.Log.Warn("webhook refused", "reason", err.Error(), "bytes", len(body))
+		h.noteWebhook(c, h.noteRefusal)
 		return c.String(http.StatusUnauthorized, "bad signature")
 	}
 	res, err := h.Ingest.Apply(c.Request().Context(), body)
@@ -48,6 +54,14 @@ func (h *Handler) webhookReceive(c echo.Context) error {
 	h.Notify.GroupsChanged(res.Groups...)
 	h.afterWebhook(res.Groups)
 	return c.String(http.StatusOK, "ok")
+}
+
+// noteWebhook records a handshake or refusal for the Connection page; a
+// failure to record is logged and does not change the answer to Meta.
+func (h *Handler) noteWebhook(c echo.Context, record func(context.Context) error) {
+	if err := record(c.Request().Context()); err != nil {
+		h.Log.Error("webhook health not recorded", "err", err)
+	}
 }
 
 // readWebhook reads a delivery's body while holding one of a few reader

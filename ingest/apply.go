@@ -88,7 +88,7 @@ func (in *Ingester) status(t *store.Tx, s *whatsapp.Status) error {
 		}
 	}
 	if s.RecipientType == "group" {
-		if err := t.MatchSend(s.ID, s.RecipientID, ms(s.Timestamp)); err != nil {
+		if err := t.MatchSendTagged(s.ID, s.RecipientID, s.BizOpaqueCallbackData, ms(s.Timestamp)); err != nil {
 			return err
 		}
 	}

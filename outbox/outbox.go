@@ -180,7 +180,7 @@ func (w *Worker) SendOne(ctx context.Context) bool {
 		w.fail(rec, m, "The group was not created on WhatsApp.")
 		return true
 	}
-	res, err := w.send(ctx, g.WaGroupID, m)
+	res, err := w.send(whatsapp.WithCallbackData(ctx, store.CallbackData(m.ID)), g.WaGroupID, m)
 	if err == nil {
 		more, err := w.Store.MessageSent(rec, m.ID, res.MessageID)
 		if err != nil {
@@ -231,11 +231,7 @@ func (w *Worker) send(ctx context.Context, group string, m *store.Message) (*wha
 	case whatsapp.KindAudio, whatsapp.KindSticker:
 		return w.WA.SendMedia(ctx, group, m.Kind, whatsapp.MediaRef{ID: m.MediaID})
 	case store.KindTemplate:
-		t := whatsapp.Template{Name: m.Payload.Template, Language: m.Payload.Language}
-		for _, p := range m.Payload.Params {
-			t.BodyParams = append(t.BodyParams, whatsapp.TemplateParam{Type: whatsapp.ParamText, Text: p})
-		}
-		return w.WA.SendTemplate(ctx, group, t)
+		return w.WA.SendTemplate(ctx, group, TemplateFor(m))
 	case store.KindPin:
 		return w.WA.Pin(ctx, group, m.Payload.Target, m.Payload.Days)
 	case store.KindUnpin:
@@ -292,6 +288,10 @@ func (w *Worker) backoff(attempt int, err error) time.Duration {
 	if errors.As(err, &a) && a.RetryAfter > d {
 		d = a.RetryAfter
 	}
+	if a != nil && a.Code == whatsapp.CodePairRateLimit {
+		// The pair rate refills one message per interval: sooner fails again.
+		d = max(d, whatsapp.PairRateInterval)
+	}
 	return d
 }
 
@@ -299,4 +299,27 @@ func (w *Worker) fail(ctx context.Context, m *store.Message, reason string) {
 	if err := w.Store.MessageFailed(ctx, m.ID, reason); err != nil {
 		w.Log.Error("outbox: recording a failure failed", "message_id", m.ID, "err", err)
 	}
+}
+
+// TemplateFor builds the template send of a stored template message: from
+// its filled variables and header media, or (messages queued before
+// templates were picked from the account) its positional body parameters.
+func TemplateFor(m *store.Message) whatsapp.Template {
+	p := m.Payload
+	if len(p.Vars) == 0 && p.Header == "" {
+		t := whatsapp.Template{Name: p.Template, Language: p.Language}
+		for _, s := range p.Params {
+			t.BodyParams = append(t.BodyParams, whatsapp.TemplateParam{Type: whatsapp.ParamText, Text: s})
+		}
+		return t
+	}
+	vals := make([]whatsapp.TemplateValue, len(p.Vars))
+	for i, v := range p.Vars {
+		vals[i] = whatsapp.TemplateValue{Key: v.Key, Text: v.Text}
+	}
+	media := whatsapp.MediaRef{ID: m.MediaID}
+	if p.Header == whatsapp.KindDocument {
+		media.Filename = m.MediaName
+	}
+	return whatsapp.FillTemplate(p.Template, p.Language, p.Named, p.Header, media, vals)
 }

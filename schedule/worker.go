@@ -15,9 +15,9 @@ import (
 // was down when it was due.
 const DefaultGrace = time.Hour
 
-// Templates says whether a message template may still be sent. The Cloud
-// API client has no template listing yet; the template list (issue 13)
-// will satisfy this. With none configured the check is not made.
+// Templates says whether a message template may still be sent (the
+// template cache, templates.Refresher, satisfies it). With none configured
+// the check is not made.
 type Templates interface {
 	// TemplateProblem returns "" when the template is approved, else why
 	// it may not be sent (e.g. "paused by WhatsApp").

@@ -47,9 +47,12 @@ const (
 	AuditPoolGroupCreate    AuditAction = "pool.group_create"
 	AuditJobCancel          AuditAction = "job.cancel"
 	AuditWebhookReplay      AuditAction = "webhook.replay"
+	AuditWebhookSubscribe   AuditAction = "webhook.subscribe" // subscribed_apps from the Connection page
 	AuditSyncRun            AuditAction = "sync.run"
 	AuditSyncDrift          AuditAction = "sync.drift"
 	AuditSyncImport         AuditAction = "sync.import"
+	AuditTemplateCreate     AuditAction = "template.create"
+	AuditTemplatesRefresh   AuditAction = "templates.refresh"
 )
 
 // AuditEntry is one staff action and its outcome.

@@ -34,6 +34,19 @@ type Payload struct {
 	Params     []string `json:"params,omitempty"`
 	Target     string   `json:"target,omitempty"` // pin/unpin: the pinned message's wamid
 	Days       int      `json:"days,omitempty"`   // pin duration
+	// Templates chosen from the account's list: whether the template uses
+	// named parameters, its media header format (the media is the
+	// message's MediaID), and every filled variable in reading order.
+	Named  bool          `json:"named,omitempty"`
+	Header string        `json:"header,omitempty"`
+	Vars   []TemplateVar `json:"vars,omitempty"`
+}
+
+// TemplateVar is one filled template variable; Key is "header.<var>",
+// "body.<var>" or "button.<index>.<var>".
+type TemplateVar struct {
+	Key  string `json:"key"`
+	Text string `json:"text"`
 }
 
 // Message is one message in a group's timeline, either way.

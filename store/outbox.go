@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -178,14 +179,38 @@ func (s *Store) matchDoubtful(ctx context.Context) ([]int64, error) {
 // group is being sent normally, a status for an unknown id may be that
 // message's own (statuses can overtake the send answer), so the group
 // waits until that send has been recorded.
+//
+// A status carrying biz_opaque_callback_data names its send exactly
+// (CallbackData) and is matched by it alone; the time-and-group guess is
+// only for statuses without one (sends made before groupdeck tagged them).
 func (t *Tx) matchDoubtful() ([]int64, error) {
-	rows, err := t.query(`SELECT m.id, m.group_id, u.wamid, u.at FROM messages m
+	exact, err := t.matchPairs(`SELECT m.id, m.group_id, u.wamid, u.at FROM messages m
+		JOIN unmatched_sends u ON u.callback = ?1 || m.id
+		WHERE m.in_doubt = 1 AND m.wamid IS NULL ORDER BY m.id`, callbackPrefix)
+	if err != nil {
+		return nil, err
+	}
+	guessed, err := t.matchPairs(`SELECT m.id, m.group_id, u.wamid, u.at FROM messages m
 		JOIN groups g ON g.id = m.group_id
-		JOIN unmatched_sends u ON u.wa_group_id = g.wa_group_id
+		JOIN unmatched_sends u ON u.wa_group_id = g.wa_group_id AND u.callback = ''
 			AND u.at BETWEEN m.claimed_at - ?1 AND m.claimed_at + ?2
 		WHERE m.in_doubt = 1 AND m.wamid IS NULL
 			AND NOT EXISTS (SELECT 1 FROM messages b WHERE b.group_id = m.group_id AND b.state = 'sending' AND b.in_doubt = 0)
 		ORDER BY m.claimed_at, u.at`, clockSkew, matchWindow)
+	return append(exact, guessed...), err
+}
+
+// callbackPrefix + a message id is the biz_opaque_callback_data of its sends.
+const callbackPrefix = "groupdeck:message:"
+
+// CallbackData is what the outbox sends as biz_opaque_callback_data for
+// message id, so statuses name their message.
+func CallbackData(id int64) string { return callbackPrefix + strconv.FormatInt(id, 10) }
+
+// matchPairs adopts the (message, status) pairs q selects, each message
+// and each status once.
+func (t *Tx) matchPairs(q string, args ...any) ([]int64, error) {
+	rows, err := t.query(q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -293,6 +318,12 @@ func collectIDs(rows *sql.Rows) ([]int64, error) {
 // no outgoing message has yet is kept, and paired with a message whose
 // send answer was lost (see outbox.go); statuses of known ids are ignored.
 func (t *Tx) MatchSend(wamid, waGroupID string, at int64) error {
+	return t.MatchSendTagged(wamid, waGroupID, "", at)
+}
+
+// MatchSendTagged is MatchSend for a status that carried
+// biz_opaque_callback_data.
+func (t *Tx) MatchSendTagged(wamid, waGroupID, callback string, at int64) error {
 	if wamid == "" || waGroupID == "" {
 		return nil
 	}
@@ -303,8 +334,8 @@ func (t *Tx) MatchSend(wamid, waGroupID string, at int64) error {
 	if n > 0 {
 		return nil
 	}
-	if _, err := t.exec(`INSERT INTO unmatched_sends (wamid, wa_group_id, at) VALUES (?, ?, ?)
-		ON CONFLICT DO NOTHING`, wamid, waGroupID, at); err != nil {
+	if _, err := t.exec(`INSERT INTO unmatched_sends (wamid, wa_group_id, at, callback) VALUES (?, ?, ?, ?)
+		ON CONFLICT DO NOTHING`, wamid, waGroupID, at, callback); err != nil {
 		return fmt.Errorf("store: match send: %w", err)
 	}
 	groups, err := t.matchDoubtful()

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"time"
 
+	"groupdeck/whatsapp"
+
 	"groupdeck/campaigns"
 	"groupdeck/store"
 )
@@ -76,6 +78,21 @@ type InviteForm struct {
 	Error       string
 	Template    string
 	Language    string
+	// Choices are the approved templates that can carry an invite: a body
+	// whose only variable is the group's link, no media header or URL
+	// button to fill.
+	Choices []whatsapp.TemplateInfo
+}
+
+// InviteCapable reports whether a template can be sent as an invite: its
+// body's only variable is the group_id parameter WhatsApp turns into the
+// invite link, and nothing else needs filling.
+func InviteCapable(t whatsapp.TemplateInfo) bool {
+	if !t.Approved() || t.Named() {
+		return false
+	}
+	fields := t.Fields()
+	return len(fields) == 1 && fields[0].Key == "body.1"
 }
 
 // Invalid counts rejected lines other than duplicates.

@@ -48,7 +48,7 @@ type ComposerForm struct {
 	Caption          string
 	TemplateName     string
 	TemplateLanguage string
-	TemplateParams   string
+	Pick             TemplatePick
 	Errors           map[string]string
 	Notice           string
 	Refusal          string // why the group page's Send is disabled, if it is
@@ -147,7 +147,14 @@ func (v MessagingView) canPin(m store.Message) bool {
 
 func templateSummary(m store.Message) string {
 	s := m.Payload.Template + " (" + m.Payload.Language + ")"
-	if len(m.Payload.Params) > 0 {
+	switch {
+	case len(m.Payload.Vars) > 0 || m.Payload.Header != "":
+		// Picked from the account's list: the body as it was sent.
+		s += ": " + m.Body
+		if m.Payload.Header != "" {
+			s += " [" + m.Payload.Header + " header]"
+		}
+	case len(m.Payload.Params) > 0:
 		s += ": " + strings.Join(m.Payload.Params, " · ")
 	}
 	return s

@@ -38,6 +38,17 @@ type Config struct {
 	// OpsPerWindow limits group operations (131208, HTTP 429); 0 = unlimited.
 	OpsPerWindow int
 	OpsWindow    time.Duration // default 1 minute when OpsPerWindow > 0
+	// Send limits (limits.go); 0 = unlimited.
+	MessagesPerSecond int           // sends per second per number before 130429 (Meta: 80 by default)
+	PairBurst         int           // sends to one recipient before 131056 (Meta: bursts up to 45)
+	PairInterval      time.Duration // one more send per recipient per interval; default 6s
+
+	// Account (account.go): the app the token belongs to, and whether it
+	// is subscribed to the WABA. While Unsubscribed no webhooks are sent.
+	AppID        string // default "300000000000001"
+	AppName      string // default "groupdeck sandbox"
+	VerifiedName string // the number's display name, default "groupdeck Sandbox"
+	Unsubscribed bool
 
 	// Delivery switches (docs/cloud-api.md#delivery-and-verification):
 	// duplicates and reordering happen on the real platform, so receivers
@@ -58,7 +69,13 @@ type Config struct {
 	BSUID                  bool // add user_id to participants, contacts and participant events
 	Ineligible             bool // every Groups API call fails with 131215
 	CreationDisabled       bool // group creation fails with 131214 (too many marketing messages in windows)
-	FailCreates            bool // creations are accepted but their group_create webhook reports failure
+	// Templates (docs/cloud-api.md#templates): NoInviteTemplate starts the
+	// account without an approved group_invite_link template;
+	// TemplateReview is how long a created template stays PENDING
+	// (default 30s; negative: approved at once).
+	NoInviteTemplate bool
+	TemplateReview   time.Duration
+	FailCreates      bool // creations are accepted but their group_create webhook reports failure
 
 	// ControlToken, when set, is required on every /_sim/ request in the
 	// X-Sim-Control-Token header: the control API drives simulated people
@@ -81,6 +98,12 @@ func (c *Config) withDefaults() {
 	def(&c.PhoneNumberID, "100000000000001")
 	def(&c.DisplayPhoneNumber, "15550001111")
 	def(&c.WABAID, "200000000000001")
+	switch {
+	case c.TemplateReview == 0:
+		c.TemplateReview = 30 * time.Second
+	case c.TemplateReview < 0:
+		c.TemplateReview = 0
+	}
 	if c.MaxAttempts <= 0 {
 		c.MaxAttempts = 8
 	}

@@ -26,7 +26,12 @@
 //     (top-level 131201 if other settings succeeded, else the setting's own
 //     error), or the request when Config.SyncPhotoErrors is set.
 //   - Config.CreationDisabled answers 131214; Config.FailCreates accepts
-//     creations and reports failure in group_create (errors[], no group_id).
+//     creations and reports failure in group_create (errors[] and, like
+//     Meta's sample, a group_id that names no group).
+//   - 131208 carries Retry-After: seconds until the oldest counted group
+//     operation leaves Config.OpsWindow. Config.MessagesPerSecond (130429)
+//     and Config.PairBurst/PairInterval (131056, per recipient: a group
+//     counts as one) limit sends and name no Retry-After.
 //   - a suspended group answers 131207 (403) to everything except
 //     GET /{group}, which is how the app sees "suspended": true.
 //   - pricing: text/media/sticker → group_service; templates whose name

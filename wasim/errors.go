@@ -3,6 +3,8 @@ package wasim
 import (
 	"fmt"
 	"net/http"
+	"strconv"
+	"time"
 )
 
 // apiError is one Graph API error. Handlers return it and ServeHTTP renders
@@ -13,6 +15,8 @@ type apiError struct {
 	Title   string
 	Details string
 	Status  int
+	// RetryAfter, when set, is sent as the Retry-After header (131208).
+	RetryAfter time.Duration
 }
 
 func (e *apiError) Error() string { return fmt.Sprintf("(#%d) %s: %s", e.Code, e.Title, e.Details) }
@@ -41,6 +45,14 @@ var errTitles = map[int]string{
 	CodeGroupCreationDisabled: "Group creation is temporarily disabled",
 	CodeNumberNotEligible:     "Phone number not eligible for Groups APIs",
 	CodeUnsupportedType:       "Unsupported message type",
+	CodeTemplateParamCount:    "Number of parameters does not match the expected number of params",
+	CodeTemplateMissing:       "Template name does not exist in the translation",
+	CodeTemplateFormat:        "Parameter format does not match format in the created template",
+	CodeTemplatePaused:        "Template is Paused",
+	CodeTemplateDisabled:      "Template is Disabled",
+	CodeTemplateParamsBad:     "Template parameters are not valid",
+	CodeThroughputLimit:       "Rate limit hit",
+	CodePairRateLimit:         "Pair rate limit hit",
 }
 
 var errStatus = map[int]int{
@@ -117,6 +129,10 @@ func (s *Server) writeError(w http.ResponseWriter, e *apiError) {
 	}
 	if e.Subcode != 0 {
 		body["error_subcode"] = e.Subcode
+	}
+	if e.RetryAfter > 0 {
+		// Whole seconds, rounded up, as RFC 9110's delay-seconds.
+		w.Header().Set("Retry-After", strconv.Itoa(int((e.RetryAfter+time.Second-1)/time.Second)))
 	}
 	writeJSON(w, e.Status, map[string]any{"error": body})
 }

@@ -118,11 +118,13 @@ func (s *Server) handleCreateGroup(r *http.Request) (int, any, *apiError) {
 	s.after(s.cfg.webhookDelay(), func() {
 		s.pendingCreates--
 		if fail {
-			// docs/cloud-api.md#failed-create-and-group_id: Meta's failure sample has a group_id, which
-			// makes no sense for a group that was never made; omit it.
+			failedID, _ := s.ids.groupID(s.cfg.DisplayPhoneNumber)
+			// docs/cloud-api.md#failed-create-and-group_id: Meta's failure sample carries a group_id
+			// although no group exists; send one the API will not know.
 			s.emitGroupEvent("group_lifecycle_update", map[string]any{
 				"type": "group_create", "request_id": reqID, "subject": subject, "description": desc,
-				"errors": []any{newErr(CodeGeneric, "The group could not be created.").object()},
+				"group_id": failedID,
+				"errors":   []any{newErr(CodeGeneric, "The group could not be created.").object()},
 			})
 			return
 		}

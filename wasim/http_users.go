@@ -188,6 +188,10 @@ type simConfig struct {
 	Ineligible             *bool   `json:"ineligible,omitempty"`
 	CreationDisabled       *bool   `json:"creation_disabled,omitempty"`
 	FailCreates            *bool   `json:"fail_creates,omitempty"`
+	MessagesPerSecond      *int    `json:"messages_per_second,omitempty"`
+	PairBurst              *int    `json:"pair_burst,omitempty"`
+	PairIntervalMS         *int64  `json:"pair_interval_ms,omitempty"`
+	Unsubscribed           *bool   `json:"unsubscribed,omitempty"`
 }
 
 func (c simConfig) apply(cfg *Config) {
@@ -227,6 +231,10 @@ func (c simConfig) apply(cfg *Config) {
 	num(&cfg.MaxAttempts, c.MaxAttempts)
 	num(&cfg.GroupCap, c.GroupCap)
 	num(&cfg.OpsPerWindow, c.OpsPerWindow)
+	num(&cfg.MessagesPerSecond, c.MessagesPerSecond)
+	num(&cfg.PairBurst, c.PairBurst)
+	ms(&cfg.PairInterval, c.PairIntervalMS)
+	set(&cfg.Unsubscribed, c.Unsubscribed)
 	set(&cfg.DuplicateDelivery, c.DuplicateDelivery)
 	set(&cfg.Reorder, c.Reorder)
 	set(&cfg.AggregateStatuses, c.AggregateStatuses)
@@ -256,5 +264,7 @@ func (s *Server) simConfig() simConfig {
 		ParticipantRecipientID: b(cfg.ParticipantRecipientID), ConversationObject: b(cfg.ConversationObject), DeleteReturnsRequestID: b(cfg.DeleteReturnsRequestID),
 		SyncPhotoErrors: b(cfg.SyncPhotoErrors), BSUID: b(cfg.BSUID), Ineligible: b(cfg.Ineligible),
 		CreationDisabled: b(cfg.CreationDisabled), FailCreates: b(cfg.FailCreates),
+		MessagesPerSecond: n(cfg.MessagesPerSecond), PairBurst: n(cfg.PairBurst),
+		PairIntervalMS: msp(effective(cfg.PairInterval, 6*time.Second)), Unsubscribed: b(cfg.Unsubscribed),
 	}
 }

@@ -56,6 +56,7 @@ type sentMessage struct {
 	kind     string
 	text     string
 	category string // pricing category, decided at send time
+	callback string // biz_opaque_callback_data, echoed on every status
 	priceTyp string // regular | free_group_customer_service
 	convID   string // conversation.id for ≤v23.0-style statuses
 	recips   map[string]*recipState
@@ -90,6 +91,9 @@ func (s *Server) handleMessages(r *http.Request) (int, any, *apiError) {
 	}
 	if req.To == "" {
 		return 0, nil, errParam("to is required")
+	}
+	if err := s.admitSend(req.To); err != nil {
+		return 0, nil, err
 	}
 	switch req.RecipientType {
 	case "group":
@@ -191,11 +195,13 @@ func (s *Server) content(req sendRequest) (string, *apiError) {
 		}
 		return "", nil
 	case "template":
-		t, err := parseTemplate(obj)
+		s.mu.Lock()
+		t, err := s.checkTemplate(obj)
+		s.mu.Unlock()
 		if err != nil {
 			return "", err
 		}
-		return "template " + t.Name, nil
+		return "template " + t.name, nil
 	}
 	return "", errParam("Unsupported message type %q", req.Type)
 }
@@ -208,15 +214,12 @@ func parseTemplate(obj json.RawMessage) (templatePayload, *apiError) {
 	return t, nil
 }
 
-// templateCategory is the naming rule the simulator uses in place of Meta's
-// template registry: names containing "marketing", "promo" or "offer" are
-// marketing templates; everything else is utility.
-func templateCategory(name string) string {
-	n := strings.ToLower(name)
-	for _, w := range []string{"marketing", "promo", "offer"} {
-		if strings.Contains(n, w) {
-			return "marketing"
-		}
+// templateCategory is the category of the account's template of that name
+// (lower case, as pricing spells it); checkTemplate has already refused
+// unknown ones. Called with s.mu held.
+func (s *Server) templateCategory(t templatePayload) string {
+	if st := s.findTemplate(t.Name, t.Language.Code); st != nil {
+		return strings.ToLower(st.category)
 	}
 	return "utility"
 }
@@ -266,7 +269,7 @@ func (s *Server) sendToGroup(req sendRequest) (int, any, *apiError) {
 		}
 		s.applyPin(g, pin)
 	} else {
-		m.category, m.priceTyp = groupPricing(req, g.inWindow(now))
+		m.category, m.priceTyp = s.groupPricing(req, g.inWindow(now))
 		for _, wa := range g.members {
 			m.recips[wa] = &recipState{}
 			m.order = append(m.order, wa)
@@ -274,7 +277,7 @@ func (s *Server) sendToGroup(req sendRequest) (int, any, *apiError) {
 		}
 		g.sends = append(g.sends, m)
 	}
-	s.record(m)
+	s.record(m, req)
 	return http.StatusOK, map[string]any{
 		"messaging_product": "whatsapp",
 		"contacts":          []any{map[string]any{"input": g.id, "wa_id": g.id}},
@@ -283,7 +286,10 @@ func (s *Server) sendToGroup(req sendRequest) (int, any, *apiError) {
 }
 
 // record registers an accepted send and starts its status lifecycle.
-func (s *Server) record(m *sentMessage) {
+func (s *Server) record(m *sentMessage, req sendRequest) {
+	if raw, ok := req.Raw["biz_opaque_callback_data"]; ok {
+		_ = json.Unmarshal(raw, &m.callback)
+	}
 	m.convID = s.ids.token(32)
 	s.msgs[m.id] = m
 	s.sentLog = append(s.sentLog, m)
@@ -293,11 +299,11 @@ func (s *Server) record(m *sentMessage) {
 // groupPricing implements docs/cloud-api.md#pricing: non-template → group_service; templates by
 // templateCategory. Inside the group window service and utility are free;
 // marketing is always billable.
-func groupPricing(req sendRequest, inWindow bool) (category, typ string) {
+func (s *Server) groupPricing(req sendRequest, inWindow bool) (category, typ string) {
 	category = "group_service"
 	if req.Type == "template" {
 		t, _ := parseTemplate(req.Raw["template"])
-		category = "group_" + templateCategory(t.Name)
+		category = "group_" + s.templateCategory(t)
 	}
 	typ = "regular"
 	if inWindow && category != "group_marketing" {
@@ -337,7 +343,7 @@ func (s *Server) sendToUser(req sendRequest) (int, any, *apiError) {
 	category := "service"
 	if req.Type == "template" {
 		t, _ := parseTemplate(req.Raw["template"])
-		category = templateCategory(t.Name)
+		category = s.templateCategory(t)
 		for _, c := range t.Components {
 			for _, p := range c.Parameters {
 				if p.Type != "group_id" {
@@ -361,7 +367,7 @@ func (s *Server) sendToUser(req sendRequest) (int, any, *apiError) {
 	m := &sentMessage{id: s.ids.messageID(), to: wa, kind: req.Type, text: text, category: category, priceTyp: "regular",
 		recips: map[string]*recipState{wa: {}}, order: []string{wa}, at: now}
 	s.deliverToInbox(wa, InboxItem{ID: m.id, GroupID: groupID, From: s.cfg.DisplayPhoneNumber, Type: req.Type, Text: text, At: now})
-	s.record(m)
+	s.record(m, req)
 	return http.StatusOK, map[string]any{
 		"messaging_product": "whatsapp",
 		"contacts":          []any{map[string]any{"input": req.To, "wa_id": wa}},

@@ -44,6 +44,14 @@ type savedState struct {
 	Sent      []savedMessage    `json:"sent"` // business sends, oldest first
 	Inbound   []savedInbound    `json:"inbound"`
 	Webhooks  []change          `json:"webhooks"` // queued, not yet delivered
+	// Templates created from the Template Library (the seeded ones are
+	// rebuilt at start).
+	Templates []savedTemplate `json:"templates,omitempty"`
+}
+
+type savedTemplate struct {
+	ID, Name, Language, Status, Category, Body, Library string
+	ReviewAt                                            time.Time
 }
 
 type savedGroup struct {
@@ -88,6 +96,7 @@ type savedMessage struct {
 	Recips    map[string]savedRecip `json:"recips"`
 	Order     []string              `json:"order"`
 	At        time.Time             `json:"at"`
+	Callback  string                `json:"callback,omitempty"`
 }
 
 type savedRecip struct {
@@ -129,7 +138,7 @@ func (s *Server) save() savedState {
 	slices.SortFunc(st.Users, func(a, b savedUser) int { return cmp.Compare(a.WaID, b.WaID) })
 	for _, m := range s.sentLog {
 		sm := savedMessage{ID: m.id, To: m.to, Kind: m.kind, Text: m.text, Category: m.category,
-			PriceType: m.priceTyp, ConvID: m.convID, Recips: map[string]savedRecip{}, Order: m.order, At: m.at}
+			PriceType: m.priceTyp, ConvID: m.convID, Recips: map[string]savedRecip{}, Order: m.order, At: m.at, Callback: m.callback}
 		if m.group != nil {
 			sm.GroupID = m.group.id
 		}
@@ -142,6 +151,12 @@ func (s *Server) save() savedState {
 		st.Inbound = append(st.Inbound, savedInbound{ID: in.id, GroupID: in.groupID, From: in.from})
 	}
 	slices.SortFunc(st.Inbound, func(a, b savedInbound) int { return cmp.Compare(a.ID, b.ID) })
+	for _, t := range s.templates {
+		if !t.reviewAt.IsZero() {
+			st.Templates = append(st.Templates, savedTemplate{ID: t.id, Name: t.name, Language: t.language, Status: t.status,
+				Category: t.category, Body: t.body, Library: t.library, ReviewAt: t.reviewAt})
+		}
+	}
 	s.q.mu.Lock() // the queue's lock comes after mu, as everywhere
 	st.Webhooks = append([]change(nil), s.q.items...)
 	s.q.mu.Unlock()
@@ -180,7 +195,7 @@ func (s *Server) restore(st savedState) error {
 	for _, sm := range st.Sent {
 		m := &sentMessage{id: sm.ID, group: s.groups[sm.GroupID], to: sm.To, kind: sm.Kind, text: sm.Text,
 			category: sm.Category, priceTyp: sm.PriceType, convID: sm.ConvID, recips: map[string]*recipState{},
-			order: sm.Order, at: sm.At}
+			order: sm.Order, at: sm.At, callback: sm.Callback}
 		for wa, r := range sm.Recips {
 			m.recips[wa] = &recipState{delivered: r.Delivered, read: r.Read, priced: r.Priced}
 		}
@@ -197,6 +212,12 @@ func (s *Server) restore(st savedState) error {
 	}
 	for _, in := range st.Inbound {
 		s.inbound[in.ID] = &inboundMessage{id: in.ID, groupID: in.GroupID, from: in.From}
+	}
+	for _, t := range st.Templates {
+		if s.findTemplate(t.Name, t.Language) == nil {
+			s.templates = append(s.templates, &simTemplate{seq: len(s.templates) + 1, id: t.ID, name: t.Name, language: t.Language,
+				status: t.Status, category: t.Category, body: t.Body, library: t.Library, reviewAt: t.ReviewAt})
+		}
 	}
 	s.q.mu.Lock()
 	s.q.items = append(s.q.items, st.Webhooks...)

@@ -30,7 +30,10 @@ type Server struct {
 	msgs           map[string]*sentMessage // business sends, by wamid
 	sentLog        []*sentMessage          // business sends in order, for Sent
 	inbound        map[string]*inboundMessage
-	ops            []time.Time // recent group operations for the 131208 limit
+	ops            []time.Time            // recent group operations for the 131208 limit
+	sends          []time.Time            // sends in the last second, for 130429 (limits.go)
+	pairs          map[string]*pairBucket // per-recipient buckets, for 131056 (limits.go)
+	templates      []*simTemplate
 	closed         bool
 	seenBase       string // scheme://host of the latest API request
 
@@ -55,6 +58,7 @@ func New(cfg Config) *Server {
 		inbound:   map[string]*inboundMessage{},
 	}
 	s.version = s.ids.token(8)
+	s.templates = seedTemplates(!cfg.NoInviteTemplate)
 	s.q = newQueue(s)
 	return s
 }
@@ -137,6 +141,9 @@ func (s *Server) route(r *http.Request, segs []string) (int, any, *apiError) {
 	if len(segs) == 0 || segs[0] == "" {
 		return 0, nil, errParam("Unsupported request: no object ID in path")
 	}
+	if st, body, err, ok := s.routeAccount(r, segs); ok {
+		return st, body, err
+	}
 	id := segs[0]
 	if len(segs) == 2 && id == s.phoneID() {
 		switch segs[1] + " " + r.Method {
@@ -150,6 +157,17 @@ func (s *Server) route(r *http.Request, segs []string) (int, any, *apiError) {
 			return s.handleUploadMedia(r)
 		}
 		return 0, nil, unsupported(r, segs)
+	}
+	if len(segs) == 2 && segs[1] == "message_templates" && id == s.wabaID() {
+		switch r.Method {
+		case http.MethodGet:
+			return s.handleListTemplates(r)
+		case http.MethodPost:
+			return s.handleCreateTemplate(r)
+		}
+	}
+	if len(segs) == 1 && id == "message_template_library" && r.Method == http.MethodGet {
+		return s.handleTemplateLibrary(r)
 	}
 	if len(segs) == 1 {
 		if s.isMedia(id) {
@@ -199,6 +217,12 @@ func (s *Server) phoneID() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.cfg.PhoneNumberID
+}
+
+func (s *Server) wabaID() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cfg.WABAID
 }
 
 func (s *Server) authorize(r *http.Request) *apiError {
@@ -288,7 +312,9 @@ func (s *Server) countOp() *apiError {
 	}
 	s.ops = keep
 	if len(s.ops) >= s.cfg.OpsPerWindow {
-		return newErr(CodeGroupRateLimit, "Too many group operations from this phone number recently; try again later.")
+		e := newErr(CodeGroupRateLimit, "Too many group operations from this phone number recently; try again later.")
+		e.RetryAfter = s.retryAfterOps(now)
+		return e
 	}
 	s.ops = append(s.ops, now)
 	return nil

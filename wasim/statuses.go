@@ -46,6 +46,9 @@ func (s *Server) sendFailure(m *sentMessage) *apiError {
 
 func (s *Server) baseStatus(m *sentMessage, status string) map[string]any {
 	st := map[string]any{"id": m.id, "status": status, "timestamp": unixStr(s.now())}
+	if m.callback != "" {
+		st["biz_opaque_callback_data"] = m.callback
+	}
 	if m.group != nil {
 		st["recipient_id"], st["recipient_type"] = m.group.id, "group"
 	} else {

@@ -22,7 +22,7 @@ func sendText(t *testing.T, h *harness, groupID, body string) string {
 func sendTemplate(t *testing.T, h *harness, groupID, name string) {
 	t.Helper()
 	st, b := h.do("POST", phonePath+"/messages", map[string]any{"messaging_product": "whatsapp", "recipient_type": "group",
-		"to": groupID, "type": "template", "template": map[string]any{"name": name, "language": map[string]any{"code": "en"}}})
+		"to": groupID, "type": "template", "template": map[string]any{"name": name, "language": map[string]any{"code": "en_US"}}})
 	if st != 200 {
 		t.Fatalf("send template: %d %v", st, b)
 	}
@@ -74,7 +74,7 @@ func TestStatusSequenceAndPricing(t *testing.T) {
 	}
 	for _, c := range []struct{ name, category, typ string }{
 		{"", "group_service", "free_group_customer_service"},
-		{"order_update", "group_utility", "free_group_customer_service"},
+		{"shipping_update", "group_utility", "free_group_customer_service"},
 		{"autumn_promo", "group_marketing", "regular"},
 	} {
 		n := len(h.rc.statuses())

@@ -277,6 +277,11 @@ func (s *Server) WaitIdle(ctx context.Context) error {
 // emit queues one change; callers hold s.mu. Meta's metadata block is added
 // here so every event builder stays focused on its own payload.
 func (s *Server) emit(field string, value map[string]any) {
+	if s.cfg.Unsubscribed {
+		// Meta sends a WABA's webhooks only to subscribed apps.
+		s.log.Debug("webhook dropped: app not subscribed to the WABA", "field", field)
+		return
+	}
 	value["messaging_product"] = "whatsapp"
 	value["metadata"] = map[string]any{
 		"display_phone_number": s.cfg.DisplayPhoneNumber,

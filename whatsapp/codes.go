@@ -45,4 +45,12 @@ const (
 	CodeGroupCreationDisabled = 131214
 	CodeNumberNotEligible     = 131215
 	SubcodeObjectDoesNotExist = 33
+
+	// Template send errors (docs/cloud-api.md#templates).
+	CodeTemplateParamCount = 132000 // parameters do not match the template's variables
+	CodeTemplateMissing    = 132001 // no approved template of that name and language
+	CodeTemplateFormat     = 132012 // a parameter's format (media header, parameter_name) does not match
+	CodeTemplatePaused     = 132015
+	CodeTemplateDisabled   = 132016
+	CodeTemplateParamsBad  = 132018 // parameter text WhatsApp does not accept
 )

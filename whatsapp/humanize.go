@@ -49,6 +49,8 @@ func CodeText(code int) string {
 		return "This phone number is not eligible for the Groups API"
 	case CodeUnsupportedType:
 		return "The message type is not supported"
+	case CodeTemplateParamsBad:
+		return "A template variable contains text WhatsApp does not accept (line breaks, tabs or long runs of spaces)"
 
 	// Platform codes (docs/cloud-api.md#platform-codes and the Cloud API error table).
 	case 0:

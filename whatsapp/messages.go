@@ -37,6 +37,8 @@ type outgoing struct {
 	Sticker          *mediaBody    `json:"sticker,omitempty"`
 	Template         *templateBody `json:"template,omitempty"`
 	Pin              *pinBody      `json:"pin,omitempty"`
+	// BizOpaqueCallbackData comes back on every status of the message.
+	BizOpaqueCallbackData string `json:"biz_opaque_callback_data,omitempty"`
 }
 
 type textBody struct {
@@ -190,6 +192,7 @@ func (c *Client) sendToGroup(ctx context.Context, groupID string, msg outgoing) 
 // lost response does not mean the message was not delivered.
 func (c *Client) sendMessage(ctx context.Context, msg outgoing) (*SendResult, error) {
 	msg.MessagingProduct = "whatsapp"
+	msg.BizOpaqueCallbackData = callbackData(ctx)
 	var out sendResponse
 	if _, err := c.doJSON(ctx, http.MethodPost, c.endpoint(nil, c.phoneID, "messages"), msg, false, &out); err != nil {
 		return nil, err

@@ -22,3 +22,8 @@ func RateLimitWait(err error) (time.Duration, bool) {
 	}
 	return ae.RetryAfter, true
 }
+
+// PairRateInterval is how often Meta lets a business message the same
+// recipient once its burst is spent (131056): a retry sooner is refused
+// again.
+const PairRateInterval = 6 * time.Second

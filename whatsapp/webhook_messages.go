@@ -165,3 +165,16 @@ func (s *Status) Participant() string {
 	}
 	return s.RecipientParticipantUserID
 }
+
+// Category is the pricing category of the delivery ("group_marketing",
+// "group_utility", "group_service"): from pricing on v24.0 and later, or
+// from the conversation origin that v23.0 statuses may carry alone.
+func (s *Status) Category() string {
+	if s.Pricing != nil && s.Pricing.Category != "" {
+		return s.Pricing.Category
+	}
+	if s.Conversation != nil && s.Conversation.Origin != nil {
+		return s.Conversation.Origin.Type
+	}
+	return ""
+}

@@ -363,6 +363,7 @@ func TestParseWebhookFixtures(t *testing.T) {
 			}
 			eq(t, "identity_key_hash", v.Contacts[0].IdentityKeyHash, "DF2lS5v2W6x=")
 		}},
+		{"statuses_v23_conversation.json", checkV23Statuses},
 	}
 	covered := map[string]bool{}
 	for _, tt := range tests {

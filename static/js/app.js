@@ -116,6 +116,19 @@
     empty.id = id;
     panel.replaceWith(empty);
   });
+
+  // Template preview: a variable field (data-tvar="body.first_name")
+  // updates the preview marks showing it, so the message reads as it will
+  // be sent while the person types.
+  document.addEventListener("input", function (ev) {
+    var input = ev.target;
+    if (!input.matches || !input.matches("[data-tvar]")) return;
+    var key = input.getAttribute("data-tvar");
+    var name = key.slice(key.lastIndexOf(".") + 1);
+    document.querySelectorAll("[data-tvar-show]").forEach(function (m) {
+      if (m.getAttribute("data-tvar-show") === key) m.textContent = input.value || "{{" + name + "}}";
+    });
+  });
   // Time zone fields start from the browser's own zone when the person has
   // not saved one: schedules are written in the sender's local time.
   var fillZones = function () {
