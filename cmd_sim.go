@@ -65,6 +65,7 @@ func runSim(ctx context.Context, args []string, getenv func(string) string, stdo
 		{&cfg.DeleteReturnsRequestID, "delete-request-id", "DELETE /{group} also answers a request_id"},
 		{&cfg.SyncPhotoErrors, "sync-photo-errors", "group photo aspect/size errors fail the request instead of the webhook"},
 		{&cfg.BSUID, "bsuid", "add business-scoped user IDs (user_id) to participants, contacts and statuses"},
+		{&cfg.ParentBSUID, "parent-bsuid", "with -bsuid, also parent BSUIDs (parent_user_id, \"CC.ENT.…\")"},
 		{&cfg.FailCreates, "fail-creates", "accept creations but report failure in group_create"},
 		{&cfg.CreationDisabled, "creation-disabled", fmt.Sprintf("refuse creations with %d", wasim.CodeGroupCreationDisabled)},
 		{&cfg.Unsubscribed, "unsubscribed", "the app starts unsubscribed from the WABA: no webhooks until POST subscribed_apps"},

@@ -164,6 +164,7 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (
 		Rates:   views.Rates{Marketing: cfg.RateMarketing, Utility: cfg.RateUtility, Currency: cfg.RateCurrency},
 		Account: a.WA, WABAID: cfg.WABAID,
 		Templates: a.Templates, TemplateLib: a.WA,
+		Retention: cfg.Keep.store(),
 	})
 	a.Echo = web.NewEcho(log)
 	if cfg.SecureCookies() {
@@ -236,6 +237,8 @@ func (a *App) Start() {
 	go func() { defer a.wg.Done(); a.Jobs.Run(ctx) }()
 	go func() { defer a.wg.Done(); a.Sync.Run(ctx) }()
 	go func() { defer a.wg.Done(); pruneActivity(ctx, a.Store, a.Cfg.ActivityRetention, pruneEvery, a.Log) }()
+	a.wg.Add(1)
+	go func() { defer a.wg.Done(); pruneWebhooks(ctx, a.Store, a.Cfg.Keep.store(), a.Cfg.Keep.Every, a.Log) }()
 	go func() {
 		defer a.wg.Done()
 		if err := a.srv.Serve(a.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {

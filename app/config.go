@@ -61,6 +61,8 @@ type Config struct {
 	// ActivityRetention is how long activity feed lines are kept; 0 keeps
 	// them forever.
 	ActivityRetention time.Duration
+	// Keep is the retention of webhook bookkeeping (config_retention.go).
+	Keep Retention
 	// InviteTemplate and InviteLanguage name the approved group-invite-link
 	// template that campaign invite sends use.
 	InviteTemplate string
@@ -146,6 +148,9 @@ func ParseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 			c.ActivityRetention, err = parseRetention(v)
 			return err
 		})
+	if err := retentionFlags(fs, env, &c.Keep); err != nil {
+		return nil, err
+	}
 	if err := c.sessionFlags(fs, env); err != nil {
 		return nil, err
 	}
@@ -270,6 +275,9 @@ func (c *Config) validate() error {
 	if c.ActivityRetention < 0 || (c.ActivityRetention > 0 && c.ActivityRetention < 24*time.Hour) {
 		// Under a day would also empty the home page's "joins today".
 		return errors.New("config: GROUPDECK_ACTIVITY_RETENTION (-activity-retention) must be at least 1d, or 0 to keep the activity feed forever")
+	}
+	if err := c.Keep.validate(); err != nil {
+		return err
 	}
 	if strings.TrimSpace(c.InviteTemplate) == "" {
 		return errors.New("config: GROUPDECK_INVITE_TEMPLATE (-invite-template) must name a template")

@@ -4,6 +4,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 )
 
 func envFrom(m map[string]string) func(string) string {
@@ -87,5 +88,40 @@ func TestParseConfigInvalid(t *testing.T) {
 				t.Errorf("error %q should be one line naming %s", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestParseConfigRetention(t *testing.T) {
+	c, err := ParseConfig(nil, envFrom(nil), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := 24 * time.Hour
+	if want := (Retention{30 * d, 90 * d, 14 * d, 14 * d, time.Hour}); c.Keep != want {
+		t.Errorf("defaults %+v, want %+v", c.Keep, want)
+	}
+	c, err = ParseConfig([]string{"-keep-failed", "120d", "-prune-interval", "1m"}, envFrom(map[string]string{"GROUPDECK_KEEP_DELIVERIES": "7d",
+		"GROUPDECK_KEEP_DEDUP": "0", "GROUPDECK_KEEP_WAITING": "48h"}), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (Retention{7 * d, 120 * d, 0, 2 * d, time.Minute}); c.Keep != want {
+		t.Errorf("from env and flags %+v, want %+v", c.Keep, want)
+	}
+	for env, want := range map[string]string{
+		"GROUPDECK_KEEP_DEDUP":      "at least 8d",
+		"GROUPDECK_KEEP_DELIVERIES": "at least 1d",
+	} {
+		_, err := ParseConfig(nil, envFrom(map[string]string{env: "7d"}), io.Discard)
+		if env == "GROUPDECK_KEEP_DELIVERIES" {
+			_, err = ParseConfig(nil, envFrom(map[string]string{env: "3h"}), io.Discard)
+		}
+		if err == nil || !strings.Contains(err.Error(), env) || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s too short: %v", env, err)
+		}
+	}
+	if _, err := ParseConfig(nil, envFrom(map[string]string{"GROUPDECK_KEEP_WAITING": "two weeks"}), io.Discard); err == nil ||
+		!strings.Contains(err.Error(), "GROUPDECK_KEEP_WAITING") {
+		t.Errorf("unparsable retention: %v", err)
 	}
 }

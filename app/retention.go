@@ -8,9 +8,8 @@ import (
 	"groupdeck/store"
 )
 
-// pruneEvery is how often old activity is deleted: often enough that the
-// table never holds much more than the retention, rarely enough to cost
-// nothing.
+// pruneEvery is how often old rows are deleted: often enough that a table
+// never holds much more than its retention, rarely enough to cost nothing.
 const pruneEvery = time.Hour
 
 // pruneActivity deletes activity feed lines older than keep, once at start
@@ -28,6 +27,34 @@ func pruneActivity(ctx context.Context, st *store.Store, keep, every time.Durati
 			log.Error("activity retention failed", "err", err)
 		case n > 0:
 			log.Info("activity retention", "deleted", n, "older_than", keep)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// pruneWebhooks applies the webhook retention r (raw deliveries,
+// de-duplication keys, waiting changes) once at start and then every
+// interval, until ctx ends. The store deletes in small batches, so a
+// webhook acknowledgement never waits long behind it.
+func pruneWebhooks(ctx context.Context, st *store.Store, r store.Retention, every time.Duration, log *slog.Logger) {
+	if r.Applied == 0 && r.Failed == 0 && r.Dedup == 0 && r.Waiting == 0 {
+		return
+	}
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		res, err := st.Prune(ctx, r)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Error("webhook retention failed", "err", err)
+		case res.Applied+res.Failed+res.Keys+res.Expired+res.FreedPages > 0:
+			log.Info("webhook retention", "deliveries", res.Applied, "failed", res.Failed, "dedup_keys", res.Keys,
+				"never_appeared", res.Expired, "pages_returned", res.FreedPages, "batches", res.Batches,
+				"longest_hold", res.LongestHold)
 		}
 		select {
 		case <-ctx.Done():

@@ -56,3 +56,49 @@ func TestPruneActivityRunsInBackground(t *testing.T) {
 		t.Fatal("pruning did not stop with its context")
 	}
 }
+
+func TestPruneWebhooksRunsInBackground(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "w.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	real := st.Now
+	st.Now = func() time.Time { return real().Add(-31 * 24 * time.Hour) }
+	old, err := st.SaveDelivery(ctx, []byte(`{}`), "test", func(*store.Tx) error { return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Now = real
+	recent, err := st.SaveDelivery(ctx, []byte(`{}`), "test", func(*store.Tx) error { return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := 24 * time.Hour
+	run, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		pruneWebhooks(run, st, Retention{Deliveries: 30 * d, Failed: 90 * d, Dedup: 14 * d, Waiting: 14 * d}.store(), time.Millisecond, slog.New(slog.DiscardHandler))
+		close(done)
+	}()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if _, err := st.DeliveryByID(ctx, old.ID); err != nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("a delivery older than 30 days was never pruned")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if _, err := st.DeliveryByID(ctx, recent.ID); err != nil {
+		t.Fatalf("today's delivery went too: %v", err)
+	}
+	stop()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("pruning did not stop with its context")
+	}
+}

@@ -16,14 +16,26 @@ type sandboxPhone struct{ sim *wasim.Server }
 func (p *sandboxPhone) Users() []views.PhoneUser {
 	var out []views.PhoneUser
 	for _, u := range p.sim.Users() {
-		out = append(out, views.PhoneUser{WaID: u.WaID, Name: u.Name})
+		out = append(out, views.PhoneUser{WaID: u.WaID, Name: u.Name, Username: u.Username, Hidden: u.PhoneHidden})
 	}
 	return out
 }
 
 // AddUser creates a simulated person; with no number given, a fictional
-// one in the reserved 555 range is made up.
-func (p *sandboxPhone) AddUser(name, phone string) (views.PhoneUser, error) {
+// one in the reserved 555 range is made up. A username with no number
+// makes a person who shares no phone number (business-scoped user ids are
+// switched on in the simulator for them to be hidden).
+func (p *sandboxPhone) AddUser(name, phone, username string) (views.PhoneUser, error) {
+	for _, r := range username {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_') {
+			return views.PhoneUser{}, fmt.Errorf("a username has letters, digits, dots and underscores only; %q has %q", username, r)
+		}
+	}
+	if username != "" && strings.TrimSpace(phone) == "" {
+		p.sim.Configure(func(c *wasim.Config) { c.BSUID = true })
+		u := p.sim.AddUser(wasim.User{Name: name, Username: username})
+		return views.PhoneUser{WaID: u.WaID, Name: u.Name, Username: u.Username, Hidden: u.PhoneHidden}, nil
+	}
 	digits := strings.Map(func(r rune) rune {
 		if r >= '0' && r <= '9' {
 			return r
@@ -39,8 +51,8 @@ func (p *sandboxPhone) AddUser(name, phone string) (views.PhoneUser, error) {
 	case len(digits) < 8 || len(digits) > 15:
 		return views.PhoneUser{}, fmt.Errorf("a phone number has 8 to 15 digits with its country code; %q has %d", phone, len(digits))
 	}
-	u := p.sim.AddUser(wasim.User{WaID: digits, Name: name})
-	return views.PhoneUser{WaID: u.WaID, Name: u.Name}, nil
+	u := p.sim.AddUser(wasim.User{WaID: digits, Name: name, Username: username})
+	return views.PhoneUser{WaID: u.WaID, Name: u.Name, Username: u.Username}, nil
 }
 
 func (p *sandboxPhone) Tap(waID, link string) (string, error) {

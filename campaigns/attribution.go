@@ -1,6 +1,7 @@
 package campaigns
 
 import (
+	"slices"
 	"sort"
 	"time"
 
@@ -38,6 +39,7 @@ type Arrival struct {
 	GroupID     int64
 	Key         string
 	WaID        string
+	Username    string
 	Name        string
 	RequestedAt int64 // 0 when they joined straight through the link
 	JoinedAt    int64 // 0 while a request is pending, or when refused
@@ -88,7 +90,13 @@ func Attribute(in Inputs) []*Arrival {
 	slack, window := clockSlack.Milliseconds(), VisitWindow.Milliseconds()
 	for _, a := range arrivals {
 		t := a.At()
-		if best := latestSend(sends[a.WaID], a.GroupID, t+slack); best != nil {
+		// An invite reached the person by phone or by BSUID (their key when
+		// WhatsApp gave one): both name the same arrival.
+		mine := sends[a.WaID]
+		if a.Key != a.WaID {
+			mine = append(slices.Clone(mine), sends[a.Key]...)
+		}
+		if best := latestSend(mine, a.GroupID, t+slack); best != nil {
 			a.Attribution = &Attribution{CampaignID: best.CampaignID, Via: ViaInvite, Certain: true}
 			continue
 		}
@@ -145,7 +153,7 @@ func buildArrivals(ms []store.Membership, rs []store.JoinRequestRecord) []*Arriv
 	for _, m := range ms {
 		k := key{m.GroupID, m.Key}
 		seen[k] = true
-		a := &Arrival{GroupID: m.GroupID, Key: m.Key, WaID: m.WaID, Name: m.Name, JoinedAt: m.JoinedAt}
+		a := &Arrival{GroupID: m.GroupID, Key: m.Key, WaID: m.WaID, Username: m.Username, Name: m.Name, JoinedAt: m.JoinedAt}
 		if m.State != "member" {
 			a.LeftAt = m.LeftAt
 		}

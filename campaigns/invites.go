@@ -119,9 +119,13 @@ func (r *Inviter) RunItem(ctx context.Context, job *store.Job, item *store.JobIt
 	if p.Template != "" {
 		tpl = whatsapp.Template{Name: p.Template, Language: p.Language}
 	}
+	to := "+" + send.Phone
+	if whatsapp.IsBSUID(send.Phone) {
+		to = send.Phone // sent in "recipient": the person shares no number
+	}
 	// Tagged like every send, so its statuses name the invite exactly.
 	tagged := whatsapp.WithCallbackData(ctx, "groupdeck:invite:"+strconv.FormatInt(send.ID, 10))
-	res, err := r.WA.SendInviteTemplate(tagged, "+"+send.Phone, tpl, g.WaGroupID)
+	res, err := r.WA.SendInviteTemplate(tagged, to, tpl, g.WaGroupID)
 	if err != nil {
 		if after, ok := notSent(err); ok {
 			// WhatsApp refused before sending: safe to send again later.

@@ -10,13 +10,18 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"groupdeck/whatsapp"
 )
 
 // PhoneLine is one line of a pasted or uploaded list of numbers.
 type PhoneLine struct {
-	Line      int    // 1-based line (row) number in the input
-	Raw       string // the cell as given
-	Phone     string // E.164 digits without "+", e.g. 16505551234
+	Line int    // 1-based line (row) number in the input
+	Raw  string // the cell as given
+	// Phone is E.164 digits without "+" (16505551234), or a business-scoped
+	// user id (BR.1502576394655843) for someone with no shared number: the
+	// invite then goes to it in "recipient".
+	Phone     string
 	Err       string // why the line was rejected
 	Duplicate bool   // the same number appeared on an earlier line
 }
@@ -65,7 +70,7 @@ func ParsePhones(r io.Reader) ([]PhoneLine, error) {
 			return out, fmt.Errorf("campaigns: at most %d numbers per send; split the list", MaxPhones)
 		}
 		pl := PhoneLine{Line: line, Raw: cell}
-		pl.Phone, err = NormalizePhone(cell)
+		pl.Phone, err = NormalizeRecipient(cell)
 		if err != nil {
 			pl.Err = err.Error()
 		} else if prev, dup := seen[pl.Phone]; dup {
@@ -82,11 +87,20 @@ func ParsePhones(r io.Reader) ([]PhoneLine, error) {
 func headerColumn(rec []string) (int, bool) {
 	for i, h := range rec {
 		switch strings.ToLower(strings.Trim(strings.TrimSpace(h), `"`)) {
-		case "phone", "phone number", "number", "mobile", "wa_id", "whatsapp", "msisdn", "telephone", "tel":
+		case "phone", "phone number", "number", "mobile", "wa_id", "whatsapp", "msisdn", "telephone", "tel", "user_id", "bsuid":
 			return i, true
 		}
 	}
 	return 0, false
+}
+
+// NormalizeRecipient accepts a business-scoped user id as it is, and
+// normalises anything else as a phone number.
+func NormalizeRecipient(s string) (string, error) {
+	if id := strings.TrimSpace(s); whatsapp.IsBSUID(id) {
+		return id, nil
+	}
+	return NormalizePhone(s)
 }
 
 // NormalizePhone turns a phone number as people write it ("+1 (650)

@@ -15,6 +15,7 @@ import (
 	"groupdeck/store"
 	"groupdeck/templates"
 	"groupdeck/views"
+	"groupdeck/whatsapp"
 )
 
 // maxUpload bounds an uploaded CSV of numbers (the form limit is 1 MB).
@@ -205,7 +206,7 @@ func (h *Handler) campaignExport(c echo.Context) error {
 	_ = w.Row("campaign", "kind", "phone", "wa_id", "name", "group", "status", "sent_at", "delivered_at", "read_at",
 		"requested_at", "joined_at", "left_at", "matched_by", "error")
 	for _, s := range v.Sends {
-		_ = w.Row(v.Campaign.Name, "invite", "+"+s.Phone, digitsOnly(s.Phone), "", "", s.Status(), csvTime(s.SentAt),
+		_ = w.Row(v.Campaign.Name, "invite", recipientCell(s.Phone), digitsOnly(s.Phone), "", "", s.Status(), csvTime(s.SentAt),
 			csvTime(s.DeliveredAt), csvTime(s.ReadAt), "", "", "", "", s.Reason())
 	}
 	for _, p := range v.People {
@@ -221,7 +222,14 @@ func (h *Handler) campaignExport(c echo.Context) error {
 		case a.LeftAt > 0:
 			status = "left"
 		}
-		_ = w.Row(v.Campaign.Name, "person", phone, digitsOnly(a.WaID), a.Name, p.Group, status, "", "", "",
+		if phone == "" {
+			phone = a.Key // a username member with no phone: their BSUID
+		}
+		name := ""
+		if a.Name != "" || a.Username != "" {
+			name = views.PersonName(a.Name, a.Username, "", "")
+		}
+		_ = w.Row(v.Campaign.Name, "person", phone, digitsOnly(a.WaID), name, p.Group, status, "", "", "",
 			csvTime(a.RequestedAt), csvTime(a.JoinedAt), csvTime(a.LeftAt), a.Attribution.Via, "")
 	}
 	return w.Flush()
@@ -232,4 +240,13 @@ func csvTime(ms int64) string {
 		return ""
 	}
 	return views.ISOTime(ms)
+}
+
+// recipientCell writes an invite's recipient: a phone number with its
+// "+", a business-scoped user id as it is.
+func recipientCell(to string) string {
+	if whatsapp.IsBSUID(to) {
+		return to
+	}
+	return "+" + to
 }

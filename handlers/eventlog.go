@@ -36,7 +36,13 @@ func (h *Handler) eventLog(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.page(c, http.StatusOK, "Event log", "eventlog", views.EventLog(views.EventLogView{Deliveries: ds, Total: total, Filter: f, OtherNumber: other}))
+	v := views.EventLogView{Deliveries: ds, Total: total, Filter: f, OtherNumber: other}
+	if st, err := h.Store.Storage(c.Request().Context()); err != nil {
+		h.Log.Warn("event log: storage not measured", "err", err) // the log itself still shows
+	} else {
+		v.Storage = &views.Storage{Stats: st, Keep: h.Retention}
+	}
+	return h.page(c, http.StatusOK, "Event log", "eventlog", views.EventLog(v))
 }
 
 // eventShow shows one delivery with its raw JSON, indented for reading.

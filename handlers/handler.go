@@ -100,6 +100,9 @@ type Deps struct {
 	// templates page only shows the cache.
 	Templates   TemplateRefresher
 	TemplateLib TemplateLibrary
+	// Retention is how long webhook rows are kept, shown with the
+	// database's size on the event log.
+	Retention store.Retention
 }
 
 // TemplateRefresher re-lists the account's templates into the cache.

@@ -15,7 +15,7 @@ import (
 // Phone lets staff act as simulated WhatsApp users in sandbox mode.
 type Phone interface {
 	Users() []views.PhoneUser
-	AddUser(name, waID string) (views.PhoneUser, error)
+	AddUser(name, waID, username string) (views.PhoneUser, error)
 	Tap(waID, link string) (string, error)
 	Leave(waID, groupID string) error
 	Say(waID, groupID, kind, text string) error // kind: text, image (text is the caption) or unsupported
@@ -80,14 +80,15 @@ func (h *Handler) back(c echo.Context, u, notice string, err error) error {
 
 func (h *Handler) sandboxAddUser(c echo.Context) error {
 	name := strings.TrimSpace(c.FormValue("name"))
-	if name == "" {
-		return h.back(c, "", "", errText("Give the person a name."))
+	username := strings.TrimPrefix(strings.TrimSpace(c.FormValue("username")), "@")
+	if name == "" && username == "" {
+		return h.back(c, "", "", errText("Give the person a name or a username."))
 	}
-	u, err := h.Phone.AddUser(name, c.FormValue("wa_id"))
+	u, err := h.Phone.AddUser(name, c.FormValue("wa_id"), username)
 	if err != nil {
 		return h.back(c, "", "", err)
 	}
-	return h.back(c, u.WaID, name+" is ready. Paste an invite link to join a group.", nil)
+	return h.back(c, u.WaID, u.Title()+" is ready. Paste an invite link to join a group.", nil)
 }
 
 func (h *Handler) sandboxTap(c echo.Context) error {

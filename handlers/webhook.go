@@ -93,5 +93,8 @@ func (h *Handler) health(c echo.Context) error {
 		h.Log.Error("health check failed", "err", err)
 		return c.String(http.StatusServiceUnavailable, "database unavailable")
 	}
+	if c.QueryParam("detail") != "" {
+		return h.healthDetail(c)
+	}
 	return c.String(http.StatusOK, "ok")
 }

@@ -18,7 +18,7 @@ func (in *Ingester) dispatch(t *store.Tx, c change) (string, error) {
 	case c.Message != nil:
 		return in.message(t, c.Message, c.Contacts)
 	case c.Status != nil:
-		return "", in.status(t, c.Status)
+		return "", in.status(t, c.Status, c.Contacts)
 	}
 	return "", nil
 }
@@ -26,6 +26,9 @@ func (in *Ingester) dispatch(t *store.Tx, c change) (string, error) {
 func ms(ts whatsapp.Timestamp) int64 { return int64(ts) * 1000 }
 
 func (in *Ingester) message(t *store.Tx, m *whatsapp.Message, contacts []whatsapp.Contact) (string, error) {
+	if m.Type == "system" && m.System != nil {
+		return "", systemMessage(t, m)
+	}
 	if m.GroupID == "" {
 		return "", nil // 1:1 messages are not groupdeck's business
 	}
@@ -33,11 +36,14 @@ func (in *Ingester) message(t *store.Tx, m *whatsapp.Message, contacts []whatsap
 	if err != nil || !ok {
 		return "group:" + m.GroupID, err
 	}
-	sender := store.Member{WaID: m.From, UserID: m.FromUserID}
+	// Already stored: a retry after its de-duplication key was pruned.
+	if known, err := t.HasMessage(m.ID); err != nil || known {
+		return "", err
+	}
+	sender := store.Member{WaID: m.From, UserID: m.FromUserID, ParentUserID: m.FromParentUserID}
 	for _, c := range contacts {
 		if (c.WaID != "" && c.WaID == m.From) || (c.UserID != "" && c.UserID == m.FromUserID) || len(contacts) == 1 {
-			sender.Name = c.Profile.Name
-			sender.Username = c.Profile.Username
+			sender = withContact(sender, c)
 		}
 	}
 	kind, body := m.Type, ""
@@ -73,10 +79,13 @@ func (in *Ingester) message(t *store.Tx, m *whatsapp.Message, contacts []whatsap
 	return "", t.Activity(id, store.ActMessage, who(sender), clip(body, 140), at)
 }
 
-func (in *Ingester) status(t *store.Tx, s *whatsapp.Status) error {
-	p := s.RecipientParticipantID
-	if p == "" {
-		p = s.RecipientParticipantUserID
+func (in *Ingester) status(t *store.Tx, s *whatsapp.Status, contacts []whatsapp.Contact) error {
+	// A participant's receipts are keyed by the person, whichever
+	// identifiers this status carries, so they never split in two when the
+	// phone number stops being sent.
+	p, who, err := statusParticipant(t, s, contacts)
+	if err != nil {
+		return err
 	}
 	reason := errorsText(s.Errors)
 	if err := t.Receipt(store.ReceiptEvent{WAMID: s.ID, Participant: p, Status: s.Status, At: ms(s.Timestamp), Failure: reason}); err != nil {
@@ -103,36 +112,9 @@ func (in *Ingester) status(t *store.Tx, s *whatsapp.Status) error {
 	}
 	detail := "A message could not be delivered: " + reason
 	if p != "" {
-		detail = "A message could not be delivered to " + p + ": " + reason
+		detail = "A message could not be delivered to " + who + ": " + reason
 	}
 	return t.Activity(gid, store.ActFailure, "", detail, ms(s.Timestamp))
-}
-
-func member(p whatsapp.EventParticipant) store.Member {
-	m := store.Member{WaID: p.WaID, UserID: p.UserID, Username: p.Username}
-	if m.WaID == "" && m.UserID == "" && p.Input != "" {
-		// A removal echoes what was sent: a phone number, or a BSUID,
-		// which starts with any country's code (BR.…, not only US.).
-		if n := strings.TrimPrefix(p.Input, "+"); isWaID(n) {
-			m.WaID = n
-		} else {
-			m.UserID = p.Input
-		}
-	}
-	return m
-}
-
-// who names a member for the activity feed.
-func who(m store.Member) string {
-	switch {
-	case m.Name != "":
-		return m.Name
-	case m.Username != "":
-		return "@" + m.Username
-	case m.WaID != "":
-		return "+" + m.WaID
-	}
-	return m.UserID
 }
 
 func clip(s string, n int) string {

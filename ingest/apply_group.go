@@ -26,7 +26,7 @@ func (in *Ingester) groupEvent(t *store.Tx, ev *whatsapp.GroupEvent) (string, er
 	case whatsapp.EventParticipantsRemove:
 		return "", in.removed(t, id, ev, at)
 	case whatsapp.EventJoinRequestCreated, whatsapp.EventJoinRequestRevoked:
-		m := store.Member{WaID: ev.WaID, UserID: ev.UserID, Username: ev.Username}
+		m := store.Member{WaID: ev.WaID, UserID: ev.UserID, ParentUserID: ev.ParentUserID, Username: ev.Username}
 		state, kind, detail := "pending", store.ActRequest, "asked to join"
 		if ev.Type == whatsapp.EventJoinRequestRevoked {
 			state, kind, detail = "revoked", store.ActRequestRevoked, "withdrew their request to join"
@@ -96,7 +96,7 @@ func (in *Ingester) joinedAll(t *store.Tx, id int64, ev *whatsapp.GroupEvent, at
 // people a removal failed for (partial and total failure); the staff
 // member's pending removals are settled person by person.
 func (in *Ingester) removed(t *store.Tx, id int64, ev *whatsapp.GroupEvent, at int64) error {
-	business := ev.InitiatedBy == whatsapp.InitiatedByBusiness || ev.RequestID != ""
+	business := businessRemoval(ev)
 	for _, p := range ev.RemovedParticipants {
 		m := member(p)
 		state, kind, detail := "left", store.ActLeave, "left"
@@ -129,6 +129,24 @@ func (in *Ingester) removed(t *store.Tx, id int64, ev *whatsapp.GroupEvent, at i
 		}
 	}
 	return nil
+}
+
+// businessRemoval decides who removed whom by initiated_by, never by a
+// request_id (Meta's BSUID sample shows one in a self-leave). Without
+// initiated_by the shape decides: business removals echo "input".
+func businessRemoval(ev *whatsapp.GroupEvent) bool {
+	switch ev.InitiatedBy {
+	case whatsapp.InitiatedByBusiness:
+		return true
+	case whatsapp.InitiatedByParticipant:
+		return false
+	}
+	for _, p := range ev.RemovedParticipants {
+		if p.Input != "" {
+			return true
+		}
+	}
+	return len(ev.FailedParticipants) > 0
 }
 
 // settings settles each setting's pending change and writes a line per

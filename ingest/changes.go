@@ -45,7 +45,11 @@ func (in *Ingester) settingsResult(t *store.Tx, id int64, ev *whatsapp.GroupEven
 // group_participants_remove reports on, person by person.
 func (in *Ingester) removalResult(t *store.Tx, id int64, ev *whatsapp.GroupEvent) error {
 	for _, p := range ev.RemovedParticipants {
-		if _, err := t.ResolveChange(store.ChangeEvent{GroupID: id, RequestID: ev.RequestID, Kind: store.ChangeRemove, Target: member(p).Key()}); err != nil {
+		key, err := t.Person(member(p))
+		if err != nil {
+			return err
+		}
+		if _, err := t.ResolveChange(store.ChangeEvent{GroupID: id, RequestID: ev.RequestID, Kind: store.ChangeRemove, Target: key}); err != nil {
 			return err
 		}
 	}
@@ -57,7 +61,11 @@ func (in *Ingester) removalResult(t *store.Tx, id int64, ev *whatsapp.GroupEvent
 		if failure == "" {
 			failure = "WhatsApp could not remove this person"
 		}
-		if _, err := t.ResolveChange(store.ChangeEvent{GroupID: id, RequestID: ev.RequestID, Kind: store.ChangeRemove, Target: member(p).Key(), Failure: failure}); err != nil {
+		key, err := t.Person(member(p))
+		if err != nil {
+			return err
+		}
+		if _, err := t.ResolveChange(store.ChangeEvent{GroupID: id, RequestID: ev.RequestID, Kind: store.ChangeRemove, Target: key, Failure: failure}); err != nil {
 			return err
 		}
 	}

@@ -46,6 +46,13 @@ func waIDs(c change) []string {
 			add(ct.WaID)
 		}
 	}
+	if c.Status != nil {
+		for _, list := range [][]whatsapp.Contact{c.Contacts, c.Status.Contacts} {
+			for _, ct := range list {
+				add(ct.WaID)
+			}
+		}
+	}
 	if g := c.Group; g != nil {
 		add(g.WaID)
 		for _, list := range [][]whatsapp.EventParticipant{g.AddedParticipants, g.RemovedParticipants, g.FailedParticipants} {

@@ -44,6 +44,7 @@ type change struct {
 	Status   *whatsapp.Status     `json:"status,omitempty"`
 	// PhoneNumberID is the business number of the change (its metadata).
 	PhoneNumberID string `json:"phone_number_id,omitempty"`
+	item          int    // position in its delivery's body (items)
 }
 
 // Apply stores and applies one delivery. The error is non-nil only when
@@ -78,12 +79,7 @@ func (in *Ingester) Replay(ctx context.Context, deliveryID int64) (store.Deliver
 // fails the delivery; in a batch, each change is isolated so one bad item
 // does not hold back the others.
 func (in *Ingester) applyAll(t *store.Tx, p *whatsapp.Payload) error {
-	var all []change
-	for _, e := range p.Entry {
-		for _, ch := range e.Changes {
-			all = append(all, split(ch)...)
-		}
-	}
+	all := items(p)
 	if len(all) == 1 {
 		return in.applyChange(t, all[0])
 	}
@@ -140,6 +136,21 @@ func fieldsOf(p *whatsapp.Payload) string {
 	return strings.Join(out, ",")
 }
 
+// items lists every change of a delivery in order, numbered, so a change
+// that has to wait can be found again in the stored body.
+func items(p *whatsapp.Payload) []change {
+	var all []change
+	for _, e := range p.Entry {
+		for _, ch := range e.Changes {
+			all = append(all, split(ch)...)
+		}
+	}
+	for i := range all {
+		all[i].item = i
+	}
+	return all
+}
+
 // split turns one change into its items, each applied and de-duplicated
 // on its own.
 func split(ch whatsapp.Change) []change {
@@ -152,7 +163,7 @@ func split(ch whatsapp.Change) []change {
 		out = append(out, change{Field: ch.Field, Message: &ch.Value.Messages[i], Contacts: ch.Value.Contacts, PhoneNumberID: num})
 	}
 	for i := range ch.Value.Statuses {
-		out = append(out, change{Field: ch.Field, Status: &ch.Value.Statuses[i], PhoneNumberID: num})
+		out = append(out, change{Field: ch.Field, Status: &ch.Value.Statuses[i], Contacts: ch.Value.Contacts, PhoneNumberID: num})
 	}
 	return out
 }
@@ -186,15 +197,12 @@ func (in *Ingester) applyChange(t *store.Tx, c change) error {
 	if waitKey == "" {
 		return nil
 	}
-	// Not applicable yet: keep it, and let its later application count.
+	// Not applicable yet: keep a reference to it in the stored body, and
+	// let its later application count.
 	if err := t.Forget(key); err != nil {
 		return err
 	}
-	payload, err := json.Marshal(c)
-	if err != nil {
-		return err
-	}
-	return t.Defer(waitKey, c.Field, payload)
+	return t.Defer(waitKey, c.Field, key, c.item)
 }
 
 // resume applies the changes that waited on any of keys.
@@ -203,9 +211,10 @@ func (in *Ingester) resume(t *store.Tx, keys ...string) error {
 	if err != nil {
 		return err
 	}
+	bodies := map[int64][]change{}
 	for _, ev := range evs {
-		var c change
-		if err := json.Unmarshal(ev.Payload, &c); err != nil {
+		c, err := waiting(t, ev, bodies)
+		if err != nil {
 			return fmt.Errorf("deferred event %d: %w", ev.ID, err)
 		}
 		// Each change counts as applied from the delivery that brought it.
@@ -217,6 +226,34 @@ func (in *Ingester) resume(t *store.Tx, keys ...string) error {
 		}
 	}
 	return nil
+}
+
+// waiting finds a waiting change again: item of its delivery's stored
+// body, or its own payload for rows kept before changes were referenced.
+// bodies caches parsed deliveries, since one often brings several.
+func waiting(t *store.Tx, ev store.DeferredEvent, bodies map[int64][]change) (change, error) {
+	var c change
+	if len(ev.Payload) > 0 {
+		err := json.Unmarshal(ev.Payload, &c)
+		return c, err
+	}
+	all, ok := bodies[ev.DeliveryID]
+	if !ok {
+		body, err := t.DeliveryBody(ev.DeliveryID)
+		if err != nil {
+			return c, err
+		}
+		p, err := whatsapp.ParseWebhook(body)
+		if err != nil {
+			return c, err
+		}
+		all = items(p)
+		bodies[ev.DeliveryID] = all
+	}
+	if ev.Item < 0 || ev.Item >= len(all) {
+		return c, fmt.Errorf("item %d of delivery %d does not exist", ev.Item, ev.DeliveryID)
+	}
+	return all[ev.Item], nil
 }
 
 func describe(c change) string {

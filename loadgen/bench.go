@@ -37,6 +37,12 @@ func IngestBody(run string, n int64, groups int) []byte {
 // has passed. onAck, if set, is told each acknowledged n (the crash test
 // keeps them).
 func Ingest(ctx context.Context, p *Poster, run string, groups, conc int, d time.Duration, onAck func(n int64)) IngestResult {
+	return IngestWith(ctx, p, func(n int64) []byte { return IngestBody(run, n, groups) }, conc, d, onAck)
+}
+
+// IngestWith is Ingest with deliveries of another shape: body(n) is
+// delivery n.
+func IngestWith(ctx context.Context, p *Poster, body func(n int64) []byte, conc int, d time.Duration, onAck func(n int64)) IngestResult {
 	ctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
 	var seq, acked, failed atomic.Int64
@@ -49,7 +55,7 @@ func Ingest(ctx context.Context, p *Poster, run string, groups, conc int, d time
 			defer wg.Done()
 			for ctx.Err() == nil {
 				n := seq.Add(1)
-				status, err := p.Post(ctx, IngestBody(run, n, groups))
+				status, err := p.Post(ctx, body(n))
 				switch {
 				case err == nil && status == http.StatusOK:
 					acked.Add(1)

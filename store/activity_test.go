@@ -8,9 +8,9 @@ import (
 func TestPruneActivityKeepsRecentLines(t *testing.T) {
 	s := mustOpen(t)
 	ctx := context.Background()
-	// 12,000 old lines (more than one batch) and two recent ones.
+	// 12,000 old lines of two kinds (more than one batch) and two recent ones.
 	_, err := s.exec(ctx, `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 12000)
-		INSERT INTO activity (at, kind, detail) SELECT 1000 + i, 'drift', 'old' FROM n`)
+		INSERT INTO activity (at, kind, detail) SELECT 1000 + i, CASE WHEN i % 1000 = 0 THEN 'join' ELSE 'drift' END, 'old' FROM n`)
 	if err != nil {
 		t.Fatal(err)
 	}

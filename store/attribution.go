@@ -11,6 +11,7 @@ type Membership struct {
 	GroupID  int64
 	Key      string
 	WaID     string
+	Username string
 	Name     string
 	State    string // member, left, removed
 	JoinedAt int64
@@ -20,7 +21,7 @@ type Membership struct {
 // Memberships returns the join and leave times of people in the given
 // groups (all groups when none given).
 func (s *Store) Memberships(ctx context.Context, groupIDs ...int64) ([]Membership, error) {
-	q := `SELECT group_id, member_key, wa_id, name, state, joined_at, left_at FROM participants`
+	q := `SELECT group_id, member_key, wa_id, username, name, state, joined_at, left_at FROM participants`
 	var args []any
 	if len(groupIDs) > 0 {
 		q += ` WHERE group_id IN (` + placeholders(len(groupIDs)) + `)`
@@ -36,7 +37,7 @@ func (s *Store) Memberships(ctx context.Context, groupIDs ...int64) ([]Membershi
 	var out []Membership
 	for rows.Next() {
 		var m Membership
-		if err := rows.Scan(&m.GroupID, &m.Key, &m.WaID, &m.Name, &m.State, &m.JoinedAt, &m.LeftAt); err != nil {
+		if err := rows.Scan(&m.GroupID, &m.Key, &m.WaID, &m.Username, &m.Name, &m.State, &m.JoinedAt, &m.LeftAt); err != nil {
 			return nil, fmt.Errorf("store: memberships: %w", err)
 		}
 		out = append(out, m)

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"database/sql"
+	"errors"
 	"fmt"
 )
 
@@ -16,33 +18,34 @@ func (t *Tx) ResolveDeferredDelivery(deliveryID int64) error {
 }
 
 // Defer keeps a change that names a group the app does not know yet;
-// waitKey says what it waits for ("group:<wa id>" or "request:<id>"). A
-// retried delivery of a change already waiting is not kept twice: the
-// same change always encodes to the same payload.
-func (t *Tx) Defer(waitKey, field string, payload []byte) error {
-	var dup int
-	err := t.queryRow(`SELECT count(*) FROM deferred_events WHERE wait_key = ? AND payload = ?`,
-		waitKey, payload).Scan(&dup)
+// waitKey says what it waits for ("group:<wa id>" or "request:<id>").
+// The change is kept by reference: item is its position in the body of
+// the delivery being applied, which is stored anyway, so the payload is
+// not copied. dedupKey is the change's de-duplication key: a retried
+// delivery of a change already waiting is not kept twice, found through
+// a unique index instead of comparing with every change waiting for the
+// same group.
+func (t *Tx) Defer(waitKey, field, dedupKey string, item int) error {
+	r, err := t.exec(`INSERT INTO deferred_events (wait_key, delivery_id, field, payload, created_at, item, dedup_key)
+		VALUES (?, ?, ?, x'', ?, ?, ?) ON CONFLICT (dedup_key) WHERE dedup_key <> '' DO NOTHING`,
+		waitKey, t.delivery, field, t.now, item, dedupKey)
 	if err != nil {
 		return fmt.Errorf("store: defer: %w", err)
 	}
-	if dup > 0 {
-		return nil
+	if n, _ := r.RowsAffected(); n == 1 {
+		t.deferred++
 	}
-	_, err = t.exec(`INSERT INTO deferred_events (wait_key, delivery_id, field, payload, created_at)
-		VALUES (?, ?, ?, ?, ?)`, waitKey, t.delivery, field, payload, t.now)
-	if err != nil {
-		return fmt.Errorf("store: defer: %w", err)
-	}
-	t.deferred++
 	return nil
 }
 
-// DeferredEvent is a change waiting for its group.
+// DeferredEvent is a change waiting for its group: item of the body of
+// delivery DeliveryID, or (rows kept before retention) its own Payload.
 type DeferredEvent struct {
 	ID         int64
 	DeliveryID int64
 	Field      string
+	Item       int
+	DedupKey   string
 	Payload    []byte
 }
 
@@ -54,13 +57,13 @@ func (t *Tx) TakeDeferred(keys ...string) ([]DeferredEvent, error) {
 			continue
 		}
 		rows, err := t.query(`DELETE FROM deferred_events WHERE wait_key = ?
-			RETURNING id, delivery_id, field, payload`, k)
+			RETURNING id, delivery_id, field, item, dedup_key, payload`, k)
 		if err != nil {
 			return nil, fmt.Errorf("store: take deferred: %w", err)
 		}
 		for rows.Next() {
 			var e DeferredEvent
-			if err := rows.Scan(&e.ID, &e.DeliveryID, &e.Field, &e.Payload); err != nil {
+			if err := rows.Scan(&e.ID, &e.DeliveryID, &e.Field, &e.Item, &e.DedupKey, &e.Payload); err != nil {
 				rows.Close()
 				return nil, err
 			}
@@ -72,4 +75,18 @@ func (t *Tx) TakeDeferred(keys ...string) ([]DeferredEvent, error) {
 		}
 	}
 	return out, nil
+}
+
+// DeliveryBody returns a stored delivery's raw body, for a waiting change
+// kept by reference.
+func (t *Tx) DeliveryBody(id int64) ([]byte, error) {
+	var body []byte
+	err := t.queryRow(`SELECT body FROM webhook_deliveries WHERE id = ?`, id).Scan(&body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: delivery body %d: %w", id, err)
+	}
+	return body, nil
 }

@@ -96,7 +96,7 @@ func TestDeliveryOutcomes(t *testing.T) {
 						if err := tx.Forget(c.key); err != nil {
 							return err
 						}
-						return tx.Defer("group:W9", "test", []byte(c.key))
+						return tx.Defer("group:W9", "test", c.key, 0)
 					}
 					return nil
 				}); err != nil {
@@ -119,7 +119,7 @@ func TestDeferredEvents(t *testing.T) {
 	deferAll := func(keys []string, payloads ...string) DeliveryResult {
 		res, err := s.SaveDelivery(t.Context(), []byte(`{}`), "test", func(tx *Tx) error {
 			for i, p := range payloads {
-				if err := tx.Defer(keys[i], "test", []byte(p)); err != nil {
+				if err := tx.Defer(keys[i], "test", p, i); err != nil {
 					return err
 				}
 			}
@@ -137,7 +137,7 @@ func TestDeferredEvents(t *testing.T) {
 	}
 	tests := []struct {
 		keys      []string
-		want      []string // payloads taken, in order
+		want      []string // keys taken, in order
 		resolved  []int64  // deliveries that are applied afterwards
 		stillWait []int64
 	}{
@@ -154,7 +154,7 @@ func TestDeferredEvents(t *testing.T) {
 				return err
 			}
 			for _, e := range evs {
-				got = append(got, string(e.Payload))
+				got = append(got, e.DedupKey)
 				if err := tx.ResolveDeferredDelivery(e.DeliveryID); err != nil {
 					return err
 				}
@@ -181,7 +181,7 @@ func TestResumedChangeCountsForItsDelivery(t *testing.T) {
 	// A change that waited is recorded under the delivery that brought it,
 	// not the one that let it apply.
 	s := mustOpen(t)
-	first, err := s.SaveDelivery(t.Context(), []byte(`{}`), "test", func(tx *Tx) error { return tx.Defer("group:W1", "test", []byte("x")) })
+	first, err := s.SaveDelivery(t.Context(), []byte(`{}`), "test", func(tx *Tx) error { return tx.Defer("group:W1", "test", "x", 0) })
 	must(t, err)
 	_, err = s.SaveDelivery(t.Context(), []byte(`{}`), "test", func(tx *Tx) error {
 		evs, err := tx.TakeDeferred("group:W1")

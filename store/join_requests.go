@@ -24,13 +24,17 @@ type JoinRequest struct {
 	MemberKey     string
 	WaID          string
 	UserID        string
+	Username      string // as last known
+	Name          string // as last known
 	State         string
 	CreatedAt     int64
 	GroupSubject  string
 	WaGroupID     string
 }
 
-const joinRequestCols = `j.id, j.group_id, j.join_request_id, j.member_key, j.wa_id, j.user_id, j.state,
+const joinRequestCols = `j.id, j.group_id, j.join_request_id, j.member_key, j.wa_id, j.user_id,
+	coalesce((SELECT username FROM people WHERE key = j.member_key), ''),
+	coalesce((SELECT name FROM people WHERE key = j.member_key), ''), j.state,
 	j.created_at, g.subject, coalesce(g.wa_group_id, '')`
 
 func scanJoinRequests(rows *sql.Rows) ([]JoinRequest, error) {
@@ -38,7 +42,7 @@ func scanJoinRequests(rows *sql.Rows) ([]JoinRequest, error) {
 	var out []JoinRequest
 	for rows.Next() {
 		var j JoinRequest
-		if err := rows.Scan(&j.ID, &j.GroupID, &j.JoinRequestID, &j.MemberKey, &j.WaID, &j.UserID, &j.State,
+		if err := rows.Scan(&j.ID, &j.GroupID, &j.JoinRequestID, &j.MemberKey, &j.WaID, &j.UserID, &j.Username, &j.Name, &j.State,
 			&j.CreatedAt, &j.GroupSubject, &j.WaGroupID); err != nil {
 			return nil, err
 		}
@@ -185,16 +189,20 @@ func (s *Store) SyncJoinRequests(ctx context.Context, groupID int64, list []Pend
 // withdrawal that overtakes its creation is kept, and the late creation
 // does not reopen it.
 func (t *Tx) JoinRequest(groupID int64, requestID string, m Member, state string, at int64) error {
-	if requestID == "" {
-		requestID = "member:" + m.Key()
+	key, err := t.Person(m)
+	if err != nil {
+		return err
 	}
-	_, err := t.exec(`INSERT INTO join_requests
+	if requestID == "" {
+		requestID = "member:" + key
+	}
+	_, err = t.exec(`INSERT INTO join_requests
 		(group_id, join_request_id, member_key, wa_id, user_id, state, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (group_id, join_request_id) DO UPDATE SET
 			state = CASE WHEN join_requests.state = 'pending' THEN excluded.state ELSE join_requests.state END,
 			updated_at = excluded.updated_at`,
-		groupID, requestID, m.Key(), m.WaID, m.UserID, state, at, at)
+		groupID, requestID, key, m.WaID, m.UserID, state, at, at)
 	if err != nil {
 		return fmt.Errorf("store: join request: %w", err)
 	}
@@ -203,10 +211,14 @@ func (t *Tx) JoinRequest(groupID int64, requestID string, m Member, state string
 
 // RequestsApproved closes the pending requests of people who joined.
 func (t *Tx) RequestsApproved(groupID int64, m Member, at int64) error {
-	_, err := t.exec(`UPDATE join_requests SET state = 'approved', updated_at = ?1
+	key, err := t.Person(m)
+	if err != nil {
+		return err
+	}
+	_, err = t.exec(`UPDATE join_requests SET state = 'approved', updated_at = ?1
 		WHERE group_id = ?2 AND state = 'pending' AND created_at <= ?1
 		AND (member_key = ?3 OR (?4 <> '' AND wa_id = ?4) OR (?5 <> '' AND user_id = ?5))`,
-		at, groupID, m.Key(), m.WaID, m.UserID)
+		at, groupID, key, m.WaID, m.UserID)
 	if err != nil {
 		return fmt.Errorf("store: approve requests: %w", err)
 	}

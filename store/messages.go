@@ -51,32 +51,36 @@ type TemplateVar struct {
 
 // Message is one message in a group's timeline, either way.
 type Message struct {
-	ID          int64
-	GroupID     int64
-	Direction   string
-	WAMID       string
-	Kind        string
-	Body        string // text, caption, or a summary
-	Payload     Payload
-	MediaID     string
-	MediaMime   string
-	MediaName   string
-	SenderKey   string
-	SenderName  string
-	State       string
-	Error       string
-	Attempts    int
-	InDoubt     bool
-	JobItemID   int64
-	CreatedBy   int64
-	CreatedAt   int64
-	SentAt      int64
-	ClaimedAt   int64
-	PinnedAt    int64
-	PinnedUntil int64
-	Delivered   int // participants who have it
-	Read        int // participants who read it
-	Failed      int // participants it could not reach
+	ID         int64
+	GroupID    int64
+	Direction  string
+	WAMID      string
+	Kind       string
+	Body       string // text, caption, or a summary
+	Payload    Payload
+	MediaID    string
+	MediaMime  string
+	MediaName  string
+	SenderKey  string
+	SenderName string
+	// The author's username and phone number as last known (read with the
+	// receipt counts).
+	SenderUsername string
+	SenderWaID     string
+	State          string
+	Error          string
+	Attempts       int
+	InDoubt        bool
+	JobItemID      int64
+	CreatedBy      int64
+	CreatedAt      int64
+	SentAt         int64
+	ClaimedAt      int64
+	PinnedAt       int64
+	PinnedUntil    int64
+	Delivered      int // participants who have it
+	Read           int // participants who read it
+	Failed         int // participants it could not reach
 }
 
 // QueueMessage runs (*Tx).QueueMessage in a transaction of its own.
@@ -133,7 +137,12 @@ const messageCols = `m.id, m.group_id, m.direction, coalesce(m.wamid, ''), m.kin
 const receiptCounts = `,
 	coalesce((SELECT count(*) FROM receipts r WHERE r.wamid = m.wamid AND r.participant <> '' AND r.delivered_at > 0), 0),
 	coalesce((SELECT count(*) FROM receipts r WHERE r.wamid = m.wamid AND r.participant <> '' AND r.read_at > 0), 0),
-	coalesce((SELECT count(*) FROM receipts r WHERE r.wamid = m.wamid AND r.participant <> '' AND r.failed <> ''), 0)`
+	coalesce((SELECT count(*) FROM receipts r WHERE r.wamid = m.wamid AND r.participant <> '' AND r.failed <> ''), 0)` + senderCols
+
+// senderCols adds the author's username and phone as last known.
+const senderCols = `,
+	coalesce((SELECT username FROM people WHERE key = m.sender_key), ''),
+	coalesce((SELECT wa_id FROM people WHERE key = m.sender_key), '')`
 
 // scanMessages reads every row of a message list and closes rows.
 func scanMessages(rows *sql.Rows, counts bool) ([]Message, error) {
@@ -156,7 +165,7 @@ func scanMessage(row interface{ Scan(...any) error }, counts bool) (*Message, er
 		&m.MediaID, &m.MediaMime, &m.MediaName, &m.SenderKey, &m.SenderName, &m.State, &m.Error, &m.Attempts,
 		&m.InDoubt, &m.JobItemID, &m.CreatedBy, &m.CreatedAt, &m.SentAt, &m.ClaimedAt, &m.PinnedAt, &m.PinnedUntil}
 	if counts {
-		dest = append(dest, &m.Delivered, &m.Read, &m.Failed)
+		dest = append(dest, &m.Delivered, &m.Read, &m.Failed, &m.SenderUsername, &m.SenderWaID)
 	}
 	if err := row.Scan(dest...); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
@@ -208,7 +217,7 @@ func (s *Store) MessageByID(ctx context.Context, groupID, id int64) (*Message, e
 func (s *Store) Messages(ctx context.Context, groupID int64, limit int) ([]Message, error) {
 	// The counts are taken for the page of messages only, in one pass.
 	rows, err := s.r.QueryContext(ctx, `SELECT `+messageCols+`,
-			count(r.delivered_at > 0 OR NULL), count(r.read_at > 0 OR NULL), count(r.failed <> '' OR NULL)
+			count(r.delivered_at > 0 OR NULL), count(r.read_at > 0 OR NULL), count(r.failed <> '' OR NULL)`+senderCols+`
 		FROM (SELECT * FROM messages WHERE group_id = ? AND kind NOT IN ('pin', 'unpin')
 			ORDER BY created_at DESC, id DESC LIMIT ?) m
 		LEFT JOIN receipts r ON r.wamid = m.wamid AND r.participant <> ''
@@ -235,16 +244,31 @@ func (s *Store) LastInbound(ctx context.Context, groupID int64) (int64, error) {
 	return at, nil
 }
 
+// HasMessage reports whether a message with this wamid is stored: an
+// inbound message retried after its de-duplication key was pruned is
+// then already applied.
+func (t *Tx) HasMessage(wamid string) (bool, error) {
+	var n int
+	if err := t.queryRow(`SELECT count(*) FROM messages WHERE wamid = ?`, wamid).Scan(&n); err != nil {
+		return false, fmt.Errorf("store: has message: %w", err)
+	}
+	return n > 0, nil
+}
+
 // InboundMessage stores a message a participant wrote in a group.
 func (t *Tx) InboundMessage(groupID int64, wamid, kind, body string, sender Member, at int64) error {
-	_, err := t.exec(`INSERT INTO messages
+	key, err := t.Person(sender)
+	if err != nil {
+		return err
+	}
+	_, err = t.exec(`INSERT INTO messages
 		(group_id, direction, wamid, kind, body, sender_key, sender_name, state, created_at, sent_at)
 		VALUES (?, 'in', ?, ?, ?, ?, ?, 'received', ?, ?) ON CONFLICT (wamid) DO NOTHING`,
-		groupID, wamid, kind, body, sender.Key(), sender.Name, at, at)
+		groupID, wamid, kind, body, key, sender.Name, at, at)
 	if err != nil {
 		return fmt.Errorf("store: inbound message: %w", err)
 	}
-	if err := t.SetName(groupID, sender.Key(), sender.Name); err != nil {
+	if err := t.SetName(groupID, key, sender.Name); err != nil {
 		return err
 	}
 	_, err = t.exec(`UPDATE groups SET last_activity_at = max(last_activity_at, ?) WHERE id = ?`, at, groupID)

@@ -44,28 +44,34 @@ func (s *Store) Participants(ctx context.Context, groupID int64) ([]Participant,
 
 // Member identifies a participant by whatever the webhook gave.
 type Member struct {
-	WaID     string
-	UserID   string
-	Username string
-	Name     string
+	WaID         string
+	UserID       string
+	ParentUserID string
+	Username     string
+	Name         string
 }
 
-// Key is the stable key of a member: the phone-based wa_id when known,
-// else the business-scoped user id.
+// Key is the key a member would get on first sight: the business-scoped
+// user id (BSUID) when known, else the phone number. Tx.Person gives the
+// key a known person already has.
 func (m Member) Key() string {
-	if m.WaID != "" {
-		return m.WaID
+	if m.UserID != "" {
+		return m.UserID
 	}
-	return m.UserID
+	return m.WaID
 }
 
 // ParticipantJoined adds or re-adds a member unless a newer event for them
 // was already applied.
 func (t *Tx) ParticipantJoined(groupID int64, m Member, via string, at int64) error {
-	if m.Key() == "" {
+	key, err := t.Person(m)
+	if err != nil {
+		return err
+	}
+	if key == "" {
 		return errors.New("store: participant without wa_id or user_id")
 	}
-	_, err := t.exec(`INSERT INTO participants
+	_, err = t.exec(`INSERT INTO participants
 		(group_id, member_key, wa_id, user_id, username, name, state, joined_via, joined_at, event_at)
 		VALUES (?, ?, ?, ?, ?, ?, 'member', ?, ?, ?)
 		ON CONFLICT (group_id, member_key) DO UPDATE SET
@@ -76,9 +82,12 @@ func (t *Tx) ParticipantJoined(groupID int64, m Member, via string, at int64) er
 			state = 'member', joined_via = excluded.joined_via, joined_at = excluded.joined_at,
 			left_at = 0, event_at = excluded.event_at
 		WHERE excluded.event_at >= participants.event_at`,
-		groupID, m.Key(), m.WaID, m.UserID, m.Username, m.Name, via, at, at)
+		groupID, key, m.WaID, m.UserID, m.Username, m.Name, via, at, at)
 	if err != nil {
 		return fmt.Errorf("store: participant joined: %w", err)
+	}
+	if err := t.copyPerson(key); err != nil {
+		return err
 	}
 	return t.afterParticipants(groupID, at)
 }
@@ -86,38 +95,29 @@ func (t *Tx) ParticipantJoined(groupID int64, m Member, via string, at int64) er
 // ParticipantGone marks a member as having left ("left") or been removed
 // by the business ("removed"), unless a newer event was applied.
 func (t *Tx) ParticipantGone(groupID int64, m Member, state string, at int64) error {
-	if m.Key() == "" {
+	// Business removals echo whichever identifier was sent (phone or
+	// BSUID); the person's aliases find their row either way.
+	key, err := t.Person(m)
+	if err != nil {
+		return err
+	}
+	if key == "" {
 		return errors.New("store: participant without wa_id or user_id")
 	}
-	if k, err := t.resolveKey(groupID, m); err != nil {
-		return err
-	} else if k != "" {
-		m = Member{WaID: k}
-	}
-	_, err := t.exec(`INSERT INTO participants
+	_, err = t.exec(`INSERT INTO participants
 		(group_id, member_key, wa_id, user_id, state, left_at, event_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (group_id, member_key) DO UPDATE SET
 			state = excluded.state, left_at = excluded.left_at, event_at = excluded.event_at
 		WHERE excluded.event_at >= participants.event_at`,
-		groupID, m.Key(), m.WaID, m.UserID, state, at, at)
+		groupID, key, m.WaID, m.UserID, state, at, at)
 	if err != nil {
 		return fmt.Errorf("store: participant gone: %w", err)
 	}
-	return t.afterParticipants(groupID, at)
-}
-
-// resolveKey finds the row a member already has, whichever identifier
-// the event used (business removals echo the phone number or BSUID sent).
-func (t *Tx) resolveKey(groupID int64, m Member) (string, error) {
-	var k string
-	err := t.queryRow(`SELECT member_key FROM participants WHERE group_id = ?1
-		AND (member_key = ?2 OR (?3 <> '' AND wa_id = ?3) OR (?4 <> '' AND user_id = ?4)) LIMIT 1`,
-		groupID, m.Key(), m.WaID, m.UserID).Scan(&k)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
+	if err := t.copyPerson(key); err != nil {
+		return err
 	}
-	return k, err
+	return t.afterParticipants(groupID, at)
 }
 
 func (t *Tx) afterParticipants(groupID int64, at int64) error {
@@ -179,12 +179,15 @@ func (s *Store) ExportParticipants(ctx context.Context, groupID int64, fn func(E
 	return rows.Err()
 }
 
-// IsMember reports whether the phone number (wa_id) is a current member
-// of the group.
-func (s *Store) IsMember(ctx context.Context, groupID int64, waID string) (bool, error) {
+// IsMember reports whether the person a phone number (wa_id) or BSUID
+// names is a current member of the group, whichever identifier their row
+// was stored under.
+func (s *Store) IsMember(ctx context.Context, groupID int64, id string) (bool, error) {
 	var n int
-	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM participants WHERE group_id = ? AND wa_id = ? AND state = 'member'`,
-		groupID, waID).Scan(&n)
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM participants p WHERE p.group_id = ?1 AND p.state = 'member'
+		AND (p.wa_id = ?2 OR p.user_id = ?2 OR p.member_key = ?2
+			OR p.member_key = (SELECT person_key FROM person_aliases WHERE alias = ?2))`,
+		groupID, id).Scan(&n)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return false, fmt.Errorf("store: is member: %w", err)
 	}

@@ -53,9 +53,11 @@ func (t *Tx) Receipt(e ReceiptEvent) error {
 
 // Receipt is what happened to one outgoing message for one participant.
 type Receipt struct {
-	Member      string // wa_id or BSUID
+	Member      string // the person's key: BSUID, else phone number
 	Name        string
+	Username    string
 	WaID        string
+	UserID      string
 	Current     bool // still a member of the group
 	DeliveredAt int64
 	ReadAt      int64
@@ -70,13 +72,16 @@ func (s *Store) Receipts(ctx context.Context, groupID int64, wamid string) ([]Re
 		return nil, nil
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT * FROM (
-		SELECT r.participant AS member, coalesce(p.name, '') AS name, coalesce(p.wa_id, '') AS wa_id,
+		SELECT r.participant AS member, coalesce(nullif(p.name, ''), pp.name, '') AS name,
+			coalesce(nullif(p.username, ''), pp.username, '') AS username,
+			coalesce(nullif(p.wa_id, ''), pp.wa_id, '') AS wa_id, coalesce(nullif(p.user_id, ''), pp.user_id, '') AS user_id,
 			coalesce(p.state = 'member', 0) AS current, r.delivered_at AS delivered_at, r.read_at AS read_at, r.failed AS failed
 		FROM receipts r LEFT JOIN participants p ON p.group_id = ?1 AND (p.member_key = r.participant
 			OR (p.wa_id <> '' AND p.wa_id = r.participant) OR (p.user_id <> '' AND p.user_id = r.participant))
+		LEFT JOIN people pp ON pp.key = r.participant
 		WHERE r.wamid = ?2 AND r.participant <> ''
 		UNION ALL
-		SELECT p.member_key, p.name, p.wa_id, 1, 0, 0, ''
+		SELECT p.member_key, p.name, p.username, p.wa_id, p.user_id, 1, 0, 0, ''
 		FROM participants p WHERE p.group_id = ?1 AND p.state = 'member' AND NOT EXISTS (
 			SELECT 1 FROM receipts r WHERE r.wamid = ?2
 				AND r.participant IN (p.member_key, nullif(p.wa_id, ''), nullif(p.user_id, '')))
@@ -89,7 +94,7 @@ func (s *Store) Receipts(ctx context.Context, groupID int64, wamid string) ([]Re
 	seen := map[string]bool{}
 	for rows.Next() {
 		var r Receipt
-		if err := rows.Scan(&r.Member, &r.Name, &r.WaID, &r.Current, &r.DeliveredAt, &r.ReadAt, &r.Failed); err != nil {
+		if err := rows.Scan(&r.Member, &r.Name, &r.Username, &r.WaID, &r.UserID, &r.Current, &r.DeliveredAt, &r.ReadAt, &r.Failed); err != nil {
 			return nil, fmt.Errorf("store: receipts: %w", err)
 		}
 		if seen[r.Member] {

@@ -605,9 +605,9 @@ func CampaignPeople(v CampaignView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var31 string
-				templ_7745c5c3_Var31, templ_7745c5c3_Err = templ.JoinStringErrs(Phone(p.Arrival.WaID))
+				templ_7745c5c3_Var31, templ_7745c5c3_Err = templ.JoinStringErrs(arrivalAside(p))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign.templ`, Line: 124, Col: 71}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign.templ`, Line: 124, Col: 65}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var31))
 				if templ_7745c5c3_Err != nil {
@@ -890,10 +890,18 @@ func PoolGroupList(pgs []store.PoolGroup) templ.Component {
 }
 
 func personName(p Person) string {
-	if p.Arrival.Name != "" {
-		return p.Arrival.Name
+	uid := ""
+	if p.Arrival.Key != p.Arrival.WaID {
+		uid = p.Arrival.Key
 	}
-	return "Unknown name"
+	return PersonName(p.Arrival.Name, p.Arrival.Username, p.Arrival.WaID, uid)
+}
+
+func arrivalAside(p Person) string {
+	if p.Arrival.Name == "" && p.Arrival.Username == "" {
+		return ""
+	}
+	return Phone(p.Arrival.WaID)
 }
 
 var _ = templruntime.GeneratedTemplate

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"groupdeck/internal/person"
 	"groupdeck/store"
 )
 
@@ -52,17 +53,13 @@ func isoTime(ms int64) string {
 
 // Phone formats a wa_id (digits with country code) for reading, e.g.
 // "+1 650 555 1234"; anything else is shown as it is.
-func Phone(waID string) string {
-	if waID == "" || strings.Trim(waID, "0123456789") != "" {
-		return waID
-	}
-	if len(waID) == 11 && waID[0] == '1' {
-		return fmt.Sprintf("+1 %s %s %s", waID[1:4], waID[4:7], waID[7:])
-	}
-	if len(waID) > 6 {
-		return "+" + waID[:2] + " " + waID[2:]
-	}
-	return "+" + waID
+func Phone(waID string) string { return person.Phone(waID) }
+
+// PersonName is how every page and export names a person: profile name,
+// else @username, else the formatted number, else a short form of the
+// business-scoped user id (internal/person).
+func PersonName(name, username, waID, userID string) string {
+	return person.Name(name, username, waID, userID)
 }
 
 func itoa(n int) string { return fmt.Sprint(n) }
@@ -70,20 +67,29 @@ func itoa(n int) string { return fmt.Sprint(n) }
 func idPath(format string, id int64) string { return fmt.Sprintf(format, id) }
 
 func displayName(p store.Participant) string {
-	switch {
-	case p.Name != "":
-		return p.Name
-	case p.Username != "":
-		return "@" + p.Username
-	}
-	return "Unknown name"
+	return person.Name(p.Name, p.Username, p.WaID, p.UserID)
+}
+
+// participantAside is the phone number after a participant's name, when
+// the name did not already show it.
+func participantAside(p store.Participant) string {
+	return person.Aside(p.Name, p.Username, p.WaID)
 }
 
 func senderName(m store.Message) string {
-	if m.SenderName != "" {
-		return m.SenderName
+	uid := ""
+	if m.SenderKey != m.SenderWaID {
+		uid = m.SenderKey
 	}
-	return "Participant"
+	wa := m.SenderWaID
+	if wa == "" && uid == "" {
+		wa = m.SenderKey
+	}
+	return person.Name(m.SenderName, m.SenderUsername, wa, uid)
+}
+
+func senderAside(m store.Message) string {
+	return person.Aside(m.SenderName, m.SenderUsername, m.SenderWaID)
 }
 
 // readableWho formats a phone-number identity the way the people list

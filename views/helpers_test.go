@@ -15,3 +15,13 @@ func TestReadableWho(t *testing.T) {
 		}
 	}
 }
+
+// The reviewed invite list is posted back as typed lines: numbers with
+// their "+", business-scoped user ids as they are (a "+BR.…" would not
+// read back as either).
+func TestInviteReviewSendText(t *testing.T) {
+	r := InviteReview{Send: []string{"16505551234", "BR.1502576394655843"}}
+	if got := r.SendText(); got != "+16505551234\nBR.1502576394655843\n" {
+		t.Errorf("SendText = %q", got)
+	}
+}

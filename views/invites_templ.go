@@ -196,7 +196,7 @@ func InviteFormBody(c *store.Campaign, f InviteForm) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "</textarea><p id=\"numbers-hint\" class=\"hint\">Write numbers as +&lt;country code&gt; and the number; spaces, dashes and brackets are fine.</p><label for=\"csv\">Or upload a CSV file (a column named phone, number or mobile; else the first column)</label> <input id=\"csv\" name=\"csv\" type=\"file\" accept=\".csv,text/csv,text/plain\"> ")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "</textarea><p id=\"numbers-hint\" class=\"hint\">Write numbers as +&lt;country code&gt; and the number; spaces, dashes and brackets are fine. Someone who shares no number can be listed by their business-scoped user ID instead (for example BR.1502576394655843).</p><label for=\"csv\">Or upload a CSV file (a column named phone, number or mobile; else the first column)</label> <input id=\"csv\" name=\"csv\" type=\"file\" accept=\".csv,text/csv,text/plain\"> ")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -51,13 +51,11 @@ func changeText(c store.GroupChange) string {
 func itoa64(n int64) string { return fmt.Sprint(n) }
 
 func requester(r store.JoinRequest) string {
-	if r.WaID != "" {
-		return Phone(r.WaID)
+	uid := r.UserID
+	if uid == "" && r.WaID == "" {
+		uid = r.MemberKey
 	}
-	if r.UserID != "" {
-		return r.UserID
-	}
-	return r.MemberKey
+	return PersonName(r.Name, r.Username, r.WaID, uid)
 }
 
 func verb(action string) string {
@@ -108,8 +106,8 @@ func groupParam(id int64) string {
 // personLabel names a participant for buttons: the name when known, and
 // always the phone number.
 func personLabel(p store.Participant) string {
-	if p.Name == "" && p.Username == "" {
-		return Phone(p.Key)
+	if aside := participantAside(p); aside != "" {
+		return displayName(p) + " " + aside
 	}
-	return displayName(p) + " " + Phone(p.WaID)
+	return displayName(p)
 }

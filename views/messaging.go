@@ -4,6 +4,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"groupdeck/internal/person"
 	"groupdeck/store"
 	"groupdeck/whatsapp"
 )
@@ -160,12 +161,15 @@ func templateSummary(m store.Message) string {
 	return s
 }
 
-func receiptNumber(r store.Receipt) string {
-	if r.WaID != "" {
-		return r.WaID
+func receiptName(r store.Receipt) string {
+	uid := r.UserID
+	if uid == "" && r.WaID == "" {
+		uid = r.Member
 	}
-	return r.Member
+	return PersonName(r.Name, r.Username, r.WaID, uid)
 }
+
+func receiptAside(r store.Receipt) string { return person.Aside(r.Name, r.Username, r.WaID) }
 
 func whenOr(ms int64, none string) string {
 	if ms == 0 {

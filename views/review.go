@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"groupdeck/store"
+	"groupdeck/whatsapp"
 )
 
 // Rates are the estimated template prices per delivered participant that
@@ -157,7 +158,10 @@ type InviteReview struct {
 func (r InviteReview) SendText() string {
 	var b strings.Builder
 	for _, p := range r.Send {
-		b.WriteString("+" + p + "\n")
+		if !whatsapp.IsBSUID(p) {
+			b.WriteString("+") // a business-scoped user id is posted as it is
+		}
+		b.WriteString(p + "\n")
 	}
 	return b.String()
 }

@@ -67,6 +67,7 @@ type Config struct {
 	DeleteReturnsRequestID bool // DELETE /{group} also returns request_id
 	SyncPhotoErrors        bool // photo aspect/size errors fail the request (400) instead of the webhook
 	BSUID                  bool // add user_id to participants, contacts and participant events
+	ParentBSUID            bool // with BSUID, also parent_user_id ("CC.ENT.…"), as for managed businesses
 	Ineligible             bool // every Groups API call fails with 131215
 	CreationDisabled       bool // group creation fails with 131214 (too many marketing messages in windows)
 	// Templates (docs/cloud-api.md#templates): NoInviteTemplate starts the

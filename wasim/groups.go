@@ -230,6 +230,9 @@ func (s *Server) userRef(waID, key string) map[string]any {
 			if u.Username != "" {
 				m["username"] = u.Username
 			}
+			if s.cfg.ParentBSUID && u.ParentUserID != "" {
+				m["parent_user_id"] = u.ParentUserID
+			}
 		}
 	}
 	return m

@@ -102,13 +102,19 @@ func (s *Server) serveSim(w http.ResponseWriter, r *http.Request, path string) {
 	}
 	var err error
 	var out any = map[string]any{"ok": true}
+	if req.WaID == "" && req.UserID != "" && path != "users" {
+		// Username users have no phone the business sees: drive them by BSUID.
+		req.WaID = s.WaIDOf(req.UserID)
+	}
 	switch path {
 	case "users":
-		if req.WaID == "" {
-			fail(http.StatusBadRequest, "wa_id is required")
+		if req.WaID == "" && req.Username == "" {
+			fail(http.StatusBadRequest, "wa_id or username is required")
 			return
 		}
 		out = s.AddUser(User{WaID: req.WaID, Name: req.Name, UserID: req.UserID, Username: req.Username, PhoneHidden: req.Hidden})
+	case "change_user_id":
+		out, err = s.ChangeUserID(req.WaID)
 	case "tap":
 		var res TapResult
 		res, err = s.Tap(req.WaID, req.Link)
@@ -185,6 +191,7 @@ type simConfig struct {
 	DeleteReturnsRequestID *bool   `json:"delete_returns_request_id,omitempty"`
 	SyncPhotoErrors        *bool   `json:"sync_photo_errors,omitempty"`
 	BSUID                  *bool   `json:"bsuid,omitempty"`
+	ParentBSUID            *bool   `json:"parent_bsuid,omitempty"`
 	Ineligible             *bool   `json:"ineligible,omitempty"`
 	CreationDisabled       *bool   `json:"creation_disabled,omitempty"`
 	FailCreates            *bool   `json:"fail_creates,omitempty"`
@@ -244,6 +251,7 @@ func (c simConfig) apply(cfg *Config) {
 	set(&cfg.DeleteReturnsRequestID, c.DeleteReturnsRequestID)
 	set(&cfg.SyncPhotoErrors, c.SyncPhotoErrors)
 	set(&cfg.BSUID, c.BSUID)
+	set(&cfg.ParentBSUID, c.ParentBSUID)
 	set(&cfg.Ineligible, c.Ineligible)
 	set(&cfg.CreationDisabled, c.CreationDisabled)
 	set(&cfg.FailCreates, c.FailCreates)
@@ -262,7 +270,7 @@ func (s *Server) simConfig() simConfig {
 		DuplicateDelivery: b(cfg.DuplicateDelivery), Reorder: b(cfg.Reorder), BatchWindowMS: msp(cfg.BatchWindow),
 		AggregateStatuses: b(cfg.AggregateStatuses), ReadSkipsDelivered: b(cfg.ReadSkipsDelivered),
 		ParticipantRecipientID: b(cfg.ParticipantRecipientID), ConversationObject: b(cfg.ConversationObject), DeleteReturnsRequestID: b(cfg.DeleteReturnsRequestID),
-		SyncPhotoErrors: b(cfg.SyncPhotoErrors), BSUID: b(cfg.BSUID), Ineligible: b(cfg.Ineligible),
+		SyncPhotoErrors: b(cfg.SyncPhotoErrors), BSUID: b(cfg.BSUID), ParentBSUID: b(cfg.ParentBSUID), Ineligible: b(cfg.Ineligible),
 		CreationDisabled: b(cfg.CreationDisabled), FailCreates: b(cfg.FailCreates),
 		MessagesPerSecond: n(cfg.MessagesPerSecond), PairBurst: n(cfg.PairBurst),
 		PairIntervalMS: msp(effective(cfg.PairInterval, 6*time.Second)), Unsubscribed: b(cfg.Unsubscribed),

@@ -91,9 +91,15 @@ func (g *idGen) messageID() string {
 
 func (g *idGen) requestID() string { return g.digits(15) }
 func (g *idGen) mediaID() string   { return g.digits(16) }
-func (g *idGen) bsuid() string     { return "US." + g.digits(20) }
-func (g *idGen) linkID() string    { return g.token(22) }
-func (g *idGen) traceID() string   { return g.token(11) }
+
+// bsuid is a business-scoped user id: ISO country code, dot, digits.
+func (g *idGen) bsuid(country string) string { return country + "." + g.digits(20) }
+
+// parentBSUID is a parent BSUID shared by linked business portfolios.
+func (g *idGen) parentBSUID(country string) string { return country + ".ENT." + g.digits(20) }
+
+func (g *idGen) linkID() string  { return g.token(22) }
+func (g *idGen) traceID() string { return g.token(11) }
 
 // cursor is the decoded form of a paging cursor. Version ties it to one
 // simulator instance so a cursor from a restarted simulator is rejected with

@@ -65,21 +65,14 @@ func (s *Server) Say(waID, groupID, kind, text string) (string, error) {
 	}
 	if s.cfg.BSUID {
 		msg["from_user_id"] = u.UserID
+		if s.cfg.ParentBSUID && u.ParentUserID != "" {
+			msg["from_parent_user_id"] = u.ParentUserID
+		}
 	}
 	g.lastInbound = now
 	id := msg["id"].(string)
 	s.inbound[id] = &inboundMessage{id: id, groupID: g.id, from: waID}
-	contact := map[string]any{"profile": map[string]any{"name": u.Name}}
-	if !hidden {
-		contact["wa_id"] = waID
-	}
-	if s.cfg.BSUID {
-		contact["user_id"] = u.UserID
-		if u.Username != "" {
-			contact["profile"].(map[string]any)["username"] = u.Username
-		}
-	}
-	s.emit("messages", map[string]any{"contacts": []any{contact}, "messages": []any{msg}})
+	s.emit("messages", map[string]any{"contacts": []any{s.userContact(waID)}, "messages": []any{msg}})
 	return id, nil
 }
 

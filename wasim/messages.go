@@ -14,6 +14,7 @@ type sendRequest struct {
 	MessagingProduct string                     `json:"messaging_product"`
 	RecipientType    string                     `json:"recipient_type"`
 	To               string                     `json:"to"`
+	Recipient        string                     `json:"recipient"` // a BSUID, instead of to (1:1 only)
 	Type             string                     `json:"type"`
 	Status           string                     `json:"status"`
 	MessageID        string                     `json:"message_id"`
@@ -53,6 +54,7 @@ type sentMessage struct {
 	id       string
 	group    *group // nil for 1:1 sends
 	to       string // wa_id for 1:1 sends
+	toUserID string // the BSUID a 1:1 send was addressed to with "recipient"
 	kind     string
 	text     string
 	category string // pricing category, decided at send time
@@ -88,6 +90,9 @@ func (s *Server) handleMessages(r *http.Request) (int, any, *apiError) {
 	}
 	if req.Status != "" {
 		return s.markRead(req)
+	}
+	if req.Recipient != "" {
+		return s.sendToBSUID(req)
 	}
 	if req.To == "" {
 		return 0, nil, errParam("to is required")
@@ -339,6 +344,12 @@ func (s *Server) sendToUser(req sendRequest) (int, any, *apiError) {
 	wa := normalizePhone(req.To)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if req.Recipient != "" {
+		wa = s.waIDForBSUID(req.Recipient)
+		if s.users[wa] == nil {
+			return 0, nil, newErr(CodeInvalidValue, "recipient %s is not a WhatsApp user of this business", req.Recipient)
+		}
+	}
 	groupID := ""
 	category := "service"
 	if req.Type == "template" {
@@ -364,13 +375,18 @@ func (s *Server) sendToUser(req sendRequest) (int, any, *apiError) {
 	// an invite sent to any number can be tapped from the /_sim API.
 	s.addUser(User{WaID: wa})
 	now := s.now()
-	m := &sentMessage{id: s.ids.messageID(), to: wa, kind: req.Type, text: text, category: category, priceTyp: "regular",
-		recips: map[string]*recipState{wa: {}}, order: []string{wa}, at: now}
+	m := &sentMessage{id: s.ids.messageID(), to: wa, toUserID: req.Recipient, kind: req.Type, text: text, category: category,
+		priceTyp: "regular", recips: map[string]*recipState{wa: {}}, order: []string{wa}, at: now}
 	s.deliverToInbox(wa, InboxItem{ID: m.id, GroupID: groupID, From: s.cfg.DisplayPhoneNumber, Type: req.Type, Text: text, At: now})
 	s.record(m, req)
+	// wa_id is only echoed when the send named a phone number.
+	contact := map[string]any{"input": req.To, "wa_id": wa}
+	if req.Recipient != "" {
+		contact = map[string]any{"input": req.Recipient, "user_id": req.Recipient}
+	}
 	return http.StatusOK, map[string]any{
 		"messaging_product": "whatsapp",
-		"contacts":          []any{map[string]any{"input": req.To, "wa_id": wa}},
+		"contacts":          []any{contact},
 		"messages":          []any{map[string]any{"id": m.id}},
 	}, nil
 }

@@ -51,6 +51,12 @@ func (s *Server) baseStatus(m *sentMessage, status string) map[string]any {
 	}
 	if m.group != nil {
 		st["recipient_id"], st["recipient_type"] = m.group.id, "group"
+	} else if m.toUserID != "" {
+		// Addressed by BSUID: statuses name the user the same way.
+		st["recipient_user_id"] = m.toUserID
+		if !s.phoneHidden(m.to) {
+			st["recipient_id"] = m.to
+		}
 	} else {
 		st["recipient_id"] = m.to
 	}
@@ -79,6 +85,9 @@ func (s *Server) recipientStatus(m *sentMessage, wa, status string, rs *recipSta
 		if s.cfg.BSUID {
 			if u := s.users[wa]; u != nil {
 				st["recipient_participant_user_id"] = u.UserID
+				if s.cfg.ParentBSUID && u.ParentUserID != "" {
+					st["recipient_participant_parent_user_id"] = u.ParentUserID
+				}
 			}
 		}
 	}
@@ -122,16 +131,21 @@ func (s *Server) emitStatuses(sts []map[string]any) {
 	if len(sts) == 0 {
 		return
 	}
-	if s.cfg.AggregateStatuses {
-		list := make([]any, len(sts))
-		for i, st := range sts {
-			list[i] = st
+	// Delivered/read group statuses carry a contacts array beside them
+	// (BSUID rollout), naming the participants the statuses are about.
+	value := func(list []map[string]any) map[string]any {
+		v := map[string]any{"statuses": anyList(list)}
+		if cs := s.statusContacts(list); len(cs) > 0 {
+			v["contacts"] = cs
 		}
-		s.emit("messages", map[string]any{"statuses": list})
+		return v
+	}
+	if s.cfg.AggregateStatuses {
+		s.emit("messages", value(sts))
 		return
 	}
 	for _, st := range sts {
-		s.emit("messages", map[string]any{"statuses": []any{st}})
+		s.emit("messages", value([]map[string]any{st}))
 	}
 }
 
@@ -173,4 +187,12 @@ func (s *Server) Read(waID, messageID string) error {
 	}
 	s.emitStatuses(out)
 	return nil
+}
+
+func anyList(sts []map[string]any) []any {
+	out := make([]any, len(sts))
+	for i, st := range sts {
+		out[i] = st
+	}
+	return out
 }

@@ -11,10 +11,13 @@ import (
 
 // User is a simulated WhatsApp user.
 type User struct {
-	WaID     string `json:"wa_id"`
-	Name     string `json:"name"`
-	UserID   string `json:"user_id,omitempty"`  // BSUID, "US.<digits>"
-	Username string `json:"username,omitempty"` // optional; only some users adopt one
+	WaID string `json:"wa_id"`
+	Name string `json:"name"`
+	// UserID is the BSUID: the user's country code (from the number's
+	// calling code), a dot and digits, e.g. "BR.1502576394655843".
+	UserID       string `json:"user_id,omitempty"`
+	ParentUserID string `json:"parent_user_id,omitempty"` // "BR.ENT.…", minted with Config.ParentBSUID
+	Username     string `json:"username,omitempty"`       // optional; only some users adopt one
 	// PhoneHidden marks a user whose phone number cannot be shared with the
 	// business (BSUID rollout, docs/cloud-api.md#identifiers). With Config.BSUID
 	// on, webhooks and API answers then omit wa_id, from and
@@ -63,14 +66,23 @@ func (s *Server) AddUser(u User) User {
 
 func (s *Server) addUser(u User) User {
 	u.WaID = normalizePhone(u.WaID)
+	if u.WaID == "" {
+		// A username user with no phone the business may see: the
+		// simulated world still needs a number to key them by.
+		u.WaID, u.PhoneHidden = "1999"+s.ids.digits(8), true
+	}
 	if old := s.users[u.WaID]; old != nil {
 		return old.User
 	}
+	country := countryOf(u.WaID)
 	if u.UserID == "" {
-		u.UserID = s.ids.bsuid()
+		u.UserID = s.ids.bsuid(country)
 	}
-	if u.Name == "" {
-		u.Name = "User " + u.WaID
+	if u.ParentUserID == "" && s.cfg.ParentBSUID {
+		u.ParentUserID = s.ids.parentBSUID(country)
+	}
+	if u.Name == "" && u.Username == "" {
+		u.Name = "User " + u.WaID // a username user may leave the profile name empty
 	}
 	s.users[u.WaID] = &simUser{User: u}
 	return u

@@ -27,7 +27,8 @@ type SendResult struct {
 type outgoing struct {
 	MessagingProduct string        `json:"messaging_product"`
 	RecipientType    string        `json:"recipient_type"`
-	To               string        `json:"to"`
+	To               string        `json:"to,omitempty"`
+	Recipient        string        `json:"recipient,omitempty"` // a BSUID instead of To (1:1 sends)
 	Type             string        `json:"type"`
 	Text             *textBody     `json:"text,omitempty"`
 	Image            *mediaBody    `json:"image,omitempty"`

@@ -87,8 +87,10 @@ func (c *Client) SendTemplate(ctx context.Context, groupID string, t Template) (
 	return c.sendToGroup(ctx, groupID, outgoing{Type: "template", Template: body})
 }
 
-// SendInviteTemplate sends a group-invite template 1:1 to the phone number
-// to. The group_id parameter goes first, as the library template expects;
+// SendInviteTemplate sends a group-invite template 1:1 to to: a phone
+// number, or a business-scoped user id (BSUID) for someone whose number
+// WhatsApp does not share, which goes in "recipient" instead of "to". The
+// group_id parameter goes first, as the library template expects;
 // WhatsApp substitutes the group's invite link at delivery.
 func (c *Client) SendInviteTemplate(ctx context.Context, to string, t Template, groupID string) (*SendResult, error) {
 	if err := checkID("to", to); err != nil {
@@ -101,7 +103,11 @@ func (c *Client) SendInviteTemplate(ctx context.Context, to string, t Template, 
 	if err != nil {
 		return nil, err
 	}
-	return c.sendMessage(ctx, outgoing{RecipientType: recipientOne, To: strings.TrimSpace(to), Type: "template", Template: body})
+	msg := outgoing{RecipientType: recipientOne, To: strings.TrimSpace(to), Type: "template", Template: body}
+	if IsBSUID(msg.To) {
+		msg.To, msg.Recipient = "", msg.To
+	}
+	return c.sendMessage(ctx, msg)
 }
 
 // buildTemplate makes the components Meta expects: header, body (with

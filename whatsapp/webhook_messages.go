@@ -7,6 +7,7 @@ import "encoding/json"
 type Contact struct {
 	WaID            string         `json:"wa_id,omitempty"`
 	UserID          string         `json:"user_id,omitempty"`
+	ParentUserID    string         `json:"parent_user_id,omitempty"`
 	IdentityKeyHash string         `json:"identity_key_hash,omitempty"`
 	Profile         ContactProfile `json:"profile"`
 }
@@ -34,7 +35,28 @@ type Message struct {
 	Audio            *Media          `json:"audio,omitempty"`
 	Document         *Media          `json:"document,omitempty"`
 	Sticker          *Media          `json:"sticker,omitempty"`
+	System           *System         `json:"system,omitempty"`
 	Errors           []ErrorObject   `json:"errors,omitempty"`
+}
+
+// System message types: the user's identifiers changed.
+const (
+	SystemUserChangedUserID = "user_changed_user_id"
+	SystemUserChangedNumber = "user_changed_number"
+)
+
+// System is the body of a "system" message. user_changed_user_id reports
+// a regenerated BSUID (no phone number); user_changed_number a new phone
+// number, which also regenerates the BSUID. Unlike other inbound
+// messages, system messages carry no contacts array.
+type System struct {
+	Body                 string `json:"body,omitempty"`
+	Type                 string `json:"type,omitempty"`
+	WaID                 string `json:"wa_id,omitempty"` // the new number (user_changed_number)
+	UserID               string `json:"user_id,omitempty"`
+	ParentUserID         string `json:"parent_user_id,omitempty"`
+	PreviousUserID       string `json:"previous_user_id,omitempty"`
+	PreviousParentUserID string `json:"previous_parent_user_id,omitempty"`
 }
 
 // MessageContext is set when the message replies to another one.
@@ -87,6 +109,8 @@ type Status struct {
 	RecipientType string `json:"recipient_type,omitempty"`
 	// RecipientParticipantID is also read from the "participant_recipient_id"
 	// spelling found in two of Meta's samples.
+	// RecipientUserID names the user of a 1:1 send addressed by BSUID.
+	RecipientUserID                  string        `json:"recipient_user_id,omitempty"`
 	RecipientParticipantID           string        `json:"recipient_participant_id,omitempty"`
 	RecipientParticipantUserID       string        `json:"recipient_participant_user_id,omitempty"`
 	RecipientParticipantParentUserID string        `json:"recipient_participant_parent_user_id,omitempty"`
@@ -97,6 +121,10 @@ type Status struct {
 	// Conversation, where Meta's aggregated samples put it.
 	Pricing *Pricing      `json:"pricing,omitempty"`
 	Errors  []ErrorObject `json:"errors,omitempty"`
+	// Contacts names the participants of delivered/read group statuses
+	// (BSUID rollout). Meta's samples put the array beside "statuses" in
+	// the change value; one inside the status is read too.
+	Contacts []Contact `json:"contacts,omitempty"`
 }
 
 // Conversation is the pre-v24 conversation object on statuses.
@@ -157,8 +185,9 @@ func (s *Status) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// Participant returns the best identifier of the participant a group
-// status is about: the phone-based ID, else the business-scoped user ID.
+// Participant returns an identifier of the participant a group status is
+// about: the phone-based ID, else the business-scoped user ID. Ingest
+// resolves either to the same person.
 func (s *Status) Participant() string {
 	if s.RecipientParticipantID != "" {
 		return s.RecipientParticipantID

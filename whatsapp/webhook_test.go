@@ -365,6 +365,7 @@ func TestParseWebhookFixtures(t *testing.T) {
 		}},
 		{"statuses_v23_conversation.json", checkV23Statuses},
 	}
+	tests = append(tests, bsuidFixtures...)
 	covered := map[string]bool{}
 	for _, tt := range tests {
 		covered[tt.file] = true

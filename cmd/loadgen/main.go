@@ -25,19 +25,25 @@ import (
 const sandboxAppSecret = "sandbox-app-secret"
 
 type options struct {
-	bin        string
-	dir        string
-	groups     int
-	messages   int
-	conc       int
-	ingestFor  time.Duration
-	streams    int
-	global     int
-	bgRate     int
-	latencyFor time.Duration
-	memStreams int
-	pageRuns   int
-	restarts   int
+	bin         string
+	dir         string
+	groups      int
+	messages    int
+	conc        int
+	ingestFor   time.Duration
+	streams     int
+	global      int
+	bgRate      int
+	latencyFor  time.Duration
+	memStreams  int
+	pageRuns    int
+	restarts    int
+	stored      int
+	pruneFor    time.Duration
+	only        string
+	soakFor     time.Duration
+	soakRate    int
+	soakStreams int
 }
 
 func main() {
@@ -65,6 +71,12 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.IntVar(&o.memStreams, "memory-streams", 1000, "open event streams when memory is read")
 	fs.IntVar(&o.pageRuns, "page-runs", 300, "requests per page timing")
 	fs.IntVar(&o.restarts, "restarts", 5, "restarts timed for start-to-ready")
+	fs.IntVar(&o.stored, "stored", 1000000, "stored deliveries in the big database of the growth rows; 0 skips them")
+	fs.DurationVar(&o.pruneFor, "prune-for", 20*time.Second, "how long the pruning run over the big database may take")
+	fs.StringVar(&o.only, "only", "", "run only one part: growth or soak (make soak)")
+	fs.DurationVar(&o.soakFor, "soak-duration", 30*time.Minute, "how long the soak runs")
+	fs.IntVar(&o.soakRate, "soak-rate", 1000, "mixed deliveries per second during the soak")
+	fs.IntVar(&o.soakStreams, "soak-streams", 200, "open event streams during the soak")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -77,7 +89,20 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		o.dir = d
 	}
 	t := &table{}
-	err := bench(ctx, o, t, out)
+	var err error
+	switch o.only {
+	case "":
+		err = bench(ctx, o, t, out)
+		if err == nil && o.stored > 0 {
+			err = growth(ctx, o, t, out)
+		}
+	case "growth":
+		err = growth(ctx, o, t, out)
+	case "soak":
+		err = soak(ctx, o, t, out)
+	default:
+		err = fmt.Errorf("-only %q: the parts are growth and soak", o.only)
+	}
 	t.print(out)
 	return err
 }

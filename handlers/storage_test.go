@@ -1,0 +1,69 @@
+package handlers
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestEventLogShowsStorage(t *testing.T) {
+	ts := newTestServer(t)
+	ts.deliver(joinedJSON()) // waits: the group is unknown
+	admin := ts.client()
+	admin.login("admin@x.test")
+	_, page := admin.get("/events/log")
+	for _, want := range []string{`data-testid="storage"`, `data-testid="db-size"`,
+		"Changes waiting for a group (1 now)", "never appeared"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("event log lacks %q", want)
+		}
+	}
+	if strings.Contains(page, `data-testid="oldest-delivery">none kept<`) {
+		t.Error("oldest delivery not shown though one is kept")
+	}
+}
+
+func TestHealthzDetail(t *testing.T) {
+	ts := newTestServer(t)
+	ts.deliver(joinedJSON())
+	res, err := http.Get(ts.URL + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if string(b) != "ok" {
+		t.Errorf("plain healthz %q, want ok", b)
+	}
+	var got struct {
+		Status   string
+		Database struct {
+			Bytes          int64            `json:"bytes"`
+			TableBytes     map[string]int64 `json:"table_bytes"`
+			OldestDelivery string           `json:"oldest_delivery"`
+			Waiting        int64            `json:"waiting_changes"`
+		}
+	}
+	// Per-table sizes are measured in the background after the first ask.
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		res, err := http.Get(ts.URL + "/healthz?detail=1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = json.NewDecoder(res.Body).Decode(&got)
+		res.Body.Close()
+		if err != nil || res.StatusCode != http.StatusOK {
+			t.Fatalf("detail: %d %v", res.StatusCode, err)
+		}
+		if len(got.Database.TableBytes) > 0 || time.Now().After(deadline) {
+			break
+		}
+	}
+	if got.Status != "ok" || got.Database.Bytes <= 0 || got.Database.TableBytes["webhook_deliveries"] <= 0 ||
+		got.Database.OldestDelivery == "" || got.Database.Waiting != 1 {
+		t.Errorf("detail %+v", got)
+	}
+}

@@ -1,0 +1,297 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Retention of webhook bookkeeping (issue 19). Raw deliveries, their
+// de-duplication keys and changes waiting for an unknown group would
+// otherwise be kept forever; ingest slowed as they piled up. Prune deletes
+// them in small batches, each its own short write transaction through the
+// store's one writer, pausing between batches so webhook commits queued
+// behind it go first.
+
+// Retention says how long each kind of row is kept. A zero duration keeps
+// that kind forever.
+type Retention struct {
+	Applied time.Duration // deliveries applied or duplicate
+	Failed  time.Duration // failed deliveries not replayed successfully
+	Dedup   time.Duration // de-duplication keys (cover Meta's retries)
+	Waiting time.Duration // changes waiting for a group that never appeared
+	Batch   int           // rows per transaction; 500 when 0
+	Pause   time.Duration // between batches; 5 ms when 0
+}
+
+// PruneResult tells what a Prune run deleted and how long its longest
+// write transaction held the writer.
+type PruneResult struct {
+	Applied, Failed, Keys, Expired int64
+	FreedPages                     int64
+	Batches                        int
+	LongestHold                    time.Duration
+	SlowHolds                      int // transactions that held the writer over 50 ms
+}
+
+// NeverAppeared starts the error of a delivery whose waiting change
+// expired: shown in the event log.
+const NeverAppeared = "group never appeared"
+
+// Prune applies the retention r as of now.
+func (s *Store) Prune(ctx context.Context, r Retention) (PruneResult, error) {
+	if r.Batch <= 0 {
+		r.Batch = 500
+	}
+	if r.Pause <= 0 {
+		r.Pause = 5 * time.Millisecond
+	}
+	now := s.now()
+	var res PruneResult
+	// Deliveries are kept at least as long as their keys, which name them.
+	atLeast := func(d time.Duration) time.Duration {
+		if r.Dedup == 0 || d == 0 {
+			return 0
+		}
+		return max(d, r.Dedup)
+	}
+	deliveries := func(outcome string) func(t *Tx, bound int64) (int64, error) {
+		return func(t *Tx, bound int64) (int64, error) {
+			return t.execN(`DELETE FROM webhook_deliveries WHERE id IN
+				(SELECT id FROM webhook_deliveries d WHERE outcome = ? AND id < ?
+					AND NOT EXISTS (SELECT 1 FROM deferred_events e WHERE e.delivery_id = d.id)
+					AND NOT EXISTS (SELECT 1 FROM webhook_events k WHERE k.delivery_id = d.id)
+				ORDER BY id LIMIT ?)`, outcome, bound, r.Batch)
+		}
+	}
+	steps := []struct {
+		keep     time.Duration
+		n        *int64
+		byID     bool // bound is a delivery id, not a time
+		oneBatch func(t *Tx, bound int64) (int64, error)
+	}{
+		{r.Waiting, &res.Expired, false, func(t *Tx, before int64) (int64, error) { return t.expireWaiting(before, r.Batch) }},
+		{r.Dedup, &res.Keys, true, func(t *Tx, bound int64) (int64, error) {
+			return t.execN(`DELETE FROM webhook_events WHERE dedup_key IN
+				(SELECT dedup_key FROM webhook_events WHERE delivery_id < ? LIMIT ?)`, bound, r.Batch)
+		}},
+		{atLeast(r.Applied), &res.Applied, true, deliveries(OutcomeApplied)},
+		{atLeast(r.Applied), &res.Applied, true, deliveries(OutcomeDuplicate)},
+		{atLeast(r.Failed), &res.Failed, true, deliveries(OutcomeFailed)},
+	}
+	for _, st := range steps {
+		if st.keep <= 0 {
+			continue
+		}
+		bound := now - st.keep.Milliseconds()
+		if st.byID {
+			var err error
+			if bound, err = s.firstDeliveryFrom(ctx, bound); err != nil {
+				return res, err
+			}
+		}
+		for ctx.Err() == nil {
+			var n int64
+			hold, err := s.timedWrite(ctx, func(t *Tx) (err error) {
+				n, err = st.oneBatch(t, bound)
+				return err
+			})
+			if err != nil {
+				return res, fmt.Errorf("store: prune: %w", err)
+			}
+			res.hold(hold)
+			res.Batches++
+			*st.n += n
+			if n < int64(r.Batch) {
+				break
+			}
+			pause(ctx, r.Pause)
+			if res.Batches%20 == 0 {
+				s.vacuumStep(ctx, &res, r.Pause) // return space as it frees, not only at the end
+			}
+		}
+	}
+	for ctx.Err() == nil && s.vacuumStep(ctx, &res, r.Pause) {
+	}
+	return res, ctx.Err()
+}
+
+func (r *PruneResult) hold(d time.Duration) {
+	r.LongestHold = max(r.LongestHold, d)
+	if d > 50*time.Millisecond {
+		r.SlowHolds++
+	}
+}
+
+// vacuumPages is how many free pages one incremental vacuum returns: 2 MB
+// at a time keeps each one as short as a pruning batch.
+const vacuumPages = 512
+
+// vacuumStep returns one chunk of free pages to the file system and
+// reports whether there was any to return.
+func (s *Store) vacuumStep(ctx context.Context, res *PruneResult, p time.Duration) bool {
+	var free int64
+	if err := s.r.QueryRowContext(ctx, `PRAGMA freelist_count`).Scan(&free); err != nil || free == 0 {
+		return false
+	}
+	var freed int64
+	hold, err := s.timedWrite(ctx, func(t *Tx) error {
+		var err error
+		freed, err = t.vacuum(vacuumPages)
+		return err
+	})
+	if err != nil || freed == 0 {
+		return false
+	}
+	res.hold(hold)
+	res.FreedPages += freed
+	pause(ctx, p)
+	return true
+}
+
+// timedWrite is write, also returning how long the transaction held the
+// writer: from having it (not from waiting for it) to its commit.
+func (s *Store) timedWrite(ctx context.Context, fn func(*Tx) error) (time.Duration, error) {
+	var t0 time.Time
+	err := s.write(ctx, func(t *Tx) error {
+		t0 = time.Now()
+		return fn(t)
+	})
+	return time.Since(t0), err
+}
+
+func (t *Tx) execN(q string, args ...any) (int64, error) {
+	r, err := t.exec(q, args...)
+	if err != nil {
+		return 0, err
+	}
+	return r.RowsAffected()
+}
+
+func pause(ctx context.Context, d time.Duration) {
+	select {
+	case <-ctx.Done():
+	case <-time.After(d):
+	}
+}
+
+// expireWaiting deletes one batch of changes waiting since before, and
+// marks their deliveries: "group never appeared", failed when nothing
+// else of them applied, so they show in the event log and can be
+// replayed if the group turns up after all.
+func (t *Tx) expireWaiting(before int64, batch int) (int64, error) {
+	rows, err := t.query(`DELETE FROM deferred_events WHERE id IN
+		(SELECT id FROM deferred_events WHERE created_at < ? ORDER BY created_at LIMIT ?)
+		RETURNING delivery_id, wait_key`, before, batch)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	waits := map[int64]string{}
+	for rows.Next() {
+		var id int64
+		var key string
+		if err := rows.Scan(&id, &key); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		n++
+		if waits[id] == "" {
+			waits[id] = key
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	for id, key := range waits {
+		msg := fmt.Sprintf("%s: waited for %s until the retention ran out", NeverAppeared, key)
+		if _, err := t.exec(`UPDATE webhook_deliveries SET
+			outcome = CASE WHEN outcome = 'deferred' AND NOT EXISTS
+				(SELECT 1 FROM deferred_events WHERE delivery_id = ?1) THEN 'failed' ELSE outcome END,
+			error = CASE WHEN error = '' THEN ?2 ELSE error || '; ' || ?2 END
+			WHERE id = ?1`, id, msg); err != nil {
+			return 0, err
+		}
+	}
+	return n, nil
+}
+
+// firstDeliveryFrom returns the id of the first delivery received at or
+// after at (Unix ms), by binary search over ids, which grow with time:
+// received_at has no index, and a scan would read every old row. It is
+// 0 when there are no deliveries.
+func (s *Store) firstDeliveryFrom(ctx context.Context, at int64) (int64, error) {
+	var lo, hi int64
+	if err := s.r.QueryRowContext(ctx, `SELECT coalesce(min(id), 0), coalesce(max(id), 0) FROM webhook_deliveries`).Scan(&lo, &hi); err != nil || hi == 0 {
+		return 0, err
+	}
+	receivedFrom := func(id int64) (int64, error) {
+		var r int64
+		err := s.r.QueryRowContext(ctx, `SELECT received_at FROM webhook_deliveries WHERE id >= ? ORDER BY id LIMIT 1`, id).Scan(&r)
+		return r, err
+	}
+	last, err := receivedFrom(hi)
+	if err != nil {
+		return 0, err
+	}
+	if last < at {
+		return hi + 1, nil
+	}
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		r, err := receivedFrom(mid)
+		if err != nil {
+			return 0, err
+		}
+		if r >= at {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	return lo, nil
+}
+
+// vacuum returns up to pages free pages to the file system, with the
+// database in incremental auto-vacuum (see ensureIncrementalVacuum), and
+// reports how many it returned.
+func (t *Tx) vacuum(pages int) (int64, error) {
+	var before, after int64
+	if err := t.queryRow(`PRAGMA freelist_count`).Scan(&before); err != nil {
+		return 0, err
+	}
+	if _, err := t.tx.ExecContext(t.ctx, fmt.Sprintf(`PRAGMA incremental_vacuum(%d)`, pages)); err != nil {
+		return 0, fmt.Errorf("store: incremental vacuum: %w", err)
+	}
+	if err := t.queryRow(`PRAGMA freelist_count`).Scan(&after); err != nil {
+		return 0, err
+	}
+	return before - after, nil
+}
+
+// ensureIncrementalVacuum puts the database in incremental auto-vacuum,
+// so pages that retention frees can be returned to the file system
+// (vacuumSome) instead of only reused. Switching needs a VACUUM, which
+// rewrites the file once: at the first start with this version, for a
+// database created before it (a long start for a large one, logged by
+// the caller's start-up time), and instantly for a new one.
+func (s *Store) ensureIncrementalVacuum(ctx context.Context) error {
+	var mode int
+	if err := s.w.QueryRowContext(ctx, `PRAGMA auto_vacuum`).Scan(&mode); err != nil {
+		return fmt.Errorf("store: auto_vacuum: %w", err)
+	}
+	if mode == 2 {
+		return nil
+	}
+	if _, err := s.w.ExecContext(ctx, `PRAGMA auto_vacuum = INCREMENTAL`); err != nil {
+		return fmt.Errorf("store: auto_vacuum: %w", err)
+	}
+	// Even a new file needs the VACUUM: in WAL mode its header is already
+	// written, and the setting alone does not stick. On an empty file it
+	// costs nothing.
+	if _, err := s.w.ExecContext(ctx, `VACUUM`); err != nil {
+		return fmt.Errorf("store: vacuum to switch on incremental auto-vacuum: %w", err)
+	}
+	return nil
+}
