@@ -50,6 +50,7 @@ type Sender struct {
 	once     sync.Once
 	mu       sync.Mutex
 	inflight map[lane]bool
+	finished int // posts ended, so dispatch can tell its read went stale
 	wg       sync.WaitGroup
 }
 
@@ -130,37 +131,48 @@ func (s *Sender) Run(ctx context.Context) {
 // returns how many it started; each finished post wakes the loop, which
 // then finds that lane's next delivery.
 func (s *Sender) dispatch(ctx context.Context) (int, error) {
-	s.mu.Lock()
-	busy := len(s.inflight)
-	s.mu.Unlock()
-	if busy >= maxInFlight {
-		return 0, nil
-	}
-	due, err := s.Store.DueHookDeliveries(ctx, s.Now().UnixMilli(), batchSize+busy)
-	if err != nil {
-		return 0, err
-	}
-	started := 0
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, d := range due {
-		l := lane{d.EndpointID, d.GroupID}
-		if s.inflight[l] || len(s.inflight) >= maxInFlight {
+	// The queue is read without the lock, so a post that ends meanwhile
+	// makes the read stale (its delivery would look pending still):
+	// then read again.
+	for range 3 {
+		s.mu.Lock()
+		epoch, busy := s.finished, len(s.inflight)
+		s.mu.Unlock()
+		if busy >= maxInFlight {
+			return 0, nil
+		}
+		due, err := s.Store.DueHookDeliveries(ctx, s.Now().UnixMilli(), batchSize+busy)
+		if err != nil {
+			return 0, err
+		}
+		s.mu.Lock()
+		if s.finished != epoch {
+			s.mu.Unlock()
 			continue
 		}
-		s.inflight[l] = true
-		started++
-		s.wg.Add(1)
-		go func() {
-			defer s.wg.Done()
-			s.attempt(ctx, d)
-			s.mu.Lock()
-			delete(s.inflight, l)
-			s.mu.Unlock()
-			s.Wake()
-		}()
+		started := 0
+		for _, d := range due {
+			l := lane{d.EndpointID, d.GroupID}
+			if s.inflight[l] || len(s.inflight) >= maxInFlight {
+				continue
+			}
+			s.inflight[l] = true
+			started++
+			s.wg.Add(1)
+			go func() {
+				defer s.wg.Done()
+				s.attempt(ctx, d)
+				s.mu.Lock()
+				delete(s.inflight, l)
+				s.finished++
+				s.mu.Unlock()
+				s.Wake()
+			}()
+		}
+		s.mu.Unlock()
+		return started, nil
 	}
-	return started, nil
+	return 0, nil // posts keep ending; each one wakes the loop again
 }
 
 // RunOnce attempts every due delivery once, waits for them, and returns
