@@ -164,7 +164,8 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (
 		Rates:   views.Rates{Marketing: cfg.RateMarketing, Utility: cfg.RateUtility, Currency: cfg.RateCurrency},
 		Account: a.WA, WABAID: cfg.WABAID,
 		Templates: a.Templates, TemplateLib: a.WA,
-		Retention: cfg.Keep.store(),
+		Retention:    cfg.Keep.store(),
+		APIRateLimit: cfg.APIRateLimit,
 	})
 	a.Echo = web.NewEcho(log)
 	if cfg.SecureCookies() {

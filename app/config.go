@@ -75,6 +75,8 @@ type Config struct {
 	RateMarketing float64
 	RateUtility   float64
 	RateCurrency  string
+	// APIRateLimit is how many requests one API token may make a minute.
+	APIRateLimit int
 
 	// MetricsToken turns /metrics on: scrapers send it as a bearer
 	// token. Empty (the default) serves no metrics.
@@ -162,6 +164,12 @@ func ParseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		return nil, fmt.Errorf("config: GROUPDECK_SCHEDULE_GRACE %q must be a duration such as 1h or 30m", graceEnv)
 	}
 	fs.DurationVar(&c.ScheduleGrace, "schedule-grace", defGrace, "how late a scheduled send may go out after downtime (GROUPDECK_SCHEDULE_GRACE)")
+	apiEnv := env("GROUPDECK_API_RATE_LIMIT", "300")
+	defAPI, perr := strconv.Atoi(apiEnv)
+	if perr != nil || defAPI < 1 {
+		return nil, fmt.Errorf("config: GROUPDECK_API_RATE_LIMIT %q must be a number of requests per minute such as 300", apiEnv)
+	}
+	fs.IntVar(&c.APIRateLimit, "api-rate-limit", defAPI, "requests per minute one API token may make (GROUPDECK_API_RATE_LIMIT)")
 	fs.Float64Var(&c.RateMarketing, "rate-marketing", 0, "marketing template price per delivered participant (GROUPDECK_RATE_MARKETING, default 0.0250)")
 	fs.Float64Var(&c.RateUtility, "rate-utility", 0, "utility template price per delivered participant (GROUPDECK_RATE_UTILITY, default 0.0040)")
 	fs.StringVar(&c.RateCurrency, "rate-currency", env("GROUPDECK_RATE_CURRENCY", "USD"), "currency of those rates (GROUPDECK_RATE_CURRENCY)")
@@ -271,6 +279,9 @@ func (c *Config) validate() error {
 	}
 	if c.SyncInterval < 0 {
 		return errors.New("config: GROUPDECK_SYNC_INTERVAL (-sync-interval) must not be negative")
+	}
+	if c.APIRateLimit < 1 {
+		return errors.New("config: GROUPDECK_API_RATE_LIMIT (-api-rate-limit) must be at least 1 request per minute")
 	}
 	if c.ActivityRetention < 0 || (c.ActivityRetention > 0 && c.ActivityRetention < 24*time.Hour) {
 		// Under a day would also empty the home page's "joins today".

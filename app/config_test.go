@@ -25,6 +25,9 @@ func TestParseConfigDefaults(t *testing.T) {
 	if c.SecureCookies() {
 		t.Error("http base URL must not give Secure cookies")
 	}
+	if c.APIRateLimit != 300 {
+		t.Errorf("API rate limit default %d", c.APIRateLimit)
+	}
 	if c.RateMarketing != 0.025 || c.RateUtility != 0.004 || c.RateCurrency != "USD" {
 		t.Errorf("rate defaults: %v %v %q", c.RateMarketing, c.RateUtility, c.RateCurrency)
 	}
@@ -77,6 +80,8 @@ func TestParseConfigInvalid(t *testing.T) {
 		{"rate not a number", nil, map[string]string{"GROUPDECK_RATE_MARKETING": "cheap"}, "GROUPDECK_RATE_MARKETING"},
 		{"rate negative", []string{"-rate-utility", "-0.1"}, nil, "GROUPDECK_RATE_UTILITY"},
 		{"rate currency empty", []string{"-rate-currency", " "}, nil, "GROUPDECK_RATE_CURRENCY"},
+		{"api rate limit not a number", nil, map[string]string{"GROUPDECK_API_RATE_LIMIT": "lots"}, "GROUPDECK_API_RATE_LIMIT"},
+		{"api rate limit zero", []string{"-api-rate-limit", "0"}, nil, "GROUPDECK_API_RATE_LIMIT"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -3,11 +3,13 @@ package handlers
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
+	"groupdeck/groupops"
 	"groupdeck/store"
 	"groupdeck/views"
 	"groupdeck/whatsapp"
@@ -15,8 +17,8 @@ import (
 
 // Limits of the Cloud API on message text (docs/cloud-api.md#send-a-message).
 const (
-	MaxText    = 4096
-	MaxCaption = 1024
+	MaxText    = groupops.MaxText
+	MaxCaption = groupops.MaxCaption
 )
 
 // readComposer copies the submitted fields into a form, keeping what the
@@ -42,24 +44,22 @@ func readComposer(c echo.Context) views.ComposerForm {
 // and size rules, then uploaded once (its id serves every group for 30
 // days). It returns nil when f.Errors says what to fix.
 func (h *Handler) draftMessage(c echo.Context, f *views.ComposerForm) *store.Message {
-	m := &store.Message{CreatedBy: currentUser(c).ID}
+	var m *store.Message
+	var errs map[string]string
 	switch f.Kind {
 	case "", "text":
-		f.Kind, m.Kind, m.Body = "text", store.KindText, f.Body
-		m.Payload.PreviewURL = f.PreviewURL
-		switch n := utf8.RuneCountInString(f.Body); {
-		case strings.TrimSpace(f.Body) == "":
-			f.Errors["body"] = "Write something to send."
-		case n > MaxText:
-			f.Errors["body"] = fmt.Sprintf("The message has %d characters; WhatsApp allows at most %d.", n, MaxText)
-		}
+		f.Kind = "text"
+		m, errs = groupops.DraftText(currentUser(c).ID, f.Body, f.PreviewURL)
 	case "media":
+		m = &store.Message{CreatedBy: currentUser(c).ID}
 		h.draftMedia(c, f, m)
 	case "template":
+		m = &store.Message{CreatedBy: currentUser(c).ID}
 		h.draftTemplate(c, f, m)
 	default:
 		f.Errors["form"] = "Choose what to send."
 	}
+	maps.Copy(f.Errors, errs)
 	if len(f.Errors) > 0 {
 		return nil
 	}

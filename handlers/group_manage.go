@@ -1,12 +1,13 @@
 package handlers
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
-	"groupdeck/store"
+	"groupdeck/groupops"
 	"groupdeck/views"
 )
 
@@ -66,33 +67,13 @@ func (h *Handler) groupDelete(c echo.Context) error {
 		f.Error = "Type the subject exactly as shown to confirm."
 		return h.page(c, http.StatusUnprocessableEntity, "Delete "+g.Subject, "groups", views.DeletePage(f))
 	}
-	u := currentUser(c)
-	ch := &store.GroupChange{GroupID: g.ID, Kind: store.ChangeDelete, CreatedBy: u.ID}
-	if err := h.Store.RecordChange(ctx, ch); err != nil {
-		return err
-	}
-	reqID, err := h.WA.DeleteGroup(ctx, g.WaGroupID)
-	if err != nil {
-		msg := humanErr(err)
-		if err := h.Store.ChangesRefused(ctx, []int64{ch.ID}, msg,
-			store.AuditEntry{UserID: u.ID, Action: store.AuditGroupDelete, GroupID: g.ID, Detail: g.Subject}); err != nil {
+	if err := h.ops.DeleteGroup(ctx, currentUser(c).ID, g); err != nil {
+		var refused *groupops.Refused
+		if !errors.As(err, &refused) {
 			return err
 		}
-		h.Notify.GroupsChanged(g.ID)
-		f.Error = msg
+		f.Error = refused.Msg
 		return h.page(c, http.StatusBadGateway, "Delete "+g.Subject, "groups", views.DeletePage(f))
 	}
-	if _, err := h.Store.WithTx(ctx, func(t *store.Tx) error {
-		if err := t.SetChangeRequest(reqID, ch.ID); err != nil {
-			return err
-		}
-		if err := t.MarkGroupDeleting(g.ID); err != nil {
-			return err
-		}
-		return t.Audit(store.AuditEntry{UserID: u.ID, Action: store.AuditGroupDelete, GroupID: g.ID, Detail: g.Subject})
-	}); err != nil {
-		return err
-	}
-	h.Notify.GroupsChanged(g.ID)
 	return c.Redirect(http.StatusSeeOther, "/groups/"+itoa64(g.ID))
 }

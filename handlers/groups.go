@@ -2,14 +2,12 @@ package handlers
 
 import (
 	"net/http"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
+	"groupdeck/groupops"
 	"groupdeck/store"
 	"groupdeck/views"
-	"groupdeck/whatsapp"
 )
 
 func (h *Handler) groupNew(c echo.Context) error {
@@ -18,24 +16,7 @@ func (h *Handler) groupNew(c echo.Context) error {
 
 // validateGroup applies the Groups API's rules before anything is sent.
 func validateGroup(f *views.GroupForm) {
-	f.Errors = map[string]string{}
-	f.Subject = strings.TrimSpace(f.Subject)
-	switch n := utf8.RuneCountInString(f.Subject); {
-	case n == 0:
-		f.Errors["subject"] = "Give the group a subject."
-	case n > 128:
-		f.Errors["subject"] = "The subject has " + itoa(n) + " characters; WhatsApp allows at most 128."
-	}
-	if n := utf8.RuneCountInString(f.Description); n > 2048 {
-		f.Errors["description"] = "The description has " + itoa(n) + " characters; WhatsApp allows at most 2048."
-	}
-	switch f.JoinApprovalMode {
-	case "", "auto_approve":
-		f.JoinApprovalMode = "auto_approve"
-	case "approval_required":
-	default:
-		f.Errors["join_approval_mode"] = "Choose who can join."
-	}
+	f.Errors = groupops.ValidateGroup(&f.Subject, &f.Description, &f.JoinApprovalMode)
 }
 
 func (h *Handler) groupCreate(c echo.Context) error {
@@ -48,37 +29,10 @@ func (h *Handler) groupCreate(c echo.Context) error {
 		}
 		return h.page(c, http.StatusUnprocessableEntity, "New group", "groups", views.NewGroup(f))
 	}
-	u := currentUser(c)
-	g := &store.Group{Subject: f.Subject, Description: f.Description, JoinApprovalMode: f.JoinApprovalMode, CreatedBy: u.ID}
-	if err := h.Store.CreateGroup(ctx, g); err != nil {
+	g, err := h.ops.CreateGroup(ctx, currentUser(c).ID, f.Subject, f.Description, f.JoinApprovalMode)
+	if err != nil {
 		return err
 	}
-	// No transaction is open across the API call: the row above is
-	// committed, and the outcome is recorded after.
-	reqID, err := h.WA.CreateGroup(ctx, whatsapp.CreateGroupRequest{Subject: g.Subject, Description: g.Description, JoinApprovalMode: g.JoinApprovalMode})
-	if err != nil {
-		reason := whatsapp.Human(err)
-		if _, ferr := h.Store.WithTx(ctx, func(t *store.Tx) error {
-			if err := t.FailGroup(g.ID, reason); err != nil {
-				return err
-			}
-			return t.Audit(store.AuditEntry{UserID: u.ID, Action: store.AuditGroupCreate, GroupID: g.ID, Detail: g.Subject, Outcome: "failed: " + reason})
-		}); ferr != nil {
-			return ferr
-		}
-	} else {
-		touched, err := h.Store.WithTx(ctx, func(t *store.Tx) error {
-			if err := h.Ingest.RecordRequest(t, g.ID, reqID); err != nil {
-				return err
-			}
-			return t.Audit(store.AuditEntry{UserID: u.ID, Action: store.AuditGroupCreate, GroupID: g.ID, Detail: g.Subject})
-		})
-		if err != nil {
-			return err
-		}
-		h.Notify.GroupsChanged(touched...)
-	}
-	h.Notify.GroupsChanged(g.ID)
 	url := "/groups/" + itoa64(g.ID)
 	if c.Request().Header.Get("HX-Request") == "true" {
 		c.Response().Header().Set("HX-Location", url)

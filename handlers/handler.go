@@ -9,13 +9,16 @@ import (
 	"net/http"
 	"net/netip"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
+	"groupdeck/api"
 	"groupdeck/campaigns"
+	"groupdeck/groupops"
 	"groupdeck/hooks"
 	"groupdeck/ingest"
 	"groupdeck/jobs"
@@ -27,18 +30,7 @@ import (
 )
 
 // WhatsApp is the part of the Cloud API client the handlers use.
-type WhatsApp interface {
-	CreateGroup(ctx context.Context, r whatsapp.CreateGroupRequest) (string, error)
-	DeleteGroup(ctx context.Context, groupID string) (string, error)
-	InviteLink(ctx context.Context, groupID string) (string, error)
-	ResetInviteLink(ctx context.Context, groupID string) (string, error)
-	DeleteInviteLink(ctx context.Context, groupID string) error
-	JoinRequests(ctx context.Context, groupID string, o whatsapp.ListGroupsOptions) ([]whatsapp.JoinRequest, string, error)
-	ApproveJoinRequests(ctx context.Context, groupID string, ids []string) (*whatsapp.JoinRequestResult, error)
-	RejectJoinRequests(ctx context.Context, groupID string, ids []string) (*whatsapp.JoinRequestResult, error)
-	RemoveParticipants(ctx context.Context, groupID string, targets []whatsapp.RemoveTarget) (string, error)
-	UpdateSettings(ctx context.Context, groupID string, u whatsapp.SettingsUpdate) (string, error)
-}
+type WhatsApp = groupops.WhatsApp
 
 // Deps are what the handlers need; app.New builds them, and nothing
 // changes them after New.
@@ -78,6 +70,9 @@ type Deps struct {
 	// answering that the sync goes on in the background: a large fleet
 	// takes a while, one group-info call per group (0: defaultSyncWait).
 	SyncWait time.Duration
+	// APIRateLimit is how many requests a personal API token may make
+	// per minute (0: api.DefaultRateLimit).
+	APIRateLimit int
 	// SessionIdle ends a session unused this long (0: defaultSessionIdle).
 	SessionIdle time.Duration
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
@@ -127,6 +122,8 @@ const (
 // Handler serves every route.
 type Handler struct {
 	Deps
+	ops       *groupops.Service // the group actions, shared with the JSON API
+	api       *api.API
 	loginAddr *web.Limiter
 	loginAcct *web.Backoff
 	limits    *publicLimits // webhook readers and campaign-link visits (limits.go)
@@ -163,7 +160,9 @@ func New(d Deps) *Handler {
 	d.StreamRecheck = cmp.Or(d.StreamRecheck, defaultStreamRecheck)
 	d.SyncWait = cmp.Or(d.SyncWait, defaultSyncWait)
 	d.SessionIdle = cmp.Or(d.SessionIdle, defaultSessionIdle)
-	return &Handler{Deps: d, loginAddr: web.NewLimiter(loginInterval, loginBurst),
+	ops := &groupops.Service{Store: d.Store, WA: d.WA, Ingest: d.Ingest, Notify: d.Notify, WakeOutbox: d.WakeOutbox, Log: d.Log}
+	a := api.New(api.Deps{Log: d.Log, Store: d.Store, Ops: ops, RateLimit: d.APIRateLimit})
+	return &Handler{Deps: d, ops: ops, api: a, loginAddr: web.NewLimiter(loginInterval, loginBurst),
 		loginAcct: web.NewBackoff(acctFree, acctBase, acctMax), limits: newPublicLimits(),
 		reviewKey: newReviewKey(), stopping: make(chan struct{})}
 }
@@ -202,6 +201,10 @@ func (h *Handler) ErrorHandler(err error, c echo.Context) {
 	if status >= 500 {
 		h.Log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path,
 			"request_id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err)
+	}
+	if strings.HasPrefix(c.Request().URL.Path, api.Prefix+"/") {
+		h.api.HandleError(err, c)
+		return
 	}
 	if c.Request().Method == http.MethodHead {
 		_ = c.NoContent(status)

@@ -2,7 +2,7 @@ package handlers
 
 import (
 	"bytes"
-	"cmp"
+	"errors"
 	"fmt"
 	"net/http"
 	"path"
@@ -10,9 +10,9 @@ import (
 	"github.com/labstack/echo/v4"
 	qrcode "github.com/skip2/go-qrcode"
 
+	"groupdeck/groupops"
 	"groupdeck/store"
 	"groupdeck/views"
-	"groupdeck/whatsapp"
 )
 
 // activeGroup loads a group that WhatsApp knows and that can be changed,
@@ -30,41 +30,24 @@ func (h *Handler) activeGroup(c echo.Context) (*store.Group, error) {
 }
 
 // inviteReset creates a new invite link; every earlier link stops working.
-func (h *Handler) inviteReset(c echo.Context) error {
-	return h.inviteChange(c, store.AuditInviteReset, func(g *store.Group) (string, error) {
-		return h.WA.ResetInviteLink(c.Request().Context(), g.WaGroupID)
-	})
-}
+func (h *Handler) inviteReset(c echo.Context) error { return h.inviteChange(c, true) }
 
 // inviteDelete removes the link: nobody can join until a new one is made.
-func (h *Handler) inviteDelete(c echo.Context) error {
-	return h.inviteChange(c, store.AuditInviteDelete, func(g *store.Group) (string, error) {
-		return "", h.WA.DeleteInviteLink(c.Request().Context(), g.WaGroupID)
-	})
-}
+func (h *Handler) inviteDelete(c echo.Context) error { return h.inviteChange(c, false) }
 
-func (h *Handler) inviteChange(c echo.Context, action store.AuditAction, call func(*store.Group) (string, error)) error {
-	ctx := c.Request().Context()
+func (h *Handler) inviteChange(c echo.Context, reset bool) error {
 	g, err := h.activeGroup(c)
 	if err != nil {
 		return err
 	}
 	u := currentUser(c)
-	link, err := call(g)
-	if err != nil {
-		msg := humanErr(err)
-		h.audit(ctx, store.AuditEntry{UserID: u.ID, Action: action, GroupID: g.ID, Outcome: "failed: " + msg})
-		return h.fragment(c, views.InviteCardMsg(g, u.CanEdit(), "", msg))
-	}
-	if _, err := h.Store.WithTx(ctx, func(t *store.Tx) error {
-		if err := t.SetInviteLink(g.ID, link); err != nil {
-			return err
-		}
-		return t.Audit(store.AuditEntry{UserID: u.ID, Action: action, GroupID: g.ID})
-	}); err != nil {
+	link, err := h.ops.ChangeInvite(c.Request().Context(), u.ID, g, reset)
+	var refused *groupops.Refused
+	if errors.As(err, &refused) {
+		return h.fragment(c, views.InviteCardMsg(g, u.CanEdit(), "", refused.Msg))
+	} else if err != nil {
 		return err
 	}
-	h.Notify.GroupsChanged(g.ID)
 	g.InviteLink = link
 	notice := "The invite link was deleted. Nobody can join until you create a new one."
 	if link != "" {
@@ -123,11 +106,4 @@ func qrSVG(bits [][]bool) []byte {
 }
 
 // humanErr is whatsapp.Human plus what to do about a rate limit.
-func humanErr(err error) string {
-	msg := whatsapp.Human(err)
-	if wait, ok := whatsapp.RateLimitWait(err); ok {
-		wait = cmp.Or(wait, whatsapp.DefaultRateWait)
-		msg += fmt.Sprintf(" — try again in %d s", int(wait.Seconds()+0.5))
-	}
-	return msg
-}
+func humanErr(err error) string { return groupops.Human(err) }

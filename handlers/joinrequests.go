@@ -199,74 +199,14 @@ func decideItems(reqs []store.JoinRequest) []string {
 }
 
 func (h *Handler) decide(c echo.Context, action string, reqs []store.JoinRequest) (int, []views.ItemFailure) {
-	ctx := c.Request().Context()
-	u := currentUser(c)
-	byGroup := map[int64][]store.JoinRequest{}
-	var order []int64
-	for _, r := range reqs {
-		if byGroup[r.GroupID] == nil {
-			order = append(order, r.GroupID)
+	done, fails := h.ops.Decide(c.Request().Context(), currentUser(c).ID, action, reqs)
+	failures := make([]views.ItemFailure, len(fails))
+	for i, f := range fails {
+		who := "groupdeck"
+		if r := f.Request; r != nil {
+			who = views.Phone(r.WaID) + " (" + r.GroupSubject + ")"
 		}
-		byGroup[r.GroupID] = append(byGroup[r.GroupID], r)
+		failures[i] = views.ItemFailure{Who: who, Reason: f.Reason}
 	}
-	call := h.WA.ApproveJoinRequests
-	state, audited := store.JoinApproved, store.AuditRequestsApprove
-	if action == "reject" {
-		call, state, audited = h.WA.RejectJoinRequests, store.JoinRejected, store.AuditRequestsReject
-	}
-	done := 0
-	var failures []views.ItemFailure
-	var touched []int64
-	for _, gid := range order {
-		rs := byGroup[gid]
-		who := map[string]string{}
-		jrIDs := make([]string, len(rs))
-		for i, r := range rs {
-			jrIDs[i] = r.JoinRequestID
-			who[r.JoinRequestID] = views.Phone(r.WaID) + " (" + r.GroupSubject + ")"
-		}
-		res, err := call(ctx, rs[0].WaGroupID, jrIDs)
-		if err != nil {
-			msg := humanErr(err)
-			for _, r := range rs {
-				failures = append(failures, views.ItemFailure{Who: who[r.JoinRequestID], Reason: msg})
-			}
-			h.audit(ctx, store.AuditEntry{UserID: u.ID, Action: audited, GroupID: gid,
-				Detail: strings.Join(jrIDs, ", "), Outcome: "failed: " + msg})
-			continue
-		}
-		var gone []string
-		for _, f := range res.Failed {
-			reason := "WhatsApp gave no reason"
-			if len(f.Errors) > 0 {
-				reason = whatsapp.Human(f.Errors[0])
-				if f.Errors[0].Code == whatsapp.CodeJoinRequestUnknown {
-					gone = append(gone, f.ID) // withdrawn or already handled elsewhere
-				}
-			}
-			failures = append(failures, views.ItemFailure{Who: who[f.ID], Reason: reason})
-		}
-		outcome := "ok"
-		if len(res.Failed) > 0 {
-			outcome = fmt.Sprintf("partial: %d of %d failed", len(res.Failed), len(rs))
-		}
-		entry := store.AuditEntry{UserID: u.ID, Action: audited, GroupID: gid, Detail: strings.Join(jrIDs, ", "), Outcome: outcome}
-		if _, err := h.Store.WithTx(ctx, func(t *store.Tx) error {
-			if err := t.DecideJoinRequests(gid, res.Done, state); err != nil {
-				return err
-			}
-			return t.Audit(entry)
-		}); err != nil {
-			failures = append(failures, views.ItemFailure{Who: "groupdeck", Reason: "could not record the outcome"})
-			h.Log.Error("record join request decision failed", "err", err)
-			h.audit(ctx, entry) // WhatsApp did act: keep the record of it
-		}
-		if err := h.Store.DecideJoinRequests(ctx, gid, gone, store.JoinRevoked); err != nil {
-			h.Log.Error("record revoked join requests failed", "err", err)
-		}
-		done += len(res.Done)
-		touched = append(touched, gid)
-	}
-	h.Notify.GroupsChanged(touched...)
 	return done, failures
 }

@@ -91,18 +91,9 @@ func (h *Handler) messageCreate(c echo.Context) error {
 	if m == nil {
 		return h.composerAnswer(c, http.StatusUnprocessableEntity, g, f)
 	}
-	m.GroupID = g.ID
-	if _, err := h.Store.WithTx(ctx, func(t *store.Tx) error {
-		if err := t.QueueMessage(m); err != nil {
-			return err
-		}
-		return t.Audit(store.AuditEntry{UserID: currentUser(c).ID, Action: store.AuditMessageQueue, GroupID: g.ID,
-			Detail: m.Kind + " message " + itoa64(m.ID)})
-	}); err != nil {
+	if err := h.ops.QueueMessage(ctx, currentUser(c).ID, g, m); err != nil {
 		return err
 	}
-	h.WakeOutbox()
-	h.Notify.GroupsChanged(g.ID)
 	done := composerFor(g)
 	if err := h.loadPick(ctx, &done, g.ParticipantCount); err != nil {
 		return err

@@ -1,16 +1,16 @@
 package handlers
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"groupdeck/groupops"
 	"groupdeck/store"
 	"groupdeck/views"
-	"groupdeck/whatsapp"
 )
 
 // participantRemove removes 1–8 people. The first post (without confirm)
@@ -31,21 +31,9 @@ func (h *Handler) participantRemove(c echo.Context) error {
 	if one := c.FormValue("one"); one != "" {
 		keys = []string{one}
 	}
-	ps, err := h.Store.Participants(ctx, g.ID)
+	chosen, _, err := h.ops.Members(ctx, g.ID, keys)
 	if err != nil {
 		return err
-	}
-	byKey := map[string]store.Participant{}
-	for _, p := range ps {
-		byKey[p.Key] = p
-	}
-	var chosen []store.Participant
-	seen := map[string]bool{}
-	for _, k := range keys {
-		if p, ok := byKey[k]; ok && !seen[k] {
-			seen[k] = true
-			chosen = append(chosen, p)
-		}
 	}
 	switch {
 	case len(chosen) == 0:
@@ -56,40 +44,13 @@ func (h *Handler) participantRemove(c echo.Context) error {
 	if c.FormValue("confirm") != "1" {
 		return h.fragment(c, views.RemoveConfirm(g, chosen))
 	}
-	u := currentUser(c)
-	targets := make([]whatsapp.RemoveTarget, len(chosen))
-	ids := make([]int64, len(chosen))
-	for i, p := range chosen {
-		if p.WaID != "" {
-			targets[i] = whatsapp.RemoveTarget{User: p.WaID}
-		} else {
-			targets[i] = whatsapp.RemoveTarget{UserID: p.UserID}
-		}
-		ch := &store.GroupChange{GroupID: g.ID, Kind: store.ChangeRemove, Target: p.Key, CreatedBy: u.ID}
-		if err := h.Store.RecordChange(ctx, ch); err != nil {
-			return err
-		}
-		ids[i] = ch.ID
-	}
-	who := make([]string, len(chosen))
-	for i, p := range chosen {
-		who[i] = p.Key
-	}
-	reqID, err := h.WA.RemoveParticipants(ctx, g.WaGroupID, targets)
-	if err != nil {
-		msg := humanErr(err)
-		if err := h.Store.ChangesRefused(ctx, ids, msg,
-			store.AuditEntry{UserID: u.ID, Action: store.AuditParticipantsRemove, GroupID: g.ID, Detail: strings.Join(who, ", ")}); err != nil {
-			return err
-		}
-		h.Notify.GroupsChanged(g.ID)
-		return h.fragment(c, views.ActionResult("", nil, "WhatsApp refused the removal: "+msg))
-	}
-	if err := h.Store.ChangesSent(ctx, reqID, ids,
-		store.AuditEntry{UserID: u.ID, Action: store.AuditParticipantsRemove, GroupID: g.ID, Detail: strings.Join(who, ", ")}); err != nil {
+	err = h.ops.RemoveParticipants(ctx, currentUser(c).ID, g, chosen)
+	var refused *groupops.Refused
+	if errors.As(err, &refused) {
+		return h.fragment(c, views.ActionResult("", nil, "WhatsApp refused the removal: "+refused.Msg))
+	} else if err != nil {
 		return err
 	}
-	h.Notify.GroupsChanged(g.ID)
 	return h.fragment(c, views.ActionResult(fmt.Sprintf("Removal of %d asked for. Each person leaves the list when WhatsApp confirms; "+
 		"anyone WhatsApp could not remove is listed under the changes above, with the reason.", len(chosen)), nil, ""))
 }

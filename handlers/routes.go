@@ -30,6 +30,9 @@ func (h *Handler) Register(e *echo.Echo) {
 	// Public campaign links: no session, no sign-in, GET only.
 	e.GET("/j/:slug", h.campaignVisit)
 
+	// The JSON API: personal tokens only, no session, no CSRF (api/).
+	h.api.Register(e)
+
 	// Everything below uses the session and CSRF protection.
 	s := router{g: e.Group("", h.Sessions.CSRF, h.loadUser)}
 	s.GET("/login", h.loginShow)
@@ -97,6 +100,9 @@ func (h *Handler) Register(e *echo.Echo) {
 	u.POST("/hooks/:id/delete", h.hookDelete, formMax, h.requireAdmin)
 	u.POST("/hooks/:id/test", h.hookTest, formMax, h.requireAdmin)
 	u.POST("/hooks/:id/redeliver", h.hookRedeliver, formMax, h.requireAdmin)
+	u.GET("/account/tokens", h.tokensShow)
+	u.POST("/account/tokens", h.tokenCreate, formMax)
+	u.POST("/account/tokens/:id/revoke", h.tokenRevoke, formMax)
 	u.GET("/groups/:id/activity", h.groupActivity)
 	u.GET("/groups/:id/messages", h.messageList)
 	u.POST("/groups/:id/messages", h.messageCreate, uploadMax, h.requireEditor)

@@ -1,12 +1,13 @@
 package handlers
 
 import (
+	"errors"
 	"io"
 	"net/http"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
+	"groupdeck/groupops"
 	"groupdeck/store"
 	"groupdeck/views"
 	"groupdeck/whatsapp"
@@ -42,70 +43,36 @@ func (h *Handler) settingsSave(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f.Subject = strings.TrimSpace(c.FormValue("subject"))
+	f.Subject = c.FormValue("subject")
 	f.Description = c.FormValue("description")
-	gf := views.GroupForm{Subject: f.Subject, Description: f.Description}
-	validateGroup(&gf)
-	f.Errors = gf.Errors
-	delete(f.Errors, "join_approval_mode")
-	var photo []byte
+	st := groupops.Settings{Subject: &f.Subject, Description: &f.Description}
+	f.Errors = groupops.ValidateSettings(st)
 	if fh, err := c.FormFile("photo"); err == nil && fh.Size > 0 {
 		if fh.Size > whatsapp.PhotoMaxBytes {
 			f.Errors["photo"] = whatsapp.PhotoTooBig(fh.Size)
 		} else if file, err := fh.Open(); err == nil {
-			photo, _ = io.ReadAll(io.LimitReader(file, whatsapp.PhotoMaxBytes+1))
+			st.Photo, _ = io.ReadAll(io.LimitReader(file, whatsapp.PhotoMaxBytes+1))
 			file.Close()
-			if msg := whatsapp.CheckPhoto(photo); msg != "" {
+			if msg := whatsapp.CheckPhoto(st.Photo); msg != "" {
 				f.Errors["photo"] = msg
 			}
 		}
 	}
-	up := whatsapp.SettingsUpdate{Photo: photo}
-	var kinds []store.GroupChange
-	if f.Subject != g.Subject {
-		up.Subject = &f.Subject
-		kinds = append(kinds, store.GroupChange{Kind: store.ChangeSubject, Value: f.Subject})
-	}
-	if f.Description != g.Description {
-		up.Description = &f.Description
-		kinds = append(kinds, store.GroupChange{Kind: store.ChangeDescription, Value: f.Description})
-	}
-	if len(photo) > 0 {
-		kinds = append(kinds, store.GroupChange{Kind: store.ChangePhoto})
-	}
-	if len(f.Errors) == 0 && len(kinds) == 0 {
-		f.Errors["subject"] = "Nothing changed: edit a field or choose a photo first."
-	}
 	if len(f.Errors) > 0 {
 		return h.settingsRender(c, http.StatusUnprocessableEntity, f)
 	}
-	u := currentUser(c)
-	var ids []int64
-	var what []string
-	for _, k := range kinds {
-		k.GroupID, k.CreatedBy = g.ID, u.ID
-		if err := h.Store.RecordChange(ctx, &k); err != nil {
-			return err
-		}
-		ids = append(ids, k.ID)
-		what = append(what, k.Kind)
-	}
-	reqID, err := h.WA.UpdateSettings(ctx, g.WaGroupID, up)
-	if err != nil {
-		msg := humanErr(err)
-		if err := h.Store.ChangesRefused(ctx, ids, msg,
-			store.AuditEntry{UserID: u.ID, Action: store.AuditGroupSettings, GroupID: g.ID, Detail: strings.Join(what, ", ")}); err != nil {
-			return err
-		}
-		h.Notify.GroupsChanged(g.ID)
-		f.Errors["api"] = "WhatsApp refused the change: " + msg
+	err = h.ops.UpdateSettings(ctx, currentUser(c).ID, g, st)
+	var refused *groupops.Refused
+	switch {
+	case errors.Is(err, groupops.ErrNothingChanged):
+		f.Errors["subject"] = "Nothing changed: edit a field or choose a photo first."
 		return h.settingsRender(c, http.StatusUnprocessableEntity, f)
-	}
-	if err := h.Store.ChangesSent(ctx, reqID, ids,
-		store.AuditEntry{UserID: u.ID, Action: store.AuditGroupSettings, GroupID: g.ID, Detail: strings.Join(what, ", ")}); err != nil {
+	case errors.As(err, &refused):
+		f.Errors["api"] = "WhatsApp refused the change: " + refused.Msg
+		return h.settingsRender(c, http.StatusUnprocessableEntity, f)
+	case err != nil:
 		return err
 	}
-	h.Notify.GroupsChanged(g.ID)
 	f.Notice = "Sent to WhatsApp. The change shows as Pending below until WhatsApp confirms it."
 	return h.settingsRender(c, http.StatusOK, f)
 }

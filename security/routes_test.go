@@ -17,16 +17,18 @@ var (
 	// anyoneMayPost are the state-changing routes open to every role or
 	// to nobody signed in.
 	anyoneMayPost = map[string]bool{"/login": true, "/logout": true, "/setup": true, "/webhook": true,
-		"/account/sessions/end-others": true, // every user may end their own other sessions
+		// Every user may end their own other sessions and manage their own API tokens.
+		"/account/sessions/end-others": true, "/account/tokens": true, "/account/tokens/:id/revoke": true,
 	}
 	// public GET routes; every other GET needs a signed-in user. A new
 	// public route fails TestSignedOutIsSentToLogin until it is added
 	// here, so going public is always a decision.
 	publicGet = map[string]bool{"/healthz": true, "/favicon.ico": true, "/static/*": true, "/webhook": true,
 		"/login": true, "/setup": true,
-		"/j/:slug": true, // campaign invite links: people outside the app open them
-		"/readyz":  true, // for monitors, like /healthz: queue figures only
-		"/metrics": true, // its own bearer token (GROUPDECK_METRICS_TOKEN), tested in metrics/ and app/
+		"/j/:slug":             true, // campaign invite links: people outside the app open them
+		"/api/v1/openapi.json": true,
+		"/readyz":              true, // for monitors, like /healthz: queue figures only
+		"/metrics":             true, // its own bearer token (GROUPDECK_METRICS_TOKEN), tested in metrics/ and app/
 	}
 )
 
@@ -85,7 +87,8 @@ func TestEveryStateChangingRouteNeedsCSRF(t *testing.T) {
 	anon.get("/login")
 	n := 0
 	for _, r := range routes(t, e) {
-		if !changes(r.Method) || csrfExempt[r.Path] {
+		// The API takes no cookies, so needs no CSRF token (api_test.go).
+		if !changes(r.Method) || csrfExempt[r.Path] || isAPI(r.Path) {
 			continue
 		}
 		n++
@@ -114,6 +117,7 @@ func TestViewerChangesNothing(t *testing.T) {
 	e := start(t)
 	id := e.group("Role target", "", "sec-role")
 	viewer := e.login("viewer@x.test")
+	viewerToken := e.token("viewer@x.test")
 	before := e.count(`SELECT count(*) FROM audit_log WHERE action NOT IN ('login', 'logout')`)
 	n := 0
 	for _, r := range routes(t, e) {
@@ -123,6 +127,9 @@ func TestViewerChangesNothing(t *testing.T) {
 		n++
 		path := concrete(r.Path, id)
 		res, body := viewer.send(r.Method, path, nil, true)
+		if isAPI(r.Path) {
+			res, body = e.api(r.Method, path, viewerToken)
+		}
 		if res.StatusCode != http.StatusForbidden {
 			t.Errorf("viewer %s %s: %d, want 403\n%.300s", r.Method, path, res.StatusCode, body)
 		}
@@ -164,9 +171,12 @@ func TestSignedOutIsSentToLogin(t *testing.T) {
 		}
 		path := concrete(r.Path, id)
 		var res *http.Response
-		if changes(r.Method) {
+		switch {
+		case isAPI(r.Path):
+			res, _ = e.api(r.Method, path, "")
+		case changes(r.Method):
 			res, _ = anon.send(r.Method, path, nil, true)
-		} else {
+		default:
 			res, _ = anon.get(path)
 		}
 		loc := res.Header.Get("Location")

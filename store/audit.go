@@ -51,6 +51,9 @@ const (
 	AuditSyncRun            AuditAction = "sync.run"
 	AuditSyncDrift          AuditAction = "sync.drift"
 	AuditSyncImport         AuditAction = "sync.import"
+	AuditTokenCreate        AuditAction = "token.create"
+	AuditTokenRevoke        AuditAction = "token.revoke"
+	AuditPersonLabel        AuditAction = "person.label"
 	AuditTemplateCreate     AuditAction = "template.create"
 	AuditTemplatesRefresh   AuditAction = "templates.refresh"
 )

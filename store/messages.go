@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 )
 
 // Message states.
@@ -215,13 +216,23 @@ func (s *Store) MessageByID(ctx context.Context, groupID, id int64) (*Message, e
 // counts for outgoing ones. Pin and unpin commands are left out: they show
 // as a badge on the message they pin.
 func (s *Store) Messages(ctx context.Context, groupID int64, limit int) ([]Message, error) {
+	return s.MessagesBefore(ctx, groupID, Message{}, limit)
+}
+
+// MessagesBefore is Messages for the page of messages older than before
+// (by created_at, then id); a zero before starts at the newest.
+func (s *Store) MessagesBefore(ctx context.Context, groupID int64, before Message, limit int) ([]Message, error) {
+	if before.ID == 0 {
+		before.CreatedAt, before.ID = math.MaxInt64, math.MaxInt64
+	}
 	// The counts are taken for the page of messages only, in one pass.
 	rows, err := s.r.QueryContext(ctx, `SELECT `+messageCols+`,
 			count(r.delivered_at > 0 OR NULL), count(r.read_at > 0 OR NULL), count(r.failed <> '' OR NULL)`+senderCols+`
 		FROM (SELECT * FROM messages WHERE group_id = ? AND kind NOT IN ('pin', 'unpin')
+			AND (created_at, id) < (?, ?)
 			ORDER BY created_at DESC, id DESC LIMIT ?) m
 		LEFT JOIN receipts r ON r.wamid = m.wamid AND r.participant <> ''
-		GROUP BY m.id ORDER BY m.created_at, m.id`, groupID, limit)
+		GROUP BY m.id ORDER BY m.created_at, m.id`, groupID, before.CreatedAt, before.ID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: messages: %w", err)
 	}
