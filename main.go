@@ -37,6 +37,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runSim(ctx, args, getenv, stdout, stderr)
 	case "user":
 		return runUser(ctx, args, getenv, stdout, stderr)
+	case "backup":
+		return runBackup(ctx, args, getenv, stdout, stderr)
+	case "restore":
+		return runRestore(ctx, args, getenv, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -49,6 +53,8 @@ const usage = `usage:
   groupdeck sim -addr host:port -webhook-url url -app-secret secret [-token t] [switches: groupdeck sim -h]
   groupdeck user add -email e -role admin|manager|viewer   (password from GROUPDECK_PASSWORD or stdin)
   groupdeck user passwd -email e                          (password from GROUPDECK_PASSWORD or stdin)
+  groupdeck backup -to FILE [-db file]                    (consistent copy while the server runs)
+  groupdeck restore -from FILE [-db file]                 (server stopped; checks the copy first)
 `
 
 func newLogger(cfg *app.Config, w io.Writer) *slog.Logger {

@@ -18,9 +18,11 @@ import (
 	"groupdeck/bulkcreate"
 	"groupdeck/campaigns"
 	"groupdeck/handlers"
+	"groupdeck/hooks"
 	"groupdeck/ingest"
 	"groupdeck/jobs"
 	"groupdeck/messaging"
+	"groupdeck/metrics"
 	"groupdeck/notify"
 	"groupdeck/outbox"
 	"groupdeck/reconcile"
@@ -57,6 +59,10 @@ type App struct {
 	// the sandbox's clock control moves ahead.
 	Scheduler *schedule.Worker
 	Clock     *schedule.Clock
+	// Hooks posts outgoing webhooks; Metrics is nil unless
+	// GROUPDECK_METRICS_TOKEN is set.
+	Hooks   *hooks.Sender
+	Metrics *metrics.Metrics
 	// URL is where the app listens, e.g. http://127.0.0.1:8080.
 	URL string
 
@@ -110,12 +116,27 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (
 		token = SandboxToken
 		phone = &sandboxPhone{sim: a.Sim}
 	}
-	a.WA = whatsapp.New(graphURL, cfg.PhoneNumberID, token, whatsapp.WithLogger(log))
-	in := &ingest.Ingester{Store: a.Store, PhoneNumberID: cfg.PhoneNumberID}
+	subs := &hooks.Subs{}
+	if err := subs.Load(ctx, a.Store); err != nil {
+		return nil, err
+	}
+	var waHTTP whatsapp.Option
+	if cfg.MetricsToken != "" {
+		a.Metrics = metrics.New()
+		waHTTP = whatsapp.WithHTTPClient(&http.Client{Timeout: waTimeout, Transport: a.Metrics.Transport(nil)})
+	}
+	a.WA = whatsapp.New(graphURL, cfg.PhoneNumberID, token, whatsapp.WithLogger(log), waHTTP)
+	a.Hooks = a.newHooks(subs, a.Metrics)
+	in := &ingest.Ingester{Store: a.Store, PhoneNumberID: cfg.PhoneNumberID, Hooks: subs, Observe: a.observeIngest}
 	// Workers first, each told what to refresh through the one notifier;
 	// the handler last, from complete dependencies.
 	note := notify.New(a.Hub)
-	a.Outbox = outbox.New(a.Store, a.WA, log, note)
+	var sender outbox.Sender = a.WA
+	if a.Metrics != nil {
+		sender = countingSender{Sender: a.WA, count: a.Metrics.OutboxSend}
+		a.Metrics.Watch(metrics.Sources{Store: a.Store, DBPath: cfg.DB, SSEClients: a.Hub.Clients})
+	}
+	a.Outbox = outbox.New(a.Store, sender, log, note)
 	a.Jobs = jobs.New(a.Store, log, note)
 	a.Sync = reconcile.New(a.Store, a.WA, log, cfg.SyncInterval, note)
 	a.Sync.Resume = in
@@ -140,6 +161,7 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (
 		DefaultRegion: cfg.DefaultRegion,
 		SessionIdle:   cfg.SessionIdle, TrustedProxies: cfg.TrustedProxies,
 		Scheduler: a.Scheduler, SandboxClock: sandboxClock,
+		Hooks: subs, WakeHooks: a.Hooks.Wake, Metrics: a.metricsHandler(),
 		Rates:   views.Rates{Marketing: cfg.RateMarketing, Utility: cfg.RateUtility, Currency: cfg.RateCurrency},
 		Account: a.WA, WABAID: cfg.WABAID,
 		Templates: a.Templates, TemplateLib: a.WA,
@@ -208,7 +230,8 @@ func (a *App) Start() {
 	if a.Sim != nil {
 		a.Sim.Start()
 	}
-	a.wg.Add(8)
+	a.wg.Add(9)
+	go func() { defer a.wg.Done(); a.Hooks.Run(ctx) }()
 	go func() { defer a.wg.Done(); a.Scheduler.Run(ctx) }()
 	go func() { defer a.wg.Done(); a.Outbox.Run(ctx) }()
 	go func() { defer a.wg.Done(); a.Templates.Run(ctx) }()

@@ -83,6 +83,10 @@ type Config struct {
 	// APIRateLimit is how many requests one API token may make a minute.
 	APIRateLimit int
 
+	// MetricsToken turns /metrics on: scrapers send it as a bearer
+	// token. Empty (the default) serves no metrics.
+	MetricsToken string
+
 	// Sandbox is true when no access token is set: the simulator runs
 	// in-process and the client talks to it.
 	Sandbox bool
@@ -210,6 +214,10 @@ func ParseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	c.WABAID = env("WA_WABA_ID", SandboxWABAID)
 	c.AppSecret = env("WA_APP_SECRET", SandboxAppSecret)
 	c.VerifyToken = env("WA_VERIFY_TOKEN", SandboxVerifyToken)
+	c.MetricsToken = getenv("GROUPDECK_METRICS_TOKEN")
+	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
+		return nil, errors.New("config: GROUPDECK_METRICS_TOKEN must have at least 16 characters")
+	}
 	if k := getenv("GROUPDECK_SESSION_KEY"); k != "" {
 		if len(k) < 32 {
 			return nil, errors.New("config: GROUPDECK_SESSION_KEY must have at least 32 characters")

@@ -19,6 +19,7 @@ import (
 	"groupdeck/api"
 	"groupdeck/campaigns"
 	"groupdeck/groupops"
+	"groupdeck/hooks"
 	"groupdeck/ingest"
 	"groupdeck/jobs"
 	"groupdeck/notify"
@@ -83,6 +84,11 @@ type Deps struct {
 	// Rates estimate what a template costs per delivered participant, for
 	// the send-to-many review.
 	Rates views.Rates
+	// Outgoing webhooks: the subscriptions to reload after a change, and
+	// the sender to wake. Metrics serves /metrics (nil: not served).
+	Hooks     *hooks.Subs
+	WakeHooks func()
+	Metrics   http.Handler
 	// Account and WABAID serve the Connection page (connection.go); a nil
 	// Account hides it.
 	Account Account
@@ -140,6 +146,12 @@ func (h *Handler) Stop() { h.stopOnce.Do(func() { close(h.stopping) }) }
 func New(d Deps) *Handler {
 	if d.WakeOutbox == nil {
 		d.WakeOutbox = func() {}
+	}
+	if d.Hooks == nil {
+		d.Hooks = &hooks.Subs{}
+	}
+	if d.WakeHooks == nil {
+		d.WakeHooks = func() {}
 	}
 	if d.Notify == nil {
 		d.Notify = notify.New(d.Hub)

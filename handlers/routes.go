@@ -19,6 +19,10 @@ func (h *Handler) Register(e *echo.Echo) {
 	e.IPExtractor = web.ClientIP(h.TrustedProxies) // X-Forwarded-For only from a configured proxy
 
 	e.GET("/healthz", h.health)
+	e.GET("/readyz", h.ready)
+	if h.Metrics != nil {
+		e.GET("/metrics", echo.WrapHandler(h.Metrics))
+	}
 	e.GET("/favicon.ico", func(c echo.Context) error { return c.NoContent(http.StatusNoContent) })
 	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", static.Handler())))
 	e.GET("/webhook", h.webhookVerify)
@@ -92,6 +96,14 @@ func (h *Handler) Register(e *echo.Echo) {
 	u.POST("/users/:id/disable", h.userDisable, formMax, h.requireAdmin)
 	u.POST("/users/:id/enable", h.userEnable, formMax, h.requireAdmin)
 	u.GET("/audit", h.auditShow, h.requireAdmin)
+	u.GET("/hooks", h.hooksShow, h.requireAdmin)
+	u.POST("/hooks", h.hookCreate, formMax, h.requireAdmin)
+	u.POST("/hooks/settings", h.hookSettings, formMax, h.requireAdmin)
+	u.GET("/hooks/:id", h.hookShow, h.requireAdmin)
+	u.POST("/hooks/:id", h.hookUpdate, formMax, h.requireAdmin)
+	u.POST("/hooks/:id/delete", h.hookDelete, formMax, h.requireAdmin)
+	u.POST("/hooks/:id/test", h.hookTest, formMax, h.requireAdmin)
+	u.POST("/hooks/:id/redeliver", h.hookRedeliver, formMax, h.requireAdmin)
 	u.GET("/account/tokens", h.tokensShow)
 	u.POST("/account/tokens", h.tokenCreate, formMax)
 	u.POST("/account/tokens/:id/revoke", h.tokenRevoke, formMax)

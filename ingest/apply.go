@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"groupdeck/hooks"
 	"groupdeck/store"
 	"groupdeck/whatsapp"
 )
@@ -68,6 +69,10 @@ func (in *Ingester) message(t *store.Tx, m *whatsapp.Message, contacts []whatsap
 			return "", err
 		}
 	}
+	if err := in.emit(t, hooks.MessageReceived, id, m.GroupID, at, map[string]any{"message": map[string]any{
+		"wamid": m.ID, "type": kind, "text": body}, "from": hm(sender)}); err != nil {
+		return "", err
+	}
 	if body == "" {
 		body = "[" + kind + "]"
 	}
@@ -85,6 +90,11 @@ func (in *Ingester) status(t *store.Tx, s *whatsapp.Status, contacts []whatsapp.
 	reason := errorsText(s.Errors)
 	if err := t.Receipt(store.ReceiptEvent{WAMID: s.ID, Participant: p, Status: s.Status, At: ms(s.Timestamp), Failure: reason}); err != nil {
 		return err
+	}
+	if s.Status == "read" {
+		if err := in.readHooks(t, s.ID, ms(s.Timestamp)); err != nil {
+			return err
+		}
 	}
 	if s.RecipientType == "group" {
 		if err := t.MatchSendTagged(s.ID, s.RecipientID, s.BizOpaqueCallbackData, ms(s.Timestamp)); err != nil {

@@ -3,6 +3,7 @@ package ingest
 import (
 	"errors"
 
+	"groupdeck/hooks"
 	"groupdeck/store"
 	"groupdeck/whatsapp"
 )
@@ -21,7 +22,7 @@ func (in *Ingester) groupEvent(t *store.Tx, ev *whatsapp.GroupEvent) (string, er
 	at := ms(ev.Timestamp)
 	switch ev.Type {
 	case whatsapp.EventParticipantsAdd:
-		return "", joinedAll(t, id, ev, at)
+		return "", in.joinedAll(t, id, ev, at)
 	case whatsapp.EventParticipantsRemove:
 		return "", in.removed(t, id, ev, at)
 	case whatsapp.EventJoinRequestCreated, whatsapp.EventJoinRequestRevoked:
@@ -33,6 +34,12 @@ func (in *Ingester) groupEvent(t *store.Tx, ev *whatsapp.GroupEvent) (string, er
 		if err := t.JoinRequest(id, ev.JoinRequestID, m, state, at); err != nil {
 			return "", err
 		}
+		if state == "pending" {
+			if err := in.emit(t, hooks.JoinRequestCreated, id, ev.GroupID, at, map[string]any{
+				"member": hm(m), "join_request_id": ev.JoinRequestID}); err != nil {
+				return "", err
+			}
+		}
 		return "", t.Activity(id, kind, who(m), detail, at)
 	case whatsapp.EventSettingsUpdate:
 		return "", in.settings(t, id, ev, at)
@@ -42,6 +49,9 @@ func (in *Ingester) groupEvent(t *store.Tx, ev *whatsapp.GroupEvent) (string, er
 			return "", err
 		}
 		if on {
+			if err := in.emit(t, hooks.GroupSuspended, id, ev.GroupID, at, nil); err != nil {
+				return "", err
+			}
 			return "", t.Activity(id, store.ActSuspended, "", "WhatsApp suspended the group", at)
 		}
 		return "", t.Activity(id, store.ActUnsuspended, "", "WhatsApp lifted the suspension", at)
@@ -55,18 +65,24 @@ func (in *Ingester) groupEvent(t *store.Tx, ev *whatsapp.GroupEvent) (string, er
 		if err := t.GroupDeleted(id, at); err != nil {
 			return "", err
 		}
+		if err := in.emit(t, hooks.GroupDeleted, id, ev.GroupID, at, nil); err != nil {
+			return "", err
+		}
 		return "", t.Activity(id, store.ActDeleted, "", "The group was deleted", at)
 	}
 	return "", nil
 }
 
-func joinedAll(t *store.Tx, id int64, ev *whatsapp.GroupEvent, at int64) error {
+func (in *Ingester) joinedAll(t *store.Tx, id int64, ev *whatsapp.GroupEvent, at int64) error {
 	for _, p := range ev.AddedParticipants {
 		m := member(p)
 		if err := t.ParticipantJoined(id, m, ev.Reason, at); err != nil {
 			return err
 		}
 		if err := t.RequestsApproved(id, m, at); err != nil {
+			return err
+		}
+		if err := in.joinHooks(t, id, ev.GroupID, m, ev.Reason, at); err != nil {
 			return err
 		}
 		if err := t.Activity(id, store.ActJoin, who(m), "joined", at); err != nil {
@@ -88,6 +104,9 @@ func (in *Ingester) removed(t *store.Tx, id int64, ev *whatsapp.GroupEvent, at i
 			state, kind, detail = "removed", store.ActRemoved, "was removed"
 		}
 		if err := t.ParticipantGone(id, m, state, at); err != nil {
+			return err
+		}
+		if err := in.emit(t, hooks.MemberLeft, id, ev.GroupID, at, map[string]any{"member": hm(m), "how": state}); err != nil {
 			return err
 		}
 		if err := t.Activity(id, kind, who(m), detail, at); err != nil {
@@ -187,6 +206,10 @@ func (in *Ingester) groupCreate(t *store.Tx, ev *whatsapp.GroupEvent) (string, e
 		return "", err
 	}
 	if err := t.Activity(id, store.ActCreated, "", "The group was created", at); err != nil {
+		return "", err
+	}
+	if err := in.emit(t, hooks.GroupCreated, id, ev.GroupID, at, map[string]any{"subject": ev.Subject,
+		"invite_link": ev.InviteLink}); err != nil {
 		return "", err
 	}
 	return "", in.resume(t, "group:"+ev.GroupID)

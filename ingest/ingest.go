@@ -15,7 +15,9 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
+	"groupdeck/hooks"
 	"groupdeck/store"
 	"groupdeck/whatsapp"
 )
@@ -26,6 +28,11 @@ type Ingester struct {
 	// PhoneNumberID is the business number this app serves; changes sent
 	// for another number fail (ids.go). Empty accepts any.
 	PhoneNumberID string
+	// Hooks, when set, records outgoing webhook events with the changes.
+	Hooks *hooks.Subs
+	// Observe, when set, is told how long each delivery took to store
+	// and apply (metrics).
+	Observe func(time.Duration)
 }
 
 // change is one group event or message item, as kept while deferred.
@@ -43,6 +50,9 @@ type change struct {
 // Apply stores and applies one delivery. The error is non-nil only when
 // the delivery could not be stored; then the sender must try again.
 func (in *Ingester) Apply(ctx context.Context, body []byte) (store.DeliveryResult, error) {
+	if in.Observe != nil {
+		defer func(start time.Time) { in.Observe(time.Since(start)) }(time.Now())
+	}
 	p, perr := whatsapp.ParseWebhook(body)
 	return in.Store.SaveDelivery(ctx, body, fieldsOf(p), func(t *store.Tx) error {
 		if perr != nil {

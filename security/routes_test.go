@@ -27,6 +27,8 @@ var (
 		"/login": true, "/setup": true,
 		"/j/:slug":             true, // campaign invite links: people outside the app open them
 		"/api/v1/openapi.json": true,
+		"/readyz":              true, // for monitors, like /healthz: queue figures only
+		"/metrics":             true, // its own bearer token (GROUPDECK_METRICS_TOKEN), tested in metrics/ and app/
 	}
 )
 

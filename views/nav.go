@@ -23,6 +23,7 @@ func adminLinks(sandbox bool) []NavLink {
 		{"/audit", "Audit log", "audit"},
 		{"/events/log", "Event log", "eventlog"},
 		{"/connection", "Connection", "connection"},
+		{"/hooks", "Outgoing webhooks", "hooks"},
 	}
 	if sandbox {
 		links = append(links, NavLink{"/sandbox", "Sandbox phone", "sandbox"})

@@ -110,3 +110,16 @@ func (h *Hub) Count(topic string) int {
 	defer h.mu.Unlock()
 	return len(h.subs[topic])
 }
+
+// Clients returns how many subscribers (open event streams) there are.
+func (h *Hub) Clients() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	seen := map[*Sub]bool{}
+	for _, subs := range h.subs {
+		for s := range subs {
+			seen[s] = true
+		}
+	}
+	return len(seen)
+}
