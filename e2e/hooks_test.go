@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mxschmitt/playwright-go"
 
 	"groupdeck/hooks"
 	"groupdeck/internal/testutil"
