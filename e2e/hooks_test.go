@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-
 	"groupdeck/hooks"
 	"groupdeck/internal/testutil"
 )
