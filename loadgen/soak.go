@@ -186,4 +186,3 @@ func FilesSize(paths ...string) int64 {
 	}
 	return n
 }
-
