@@ -136,11 +136,31 @@ func toMessage(m *store.Message) Message {
 		SenderKey: m.SenderKey, SenderName: m.SenderName, Delivered: m.Delivered, Read: m.Read, CreatedAt: ts(m.CreatedAt), SentAt: ts(m.SentAt)}
 }
 
-// NewMessage sends a text message to a group.
+// NewMessage sends a message to a group: what the group page's composer
+// sends, with media given by the id of a file already on WhatsApp.
+//   - text: body (and preview_url);
+//   - template: an approved template of the cache, its variables keyed as
+//     the composer's fields ("body.1", "body.first_name", "header.topic",
+//     "button.0.1"), and header_media_id when its header is an image,
+//     video or document;
+//   - image, video, document, audio, sticker: media_id, a caption on
+//     images, videos and documents, a filename on documents.
 type NewMessage struct {
-	Kind       string `json:"kind" enum:"text"`
-	Body       string `json:"body"`
-	PreviewURL bool   `json:"preview_url,omitempty"`
+	Kind          string            `json:"kind" enum:"text,template,image,video,document,audio,sticker"`
+	Body          string            `json:"body,omitempty"`
+	PreviewURL    bool              `json:"preview_url,omitempty"`
+	Template      *TemplateRef      `json:"template,omitempty"`
+	Variables     map[string]string `json:"variables,omitempty"`
+	HeaderMediaID string            `json:"header_media_id,omitempty"`
+	MediaID       string            `json:"media_id,omitempty"`
+	Caption       string            `json:"caption,omitempty"`
+	Filename      string            `json:"filename,omitempty"`
+}
+
+// TemplateRef names a message template by name and language.
+type TemplateRef struct {
+	Name     string `json:"name"`
+	Language string `json:"language"`
 }
 
 // Receipt is one participant's delivery and read of a message.

@@ -2,10 +2,8 @@ package handlers
 
 import (
 	"bytes"
-	"fmt"
 	"maps"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -74,11 +72,8 @@ func (h *Handler) draftMedia(c echo.Context, f *views.ComposerForm, m *store.Mes
 		f.Errors["file"] = "Choose what kind of media this is."
 		return
 	}
-	if n := utf8.RuneCountInString(f.Caption); n > MaxCaption {
-		f.Errors["caption"] = fmt.Sprintf("The caption has %d characters; WhatsApp allows at most %d.", n, MaxCaption)
-	}
-	if strings.TrimSpace(f.Caption) != "" && !rule.Caption {
-		f.Errors["caption"] = "WhatsApp does not show captions on " + kindWord(kind) + "s; remove the caption or send it as a text."
+	if problem := groupops.CaptionProblem(rule, f.Caption); problem != "" {
+		f.Errors["caption"] = problem
 	}
 	fh, err := c.FormFile("file")
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"groupdeck/groupops"
 	"groupdeck/views"
 	"groupdeck/web"
 	"groupdeck/whatsapp"
@@ -83,12 +84,7 @@ func animatedWebP(b []byte) bool {
 	return len(b) > 30 && bytes.Equal(b[12:16], []byte("VP8X")) && b[20]&0x02 != 0
 }
 
-func kindWord(kind string) string {
-	if kind == whatsapp.KindAudio {
-		return "audio"
-	}
-	return kind
-}
+func kindWord(kind string) string { return groupops.MediaWord(kind) }
 
 func size(n int64) string {
 	switch {
