@@ -9,12 +9,6 @@ import (
 	"groupdeck/whatsapp"
 )
 
-// Limits of template variables (docs/cloud-api.md#templates): Meta allows
-// 60 characters in a text header and 1024 in the body.
-const (
-	MaxHeaderText = 60
-	MaxParamText  = 1024
-)
 
 // HeaderMediaKey is the field key of a template's header media.
 const HeaderMediaKey = "header.media"
@@ -63,9 +57,9 @@ func DraftTemplate(userID int64, t *whatsapp.TemplateInfo, name, language string
 
 // CheckTemplateText applies Meta's rules for a text parameter.
 func CheckTemplateText(fl whatsapp.TemplateField, v string) string {
-	limit := MaxParamText
+	limit := whatsapp.MaxParamText
 	if fl.Part == "header" {
-		limit = MaxHeaderText
+		limit = whatsapp.MaxHeaderText
 	}
 	switch n := utf8.RuneCountInString(v); {
 	case strings.TrimSpace(v) == "":

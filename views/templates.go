@@ -56,16 +56,10 @@ func fieldID(key string) string { return strings.ReplaceAll(key, ".", "-") }
 // header and 1024 in the body.
 func fieldMax(f whatsapp.TemplateField) int {
 	if f.Part == "header" {
-		return MaxHeaderText
+		return whatsapp.MaxHeaderText
 	}
-	return MaxParamText
+	return whatsapp.MaxParamText
 }
-
-// Limits of template variables (docs/cloud-api.md#templates).
-const (
-	MaxHeaderText = 60
-	MaxParamText  = 1024
-)
 
 func headerAccept(format string) string {
 	if r, ok := whatsapp.MediaRuleFor(format); ok {

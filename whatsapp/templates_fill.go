@@ -140,3 +140,10 @@ func (t TemplateInfo) Render(values map[string]string) (header, body, footer str
 	}
 	return header, fill("body", t.Part("BODY").Text), t.Part("FOOTER").Text
 }
+
+// Limits of template variables (docs/cloud-api.md#templates): Meta allows
+// 60 characters in a text header variable and 1024 in a body variable.
+const (
+	MaxHeaderText = 60
+	MaxParamText  = 1024
+)
