@@ -9,7 +9,6 @@ import (
 	"groupdeck/whatsapp"
 )
 
-
 // HeaderMediaKey is the field key of a template's header media.
 const HeaderMediaKey = "header.media"
 
