@@ -247,10 +247,16 @@ func placeholders(n int) string {
 // RecentRedirects counts, per group, visitors sent there since the given
 // time: people who may be about to join and hold a place meanwhile.
 func (s *Store) RecentRedirects(ctx context.Context, since int64) (map[int64]int, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT group_id, count(*) FROM campaign_visits
+	return s.countsByID(ctx, "recent redirects", `SELECT group_id, count(*) FROM campaign_visits
 		WHERE at >= ? AND outcome = 'redirected' AND group_id IS NOT NULL AND device <> 'bot' GROUP BY group_id`, since)
+}
+
+// countsByID runs a query of (id, count) rows into a map; what names it in
+// errors.
+func (s *Store) countsByID(ctx context.Context, what, query string, args ...any) (map[int64]int, error) {
+	rows, err := s.r.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("store: recent redirects: %w", err)
+		return nil, fmt.Errorf("store: %s: %w", what, err)
 	}
 	defer rows.Close()
 	out := map[int64]int{}
@@ -258,7 +264,7 @@ func (s *Store) RecentRedirects(ctx context.Context, since int64) (map[int64]int
 		var id int64
 		var n int
 		if err := rows.Scan(&id, &n); err != nil {
-			return nil, fmt.Errorf("store: recent redirects: %w", err)
+			return nil, fmt.Errorf("store: %s: %w", what, err)
 		}
 		out[id] = n
 	}
