@@ -42,6 +42,17 @@ func Start(ctx context.Context, bin, db string, extraEnv ...string) (*Server, er
 	cmd.Env = append(os.Environ(), "GROUPDECK_ADMIN_EMAIL="+AdminEmail, "GROUPDECK_ADMIN_PASSWORD="+AdminPassword,
 		"GROUPDECK_LOG_LEVEL=warn", "WA_ACCESS_TOKEN=")
 	cmd.Env = append(cmd.Env, extraEnv...)
+	return startCmd(ctx, cmd, "groupdeck is ready at ")
+}
+
+// StartBare runs the bare loopback handler (ServeBare) in a child process
+// started as self with args, which must print BareReady and its URL:
+// measured from outside like the app, so their CPU per delivery compares.
+func StartBare(ctx context.Context, self string, args ...string) (*Server, error) {
+	return startCmd(ctx, exec.Command(self, args...), BareReady)
+}
+
+func startCmd(ctx context.Context, cmd *exec.Cmd, readyLine string) (*Server, error) {
 	s := &Server{cmd: cmd, logs: &lockedBuffer{}, done: make(chan struct{})}
 	cmd.Stderr = s.logs
 	out, err := cmd.StdoutPipe()
@@ -50,7 +61,7 @@ func Start(ctx context.Context, bin, db string, extraEnv ...string) (*Server, er
 	}
 	t0 := time.Now()
 	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("loadgen: start %s: %w", bin, err)
+		return nil, fmt.Errorf("loadgen: start %s: %w", cmd.Path, err)
 	}
 	go func() { cmd.Wait(); close(s.done) }()
 	ready := make(chan string, 1)
@@ -58,7 +69,7 @@ func Start(ctx context.Context, bin, db string, extraEnv ...string) (*Server, er
 		sc := bufio.NewScanner(out)
 		for sc.Scan() {
 			line := sc.Text()
-			if rest, ok := strings.CutPrefix(line, "groupdeck is ready at "); ok {
+			if rest, ok := strings.CutPrefix(line, readyLine); ok {
 				ready <- strings.Fields(rest)[0]
 			}
 		}
