@@ -47,6 +47,9 @@ type options struct {
 	soakFor     time.Duration
 	soakRate    int
 	soakStreams int
+	sendGroups  int
+	sendRate    int
+	killRounds  int
 }
 
 func main() {
@@ -79,10 +82,13 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.IntVar(&o.restarts, "restarts", 5, "restarts timed for start-to-ready")
 	fs.IntVar(&o.stored, "stored", 1000000, "stored deliveries in the big database of the growth rows; 0 skips them")
 	fs.DurationVar(&o.pruneFor, "prune-for", 20*time.Second, "how long the pruning run over the big database may take")
-	fs.StringVar(&o.only, "only", "", "run only one part: growth, soak (make soak) or bare-server (the baseline's child process)")
+	fs.StringVar(&o.only, "only", "", "run only one part: growth, kill (kill -9 under webhook load), send (the send-to-many row), soak (make soak) or bare-server (the baseline's child process)")
 	fs.DurationVar(&o.soakFor, "soak-duration", 30*time.Minute, "how long the soak runs")
 	fs.IntVar(&o.soakRate, "soak-rate", 1000, "mixed deliveries per second during the soak")
 	fs.IntVar(&o.soakStreams, "soak-streams", 200, "open event streams during the soak")
+	fs.IntVar(&o.sendGroups, "send-groups", 1000, "groups of the send-to-many row")
+	fs.IntVar(&o.sendRate, "send-rate", 80, "GROUPDECK_SEND_RATE of the send-to-many row")
+	fs.IntVar(&o.killRounds, "kill-rounds", 3, "kill -9 rounds under webhook load")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -99,6 +105,12 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	switch o.only {
 	case "":
 		err = bench(ctx, o, t, out)
+		if err == nil {
+			err = killNine(ctx, o, t, out)
+		}
+		if err == nil {
+			err = sendToMany(ctx, o, t, out)
+		}
 		if err == nil && o.stored > 0 {
 			err = growth(ctx, o, t, out)
 		}
@@ -106,10 +118,14 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		err = growth(ctx, o, t, out)
 	case "soak":
 		err = soak(ctx, o, t, out)
+	case "send":
+		err = sendToMany(ctx, o, t, out)
+	case "kill":
+		err = killNine(ctx, o, t, out)
 	case "bare-server":
 		return loadgen.ServeBare(ctx, out)
 	default:
-		err = fmt.Errorf("-only %q: the parts are growth, soak and bare-server", o.only)
+		err = fmt.Errorf("-only %q: the parts are growth, kill, send, soak and bare-server", o.only)
 	}
 	t.print(out)
 	return err
