@@ -89,6 +89,9 @@ type Deps struct {
 	Hooks     *hooks.Subs
 	WakeHooks func()
 	Metrics   http.Handler
+	// FragmentRendered counts fragments rendered for htmx, by route
+	// pattern (nil: not counted).
+	FragmentRendered func(route string)
 	// Account and WABAID serve the Connection page (connection.go); a nil
 	// Account hides it.
 	Account Account
