@@ -136,7 +136,8 @@ type Handler struct {
 	// Refused webhook requests, written at most once a second
 	// (webhook_refusals.go).
 	refusals, handshakeRefusals refusalCounter
-	reviewKey                   []byte // signs bulk-action reviews (review.go)
+	reviewKey                   []byte      // signs bulk-action reviews (review.go)
+	streams                     streamWatch // open event streams' owners (streamwatch.go)
 	stopping                    chan struct{}
 	stopOnce                    sync.Once
 }
