@@ -310,7 +310,7 @@ func PersonPage(v PersonView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 29, "</h1></div><div class=\"columns\"><section class=\"card\" aria-labelledby=\"ids-h\"><h2 id=\"ids-h\">Names and numbers</h2><dl class=\"facts\" data-testid=\"person-ids\"><dt>Profile name</dt><dd>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 29, "</h1></div><div class=\"columns person-head\"><section class=\"card\" aria-labelledby=\"ids-h\"><h2 id=\"ids-h\">Names and numbers</h2><dl class=\"facts\" data-testid=\"person-ids\"><dt>Profile name</dt><dd>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -532,7 +532,7 @@ func PersonPage(v PersonView) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		if len(v.Arrivals) == 0 {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 56, "<p class=\"empty\" data-testid=\"person-no-campaign\">No campaign is credited with this person: they did not arrive through a campaign link or invite. Campaigns are on the Campaigns page.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 56, "<p class=\"empty\" data-testid=\"person-no-campaign\">No campaign is credited with this person: they did not arrive through a campaign link or invite. To track where people come from, share a <a href=\"/campaigns\">campaign</a> link instead of a group’s own.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
