@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -175,5 +176,71 @@ func TestPeopleSearchAndExport(t *testing.T) {
 	rows, _, err := ts.store.AuditSearch(ctx, store.AuditQuery{Action: string(store.AuditPeopleExport), Limit: 10})
 	if err != nil || len(rows) != 1 {
 		t.Fatalf("export audit %v %v", rows, err)
+	}
+}
+
+// The person page credits the campaign whose link they opened just
+// before joining, pages their messages, and redirects an old identifier
+// to their key.
+func TestPersonPageCampaignMessagesAndAlias(t *testing.T) {
+	ts := newTestServer(t)
+	ctx := context.Background()
+	g := seedActive(t, ts, "Runners", "")
+	c := &store.Campaign{Name: "Spring flyer", Slug: "spring", GroupID: g.ID, Enabled: true}
+	if err := ts.store.CreateCampaign(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if err := ts.store.RecordVisit(ctx, &store.Visit{CampaignID: c.ID, At: 4000, Device: "phone", GroupID: g.ID, Outcome: store.VisitRedirected}, 0); err != nil {
+		t.Fatal(err)
+	}
+	key := seedPerson(t, ts, g, "351912345678", "Ana")
+	_, err := ts.store.SaveDelivery(ctx, []byte("{}"), "msgs", func(tx *store.Tx) error {
+		for i := range 25 {
+			if err := tx.InboundMessage(g.ID, "wamid.m"+itoa64(int64(i)), store.KindText, "message number "+itoa64(int64(i)),
+				store.Member{WaID: key}, int64(6000+i)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := ts.client()
+	v.login("viewer@x.test")
+	st, body := v.get("/people/" + key)
+	if st != http.StatusOK || !strings.Contains(body, `href="/campaigns/`+itoa64(c.ID)+`">Spring flyer</a>`) {
+		t.Fatalf("campaign not credited: %d\n%s", st, body)
+	}
+	if n := strings.Count(body, `data-testid="person-message"`); n != personMessagesPage ||
+		!strings.Contains(body, "message number 24") || strings.Contains(body, "message number 4<") {
+		t.Fatalf("first page has %d messages:\n%s", n, body)
+	}
+	older := regexp.MustCompile(`hx-get="(/people/[^"]+/messages\?before=\d+)"`).FindStringSubmatch(body)
+	if older == nil {
+		t.Fatal("no Older messages button")
+	}
+	_, body = v.get(strings.ReplaceAll(older[1], "&amp;", "&"))
+	if n := strings.Count(body, `data-testid="person-message"`); n != 5 || !strings.Contains(body, "message number 0<") || strings.Contains(body, "older-messages") {
+		t.Fatalf("second page has %d messages:\n%s", n, body)
+	}
+
+	// Once WhatsApp ties the number to a BSUID, the old address redirects.
+	if _, err := ts.store.WithTx(ctx, func(tx *store.Tx) error {
+		_, err := tx.Person(store.Member{WaID: key, UserID: "PT.1234567890123"})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := v.Get(ts.URL + "/people/" + key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/people/PT.1234567890123" {
+		t.Fatalf("old key: %d %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	if st, _ := v.get("/people/nobody"); st != http.StatusNotFound {
+		t.Fatalf("unknown key: %d", st)
 	}
 }
