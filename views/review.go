@@ -87,7 +87,11 @@ func selectedIDs(sel map[int64]bool) []int64 {
 
 // backQuery keeps the filter when going back to change a send.
 func backQuery(v BroadcastView) string {
-	return url.Values{"q": {v.Search}, "status": {v.Status}}.Encode()
+	q := url.Values{"q": {v.Search}, "status": {v.Status}}
+	for _, id := range selectedIDs(v.Selected) {
+		q.Add("group", i64(id))
+	}
+	return q.Encode()
 }
 
 // DuplicateSubject is a subject of a bulk create that repeats an earlier
