@@ -82,7 +82,7 @@ func TestActivityFeed(t *testing.T) {
 	// The next page holds the rest, down to the creations.
 	click(t, page.GetByTestId("activity-older"))
 	burst := page.GetByTestId("burst-summary")
-	must(t, expect.Locator(burst).ToHaveText("3 groups created by " + by))
+	must(t, expect.Locator(burst).ToHaveText("3 groups created by "+by))
 	must(t, expect.Locator(page.GetByTestId("activity-older")).ToHaveCount(0))
 	click(t, burst)
 	for _, c := range choir {
@@ -94,7 +94,7 @@ func TestActivityFeed(t *testing.T) {
 	must(t, err)
 	// Two lines: the burst, and Fleet 01 (made outside the app's forms).
 	must(t, expect.Locator(page.Locator("#activity > ol.feed > li")).ToHaveCount(2))
-	must(t, expect.Locator(page.GetByTestId("burst-summary")).ToHaveText("3 groups created by " + by))
+	must(t, expect.Locator(page.GetByTestId("burst-summary")).ToHaveText("3 groups created by "+by))
 	must(t, expect.Page(page).ToHaveURL(regexp.MustCompile(`/\?kind=created$`)))
 	must(t, page.Locator("#activity-h").ScrollIntoViewIfNeeded())
 	screenshot(t, page, "activity-feed")
