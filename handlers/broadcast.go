@@ -202,6 +202,6 @@ func (h *Handler) broadcastReview(ctx context.Context, v views.BroadcastView, m 
 	for i := range r.Reasons {
 		r.Reasons[i].Count = counts[r.Reasons[i].Reason]
 	}
-	r.Groups = len(reached)
+	r.Groups, r.Reached = len(reached), reached
 	return r, reached, nil
 }
