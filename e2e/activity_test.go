@@ -98,6 +98,12 @@ func TestActivityFeed(t *testing.T) {
 	must(t, expect.Page(page).ToHaveURL(regexp.MustCompile(`/\?kind=created$`)))
 	must(t, page.Locator("#activity-h").ScrollIntoViewIfNeeded())
 	screenshot(t, page, "activity-feed")
+	must(t, page.SetViewportSize(390, 844))
+	must(t, page.EmulateMedia(playwright.PageEmulateMediaOptions{ColorScheme: playwright.ColorSchemeDark}))
+	noSideScroll(t, page)
+	screenshot(t, page, "activity-feed-phone-dark")
+	must(t, page.SetViewportSize(1280, 800))
+	must(t, page.EmulateMedia(playwright.PageEmulateMediaOptions{ColorScheme: playwright.ColorSchemeLight}))
 
 	// By one group, chosen with the picker: Fleet 01's messages only.
 	_, err = page.Locator("#feed-kind").SelectOption(playwright.SelectOptionValues{Labels: playwright.StringSlice("Messages")})

@@ -5,6 +5,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -63,6 +64,14 @@ func TestPickersForManyGroups(t *testing.T) {
 	click(t, picker.GetByRole("button", playwright.LocatorGetByRoleOptions{Name: "Remove Fleet 01"}))
 	must(t, expect.Locator(chips).ToHaveCount(2))
 	screenshot(t, page, "send-to-many-picker")
+	// At phone width, dark: nothing runs off the side.
+	must(t, page.SetViewportSize(390, 844))
+	must(t, page.EmulateMedia(playwright.PageEmulateMediaOptions{ColorScheme: playwright.ColorSchemeDark}))
+	must(t, picker.ScrollIntoViewIfNeeded())
+	noSideScroll(t, page)
+	screenshot(t, page, "send-to-many-picker-phone-dark")
+	must(t, page.SetViewportSize(1280, 800))
+	must(t, page.EmulateMedia(playwright.PageEmulateMediaOptions{ColorScheme: playwright.ColorSchemeLight}))
 
 	// Bad input (no message) re-renders with the choice kept. Chromium
 	// logs the 422 it loads; that line is the browser's own.
@@ -103,6 +112,16 @@ func TestPickersForManyGroups(t *testing.T) {
 	// Editing shows the hand-picked group as a chip.
 	must(t, gotoPath(page, fmt.Sprintf("/schedules/%d/edit", ss[0].ID)))
 	must(t, expect.Locator(page.GetByTestId("picker-chip")).ToContainText(fmt.Sprintf("#%d", two.ID)))
+}
+
+// noSideScroll fails when the page is wider than the window.
+func noSideScroll(t *testing.T, page playwright.Page) {
+	t.Helper()
+	v, err := page.Evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+	must(t, err)
+	if n := fmt.Sprint(v); n != "0" && !strings.HasPrefix(n, "-") {
+		t.Errorf("the page is %s px wider than the window", n)
+	}
 }
 
 // waitMessage waits until the group's timeline holds an outgoing message
