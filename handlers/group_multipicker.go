@@ -13,16 +13,22 @@ import (
 
 // maxChosen bounds the chips a page renders: a send to every group of a
 // large fleet uses "all matching" instead.
-const maxChosen = 1000
+const maxChosen = views.MaxChosen
 
 // chosenGroups loads the chosen ids (form values) in the order given,
-// skipping unknown ids and repeats.
-func (h *Handler) chosenGroups(ctx context.Context, ids []string) ([]*store.Group, error) {
+// skipping unknown ids and repeats; past maxChosen it counts the ids it
+// dropped, so the page can say so.
+func (h *Handler) chosenGroups(ctx context.Context, ids []string) ([]*store.Group, int, error) {
 	seen := map[int64]bool{}
 	var out []*store.Group
+	dropped := 0
 	for _, s := range ids {
 		id := atoi64(s)
-		if id <= 0 || seen[id] || len(out) >= maxChosen {
+		if id <= 0 || seen[id] {
+			continue
+		}
+		if len(out) >= maxChosen {
+			dropped++
 			continue
 		}
 		seen[id] = true
@@ -31,18 +37,18 @@ func (h *Handler) chosenGroups(ctx context.Context, ids []string) ([]*store.Grou
 			continue
 		}
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		out = append(out, g)
 	}
-	return out, nil
+	return out, dropped, nil
 }
 
 // groupMultiPicker fills a several-groups picker: the search's results
 // (active groups, newest first) and the chosen groups.
 func (h *Handler) groupMultiPicker(ctx context.Context, m views.MultiPickerView, chosen []string) (views.MultiPickerView, error) {
 	var err error
-	if m.Chosen, err = h.chosenGroups(ctx, chosen); err != nil {
+	if m.Chosen, m.Dropped, err = h.chosenGroups(ctx, chosen); err != nil {
 		return m, err
 	}
 	m.Groups, m.Total, err = h.Store.Groups(ctx, store.GroupFilter{Search: m.Search, Status: store.GroupActive, Limit: views.PickerLimit})

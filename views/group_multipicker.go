@@ -19,10 +19,16 @@ type MultiPickerView struct {
 	Chosen []*store.Group // in the order chosen
 	Groups []*store.Group // the search's results
 	Total  int            // groups the search matches
+	// Dropped counts chosen ids past the most a page keeps (MaxChosen).
+	Dropped int
 	// Selects is the id of a radio button that adding a group checks
 	// (a schedule's "These groups"), or "".
 	Selects string
 }
+
+// MaxChosen is the most groups a picker keeps as chips; larger sends use
+// "all matching the filter".
+const MaxChosen = 1000
 
 func (m MultiPickerView) url() string {
 	v := url.Values{"multi": {"1"}, "name": {m.Name}, "id": {m.ID}}
