@@ -120,11 +120,17 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (
 	if err := subs.Load(ctx, a.Store); err != nil {
 		return nil, err
 	}
-	var waHTTP whatsapp.Option
+	// The outbox keeps up to outbox.InFlightCap sends under way: keep as
+	// many connections to the Cloud API open between them (the default
+	// keeps 2, so an HTTP/1.1 endpoint would get a new connection per send).
+	waTransport := http.DefaultTransport.(*http.Transport).Clone()
+	waTransport.MaxIdleConnsPerHost = outbox.InFlightCap
+	var waRT http.RoundTripper = waTransport
 	if cfg.MetricsToken != "" {
 		a.Metrics = metrics.New()
-		waHTTP = whatsapp.WithHTTPClient(&http.Client{Timeout: waTimeout, Transport: a.Metrics.Transport(nil)})
+		waRT = a.Metrics.Transport(waTransport)
 	}
+	waHTTP := whatsapp.WithHTTPClient(&http.Client{Timeout: waTimeout, Transport: waRT})
 	a.WA = whatsapp.New(graphURL, cfg.PhoneNumberID, token, whatsapp.WithLogger(log), waHTTP)
 	a.Hooks = a.newHooks(subs, a.Metrics)
 	in := &ingest.Ingester{Store: a.Store, PhoneNumberID: cfg.PhoneNumberID, Hooks: subs, Observe: a.observeIngest}
@@ -137,7 +143,7 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (
 		a.Metrics.Watch(metrics.Sources{Store: a.Store, DBPath: cfg.DB, SSEClients: a.Hub.Clients})
 	}
 	a.Outbox = outbox.New(a.Store, sender, log, note)
-	a.Outbox.Pace = outbox.NewPace(cfg.SendRate)
+	a.Outbox.SetRate(cfg.SendRate)
 	a.Jobs = jobs.New(a.Store, log, note)
 	a.Sync = reconcile.New(a.Store, a.WA, log, cfg.SyncInterval, note)
 	a.Sync.Resume = in

@@ -1,6 +1,8 @@
 // Package outbox sends queued messages. A message is stored before it is
-// sent; this worker claims one at a time (the claim is committed before
-// the Cloud API call), sends it, and records the result. A transient
+// sent; this worker claims it (the claim is committed before the Cloud
+// API call), sends it, and records the result, with up to MaxInFlight
+// sends under way at once, paced, and one group's messages in order, one
+// at a time (run.go). A transient
 // failure is retried later with exponential back-off; a send whose answer
 // was lost is never repeated on its own, because the Cloud API has no
 // idempotency key: it waits, "in doubt", for the status webhook that
@@ -35,8 +37,8 @@ type Sender interface {
 const DefaultRate = 80
 
 // Worker drains the outbox. Only one worker may run per database: "at
-// most one message in flight" is what lets a lost answer be matched to
-// its status webhook unambiguously.
+// most one message of a group in flight" is what lets a lost answer be
+// matched to its group's status webhook unambiguously.
 type Worker struct {
 	Store       *store.Store
 	WA          Sender
@@ -53,7 +55,10 @@ type Worker struct {
 	// scheduled or bulk send to thousands of groups is not refused with
 	// 130429 in bursts (nil: no pacing).
 	Pace Pacer
-	wake chan struct{}
+	// MaxInFlight bounds the sends under way at once (below 1: one).
+	MaxInFlight int
+	wake        chan struct{}
+	hold        hold // a number-wide rate limit pauses every send (run.go)
 }
 
 // Notifier is told which groups' messages changed.
@@ -65,7 +70,14 @@ type Notifier interface {
 func New(st *store.Store, wa Sender, log *slog.Logger, notify Notifier) *Worker {
 	return &Worker{Store: st, WA: wa, Log: log, Notify: notify, MaxAttempts: 5, Backoff: time.Second,
 		MaxBackoff: 5 * time.Minute, DoubtGrace: 10 * time.Minute, Poll: 2 * time.Second,
-		Pace: NewPace(DefaultRate), wake: make(chan struct{}, 1)}
+		Pace: NewPace(DefaultRate), MaxInFlight: InFlightFor(DefaultRate), wake: make(chan struct{}, 1)}
+}
+
+// SetRate paces the worker at perSecond messages a second, with as many
+// sends in flight as that rate needs (InFlightFor).
+func (w *Worker) SetRate(perSecond int) {
+	w.Pace = NewPace(perSecond)
+	w.MaxInFlight = InFlightFor(perSecond)
 }
 
 // Wake tells the worker there is work, without blocking.
@@ -73,25 +85,6 @@ func (w *Worker) Wake() {
 	select {
 	case w.wake <- struct{}{}:
 	default:
-	}
-}
-
-// Run sends messages until ctx ends.
-func (w *Worker) Run(ctx context.Context) {
-	w.Recover(ctx)
-	for {
-		for w.SendOne(ctx) {
-		}
-		w.expire(ctx)
-		timer := time.NewTimer(w.idle(ctx))
-		select {
-		case <-ctx.Done():
-			timer.Stop()
-			return
-		case <-w.wake:
-		case <-timer.C:
-		}
-		timer.Stop()
 	}
 }
 
@@ -110,7 +103,11 @@ func (w *Worker) Recover(ctx context.Context) {
 }
 
 // idle returns how long to sleep: until the next back-off ends, at most Poll.
+// A pause for a rate limit counts as a back-off.
 func (w *Worker) idle(ctx context.Context) time.Duration {
+	if d := w.hold.left(w.Store.Now()); d > 0 {
+		return min(d, w.Poll)
+	}
 	at, ok, err := w.Store.NextAttempt(ctx)
 	if err != nil || !ok {
 		return w.Poll
@@ -151,21 +148,18 @@ func (w *Worker) changed(groups ...int64) {
 	w.Notify.GroupsChanged(ids...)
 }
 
-// SendOne sends the oldest due message; it reports whether there was one.
+// SendOne sends the oldest message that may go now and waits for its
+// result; it reports whether there was one. Run sends several at once.
 func (w *Worker) SendOne(ctx context.Context) bool {
-	if w.Pace != nil && w.Pace.Wait(ctx) != nil {
-		return false
+	m, ok := w.claim(ctx)
+	if ok {
+		w.deliver(ctx, m)
 	}
-	m, err := w.Store.ClaimMessage(ctx)
-	if errors.Is(err, store.ErrNotFound) {
-		return false
-	}
-	if err != nil {
-		if ctx.Err() == nil {
-			w.Log.Error("outbox claim failed", "err", err)
-		}
-		return false
-	}
+	return ok
+}
+
+// deliver sends claimed message m and records the result.
+func (w *Worker) deliver(ctx context.Context, m *store.Message) {
 	// Results are recorded even when ctx was cancelled mid-call.
 	rec := context.WithoutCancel(ctx)
 	touched := []int64{m.GroupID}
@@ -173,11 +167,11 @@ func (w *Worker) SendOne(ctx context.Context) bool {
 	g, err := w.Store.GroupByID(rec, m.GroupID)
 	if err != nil {
 		w.fail(rec, m, "The group no longer exists.")
-		return true
+		return
 	}
 	if g.WaGroupID == "" {
 		w.fail(rec, m, "The group was not created on WhatsApp.")
-		return true
+		return
 	}
 	res, err := w.send(whatsapp.WithCallbackData(ctx, store.CallbackData(m.ID)), g.WaGroupID, m)
 	if err == nil {
@@ -186,17 +180,18 @@ func (w *Worker) SendOne(ctx context.Context) bool {
 			w.Log.Error("outbox: recording a sent message failed", "message_id", m.ID, "err", err)
 		}
 		touched = append(touched, more...)
-		return true
+		return
 	}
 	switch classify(err) {
 	case permanent:
 		w.fail(rec, m, whatsapp.Human(err))
 	case transient:
+		wait := w.backoff(m.Attempts, err)
+		w.pauseFor(err, wait)
 		if m.Attempts >= w.MaxAttempts {
 			w.fail(rec, m, whatsapp.Human(err)+" (gave up after "+strconv.Itoa(m.Attempts)+" attempts)")
 			break
 		}
-		wait := w.backoff(m.Attempts, err)
 		w.Log.Warn("outbox: transient failure, will retry", "message_id", m.ID, "attempt", m.Attempts,
 			"wait_ms", wait.Milliseconds(), "err", err)
 		if err := w.Store.RequeueMessage(rec, m.ID, whatsapp.Human(err)+"; trying again", w.Store.Now().Add(wait).UnixMilli()); err != nil {
@@ -214,7 +209,6 @@ func (w *Worker) SendOne(ctx context.Context) bool {
 		}
 		touched = append(touched, more...)
 	}
-	return true
 }
 
 func (w *Worker) send(ctx context.Context, group string, m *store.Message) (*whatsapp.SendResult, error) {

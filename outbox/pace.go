@@ -22,7 +22,12 @@ const windowSlack = 20 * time.Millisecond
 // while perSecond others started within the last second (plus the slack):
 // "never above the rate" holds for any one-second window, not only on
 // average.
+//
+// Waits are taken one at a time (turn): the
+// ring of start times is then only ever read and written by the holder,
+// and a waiter whose context ends gives up its place without a send.
 type pace struct {
+	turn   chan struct{} // a one-slot lock that a cancelled waiter can stop waiting for
 	lim    *rate.Limiter
 	starts []time.Time // the last len(starts) sends, a ring
 	next   int
@@ -34,11 +39,17 @@ func NewPace(perSecond int) Pacer {
 	if perSecond < 1 {
 		perSecond = DefaultRate
 	}
-	return &pace{lim: rate.NewLimiter(rate.Limit(perSecond), 1), starts: make([]time.Time, perSecond)}
+	return &pace{turn: make(chan struct{}, 1), lim: rate.NewLimiter(rate.Limit(perSecond), 1), starts: make([]time.Time, perSecond)}
 }
 
-// Wait is called by the one worker goroutine only.
+// Wait is safe for concurrent use.
 func (p *pace) Wait(ctx context.Context) error {
+	select {
+	case p.turn <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-p.turn }()
 	if err := p.lim.Wait(ctx); err != nil {
 		return err
 	}

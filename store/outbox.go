@@ -31,14 +31,24 @@ const (
 // ClaimMessage takes the oldest queued message that is due and marks it
 // sending, committed before any send. It returns ErrNotFound when nothing
 // is due.
+//
+// The outbox sends several messages at once, but one group's in order and
+// one at a time: a message is skipped while its group has an earlier one
+// still queued (waiting out a back-off) or one being sent. An unconfirmed
+// send (in doubt) does not hold its group: it may never be confirmed.
+// "state IN (...)" lets the partial indexes on queued and sending messages
+// serve the scan and the per-group check (0024_outbox_groups.sql).
 func (s *Store) ClaimMessage(ctx context.Context) (*Message, error) {
 	var m *Message
 	err := s.write(ctx, func(t *Tx) error {
 		var err error
 		m, err = scanMessage(t.queryRow(`UPDATE messages SET state = 'sending',
-				attempts = attempts + 1, claimed_at = ?
-			WHERE id = (SELECT id FROM messages WHERE state = 'queued' AND next_attempt_at <= ? ORDER BY id LIMIT 1)
-			RETURNING `+claimCols, t.now, t.now), false)
+				attempts = attempts + 1, claimed_at = ?1
+			WHERE id = (SELECT m.id FROM messages m
+				WHERE m.state IN ('queued', 'sending') AND m.state = 'queued' AND m.next_attempt_at <= ?1
+					AND NOT EXISTS (`+groupBusy+`)
+				ORDER BY m.id LIMIT 1)
+			RETURNING `+claimCols, t.now), false)
 		return err
 	})
 	if errors.Is(err, ErrNotFound) {
@@ -50,13 +60,32 @@ func (s *Store) ClaimMessage(ctx context.Context) (*Message, error) {
 	return m, nil
 }
 
+// groupBusy selects what holds queued message m back: an earlier queued
+// message of its group, or one of its group being sent.
+const groupBusy = `SELECT 1 FROM messages b WHERE b.group_id = m.group_id AND b.state IN ('queued', 'sending')
+	AND (b.state = 'queued' AND b.id < m.id OR b.state = 'sending' AND b.in_doubt = 0)`
+
+// UnclaimMessage puts a claimed message back, unsent, as if never
+// claimed: the worker stopped before its send started.
+func (s *Store) UnclaimMessage(ctx context.Context, id int64) error {
+	_, err := s.exec(ctx, `UPDATE messages SET state = 'queued', attempts = attempts - 1
+		WHERE id = ? AND state = 'sending' AND in_doubt = 0`, id)
+	if err != nil {
+		return fmt.Errorf("store: unclaim message: %w", err)
+	}
+	return nil
+}
+
 var claimCols = strings.ReplaceAll(messageCols, "m.", "")
 
-// NextAttempt returns when the earliest queued message becomes due
-// (Unix ms); ok is false when the queue is empty.
+// NextAttempt returns when the earliest queued message that ClaimMessage
+// could take becomes due (Unix ms); ok is false when there is none.
+// Messages held back by a send in flight are left out: the end of that
+// send wakes the worker.
 func (s *Store) NextAttempt(ctx context.Context) (at int64, ok bool, err error) {
 	var v sql.NullInt64
-	err = s.w.QueryRowContext(ctx, `SELECT min(next_attempt_at) FROM messages WHERE state = 'queued'`).Scan(&v)
+	err = s.w.QueryRowContext(ctx, `SELECT min(m.next_attempt_at) FROM messages m
+		WHERE m.state IN ('queued', 'sending') AND m.state = 'queued' AND NOT EXISTS (`+groupBusy+`)`).Scan(&v)
 	if err != nil {
 		return 0, false, fmt.Errorf("store: next attempt: %w", err)
 	}

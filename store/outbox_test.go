@@ -1,6 +1,7 @@
 package store
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 )
@@ -12,9 +13,49 @@ func TestClaimMessage(t *testing.T) {
 		// for "nothing due") and the ids expected.
 		run func(t *testing.T, s *Store, g int64, advance func(int64)) (got, want []int64)
 	}{
-		{"oldest first, then nothing", func(t *testing.T, s *Store, g int64, _ func(int64)) ([]int64, []int64) {
+		{"one group: oldest first, one at a time", func(t *testing.T, s *Store, g int64, _ func(int64)) ([]int64, []int64) {
 			a, b, c := queueText(t, s, g), queueText(t, s, g), queueText(t, s, g)
-			return []int64{claimID(t, s), claimID(t, s), claimID(t, s), claimID(t, s)}, []int64{a, b, c, 0}
+			var got []int64
+			for _, id := range []int64{a, b, c} {
+				got = append(got, claimID(t, s), claimID(t, s))
+				sent(t, s, id)
+			}
+			return append(got, claimID(t, s)), []int64{a, 0, b, 0, c, 0, 0}
+		}},
+		{"other groups go while one is being sent", func(t *testing.T, s *Store, g int64, _ func(int64)) ([]int64, []int64) {
+			g2 := activeGroup(t, s, "W2")
+			a, _, c := queueText(t, s, g), queueText(t, s, g), queueText(t, s, g2)
+			return []int64{claimID(t, s), claimID(t, s), claimID(t, s)}, []int64{a, c, 0}
+		}},
+		{"a message backing off holds its group's later ones", func(t *testing.T, s *Store, g int64, advance func(int64)) ([]int64, []int64) {
+			a := queueText(t, s, g)
+			claimID(t, s)
+			must(t, s.RequeueMessage(t.Context(), a, "pair rate", s.now()+6000))
+			b := queueText(t, s, g)
+			held := claimID(t, s)
+			advance(6000)
+			first := claimID(t, s)
+			sent(t, s, a)
+			return []int64{held, first, claimID(t, s)}, []int64{0, a, b}
+		}},
+		{"an unconfirmed send does not hold its group", func(t *testing.T, s *Store, g int64, _ func(int64)) ([]int64, []int64) {
+			a := queueText(t, s, g)
+			claimID(t, s)
+			if _, err := s.MessageInDoubt(t.Context(), a, ReasonNoAnswer); err != nil {
+				t.Fatal(err)
+			}
+			b := queueText(t, s, g)
+			return []int64{claimID(t, s)}, []int64{b}
+		}},
+		{"an unclaimed message is claimed again, its attempt not counted", func(t *testing.T, s *Store, g int64, _ func(int64)) ([]int64, []int64) {
+			a := queueText(t, s, g)
+			claimID(t, s)
+			must(t, s.UnclaimMessage(t.Context(), a))
+			again := claimID(t, s)
+			if n := message(t, s, g, a).Attempts; n != 1 {
+				t.Errorf("attempts after unclaim and claim: %d, want 1", n)
+			}
+			return []int64{again}, []int64{a}
 		}},
 		{"a claimed message is not claimed again", func(t *testing.T, s *Store, g int64, _ func(int64)) ([]int64, []int64) {
 			a := queueText(t, s, g)
@@ -36,7 +77,9 @@ func TestClaimMessage(t *testing.T) {
 			claimID(t, s)
 			must(t, s.RequeueMessage(t.Context(), a, "busy", s.now()))
 			b := queueText(t, s, g)
-			return []int64{claimID(t, s), claimID(t, s)}, []int64{a, b}
+			first := claimID(t, s)
+			sent(t, s, a)
+			return []int64{first, claimID(t, s)}, []int64{a, b}
 		}},
 		{"failed is not claimed until retried", func(t *testing.T, s *Store, g int64, _ func(int64)) ([]int64, []int64) {
 			a := queueText(t, s, g)
@@ -152,5 +195,12 @@ func TestUnknownStatusWaitsForNormalSend(t *testing.T) {
 	}
 	if m := message(t, s, g, a); m.State != MsgSent || m.WAMID != "wamid.B" {
 		t.Errorf("a: state %s wamid %q, want sent wamid.B", m.State, m.WAMID)
+	}
+}
+
+func sent(t *testing.T, s *Store, id int64) {
+	t.Helper()
+	if _, err := s.MessageSent(t.Context(), id, fmt.Sprintf("wamid.%d", id)); err != nil {
+		t.Fatal(err)
 	}
 }
