@@ -2,7 +2,10 @@ package outbox
 
 import (
 	"context"
+	"slices"
+	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -62,4 +65,56 @@ func TestNewPaceNeverExceedsTheRateInAnySecond(t *testing.T) {
 	if err := p.Wait(ctx); err == nil {
 		t.Error("Wait on a cancelled context returned nil")
 	}
+}
+
+// The pacer is safe for concurrent use: waits from many goroutines (run
+// with -race) still never put more than the rate in any second, and a
+// waiter whose context ends gives up without taking a send.
+func TestPaceConcurrentWaitsKeepTheRate(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const perSecond = 20
+		p := NewPace(perSecond)
+		var mu sync.Mutex
+		var starts []time.Time
+		var wg sync.WaitGroup
+		for range 8 {
+			wg.Go(func() {
+				for range 10 {
+					if err := p.Wait(context.Background()); err != nil {
+						t.Error(err)
+						return
+					}
+					mu.Lock()
+					starts = append(starts, time.Now())
+					mu.Unlock()
+				}
+			})
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		defer cancel()
+		wg.Go(func() {
+			if err := p.Wait(ctx); err == nil {
+				t.Error("a wait whose context ended took a send")
+			}
+		})
+		wg.Wait()
+		slices.SortFunc(starts, time.Time.Compare)
+		if len(starts) != 80 {
+			t.Fatalf("%d sends, want 80", len(starts))
+		}
+		for i := range starts {
+			n := 0
+			for _, s := range starts[i:] {
+				if s.Sub(starts[i]) < time.Second {
+					n++
+				}
+			}
+			if n > perSecond {
+				t.Fatalf("%d sends in the second from send %d, want at most %d", n, i, perSecond)
+			}
+		}
+		if took := starts[79].Sub(starts[0]); took < 3900*time.Millisecond || took > 4200*time.Millisecond {
+			t.Errorf("80 sends at 20/s took %v, want about 4 s", took)
+		}
+	})
 }

@@ -87,7 +87,8 @@ func (w *Worker) dispatch(ctx context.Context, slots chan struct{}, sends *sync.
 // The pacer is asked after the claim so that what it spaces is the
 // calls themselves, not claims whose commit times vary: a claim held up
 // behind other writes must not let two calls go closer than the rate.
-// A message claimed but not sent (ctx ended while waiting) is put back.
+// A message claimed but not sent (ctx ended while waiting, or a rate
+// limit came back meanwhile) is put back.
 func (w *Worker) claim(ctx context.Context) (*store.Message, bool) {
 	if w.hold.left(w.Store.Now()) > 0 {
 		return nil, false
@@ -102,13 +103,12 @@ func (w *Worker) claim(ctx context.Context) (*store.Message, bool) {
 		}
 		return nil, false
 	}
-	if w.Pace != nil {
-		if err := w.Pace.Wait(ctx); err != nil {
-			if err := w.Store.UnclaimMessage(context.WithoutCancel(ctx), m.ID); err != nil {
-				w.Log.Error("outbox: putting back an unsent message failed", "message_id", m.ID, "err", err)
-			}
-			return nil, false
+	// A rate limit heard while waiting for the pacer holds this one too.
+	if w.Pace != nil && w.Pace.Wait(ctx) != nil || w.hold.left(w.Store.Now()) > 0 {
+		if err := w.Store.UnclaimMessage(context.WithoutCancel(ctx), m.ID); err != nil {
+			w.Log.Error("outbox: putting back an unsent message failed", "message_id", m.ID, "err", err)
 		}
+		return nil, false
 	}
 	return m, true
 }
