@@ -158,8 +158,15 @@ func (s SendToMany) Run(ctx context.Context) (SendResult, error) {
 			res.Twice++
 		}
 	}
-	res.InDoubt, res.Unmatched, err = crossCheck(ctx, db, sent)
-	return res, err
+	// A send a kill cut short is unconfirmed until its status webhook,
+	// which the simulator retries until the restarted app takes it; with
+	// several sends in flight at a kill that can come after the last send.
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		res.InDoubt, res.Unmatched, err = crossCheck(ctx, db, sent)
+		if err != nil || res.Unmatched == 0 || time.Now().After(deadline) {
+			return res, err
+		}
+	}
 }
 
 // freeAddr picks a loopback port for the app, which the simulator must

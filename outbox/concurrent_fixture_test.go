@@ -16,11 +16,11 @@ import (
 // slowWA is a Cloud API whose every send takes delay (virtual time,
 // under testing/synctest). It records each call's group and start and
 // end, notes two calls to one group under way at once, and answers call
-// n with answer(n, group) (nil: accepted).
+// n with answer (nil: accepted).
 type slowWA struct {
 	fakeWA
 	delay  time.Duration
-	answer func(n int, group string) error
+	answer func(n int, group string, start time.Time) error // called with mu held
 
 	mu       sync.Mutex
 	calls    []sendCall
@@ -48,16 +48,16 @@ func (s *slowWA) SendText(ctx context.Context, g, body string, _ bool) (*whatsap
 	t := time.NewTimer(s.delay)
 	defer t.Stop()
 	var err error
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	select {
 	case <-t.C:
 		if s.answer != nil {
-			err = s.answer(n, g)
+			err = s.answer(n, g, s.calls[n].start)
 		}
 	case <-ctx.Done():
 		err = ctx.Err() // the request went out; its answer is lost
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.inFlight[g]--
 	s.calls[n].end, s.calls[n].err = time.Now(), err
 	if err != nil {

@@ -115,11 +115,11 @@ func TestNumberWideLimitPausesEverySend(t *testing.T) {
 				// second after the 10th started.
 				wa := &slowWA{delay: 200 * time.Millisecond}
 				var from time.Time
-				wa.answer = func(n int, _ string) error {
+				wa.answer = func(n int, _ string, start time.Time) error {
 					if n == 10 {
-						from = wa.calls[n].start
+						from = start
 					}
-					if s := wa.calls[n].start; n >= 10 && s.Sub(from) < time.Second {
+					if n >= 10 && start.Sub(from) < time.Second {
 						return tt.err
 					}
 					return nil
@@ -171,7 +171,7 @@ func TestPairRateHoldsOnlyItsGroup(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		wa := &slowWA{delay: 200 * time.Millisecond}
 		refused := false
-		wa.answer = func(_ int, g string) error {
+		wa.answer = func(_ int, g string, _ time.Time) error {
 			if g == "G0" && !refused {
 				refused = true
 				return &whatsapp.APIError{HTTPStatus: 400, Code: whatsapp.CodePairRateLimit}

@@ -90,9 +90,11 @@ func TestPaceConcurrentWaitsKeepTheRate(t *testing.T) {
 				}
 			})
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
-		defer cancel()
 		wg.Go(func() {
+			// Behind the seven others waiting: a turn is ≥ 350 ms away.
+			time.Sleep(time.Second)
+			ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+			defer cancel()
 			if err := p.Wait(ctx); err == nil {
 				t.Error("a wait whose context ended took a send")
 			}
