@@ -48,15 +48,15 @@ func (s *slowWA) SendText(ctx context.Context, g, body string, _ bool) (*whatsap
 	t := time.NewTimer(s.delay)
 	defer t.Stop()
 	var err error
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	select {
 	case <-t.C:
-		if s.answer != nil {
-			err = s.answer(n, g, s.calls[n].start)
-		}
 	case <-ctx.Done():
 		err = ctx.Err() // the request went out; its answer is lost
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err == nil && s.answer != nil {
+		err = s.answer(n, g, s.calls[n].start)
 	}
 	s.inFlight[g]--
 	s.calls[n].end, s.calls[n].err = time.Now(), err
