@@ -41,6 +41,7 @@ func runSim(ctx context.Context, args []string, getenv func(string) string, stdo
 		{&cfg.BatchWindow, "batch-window", 0, "collect changes this long and POST them together (0: one change per POST)"},
 		{&cfg.OpsWindow, "ops-window", time.Minute, "window of -ops-per-window"},
 		{&cfg.PairInterval, "pair-interval", 6 * time.Second, "one more send to a recipient per interval once -pair-burst is spent"},
+		{&cfg.SendLatency, "send-latency", 0, "hold each send's answer this long, like Meta's 200-500 ms (0: answer at once)"},
 	}
 	for _, d := range delays {
 		fs.DurationVar(d.dst, d.name, d.def, d.use)

@@ -35,6 +35,9 @@ type SendToMany struct {
 	Dir    string // for the database and the simulator's state
 	Groups int
 	Rate   int // GROUPDECK_SEND_RATE; 0 leaves the app's default
+	// SendLatency is how long the simulator holds each send's answer, as
+	// Meta's 200–500 ms do (0: at once).
+	SendLatency time.Duration
 	// KillAt lists fractions of Groups (0 < f < 1): when the simulator
 	// has counted that many sends, the app is killed with SIGKILL and
 	// started again.
@@ -100,7 +103,8 @@ func (s SendToMany) Run(ctx context.Context) (SendResult, error) {
 		return SendResult{}, err
 	}
 	sim, err := startCmd(ctx, exec.Command(s.Bin, "sim", "-addr", "127.0.0.1:0", "-webhook-url", "http://"+addr+"/webhook",
-		"-token", simToken, "-app-secret", simAppSecret, "-state", state), "simulator listening on ", false)
+		"-token", simToken, "-app-secret", simAppSecret, "-state", state, "-send-latency", s.SendLatency.String()),
+		"simulator listening on ", false)
 	if err != nil {
 		return SendResult{}, err
 	}

@@ -42,6 +42,9 @@ type Config struct {
 	MessagesPerSecond int           // sends per second per number before 130429 (Meta: 80 by default)
 	PairBurst         int           // sends to one recipient before 131056 (Meta: bursts up to 45)
 	PairInterval      time.Duration // one more send per recipient per interval; default 6s
+	// SendLatency holds each send's answer this long (Meta: about
+	// 200–500 ms); 0 answers at once.
+	SendLatency time.Duration
 
 	// Account (account.go): the app the token belongs to, and whether it
 	// is subscribed to the WABA. While Unsubscribed no webhooks are sent.

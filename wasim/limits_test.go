@@ -95,3 +95,21 @@ func TestPairRateLimit(t *testing.T) {
 		t.Fatalf("after 6 s: %d %v", st, b)
 	}
 }
+
+// SendLatency holds a send's answer, as Meta's few hundred milliseconds
+// do; other requests are not held.
+func TestSendLatency(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.SendLatency = 150 * time.Millisecond })
+	start := time.Now()
+	if st, b := h.do("POST", phonePath+"/messages", text("16505550001")); st != 200 {
+		t.Fatalf("send: %d %v", st, b)
+	}
+	if took := time.Since(start); took < 150*time.Millisecond {
+		t.Errorf("the send was answered after %v, want at least 150ms", took)
+	}
+	start = time.Now()
+	h.do("GET", phonePath+"/groups", nil)
+	if took := time.Since(start); took >= 150*time.Millisecond {
+		t.Errorf("listing groups took %v: only sends are held", took)
+	}
+}

@@ -152,7 +152,9 @@ func (s *Server) route(r *http.Request, segs []string) (int, any, *apiError) {
 		case "groups GET":
 			return s.handleListGroups(r)
 		case "messages POST":
-			return s.handleMessages(r)
+			st, body, err := s.handleMessages(r)
+			s.answerLatency(r)
+			return st, body, err
 		case "media POST":
 			return s.handleUploadMedia(r)
 		}
@@ -344,4 +346,22 @@ func unixStr(t time.Time) string { return itoa(t.Unix()) }
 func itoa(n int64) string {
 	b, _ := json.Marshal(n)
 	return string(b)
+}
+
+// answerLatency holds a send's answer for Config.SendLatency, after the
+// send was counted and accepted: Meta takes a few hundred milliseconds to
+// answer, which a client sending one message at a time pays per message.
+func (s *Server) answerLatency(r *http.Request) {
+	s.mu.Lock()
+	d := s.cfg.SendLatency
+	s.mu.Unlock()
+	if d <= 0 {
+		return
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-r.Context().Done():
+	}
 }

@@ -49,6 +49,7 @@ type options struct {
 	soakStreams int
 	sendGroups  int
 	sendRate    int
+	sendLatency time.Duration
 	killRounds  int
 }
 
@@ -88,6 +89,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.IntVar(&o.soakStreams, "soak-streams", 200, "open event streams during the soak")
 	fs.IntVar(&o.sendGroups, "send-groups", 1000, "groups of the send-to-many row")
 	fs.IntVar(&o.sendRate, "send-rate", 80, "GROUPDECK_SEND_RATE of the send-to-many row")
+	fs.DurationVar(&o.sendLatency, "send-latency", 300*time.Millisecond, "how long the simulator holds each send's answer in the send-to-many row (Meta: 200-500 ms)")
 	fs.IntVar(&o.killRounds, "kill-rounds", 3, "kill -9 rounds under webhook load")
 	if err := fs.Parse(args); err != nil {
 		return err

@@ -20,17 +20,19 @@ func sendToMany(ctx context.Context, o options, t *table, log io.Writer) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
-	fmt.Fprintf(log, "· send to many: %d groups at GROUPDECK_SEND_RATE=%d, kill -9 at 40 %%\n", o.sendGroups, o.sendRate)
+	fmt.Fprintf(log, "· send to many: %d groups at GROUPDECK_SEND_RATE=%d, each send answered after %v, kill -9 at 40 %%\n",
+		o.sendGroups, o.sendRate, o.sendLatency)
 	const killAt = 0.4
-	res, err := loadgen.SendToMany{Bin: o.bin, Dir: dir, Groups: o.sendGroups, Rate: o.sendRate, KillAt: []float64{killAt},
-		Log: func(s string) { fmt.Fprintf(log, "  %s\n", s) }}.Run(ctx)
+	res, err := loadgen.SendToMany{Bin: o.bin, Dir: dir, Groups: o.sendGroups, Rate: o.sendRate, SendLatency: o.sendLatency,
+		KillAt: []float64{killAt},
+		Log:    func(s string) { fmt.Fprintf(log, "  %s\n", s) }}.Run(ctx)
 	if err != nil {
 		return err
 	}
 	peak := res.MaxInWindow(time.Second)
 	ok := peak <= o.sendRate && res.Twice == 0 && res.Unmatched == 0 && len(res.Missing) <= res.InDoubt
-	t.add(fmt.Sprintf("outbox: send to many to %d groups, GROUPDECK_SEND_RATE=%d, one kill -9 at %.0f %% (counted at the simulator)",
-		o.sendGroups, o.sendRate, killAt*100),
+	t.add(fmt.Sprintf("outbox: send to many to %d groups, GROUPDECK_SEND_RATE=%d, each send answered after %v, one kill -9 at %.0f %% (counted at the simulator)",
+		o.sendGroups, o.sendRate, o.sendLatency, killAt*100),
 		fmt.Sprintf("%.1f messages/s before the kill, at most %d in any 1 s; %d received, %d sent twice, %d not sent (in doubt after the kill: %d)",
 			res.Rate(int(killAt*float64(o.sendGroups))), peak, len(res.At), res.Twice, len(res.Missing), res.InDoubt),
 		fmt.Sprintf("paced at %d/s: ≤ %d in any 1 s, 0 sent twice", o.sendRate, o.sendRate), ok)
