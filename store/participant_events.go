@@ -21,14 +21,16 @@ const (
 )
 
 // participantEvent appends one join, leave or removal to the person's
-// history. The same event applied twice (a replayed webhook, a sync
-// racing it at the same instant) is kept once; an older event arriving
-// late is still history, so unlike the participants row it is not
-// dropped. One statement, prepared once per transaction.
+// history. The same event applied again right after itself (a replayed
+// webhook) is kept once; webhook times are whole seconds, so a join,
+// leave and rejoin within one second are still three events, and an
+// older event arriving late is history too (unlike the participants row,
+// which keeps the newest). One statement, prepared once per transaction;
+// the latest event is found from the (member_key, at) index's newest end.
 func (t *Tx) participantEvent(groupID int64, key, kind, via string, at int64) error {
 	_, err := t.exec(`INSERT INTO participant_events (member_key, group_id, kind, via, at)
-		SELECT ?1, ?2, ?3, ?4, ?5 WHERE NOT EXISTS (SELECT 1 FROM participant_events
-			WHERE member_key = ?1 AND at = ?5 AND group_id = ?2 AND kind = ?3)`,
+		SELECT ?1, ?2, ?3, ?4, ?5 WHERE NOT EXISTS (SELECT 1 FROM (SELECT kind, at FROM participant_events
+			WHERE member_key = ?1 AND group_id = ?2 ORDER BY at DESC, id DESC LIMIT 1) WHERE kind = ?3 AND at = ?5)`,
 		key, groupID, kind, via, at)
 	if err != nil {
 		return fmt.Errorf("store: participant event: %w", err)

@@ -61,6 +61,18 @@ func TestParticipantEventsHistory(t *testing.T) {
 	if got := historyText(t, s, phone); got != want {
 		t.Fatalf("history\n got %s\nwant %s", got, want)
 	}
+	// Webhook times are whole seconds: leaving and rejoining within the
+	// same one are still two more events.
+	withTx(t, s, func(tx *Tx) error {
+		if err := tx.ParticipantGone(g1, ana, "left", 300); err != nil {
+			return err
+		}
+		return tx.ParticipantJoined(g1, ana, "admin_approval", 300)
+	})
+	want = fmt.Sprintf("%[1]d:joined/admin_approval@300 %[1]d:left/@300 ", g1) + want
+	if got := historyText(t, s, phone); got != want {
+		t.Fatalf("history\n got %s\nwant %s", got, want)
+	}
 	// The participants row still says only the latest join.
 	ps, err := s.Participants(t.Context(), g1)
 	must(t, err)
@@ -76,7 +88,7 @@ func TestParticipantEventsHistory(t *testing.T) {
 		}
 		return tx.ParticipantGone(g2, ana, "removed", 250)
 	})
-	want = fmt.Sprintf("%[2]d:joined/invite_link@300 %[1]d:joined/admin_approval@300 %[2]d:removed/@250 %[1]d:left/@200 %[1]d:joined/invite_link@100", g1, g2)
+	want = fmt.Sprintf("%[2]d:joined/invite_link@300 %[1]d:joined/admin_approval@300 %[1]d:left/@300 %[1]d:joined/admin_approval@300 %[2]d:removed/@250 %[1]d:left/@200 %[1]d:joined/invite_link@100", g1, g2)
 	if got := historyText(t, s, phone); got != want {
 		t.Fatalf("history\n got %s\nwant %s", got, want)
 	}
@@ -105,7 +117,7 @@ func TestParticipantEventsHistory(t *testing.T) {
 		_, err := tx.exec(`DELETE FROM groups WHERE id = ?`, g2)
 		return err
 	})
-	want = fmt.Sprintf("%[1]d:joined/admin_approval@300 %[1]d:left/@200 %[1]d:joined/invite_link@100", g1)
+	want = fmt.Sprintf("%[1]d:joined/admin_approval@300 %[1]d:left/@300 %[1]d:joined/admin_approval@300 %[1]d:left/@200 %[1]d:joined/invite_link@100", g1)
 	if got := historyText(t, s, bsuid); got != want {
 		t.Fatalf("after deleting group %d\n got %s\nwant %s", g2, got, want)
 	}
