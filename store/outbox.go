@@ -37,7 +37,7 @@ const (
 // still queued (waiting out a back-off) or one being sent. An unconfirmed
 // send (in doubt) does not hold its group: it may never be confirmed.
 // "state IN (...)" lets the partial indexes on queued and sending messages
-// serve the scan and the per-group check (0024_outbox_groups.sql).
+// serve the scan and the per-group check (0025_outbox_groups.sql).
 func (s *Store) ClaimMessage(ctx context.Context) (*Message, error) {
 	var m *Message
 	err := s.write(ctx, func(t *Tx) error {
