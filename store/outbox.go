@@ -44,10 +44,7 @@ func (s *Store) ClaimMessage(ctx context.Context) (*Message, error) {
 		var err error
 		m, err = scanMessage(t.queryRow(`UPDATE messages SET state = 'sending',
 				attempts = attempts + 1, claimed_at = ?1
-			WHERE id = (SELECT m.id FROM messages m
-				WHERE m.state IN ('queued', 'sending') AND m.state = 'queued' AND m.next_attempt_at <= ?1
-					AND NOT EXISTS (`+groupBusy+`)
-				ORDER BY m.id LIMIT 1)
+			WHERE id = (`+claimNext+`)
 			RETURNING `+claimCols, t.now), false)
 		return err
 	})
@@ -59,6 +56,16 @@ func (s *Store) ClaimMessage(ctx context.Context) (*Message, error) {
 	}
 	return m, nil
 }
+
+// claimNext selects the message ClaimMessage takes at ?1 (Unix ms).
+const claimNext = `SELECT m.id FROM messages m
+	WHERE m.state IN ('queued', 'sending') AND m.state = 'queued' AND m.next_attempt_at <= ?1
+		AND NOT EXISTS (` + groupBusy + `)
+	ORDER BY m.id LIMIT 1`
+
+// nextDue is NextAttempt's query.
+const nextDue = `SELECT min(m.next_attempt_at) FROM messages m
+	WHERE m.state IN ('queued', 'sending') AND m.state = 'queued' AND NOT EXISTS (` + groupBusy + `)`
 
 // groupBusy selects what holds queued message m back: an earlier queued
 // message of its group, or one of its group being sent.
@@ -84,8 +91,7 @@ var claimCols = strings.ReplaceAll(messageCols, "m.", "")
 // send wakes the worker.
 func (s *Store) NextAttempt(ctx context.Context) (at int64, ok bool, err error) {
 	var v sql.NullInt64
-	err = s.w.QueryRowContext(ctx, `SELECT min(m.next_attempt_at) FROM messages m
-		WHERE m.state IN ('queued', 'sending') AND m.state = 'queued' AND NOT EXISTS (`+groupBusy+`)`).Scan(&v)
+	err = s.w.QueryRowContext(ctx, nextDue).Scan(&v)
 	if err != nil {
 		return 0, false, fmt.Errorf("store: next attempt: %w", err)
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -202,5 +203,32 @@ func sent(t *testing.T, s *Store, id int64) {
 	t.Helper()
 	if _, err := s.MessageSent(t.Context(), id, fmt.Sprintf("wamid.%d", id)); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The claim runs for every send, on the writer: it and NextAttempt must
+// read only the small partial indexes of queued and sending messages,
+// never the whole messages table.
+func TestClaimQueriesUseIndexes(t *testing.T) {
+	s := mustOpen(t)
+	for name, q := range map[string]string{"claim": claimNext, "next attempt": nextDue} {
+		rows, err := s.r.QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+q, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		joined := strings.Join(plan, "\n")
+		if !strings.Contains(joined, "INDEX messages_group_pending") || strings.Contains(joined, "SCAN") {
+			t.Errorf("%s plan:\n%s", name, joined)
+		}
 	}
 }
