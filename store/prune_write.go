@@ -46,7 +46,9 @@ func (s *Store) pruneWrite(ctx context.Context, fn func(*Tx) error) (time.Durati
 	// new one with the pragmas of the DSN).
 	if _, rerr := conn.ExecContext(context.Background(), `PRAGMA synchronous = FULL`); rerr != nil {
 		conn.Raw(func(any) error { return driver.ErrBadConn })
-		err = errors.Join(err, rerr)
+		if ctx.Err() == nil { // else the cancelled transaction explains it
+			err = errors.Join(err, rerr)
+		}
 	}
 	return time.Since(t0), err
 }
