@@ -104,8 +104,8 @@ func TestMigrateGrowthKeepsDataAndUsesIndexes(t *testing.T) {
 	}
 	for q, index := range map[string]string{
 		`SELECT id FROM messages WHERE state = 'queued' AND next_attempt_at <= 1 ORDER BY id LIMIT 1`: "messages_due",
-		`SELECT min(next_attempt_at) FROM messages WHERE state = 'queued'`:                          "messages_due",
-		`SELECT group_id FROM messages WHERE state = 'sending' AND in_doubt = 0`:                     "messages_sending",
+		`SELECT min(next_attempt_at) FROM messages WHERE state = 'queued'`:                            "messages_due",
+		`SELECT group_id FROM messages WHERE state = 'sending' AND in_doubt = 0`:                      "messages_sending",
 	} {
 		if plan := queryPlan(t, s, q); !strings.Contains(plan, index) {
 			t.Errorf("%s\n\tplan %q, want it to use %s", q, plan, index)
