@@ -41,7 +41,7 @@ func (h *Handler) Register(e *echo.Echo) {
 	s.GET("/setup", h.setupShow)
 	s.POST("/setup", h.setupSubmit, formMax)
 
-	u := s.with(h.requireUser)
+	u := s.with(h.requireUser, h.countFragments)
 	u.GET("/", h.home)
 	u.GET("/account", h.accountShow)
 	u.POST("/account/sessions/end-others", h.accountEndOthers, formMax)
