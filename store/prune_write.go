@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -30,6 +31,15 @@ func (s *Store) pruneWrite(ctx context.Context, fn func(*Tx) error) (time.Durati
 	if _, err := conn.ExecContext(ctx, `PRAGMA synchronous = NORMAL`); err != nil {
 		return 0, err
 	}
+	// Nor does it run the writer's fallback checkpoint (writerAutoCheckpoint)
+	// in its commit: pruning fills the WAL fast, and the commit that crossed
+	// the bound copied it into the database file and synced that file,
+	// 50–250 ms of holding the writer. The background checkpoint
+	// (checkpoint.go) copies pruning's pages as it does everything else's.
+	if _, err := conn.ExecContext(ctx, `PRAGMA wal_autocheckpoint = 0`); err != nil {
+		conn.Raw(func(any) error { return driver.ErrBadConn })
+		return time.Since(t0), err
+	}
 	err = func() error {
 		tx, err := conn.BeginTx(ctx, nil)
 		if err != nil {
@@ -41,10 +51,14 @@ func (s *Store) pruneWrite(ctx context.Context, fn func(*Tx) error) (time.Durati
 		}
 		return tx.Commit()
 	}()
-	// The writer never goes back to webhooks without synchronous=FULL: if
-	// that cannot be set, the connection is discarded (the pool opens a
-	// new one with the pragmas of the DSN).
-	if _, rerr := conn.ExecContext(context.Background(), `PRAGMA synchronous = FULL`); rerr != nil {
+	// The writer never goes back to webhooks without synchronous=FULL and
+	// its checkpoint bound: if those cannot be set, the connection is
+	// discarded (the pool opens a new one with the pragmas of the DSN).
+	_, rerr := conn.ExecContext(context.Background(), `PRAGMA synchronous = FULL`)
+	if rerr == nil {
+		_, rerr = conn.ExecContext(context.Background(), fmt.Sprintf(`PRAGMA wal_autocheckpoint = %d`, writerAutoCheckpoint))
+	}
+	if rerr != nil {
 		conn.Raw(func(any) error { return driver.ErrBadConn })
 		if ctx.Err() == nil { // else the cancelled transaction explains it
 			err = errors.Join(err, rerr)

@@ -134,6 +134,7 @@ func (s *Store) Prune(ctx context.Context, r Retention) (PruneResult, error) {
 			}
 			pause(ctx, r.Pause)
 			if res.Batches%20 == 0 {
+				s.checkpointCaughtUp(ctx)
 				s.vacuumStep(ctx, &res, r.Pause, r.Budget) // return space as it frees, not only at the end
 			}
 		}

@@ -224,8 +224,9 @@ func TestStorageShowsSizesAndOldestRows(t *testing.T) {
 }
 
 // A batch stops at its time budget, not only at its row count, and the
-// writer is back at synchronous=FULL after pruning committed without an
-// fsync: webhook acknowledgements keep their durability.
+// writer is back at synchronous=FULL and its checkpoint bound after
+// pruning committed without either: webhook acknowledgements keep their
+// durability.
 func TestRetentionTimeBudgetAndDurableWriter(t *testing.T) {
 	s := mustOpen(t)
 	advance := clockAt(s, 1_000*day)
@@ -248,5 +249,10 @@ func TestRetentionTimeBudgetAndDurableWriter(t *testing.T) {
 	must(t, s.w.QueryRowContext(t.Context(), `PRAGMA synchronous`).Scan(&sync))
 	if sync != 2 {
 		t.Fatalf("writer left at synchronous=%d after pruning, want 2 (FULL)", sync)
+	}
+	var bound int
+	must(t, s.w.QueryRowContext(t.Context(), `PRAGMA wal_autocheckpoint`).Scan(&bound))
+	if bound != writerAutoCheckpoint {
+		t.Fatalf("writer left at wal_autocheckpoint=%d after pruning, want %d", bound, writerAutoCheckpoint)
 	}
 }
