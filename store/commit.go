@@ -83,23 +83,30 @@ func (s *Store) commitLoop() {
 // commitBatch applies each delivery in a savepoint of one transaction, so
 // one delivery's failure rolls back only its own changes, then commits.
 func (s *Store) commitBatch(batch []*deliveryReq) {
+	// The shared transaction must not die with one caller's request.
+	ctx := context.Background()
+	s.commitTx(ctx, batch)
+	// The connection is free again: prepare what this batch met first.
+	s.stmtc.prepareMissing(ctx, s.w)
+}
+
+func (s *Store) commitTx(ctx context.Context, batch []*deliveryReq) {
 	failAll := func(err error) {
 		for _, r := range batch {
 			r.res, r.err = DeliveryResult{}, fmt.Errorf("store: save delivery: %w", err)
 		}
 	}
-	// The shared transaction must not die with one caller's request.
-	ctx := context.Background()
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		failAll(err)
 		return
 	}
 	defer tx.Rollback()
-	now := s.now()
-	stmts := map[string]*sql.Stmt{} // closed with the transaction
+	// One Tx for the batch's own statements; each delivery gets its own
+	// (applyOne) sharing the prepared statements.
+	bt := &Tx{tx: tx, ctx: ctx, now: s.now(), stmts: map[string]*sql.Stmt{}, cache: &s.stmtc}
 	for _, r := range batch {
-		if err := s.saveOne(tx, r, now, stmts); err != nil {
+		if err := s.saveOne(bt, r); err != nil {
 			failAll(err) // the savepoints themselves failed: trust nothing in this transaction
 			return
 		}
@@ -111,21 +118,20 @@ func (s *Store) commitBatch(batch []*deliveryReq) {
 
 // saveOne runs one delivery inside "SAVEPOINT delivery", setting r.res and
 // r.err. It returns an error only when the savepoint machinery fails.
-func (s *Store) saveOne(tx *sql.Tx, r *deliveryReq, now int64, stmts map[string]*sql.Stmt) error {
-	ctx := context.WithoutCancel(r.ctx)
-	if _, err := tx.ExecContext(ctx, `SAVEPOINT delivery`); err != nil {
+func (s *Store) saveOne(bt *Tx, r *deliveryReq) error {
+	if _, err := bt.exec(`SAVEPOINT delivery`); err != nil {
 		return err
 	}
-	r.res, r.err = s.applyOne(ctx, tx, r, now, stmts)
+	r.res, r.err = s.applyOne(context.WithoutCancel(r.ctx), bt, r)
 	if r.err != nil {
-		if _, err := tx.ExecContext(ctx, `ROLLBACK TO delivery`); err != nil {
+		if _, err := bt.exec(`ROLLBACK TO delivery`); err != nil {
 			return err
 		}
 		var ae *applyError
 		if errors.As(r.err, &ae) {
 			r.res, r.err = DeliveryResult{Outcome: OutcomeFailed, Error: ae.err.Error()}, nil
-			res, err := tx.ExecContext(ctx, `INSERT INTO webhook_deliveries (received_at, fields, body, outcome, error)
-				VALUES (?, ?, ?, 'failed', ?)`, now, r.fields, r.body, r.res.Error)
+			res, err := bt.exec(`INSERT INTO webhook_deliveries (received_at, fields, body, outcome, error)
+				VALUES (?, ?, ?, 'failed', ?)`, bt.now, r.fields, r.body, r.res.Error)
 			if err != nil {
 				r.res, r.err = DeliveryResult{}, fmt.Errorf("store: save failed delivery: %w", err)
 			} else {
@@ -135,6 +141,6 @@ func (s *Store) saveOne(tx *sql.Tx, r *deliveryReq, now int64, stmts map[string]
 			r.err = fmt.Errorf("store: save delivery: %w", r.err)
 		}
 	}
-	_, err := tx.ExecContext(ctx, `RELEASE delivery`)
+	_, err := bt.exec(`RELEASE delivery`)
 	return err
 }

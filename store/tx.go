@@ -23,6 +23,7 @@ type Tx struct {
 	touched  map[int64]bool
 	failures []string
 	stmts    map[string]*sql.Stmt // prepared in tx, shared by a batch
+	cache    *stmtCache           // the writer's statements, for the group commit
 }
 
 // write runs fn in one write transaction and commits it when fn
@@ -76,9 +77,10 @@ func (t *Tx) WithDelivery(id int64, fn func() error) error {
 	return fn()
 }
 
-// exec and queryRow run a statement prepared once per transaction: a
-// group commit applies many deliveries with the same few statements, and
-// compiling each again was a large share of the writer's CPU.
+// exec and queryRow run a statement prepared once per transaction (in
+// the group commit, once per connection: stmtcache.go): a group commit
+// applies many deliveries with the same few statements, and compiling
+// each again was a large share of the writer's CPU.
 func (t *Tx) exec(q string, args ...any) (sql.Result, error) {
 	st, err := t.stmt(q)
 	if err != nil {
@@ -105,9 +107,14 @@ func (t *Tx) stmt(q string) (*sql.Stmt, error) {
 	if st := t.stmts[q]; st != nil {
 		return st, nil
 	}
-	st, err := t.tx.PrepareContext(t.ctx, q)
-	if err != nil {
-		return nil, err
+	var st *sql.Stmt
+	if p := t.cache.get(q); p != nil {
+		st = t.tx.StmtContext(t.ctx, p) // the connection's statement, bound to tx
+	} else {
+		var err error
+		if st, err = t.tx.PrepareContext(t.ctx, q); err != nil {
+			return nil, err
+		}
 	}
 	if t.stmts == nil {
 		t.stmts = map[string]*sql.Stmt{}
