@@ -1,20 +1,11 @@
 package api
 
 import (
-	"fmt"
 	"net/http"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
 	"groupdeck/store"
-)
-
-// Limits of a person's label and note.
-const (
-	maxLabel = 64
-	maxNote  = 2000
 )
 
 // person loads what is known of :key; a key groupdeck never saw is 404,
@@ -57,15 +48,8 @@ func (a *API) labelPerson(c echo.Context) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	in.Label = strings.TrimSpace(in.Label)
-	errs := map[string]string{}
-	if n := utf8.RuneCountInString(in.Label); n > maxLabel {
-		errs["label"] = fmt.Sprintf("The label has %d characters; at most %d.", n, maxLabel)
-	}
-	if n := utf8.RuneCountInString(in.Note); n > maxNote {
-		errs["note"] = fmt.Sprintf("The note has %d characters; at most %d.", n, maxNote)
-	}
-	if len(errs) > 0 {
+	var errs map[string]string
+	if in.Label, errs = store.CheckPersonLabel(in.Label, in.Note); errs != nil {
 		return invalid(errs)
 	}
 	l := &store.PersonLabel{MemberKey: p.Key, Label: in.Label, Note: in.Note, UpdatedBy: user(c).ID}

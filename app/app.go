@@ -161,7 +161,7 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (
 		DefaultRegion: cfg.DefaultRegion,
 		SessionIdle:   cfg.SessionIdle, TrustedProxies: cfg.TrustedProxies,
 		Scheduler: a.Scheduler, SandboxClock: sandboxClock,
-		Hooks: subs, WakeHooks: a.Hooks.Wake, Metrics: a.metricsHandler(),
+		Hooks: subs, WakeHooks: a.Hooks.Wake, Metrics: a.metricsHandler(), FragmentRendered: a.fragmentRendered(),
 		Rates:   views.Rates{Marketing: cfg.RateMarketing, Utility: cfg.RateUtility, Currency: cfg.RateCurrency},
 		Account: a.WA, WABAID: cfg.WABAID,
 		Templates: a.Templates, TemplateLib: a.WA,

@@ -103,3 +103,11 @@ func (a *App) metricsHandler() http.Handler {
 	}
 	return a.Metrics.Handler(a.Cfg.MetricsToken)
 }
+
+// fragmentRendered is the fragment-render counter, nil without metrics.
+func (a *App) fragmentRendered() func(route string) {
+	if a.Metrics == nil {
+		return nil
+	}
+	return a.Metrics.FragmentRendered
+}

@@ -1,16 +1,12 @@
 package handlers
 
 import (
-	"context"
-	"errors"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"groupdeck/notify"
-	"groupdeck/store"
 	"groupdeck/web"
 )
 
@@ -32,32 +28,12 @@ func (h *Handler) events(c echo.Context) error {
 	f.Campaigns = c.QueryParam("campaign") != ""
 	u := currentUser(c)
 	sub := h.Hub.Subscribe(u.ID, f.Topics()...)
-	defer h.Hub.Unsubscribe(sub)
-	go h.watchStreamUser(c.Request().Context(), sub, u, h.Sessions.ID(c))
-	web.ServeSSE(c.Response(), c.Request(), sub, h.Heartbeat, h.stopping)
+	h.watchStream(sub, u, h.Sessions.ID(c))
+	// ServeSSE may return at once and serve the stream on a goroutine of
+	// its own (it takes the connection over); done runs when it ends.
+	web.ServeSSE(c.Response(), c.Request(), sub, h.Heartbeat, h.stopping, func() {
+		h.unwatchStream(sub)
+		h.Hub.Unsubscribe(sub)
+	})
 	return nil
-}
-
-// watchStreamUser drops the stream once its user is disabled, deleted or
-// had their sessions ended (a new session epoch), or once its own session
-// is gone (signed out, or ended from another session).
-func (h *Handler) watchStreamUser(ctx context.Context, sub *web.Sub, u *store.User, sid string) {
-	tick := time.NewTicker(h.StreamRecheck)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-sub.Done():
-			return
-		case <-tick.C:
-			now, err := h.Store.UserByID(ctx, u.ID)
-			_, serr := h.Store.SessionByID(ctx, sid)
-			if errors.Is(err, store.ErrNotFound) || errors.Is(serr, store.ErrNotFound) ||
-				(err == nil && (now.Disabled || now.SessionEpoch != u.SessionEpoch)) {
-				h.Hub.Unsubscribe(sub)
-				return
-			}
-		}
-	}
 }

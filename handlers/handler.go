@@ -89,6 +89,9 @@ type Deps struct {
 	Hooks     *hooks.Subs
 	WakeHooks func()
 	Metrics   http.Handler
+	// FragmentRendered counts fragments rendered for htmx, by route
+	// pattern (nil: not counted).
+	FragmentRendered func(route string)
 	// Account and WABAID serve the Connection page (connection.go); a nil
 	// Account hides it.
 	Account Account
@@ -133,7 +136,8 @@ type Handler struct {
 	// Refused webhook requests, written at most once a second
 	// (webhook_refusals.go).
 	refusals, handshakeRefusals refusalCounter
-	reviewKey                   []byte // signs bulk-action reviews (review.go)
+	reviewKey                   []byte      // signs bulk-action reviews (review.go)
+	streams                     streamWatch // open event streams' owners (streamwatch.go)
 	stopping                    chan struct{}
 	stopOnce                    sync.Once
 }

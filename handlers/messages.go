@@ -32,6 +32,14 @@ func (h *Handler) messagingView(ctx context.Context, g *store.Group, canEdit boo
 	if v.PinCmds, err = h.Store.PinCommands(ctx, g.ID); err != nil {
 		return v, err
 	}
+	// The senders' labels in one query, not one per message.
+	senders := make([]string, 0, len(v.Messages))
+	for _, m := range v.Messages {
+		senders = append(senders, m.SenderKey)
+	}
+	if v.Labels, err = h.Store.PersonLabels(ctx, senders); err != nil {
+		return v, err
+	}
 	v.Window, err = h.windowView(ctx, g)
 	return v, err
 }

@@ -74,14 +74,14 @@ func (h *Handler) participantsCSV(c echo.Context) error {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusOK)
 	cw := newCSV(w)
-	_ = cw.Row("group_id", "group_subject", "whatsapp_group_id", "phone", "wa_id", "user_id", "username", "name", "joined_at", "joined_via", "display_name")
+	_ = cw.Row("group_id", "group_subject", "whatsapp_group_id", "phone", "wa_id", "user_id", "username", "name", "joined_at", "joined_via", "display_name", "label", "note")
 	err := h.Store.ExportParticipants(ctx, groupID, func(r store.ExportRow) error {
 		joined := ""
 		if r.JoinedAt != 0 {
 			joined = time.UnixMilli(r.JoinedAt).UTC().Format(time.RFC3339)
 		}
 		return cw.Row(itoa64(r.GroupID), r.GroupSubject, r.WaGroupID, views.Phone(r.WaID), digitsOnly(r.WaID), r.UserID,
-			r.Username, r.Name, joined, r.JoinedVia, views.PersonName(r.Name, r.Username, r.WaID, r.UserID))
+			r.Username, r.Name, joined, r.JoinedVia, views.PersonName(r.Name, r.Username, r.WaID, r.UserID), r.Label, r.Note)
 	})
 	if ferr := cw.Flush(); err == nil {
 		err = ferr

@@ -29,6 +29,7 @@ type Metrics struct {
 	ingest         prometheus.Histogram
 	outboxSends    *prometheus.CounterVec
 	cloudCalls     *prometheus.CounterVec
+	fragments      *prometheus.CounterVec
 }
 
 // New builds the collectors and registers the Go runtime and process
@@ -45,8 +46,10 @@ func New() *Metrics {
 		cloudCalls: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "groupdeck_cloud_api_requests_total",
 			Help: "Cloud API calls by endpoint (ids replaced by placeholders), method and HTTP status."},
 			[]string{"endpoint", "method", "status"}),
+		fragments: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "groupdeck_fragment_renders_total",
+			Help: "Page fragments rendered for htmx (live re-fetches and searches), by route."}, []string{"fragment"}),
 	}
-	m.Reg.MustRegister(m.hookDeliveries, m.ingest, m.outboxSends, m.cloudCalls,
+	m.Reg.MustRegister(m.hookDeliveries, m.ingest, m.outboxSends, m.cloudCalls, m.fragments,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for _, o := range []string{"delivered", "retry", "failed"} {
 		m.hookDeliveries.WithLabelValues(o)
@@ -66,6 +69,11 @@ func (m *Metrics) OutboxSend(code string) { m.outboxSends.WithLabelValues(code).
 // idSegment matches path parts that are ids (numbers, wamids, long
 // tokens), so the endpoint label has few values.
 var idSegment = regexp.MustCompile(`^([0-9]+|wamid\..*|[A-Za-z0-9_\-=.]{20,})$`)
+
+// FragmentRendered counts one fragment rendered for htmx; route is the
+// route's pattern (e.g. "/groups/:id/summary"), so the label has as many
+// values as there are routes.
+func (m *Metrics) FragmentRendered(route string) { m.fragments.WithLabelValues(route).Inc() }
 
 // Endpoint names a Graph path without its ids and version, e.g.
 // "/{id}/groups" for "/v23.0/1234/groups".

@@ -60,6 +60,9 @@ func TestExpositionParses(t *testing.T) {
 	m.ObserveIngest(3 * time.Millisecond)
 	m.HookOutcome("retry")
 	m.OutboxSend("131047")
+	m.FragmentRendered("/groups/:id/summary")
+	m.FragmentRendered("/groups/:id/summary")
+	m.FragmentRendered("/groups/:id/messages")
 
 	srv := httptest.NewServer(m.Handler("tok"))
 	defer srv.Close()
@@ -119,6 +122,8 @@ func TestExpositionParses(t *testing.T) {
 		{"groupdeck_webhook_deliveries_total", map[string]string{"outcome": "retry"}, 1},
 		{"groupdeck_webhook_deliveries_total", map[string]string{"outcome": "delivered"}, 0},
 		{"groupdeck_outbox_sends_total", map[string]string{"code": "131047"}, 1},
+		{"groupdeck_fragment_renders_total", map[string]string{"fragment": "/groups/:id/summary"}, 2},
+		{"groupdeck_fragment_renders_total", map[string]string{"fragment": "/groups/:id/messages"}, 1},
 		{"groupdeck_sse_clients", nil, 3},
 		{"groupdeck_outbox_queue_depth", nil, 0},
 		{"groupdeck_webhook_queue_depth", nil, 0},

@@ -26,6 +26,13 @@ const (
 	// re-fetch: every dashboard page follows it, and a webhook burst must
 	// not make each of them re-fetch per delivery.
 	globalEvery = 250 * time.Millisecond
+	// groupEvery bounds how often a group's page re-fetches its
+	// fragments: a burst of receipts (every message yields delivered and
+	// read per participant) would otherwise cost each open page one
+	// round of fragment renders per delivery. The first change after a
+	// quiet spell still goes out at once, so a new message shows without
+	// waiting; within a burst a page lags at most this much.
+	groupEvery = 250 * time.Millisecond
 	// campaignsEvery bounds the campaign pages' re-fetches however many
 	// visits or invite sends arrive.
 	campaignsEvery = time.Second
@@ -44,11 +51,12 @@ type Notifier struct{ hub Hub }
 // New returns a notifier publishing to hub.
 func New(hub Hub) *Notifier { return &Notifier{hub: hub} }
 
-// GroupsChanged refreshes the pages of these groups at once and the
-// global feed at most every globalEvery.
+// GroupsChanged refreshes the pages of these groups at most every
+// groupEvery each and the global feed at most every globalEvery; the
+// first change of a burst goes out at once.
 func (n *Notifier) GroupsChanged(ids ...int64) {
 	for _, id := range ids {
-		n.hub.Publish(GroupTopic(id), "changed", strconv.FormatInt(id, 10))
+		n.hub.PublishEvery(GroupTopic(id), "changed", strconv.FormatInt(id, 10), groupEvery)
 	}
 	if len(ids) > 0 {
 		n.hub.PublishEvery(GlobalTopic, "changed", "groups", globalEvery)

@@ -28,7 +28,7 @@ func TestNotifierTopics(t *testing.T) {
 		want []event
 	}{
 		{"groups", func(n *Notifier) { n.GroupsChanged(3, 4) },
-			[]event{{"group:3", "3", 0}, {"group:4", "4", 0}, {"global", "groups", 250 * time.Millisecond}}},
+			[]event{{"group:3", "3", 250 * time.Millisecond}, {"group:4", "4", 250 * time.Millisecond}, {"global", "groups", 250 * time.Millisecond}}},
 		{"no groups", func(n *Notifier) { n.GroupsChanged() }, nil},
 		{"job", func(n *Notifier) { n.JobChanged(9) }, []event{{"job:9", "9", 0}}},
 		{"campaign edited", func(n *Notifier) { n.CampaignEdited(2) }, []event{{"campaigns", "2", 0}}},

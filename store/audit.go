@@ -54,6 +54,7 @@ const (
 	AuditTokenCreate        AuditAction = "token.create"
 	AuditTokenRevoke        AuditAction = "token.revoke"
 	AuditPersonLabel        AuditAction = "person.label"
+	AuditPeopleExport       AuditAction = "people.export"
 	AuditTemplateCreate     AuditAction = "template.create"
 	AuditTemplatesRefresh   AuditAction = "templates.refresh"
 )

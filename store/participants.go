@@ -19,13 +19,16 @@ type Participant struct {
 	JoinedVia string
 	JoinedAt  int64
 	LeftAt    int64
+	Label     string // staff's label and note (person_labels), shared across groups
+	Note      string
 }
 
 // Participants lists a group's current members, earliest first.
 func (s *Store) Participants(ctx context.Context, groupID int64) ([]Participant, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT group_id, member_key, wa_id, user_id, username, name, state,
-		joined_via, joined_at, left_at
-		FROM participants WHERE group_id = ? AND state = 'member' ORDER BY joined_at, member_key`, groupID)
+	rows, err := s.r.QueryContext(ctx, `SELECT p.group_id, p.member_key, p.wa_id, p.user_id, p.username, p.name, p.state,
+		p.joined_via, p.joined_at, p.left_at, coalesce(l.label, ''), coalesce(l.note, '')
+		FROM participants p LEFT JOIN person_labels l ON l.member_key = p.member_key
+		WHERE p.group_id = ? AND p.state = 'member' ORDER BY p.joined_at, p.member_key`, groupID)
 	if err != nil {
 		return nil, fmt.Errorf("store: participants: %w", err)
 	}
@@ -34,7 +37,7 @@ func (s *Store) Participants(ctx context.Context, groupID int64) ([]Participant,
 	for rows.Next() {
 		var p Participant
 		if err := rows.Scan(&p.GroupID, &p.Key, &p.WaID, &p.UserID, &p.Username, &p.Name, &p.State,
-			&p.JoinedVia, &p.JoinedAt, &p.LeftAt); err != nil {
+			&p.JoinedVia, &p.JoinedAt, &p.LeftAt, &p.Label, &p.Note); err != nil {
 			return nil, fmt.Errorf("store: participants: %w", err)
 		}
 		out = append(out, p)
@@ -158,8 +161,8 @@ func (s *Store) ExportParticipants(ctx context.Context, groupID int64, fn func(E
 		cond, args = `g.id = ?`, []any{groupID}
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT g.id, g.subject, coalesce(g.wa_group_id, ''), p.member_key, p.wa_id,
-		p.user_id, p.username, p.name, p.state, p.joined_via, p.joined_at, p.left_at
-		FROM participants p JOIN groups g ON g.id = p.group_id
+		p.user_id, p.username, p.name, p.state, p.joined_via, p.joined_at, p.left_at, coalesce(l.label, ''), coalesce(l.note, '')
+		FROM participants p JOIN groups g ON g.id = p.group_id LEFT JOIN person_labels l ON l.member_key = p.member_key
 		WHERE p.state = 'member' AND `+cond+` ORDER BY g.id, p.joined_at, p.member_key`, args...)
 	if err != nil {
 		return fmt.Errorf("store: export participants: %w", err)
@@ -168,7 +171,7 @@ func (s *Store) ExportParticipants(ctx context.Context, groupID int64, fn func(E
 	for rows.Next() {
 		var r ExportRow
 		if err := rows.Scan(&r.GroupID, &r.GroupSubject, &r.WaGroupID, &r.Key, &r.WaID, &r.UserID, &r.Username, &r.Name,
-			&r.State, &r.JoinedVia, &r.JoinedAt, &r.LeftAt); err != nil {
+			&r.State, &r.JoinedVia, &r.JoinedAt, &r.LeftAt, &r.Label, &r.Note); err != nil {
 			return fmt.Errorf("store: export participants: %w", err)
 		}
 		r.Participant.GroupID = r.GroupID

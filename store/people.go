@@ -202,6 +202,14 @@ func (t *Tx) rekey(old, next string) error {
 				username = coalesce(nullif(people.username, ''), excluded.username),
 				name = coalesce(nullif(people.name, ''), excluded.name)`,
 		`DELETE FROM people WHERE key = ?1`,
+		// Staff's label and note follow the person; where both keys have
+		// one, the text under the new key wins and blanks are filled.
+		`INSERT INTO person_labels (member_key, label, note, updated_by, updated_at)
+			SELECT ?2, label, note, updated_by, updated_at FROM person_labels WHERE member_key = ?1 AND true
+			ON CONFLICT (member_key) DO UPDATE SET
+				label = CASE WHEN person_labels.label = '' THEN excluded.label ELSE person_labels.label END,
+				note = CASE WHEN person_labels.note = '' THEN excluded.note ELSE person_labels.note END`,
+		`DELETE FROM person_labels WHERE member_key = ?1`,
 		`UPDATE person_aliases SET person_key = ?2 WHERE person_key = ?1`,
 		`INSERT INTO person_aliases (alias, person_key) VALUES (?1, ?2)
 			ON CONFLICT (alias) DO UPDATE SET person_key = excluded.person_key`,

@@ -5,7 +5,42 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
+	"unicode/utf8"
 )
+
+// Limits of a person's label and note, the same for the pages and the
+// JSON API: a label is a few words shown beside a name, a note a short
+// paragraph.
+const (
+	MaxPersonLabel = 64
+	MaxPersonNote  = 2000
+)
+
+// CheckPersonLabel trims the label and returns the field problems of a
+// label and note, keyed "label" and "note" (none: nil).
+func CheckPersonLabel(label, note string) (string, map[string]string) {
+	label = strings.TrimSpace(label)
+	errs := map[string]string{}
+	if n := utf8.RuneCountInString(label); n > MaxPersonLabel {
+		errs["label"] = fmt.Sprintf("The label has %d characters; at most %d.", n, MaxPersonLabel)
+	} else if strings.ContainsAny(label, "\r\n") {
+		errs["label"] = "The label is one line; put longer text in the note."
+	}
+	if n := utf8.RuneCountInString(note); n > MaxPersonNote {
+		errs["note"] = fmt.Sprintf("The note has %d characters; at most %d.", n, MaxPersonNote)
+	}
+	if !utf8.ValidString(label) {
+		errs["label"] = "The label is not valid UTF-8 text."
+	}
+	if !utf8.ValidString(note) {
+		errs["note"] = "The note is not valid UTF-8 text."
+	}
+	if len(errs) == 0 {
+		return label, nil
+	}
+	return label, errs
+}
 
 // PersonLabel is what staff note about one person, keyed by the
 // participant key (wa_id or BSUID).

@@ -18,6 +18,7 @@ type MessagingView struct {
 	CanEdit  bool
 	Window   WindowView
 	Composer ComposerForm
+	Labels   map[string]string // staff's labels of the senders shown, by person key
 }
 
 // WindowView says whether the group's 24-hour customer-service window is

@@ -46,6 +46,7 @@ func navSections(ch Chrome) []NavSection {
 		{NavLink: NavLink{"/", "Home", "home"}},
 		{NavLink: NavLink{Label: "Groups", Key: "groups"}, Items: []NavLink{
 			{"/groups", "All groups", "groups"},
+			{"/people", "People", "people"},
 			{"/requests", "Join requests", "requests"},
 			{"/jobs", "Background jobs", "jobs"},
 		}},

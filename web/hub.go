@@ -77,17 +77,24 @@ func (h *Hub) remove(s *Sub) {
 
 // Publish sends an event to every subscriber of topic and returns its id.
 func (h *Hub) Publish(topic, name, data string) uint64 {
+	id, _ := h.publish(topic, name, data)
+	return id
+}
+
+// publish is Publish that also says how many subscribers got the event.
+func (h *Hub) publish(topic, name, data string) (id uint64, sent int) {
 	ev := Event{ID: h.nextID.Add(1), Name: name, Data: data}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for s := range h.subs[topic] {
 		select {
 		case s.C <- ev:
+			sent++
 		default:
 			h.remove(s)
 		}
 	}
-	return ev.ID
+	return ev.ID, sent
 }
 
 // DropOwner ends every stream of one user, e.g. at logout or when an

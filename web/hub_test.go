@@ -79,7 +79,7 @@ func serveSSEHeadersEventsAndEnd(t *testing.T) {
 	req := httptest.NewRequest(http.MethodGet, "/events", nil).WithContext(ctx)
 	h.Publish("t", "changed", "line1\nline2")
 	served := make(chan struct{})
-	go func() { ServeSSE(rec, req, sub, time.Hour, nil); close(served) }()
+	go func() { ServeSSE(rec, req, sub, time.Hour, nil, nil); close(served) }()
 	synctest.Wait()
 	select {
 	case <-served:

@@ -114,7 +114,7 @@ func bench(ctx context.Context, o options, t *table, log io.Writer) error {
 	if err := loadgen.Fill(ctx, db, loadgen.Seed{Groups: o.groups, Participants: 8, Messages: o.messages}); err != nil {
 		return err
 	}
-	srv, err := loadgen.Start(ctx, o.bin, db)
+	srv, err := loadgen.Start(ctx, o.bin, db, "GROUPDECK_METRICS_TOKEN="+loadgen.MetricsToken)
 	if err != nil {
 		return err
 	}
@@ -166,7 +166,17 @@ func bench(ctx context.Context, o options, t *table, log io.Writer) error {
 	if err != nil {
 		return err
 	}
+	rw, err := loadgen.WatchRenders(ctx, sc, srv.URL, o.streams/10)
+	if err != nil {
+		return err
+	}
 	lr, err := loadgen.Latency(ctx, sc, p, srv.URL, "latency", o.groups, o.streams, o.global, o.bgRate, o.latencyFor)
+	t.note(rw.Report(lr.Elapsed, int64(len(lr.Samples))+lr.Background))
+	if note, err := loadgen.Burst(ctx, sc, p, srv.URL, 5, 500, 16, o.messages, 8); err == nil {
+		t.note(note)
+	} else {
+		t.note(err.Error())
+	}
 	p.Close()
 	sc.CloseIdleConnections()
 	if err != nil {

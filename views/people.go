@@ -1,0 +1,161 @@
+package views
+
+import (
+	"net/url"
+	"sort"
+	"strconv"
+
+	"groupdeck/campaigns"
+	"groupdeck/internal/person"
+	"groupdeck/store"
+)
+
+// PeopleView is the People page: a search over everyone groupdeck knows.
+type PeopleView struct {
+	Rows     []store.PersonRow
+	Total    int
+	Search   string
+	Page     int
+	PageSize int
+}
+
+// Query is the page's URL query for one page of the same search.
+func (v PeopleView) Query(page int) string {
+	q := url.Values{}
+	if v.Search != "" {
+		q.Set("q", v.Search)
+	}
+	if page > 1 {
+		q.Set("page", strconv.Itoa(page))
+	}
+	if len(q) == 0 {
+		return ""
+	}
+	return "?" + q.Encode()
+}
+
+func (v PeopleView) lastPage() int {
+	if v.PageSize <= 0 || v.Total == 0 {
+		return 1
+	}
+	return (v.Total + v.PageSize - 1) / v.PageSize
+}
+
+// PersonView is one person's page.
+type PersonView struct {
+	Person   store.Person
+	Label    LabelForm
+	Groups   []store.PersonGroup
+	Requests []store.PersonRequest
+	Arrivals []PersonArrival
+	Messages PersonMessagesView
+	CanEdit  bool
+}
+
+// LabelForm is the label and note form, with what was typed and the
+// problems found when a save was refused.
+type LabelForm struct {
+	Key       string
+	Label     string
+	Note      string
+	UpdatedAt int64
+	Errors    map[string]string
+	Saved     bool
+}
+
+// PersonArrival is a group arrival credited to a campaign.
+type PersonArrival struct {
+	Arrival  *campaigns.Arrival
+	Campaign *store.Campaign
+	Subject  string
+}
+
+// PersonMessagesView is one page of a person's messages; Older is the
+// id to page from, 0 when there are no more.
+type PersonMessagesView struct {
+	Key      string
+	Messages []store.PersonMessage
+	Older    int64
+}
+
+// PersonPath is the address of a person's page.
+func PersonPath(key string) string { return "/people/" + url.PathEscape(key) }
+
+func personTitle(p store.Person) string { return person.Name(p.Name, p.Username, p.WaID, p.UserID) }
+
+func personRowName(r store.PersonRow) string { return personTitle(r.Person) }
+
+func personRowAside(r store.PersonRow) string { return person.Aside(r.Name, r.Username, r.WaID) }
+
+// CurrentGroups are the groups the person is in now.
+func (v PersonView) CurrentGroups() []store.PersonGroup {
+	out := []store.PersonGroup{}
+	for _, g := range v.Groups {
+		if g.State == "member" {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// historyLine is one join, leave or request, newest first.
+type historyLine struct {
+	At      int64
+	GroupID int64
+	Subject string
+	What    string
+}
+
+// History merges joins, leaves and join requests into one list, newest
+// first. The participants table keeps each person's latest join and leave
+// per group; every join request is kept.
+func (v PersonView) History() []historyLine {
+	var out []historyLine
+	for _, g := range v.Groups {
+		if g.JoinedAt > 0 {
+			out = append(out, historyLine{g.JoinedAt, g.GroupID, g.Subject, "Joined " + joinedVia(g.JoinedVia)})
+		}
+		if g.State != "member" && g.LeftAt > 0 {
+			what := "Left"
+			if g.State == "removed" {
+				what = "Removed by staff"
+			}
+			out = append(out, historyLine{g.LeftAt, g.GroupID, g.Subject, what})
+		}
+	}
+	for _, r := range v.Requests {
+		out = append(out, historyLine{r.CreatedAt, r.GroupID, r.Subject, "Asked to join (" + requestState(r.State) + ")"})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].At > out[j].At })
+	return out
+}
+
+func requestState(s string) string {
+	switch s {
+	case "pending":
+		return "waiting for a decision"
+	case "approved":
+		return "approved"
+	case "rejected":
+		return "rejected"
+	case "revoked":
+		return "withdrawn"
+	}
+	return s
+}
+
+func personMessageText(m store.PersonMessage) string {
+	if m.Body != "" {
+		return m.Body
+	}
+	return "(" + m.Kind + ")"
+}
+
+// clipText shortens s to at most n characters for a table cell.
+func clipText(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
