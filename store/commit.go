@@ -119,7 +119,7 @@ func (s *Store) commitTx(ctx context.Context, batch []*deliveryReq, isolate bool
 	defer tx.Rollback()
 	// One Tx for the batch's own statements; each delivery gets its own
 	// (applyOne) sharing the prepared statements.
-	bt := &Tx{tx: tx, ctx: ctx, now: s.now(), stmts: map[string]*sql.Stmt{}, cache: &s.stmtc}
+	bt := &Tx{tx: tx, ctx: ctx, now: s.now(), stmts: map[string]*sql.Stmt{}, cache: &s.stmtc, fast: !isolate}
 	for _, r := range batch {
 		if !isolate {
 			if r.res, r.err = s.applyOne(context.WithoutCancel(r.ctx), bt, r); r.err != nil {
