@@ -104,6 +104,12 @@ func (s *Service) UpdateSettings(ctx context.Context, userID int64, g *store.Gro
 		if err := s.Store.RecordChange(ctx, &k); err != nil {
 			return err
 		}
+		if k.Kind == store.ChangePhoto {
+			// WhatsApp never sends a photo back: keep it to show once confirmed.
+			if err := s.Store.AddPendingPhoto(ctx, g.ID, k.ID, st.Photo); err != nil {
+				return err
+			}
+		}
 		ids = append(ids, k.ID)
 		what = append(what, k.Kind)
 	}

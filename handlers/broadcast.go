@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -21,30 +20,32 @@ import (
 	"groupdeck/whatsapp"
 )
 
-// maxBroadcastList bounds the picker; "all matching" covers the rest.
-const maxBroadcastList = 200
-
 // maxBroadcast bounds one send-to-many job (a number's whole fleet).
 const maxBroadcast = 10000
 
 func (h *Handler) broadcastView(c echo.Context, f views.ComposerForm) (views.BroadcastView, error) {
+	ctx := c.Request().Context()
 	v := views.BroadcastView{Search: strings.TrimSpace(c.FormValue("q")), Status: c.FormValue("status"), Composer: f}
 	if c.Request().Method == http.MethodGet && c.QueryParam("status") == "" && c.QueryParam("q") == "" {
 		v.Status = store.GroupActive
 	}
-	var err error
-	v.Groups, v.Total, err = h.Store.Groups(c.Request().Context(), store.GroupFilter{Search: v.Search, Status: v.Status, Limit: maxBroadcastList})
-	v.Selected = map[int64]bool{}
-	for _, s := range c.Request().Form["group"] {
-		if id, err := strconv.ParseInt(s, 10, 64); err == nil {
-			v.Selected[id] = true
-		}
-	}
-	v.All = c.FormValue("all") == "1"
+	// Only the count: "all matching" is resolved when the send is reviewed.
+	_, total, err := h.Store.Groups(ctx, store.GroupFilter{Search: v.Search, Status: v.Status, Limit: 1})
 	if err != nil {
 		return v, err
 	}
-	return v, h.loadPick(c.Request().Context(), &v.Composer, 0)
+	v.Total = total
+	v.All = c.FormValue("all") == "1"
+	v.Picker, err = h.groupMultiPicker(ctx, views.MultiPickerView{ID: "bpick", Name: "group", Label: "Find groups to add"},
+		c.Request().Form["group"])
+	if err != nil {
+		return v, err
+	}
+	v.Selected = map[int64]bool{}
+	for _, g := range v.Picker.Chosen {
+		v.Selected[g.ID] = true
+	}
+	return v, h.loadPick(ctx, &v.Composer, 0)
 }
 
 func (h *Handler) broadcastShow(c echo.Context) error {
@@ -201,6 +202,6 @@ func (h *Handler) broadcastReview(ctx context.Context, v views.BroadcastView, m 
 	for i := range r.Reasons {
 		r.Reasons[i].Count = counts[r.Reasons[i].Reason]
 	}
-	r.Groups = len(reached)
+	r.Groups, r.Reached = len(reached), reached
 	return r, reached, nil
 }

@@ -63,10 +63,17 @@ func TestBroadcastSendsToEveryChosenGroup(t *testing.T) {
 	a, b := ts.activeGroup("111"), ts.activeGroup("222", "333")
 	empty := ts.activeGroup()
 	_, page := c.get("/messages/broadcast")
-	if strings.Count(page, `data-testid="pick-group"`) != 3 || !strings.Contains(page, "All 3 matching groups") {
+	if strings.Count(page, `data-testid="picker-option"`) != 3 || !strings.Contains(page, "All 3 groups matching the filter") {
 		t.Fatalf("picker: %s", page)
 	}
-	st, body := c.postMultipart("/messages/broadcast", map[string]string{"kind": "text", "body": "Hello all"}, "", nil, false)
+	// Bad input keeps the hand-picked groups: their chips come back.
+	st, body := c.postMultipart("/messages/broadcast", map[string]string{"kind": "text", "body": " ", "group": itoa64(b.ID)}, "", nil, false)
+	chosen, _, _ := strings.Cut(body[strings.Index(body, `data-testid="picker-chosen"`)+1:], "</ul>")
+	if st != http.StatusUnprocessableEntity || strings.Count(chosen, `data-testid="picker-chip"`) != 1 ||
+		!strings.Contains(chosen, `name="group" value="`+itoa64(b.ID)+`"`) || !strings.Contains(body, "Write something to send") {
+		t.Fatalf("bad input lost the chosen group: %d %s", st, body)
+	}
+	st, body = c.postMultipart("/messages/broadcast", map[string]string{"kind": "text", "body": "Hello all"}, "", nil, false)
 	if st != http.StatusUnprocessableEntity || !strings.Contains(body, "Choose at least one group") {
 		t.Errorf("no groups: %d", st)
 	}

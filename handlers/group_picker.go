@@ -46,8 +46,11 @@ func (h *Handler) groupPicker(ctx context.Context, p views.PickerView) (views.Pi
 
 // groupPick answers a picker's search as you type.
 func (h *Handler) groupPick(c echo.Context) error {
+	if c.QueryParam("multi") == "1" {
+		return h.groupMultiPick(c)
+	}
 	p := views.PickerView{Name: c.QueryParam("name"), Prefix: c.QueryParam("prefix"), ID: c.QueryParam("id"),
-		Search: strings.TrimSpace(c.QueryParam("pick_q"))}
+		Search: strings.TrimSpace(c.QueryParam("pick_q")), Any: c.QueryParam("any") == "1"}
 	if !pickerField.MatchString(p.Name) || !pickerField.MatchString(p.ID) || (p.Prefix != "" && !pickerField.MatchString(strings.TrimSuffix(p.Prefix, ":"))) {
 		return echo.NewHTTPError(400, "This picker is not known.")
 	}

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"fmt"
+	"io"
 
 	"groupdeck/store"
 	"net/http"
@@ -130,5 +131,38 @@ func TestHomeFeedPagesAndFilters(t *testing.T) {
 	}
 	if _, body := mgr.get("/home/activity?group=nomatch"); !strings.Contains(body, "Nothing matches these filters") {
 		t.Fatalf("group filter:\n%s", body)
+	}
+	// By group id, whatever the subjects: a twin's lines stay out, and the
+	// address bar gets a link to the filtered view.
+	twin := activeGroup(t, ts.store, "wa-2", "https://chat.whatsapp.com/B", 0)
+	if err := ts.store.RecordActivity(ctx, twin.ID, store.ActLeave, "16505550002", "left"); err != nil {
+		t.Fatal(err)
+	}
+	res, err := mgr.Get(ts.URL + "/home/activity?kind=leave&group_id=" + itoa64(g.ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if n := strings.Count(string(b), `data-testid="activity-item"`); n != 1 || !strings.Contains(string(b), `href="/groups/`+itoa64(g.ID)+`"`) ||
+		res.Header.Get("HX-Push-Url") != "/?group_id="+itoa64(g.ID)+"&kind=leave" {
+		t.Fatalf("group id filter: %d %q\n%s", n, res.Header.Get("HX-Push-Url"), b)
+	}
+	if _, page := mgr.get("/?group_id=" + itoa64(twin.ID)); !strings.Contains(page, `value="`+itoa64(twin.ID)+`" checked`) ||
+		strings.Count(page, `data-testid="activity-item"`) != 1 {
+		t.Fatalf("linked filter:\n%s", page)
+	}
+	// The live first page keeps its lower end: a new line adds to it and
+	// the older pages below stay as they were.
+	m = regexp.MustCompile(`hx-get="(/home/activity/live\?since=\d+)"`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("no live link")
+	}
+	if err := ts.store.RecordActivity(ctx, g.ID, store.ActJoin, "16505559999", "joined"); err != nil {
+		t.Fatal(err)
+	}
+	_, live := mgr.get(m[1])
+	if n := strings.Count(live, `data-testid="activity-item"`); n != feedSize+2 || !strings.Contains(live, "9999") {
+		t.Fatalf("live page: %d lines\n%s", n, live)
 	}
 }

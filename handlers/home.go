@@ -26,6 +26,19 @@ func (h *Handler) homeView(c echo.Context) (views.HomeView, error) {
 	if err != nil {
 		return views.HomeView{}, err
 	}
+	// The group filter's picker; a group it cannot find drops the filter.
+	feed.Picker, err = h.groupPicker(ctx, views.PickerView{ID: "feed-group", Name: "group_id", Label: "In group",
+		Selected: feed.GroupID, Any: true})
+	if err != nil {
+		return views.HomeView{}, err
+	}
+	if feed.Picker.Selected != feed.GroupID {
+		feed.GroupID = 0
+		feed.Items, feed.More, err = h.Store.ActivityPage(ctx, store.ActivityQuery{Kind: feed.Kind, Group: feed.Group, Limit: feedSize})
+		if err != nil {
+			return views.HomeView{}, err
+		}
+	}
 	guard, err := h.Store.SyncGuard(ctx)
 	u := currentUser(c)
 	return views.HomeView{Counters: counters, Feed: feed, CanSync: h.Sync != nil && u.CanEdit(),
@@ -43,11 +56,13 @@ func (h *Handler) home(c echo.Context) error {
 }
 
 func (h *Handler) homeCounters(c echo.Context) error {
-	v, err := h.homeView(c)
+	now := time.Now().UTC()
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	counters, err := h.Store.DashboardCounters(c.Request().Context(), today.UnixMilli())
 	if err != nil {
 		return err
 	}
-	return h.fragment(c, views.Counters(v.Counters))
+	return h.fragment(c, views.Counters(counters))
 }
 
 func (h *Handler) homeGuard(c echo.Context) error {
@@ -58,29 +73,48 @@ func (h *Handler) homeGuard(c echo.Context) error {
 	return h.fragment(c, views.HomeGuard(guard, currentUser(c).IsAdmin()))
 }
 
-// feed reads the home feed's filters and page from the request.
+// feedLiveMax bounds the live first page: past it, a line says to reload.
+const feedLiveMax = 200
+
+// feed reads the home feed's filters and page from the request: kind,
+// group_id (one group, from the picker), group (text in group subjects),
+// before (an older page) or since (the live first page).
 func (h *Handler) feed(c echo.Context) (views.FeedView, error) {
+	ctx := c.Request().Context()
 	f := views.FeedView{Kind: c.QueryParam("kind"), Group: strings.TrimSpace(c.QueryParam("group"))}
 	if len(f.Group) > 200 {
 		f.Group = f.Group[:200]
 	}
-	before, _ := strconv.ParseInt(c.QueryParam("before"), 10, 64)
+	f.GroupID, _ = strconv.ParseInt(c.QueryParam("group_id"), 10, 64)
+	f.GroupID = max(f.GroupID, 0)
+	q := store.ActivityQuery{Kind: f.Kind, GroupID: f.GroupID, Group: f.Group, Limit: feedSize}
+	q.Before, _ = strconv.ParseInt(c.QueryParam("before"), 10, 64)
+	if c.Path() == "/home/activity/live" {
+		f.Live = true
+		q.Since, _ = strconv.ParseInt(c.QueryParam("since"), 10, 64)
+		if q.Since > 0 {
+			q.Limit = feedLiveMax
+		}
+	}
 	var err error
-	f.Items, f.More, err = h.Store.ActivityPage(c.Request().Context(), store.ActivityQuery{Kind: f.Kind, Group: f.Group, Before: before, Limit: feedSize})
+	f.Items, f.More, err = h.Store.ActivityPage(ctx, q)
 	return f, err
 }
 
 // homeActivity answers a change of the feed's filters: the first page
-// and its Older button.
+// and its Older button. The address bar follows, so the view is a link.
 func (h *Handler) homeActivity(c echo.Context) error {
 	f, err := h.feed(c)
 	if err != nil {
 		return err
 	}
+	c.Response().Header().Set("HX-Push-Url", f.Query())
 	return h.fragment(c, views.HomeFeed(f))
 }
 
-// homeActivityLive re-renders the first page when something happens.
+// homeActivityLive re-renders the first page when something happens:
+// the lines from the first page's lowest on, so older pages already
+// loaded below neither repeat nor skip a line.
 func (h *Handler) homeActivityLive(c echo.Context) error {
 	f, err := h.feed(c)
 	if err != nil {

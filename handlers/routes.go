@@ -119,6 +119,8 @@ func (h *Handler) Register(e *echo.Echo) {
 	u.GET("/groups/:id/messages/:mid/receipts", h.messageReceipts)
 	u.GET("/groups/:id/messages/:mid/media", h.messageMedia)
 	u.GET("/groups/:id/messages/:mid/thumb", h.messageThumb)
+	u.GET("/groups/:id/photo", h.groupPhoto)
+	u.GET("/groups/:id/settings/photo", h.settingsPhoto)
 	u.POST("/groups/:id/messages/:mid/retry", h.messageRetry, formMax, h.requireEditor)
 	u.POST("/groups/:id/messages/:mid/pin", h.messagePin, formMax, h.requireEditor)
 	u.POST("/groups/:id/messages/:mid/unpin", h.messageUnpin, formMax, h.requireEditor)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -15,13 +16,23 @@ import (
 	"groupdeck/views"
 )
 
-// maxSchedulePicker bounds the hand-pick list; larger fleets use a filter.
-const maxSchedulePicker = 500
-
 // scheduleForm fills the lists a schedule form offers.
 func (h *Handler) scheduleForm(ctx context.Context, f *views.ScheduleForm) error {
+	var nums []int64
+	for id, on := range f.Selected {
+		if on {
+			nums = append(nums, id)
+		}
+	}
+	slices.Sort(nums)
+	ids := make([]string, len(nums))
+	for i, id := range nums {
+		ids[i] = itoa64(id)
+	}
 	var err error
-	if f.Groups, _, err = h.Store.Groups(ctx, store.GroupFilter{Status: store.GroupActive, Limit: maxSchedulePicker}); err != nil {
+	f.Picker, err = h.groupMultiPicker(ctx, views.MultiPickerView{ID: "spick", Name: "group", Label: "Find groups to add",
+		Selects: "target-groups"}, ids)
+	if err != nil {
 		return err
 	}
 	if f.Pools, err = h.Store.Pools(ctx); err != nil {

@@ -117,6 +117,14 @@ func TestScheduleFormErrors(t *testing.T) {
 	if st, body := m.form("/schedules", past, false); st != http.StatusUnprocessableEntity || !strings.Contains(body, "That time has passed in Europe/Berlin") {
 		t.Errorf("a one-off in the past: %d", st)
 	}
+	// Hand-picked groups survive a bad field: the picker shows them chosen.
+	g := ts.activeGroup("111")
+	f.Set("group", itoa64(g.ID))
+	st, body = m.form("/schedules", f, false)
+	chosen, _, _ := strings.Cut(body[strings.Index(body, `data-testid="picker-chosen"`)+1:], "</ul>")
+	if st != http.StatusUnprocessableEntity || !strings.Contains(chosen, `name="group" value="`+itoa64(g.ID)+`"`) || strings.Contains(body, "Choose at least one group.") {
+		t.Errorf("the chosen group was lost: %d %s", st, chosen)
+	}
 	if ss, _ := ts.store.Schedules(context.Background(), true); len(ss) != 0 {
 		t.Errorf("stored %d schedules from bad forms", len(ss))
 	}

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net/http"
@@ -15,7 +16,31 @@ import (
 
 func (h *Handler) settingsForm(c echo.Context, g *store.Group) (views.SettingsForm, error) {
 	cs, err := h.Store.RecentChanges(c.Request().Context(), g.ID, recentChanges)
-	return views.SettingsForm{Group: g, Subject: g.Subject, Description: g.Description, Changes: cs}, err
+	if err != nil {
+		return views.SettingsForm{}, err
+	}
+	f := views.SettingsForm{Group: g, Subject: g.Subject, Description: g.Description, Changes: cs}
+	f.Photo, err = h.photoView(c.Request().Context(), g)
+	return f, err
+}
+
+func (h *Handler) photoView(ctx context.Context, g *store.Group) (views.PhotoView, error) {
+	cur, pending, err := h.Store.CurrentPhoto(ctx, g.ID)
+	return views.PhotoView{GroupID: g.ID, Subject: g.Subject, Current: cur, Pending: pending}, err
+}
+
+// settingsPhoto re-renders the current photo beside the photo field when
+// the group changes (WhatsApp confirmed or refused a new photo).
+func (h *Handler) settingsPhoto(c echo.Context) error {
+	g, err := h.loadGroup(c)
+	if err != nil {
+		return err
+	}
+	p, err := h.photoView(c.Request().Context(), g)
+	if err != nil {
+		return err
+	}
+	return h.fragment(c, views.GroupPhotoCard(p))
 }
 
 func (h *Handler) settingsShow(c echo.Context) error {
@@ -74,6 +99,9 @@ func (h *Handler) settingsSave(c echo.Context) error {
 		return err
 	}
 	f.Notice = "Sent to WhatsApp. The change shows as Pending below until WhatsApp confirms it."
+	if f.Photo, err = h.photoView(ctx, g); err != nil {
+		return err
+	}
 	return h.settingsRender(c, http.StatusOK, f)
 }
 

@@ -37,6 +37,11 @@ func (in *Ingester) settingsResult(t *store.Tx, id int64, ev *whatsapp.GroupEven
 		if _, err := t.ResolveChange(store.ChangeEvent{GroupID: id, RequestID: ev.RequestID, Kind: s.kind, Failure: failure}); err != nil {
 			return err
 		}
+		if s.kind == store.ChangePhoto {
+			if err := t.PhotoResolved(id, s.r.SHA256, failure == ""); err != nil {
+				return err
+			}
+		}
 	}
 	return t.SettingsApplied(id, subject, description, ms(ev.Timestamp))
 }

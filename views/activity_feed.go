@@ -9,10 +9,13 @@ import (
 
 // FeedView is one page of the home activity feed with its filters.
 type FeedView struct {
-	Items []store.ActivityItem
-	More  bool // older items exist
-	Kind  string
-	Group string
+	Items   []store.ActivityItem
+	More    bool // older items exist (first and older pages); newer ones not shown (live page)
+	Kind    string
+	GroupID int64      // one group, chosen with Picker
+	Group   string     // text search in group subjects
+	Picker  PickerView // the group filter
+	Live    bool       // the live first page, from Since on
 }
 
 // burstGap is how close in time lines must be to fold into one burst.
@@ -73,10 +76,47 @@ func burstText(b ActivityBurst) string {
 func (f FeedView) olderURL() string {
 	v := url.Values{}
 	if len(f.Items) > 0 {
-		v.Set("before", fmt.Sprint(f.Items[len(f.Items)-1].ID))
+		v.Set("before", fmt.Sprint(f.lowest()))
 	}
 	return "/home/activity/older?" + v.Encode()
 }
+
+func (f FeedView) lowest() int64 {
+	if len(f.Items) == 0 {
+		return 0
+	}
+	return f.Items[len(f.Items)-1].ID
+}
+
+// liveURL refreshes the first page from its lowest line on: new lines
+// come in on top and the pages already loaded below stay where they are.
+func (f FeedView) liveURL() string {
+	v := url.Values{}
+	if n := f.lowest(); n > 0 {
+		v.Set("since", fmt.Sprint(n))
+	}
+	return "/home/activity/live?" + v.Encode()
+}
+
+// Query is the feed's filters as a link to the home page.
+func (f FeedView) Query() string {
+	v := url.Values{}
+	if f.Kind != "" {
+		v.Set("kind", f.Kind)
+	}
+	if f.GroupID > 0 {
+		v.Set("group_id", fmt.Sprint(f.GroupID))
+	}
+	if f.Group != "" {
+		v.Set("group", f.Group)
+	}
+	if len(v) == 0 {
+		return "/"
+	}
+	return "/?" + v.Encode()
+}
+
+func (f FeedView) filtered() bool { return f.Kind != "" || f.GroupID > 0 || f.Group != "" }
 
 // feedKinds are the kinds people can filter the feed by.
 var feedKinds = []option{

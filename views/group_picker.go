@@ -24,10 +24,14 @@ type PickerView struct {
 	Selected int64 // kept listed first whatever the search
 	Groups   []*store.Group
 	Total    int
+	Any      bool // offer "Any group" (value "") first, e.g. for a filter
 }
 
 func (p PickerView) url() string {
 	v := url.Values{"name": {p.Name}, "prefix": {p.Prefix}, "id": {p.ID}}
+	if p.Any {
+		v.Set("any", "1")
+	}
 	return "/groups/pick?" + v.Encode()
 }
 

@@ -188,9 +188,9 @@ func Snippet(m store.Message) string { return snippet(m) }
 type BroadcastView struct {
 	Search   string
 	Status   string
-	Groups   []*store.Group
 	Total    int // groups matching the filter
-	Selected map[int64]bool
+	Picker   MultiPickerView
+	Selected map[int64]bool // the picker's chosen groups
 	All      bool
 	Composer ComposerForm
 }

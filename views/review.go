@@ -57,12 +57,21 @@ type BroadcastReview struct {
 	People       int // participants in them
 	PeopleClosed int // participants in reached groups whose 24-hour window is closed
 	OpenWindows  int // reached groups whose window is open
+	Reached      []*store.Group // the groups it reaches, in id order
 	Skipped      []Skipped
 	Reasons      []ReasonCount
 	Template     bool
 	Rates        Rates
 	Token        string
 	Changed      string // why the confirm was not acted on
+}
+
+// ReachedShown is the start of the reached list.
+func (r BroadcastReview) ReachedShown() []*store.Group {
+	if len(r.Reached) > maxSkippedShown {
+		return r.Reached[:maxSkippedShown]
+	}
+	return r.Reached
 }
 
 // SkippedShown is the start of the skipped list.
@@ -87,7 +96,11 @@ func selectedIDs(sel map[int64]bool) []int64 {
 
 // backQuery keeps the filter when going back to change a send.
 func backQuery(v BroadcastView) string {
-	return url.Values{"q": {v.Search}, "status": {v.Status}}.Encode()
+	q := url.Values{"q": {v.Search}, "status": {v.Status}}
+	for _, id := range selectedIDs(v.Selected) {
+		q.Add("group", i64(id))
+	}
+	return q.Encode()
 }
 
 // DuplicateSubject is a subject of a bulk create that repeats an earlier

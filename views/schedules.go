@@ -19,7 +19,7 @@ type ScheduleForm struct {
 	Selected     map[int64]bool
 	FilterPool   string
 	FilterPrefix string
-	Groups       []*store.Group // the hand-pick list
+	Picker       MultiPickerView // the hand-picked groups
 	Pools        []*store.Pool
 	KeepMedia    string // on edit: the media already attached
 }

@@ -269,3 +269,64 @@
     selectionCount();
   });
 })();
+
+// Several-groups picker (views/group_multipicker.templ): Add copies the
+// result's chip in, the chip's × takes it out; ArrowDown/ArrowUp move
+// between the search box and the results, and Enter in the search box
+// goes to the first result instead of submitting the form.
+(function () {
+  var pickerOf = function (el) { return el.closest && el.closest("[data-multi-picker]"); };
+  var sync = function (root) {
+    var chosen = new Set();
+    root.querySelectorAll(".chips [data-chip]").forEach(function (c) { chosen.add(c.getAttribute("data-chip")); });
+    root.querySelectorAll("[data-pick-add]").forEach(function (b) {
+      b.setAttribute("aria-pressed", chosen.has(b.getAttribute("data-pick-add")) ? "true" : "false");
+    });
+    var n = root.querySelector("[data-chosen-count]");
+    if (n) n.textContent = String(chosen.size);
+  };
+  document.addEventListener("click", function (ev) {
+    var add = ev.target.closest && ev.target.closest("[data-pick-add]");
+    var remove = ev.target.closest && ev.target.closest("[data-chip-remove]");
+    var root = pickerOf(ev.target);
+    if (!root || (!add && !remove)) return;
+    var chips = root.querySelector(".chips");
+    if (add) {
+      var id = add.getAttribute("data-pick-add");
+      var have = chips.querySelector('[data-chip="' + CSS.escape(id) + '"]');
+      if (have) {
+        have.remove(); // a second press takes it out again
+      } else {
+        chips.appendChild(add.parentElement.querySelector("template").content.cloneNode(true));
+        var sel = root.getAttribute("data-picker-selects");
+        var radio = sel && document.getElementById(sel);
+        if (radio) radio.checked = true;
+      }
+    } else {
+      remove.closest("[data-chip]").remove();
+      root.querySelector("[data-picker-search]").focus();
+    }
+    sync(root);
+  });
+  document.addEventListener("keydown", function (ev) {
+    var root = pickerOf(ev.target);
+    if (!root) return;
+    var options = Array.prototype.slice.call(root.querySelectorAll("[data-pick-add]"));
+    var search = root.querySelector("[data-picker-search]");
+    var at = options.indexOf(ev.target);
+    if (ev.target === search && (ev.key === "Enter" || ev.key === "ArrowDown")) {
+      ev.preventDefault();
+      if (options.length) options[0].focus();
+    } else if (at >= 0 && ev.key === "ArrowDown") {
+      ev.preventDefault();
+      if (at + 1 < options.length) options[at + 1].focus();
+    } else if (at >= 0 && ev.key === "ArrowUp") {
+      ev.preventDefault();
+      (at > 0 ? options[at - 1] : search).focus();
+    }
+  });
+  document.addEventListener("htmx:afterSwap", function (ev) {
+    var root = pickerOf(ev.detail.target);
+    if (root) sync(root);
+  });
+})();
