@@ -38,8 +38,8 @@ e2e: deps vendor chromium
 race: vendor
 	$(GO) test -race -count=1 ./...
 
-# One table of measured figures next to the design's targets (about a
-# minute): cmd/loadgen seeds a database, runs bin/groupdeck as a child
+# One table of measured figures next to the design's targets (about six
+# minutes): cmd/loadgen seeds a database, runs bin/groupdeck as a child
 # process and drives it like Meta and browsers do. Stops by itself.
 bench: build
 	$(GO) build -o bin/loadgen ./cmd/loadgen

@@ -137,6 +137,7 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (
 		a.Metrics.Watch(metrics.Sources{Store: a.Store, DBPath: cfg.DB, SSEClients: a.Hub.Clients})
 	}
 	a.Outbox = outbox.New(a.Store, sender, log, note)
+	a.Outbox.Pace = outbox.NewPace(cfg.SendRate)
 	a.Jobs = jobs.New(a.Store, log, note)
 	a.Sync = reconcile.New(a.Store, a.WA, log, cfg.SyncInterval, note)
 	a.Sync.Resume = in

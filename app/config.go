@@ -81,6 +81,9 @@ type Config struct {
 	RateCurrency  string
 	// APIRateLimit is how many requests one API token may make a minute.
 	APIRateLimit int
+	// SendRate is the business number's messaging throughput, in
+	// messages per second: the outbox never sends faster.
+	SendRate int
 
 	// MetricsToken turns /metrics on: scrapers send it as a bearer
 	// token. Empty (the default) serves no metrics.
@@ -94,6 +97,13 @@ type Config struct {
 
 	baseDerived bool // BaseURL came from Addr, so follows the real port
 }
+
+// A business number's messaging throughput (docs/cloud-api.md#rate-limits-and-throughput):
+// 80 messages/s by default, raised to 1,000/s by Meta's upgrade.
+const (
+	DefaultSendRate = 80
+	MaxSendRate     = 1000
+)
 
 // Sandbox defaults, used when the WA_* variables are not set.
 const (
@@ -175,6 +185,12 @@ func ParseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		return nil, fmt.Errorf("config: GROUPDECK_API_RATE_LIMIT %q must be a number of requests per minute such as 300", apiEnv)
 	}
 	fs.IntVar(&c.APIRateLimit, "api-rate-limit", defAPI, "requests per minute one API token may make (GROUPDECK_API_RATE_LIMIT)")
+	sendEnv := env("GROUPDECK_SEND_RATE", strconv.Itoa(DefaultSendRate))
+	defSend, perr := strconv.Atoi(sendEnv)
+	if perr != nil {
+		return nil, fmt.Errorf("config: GROUPDECK_SEND_RATE %q must be a whole number of messages per second from %d to %d, such as %d", sendEnv, 1, MaxSendRate, DefaultSendRate)
+	}
+	fs.IntVar(&c.SendRate, "send-rate", defSend, "messages per second the outbox may send: the number's throughput (GROUPDECK_SEND_RATE)")
 	fs.Float64Var(&c.RateMarketing, "rate-marketing", 0, "marketing template price per delivered participant (GROUPDECK_RATE_MARKETING, default 0.0250)")
 	fs.Float64Var(&c.RateUtility, "rate-utility", 0, "utility template price per delivered participant (GROUPDECK_RATE_UTILITY, default 0.0040)")
 	fs.StringVar(&c.RateCurrency, "rate-currency", env("GROUPDECK_RATE_CURRENCY", "USD"), "currency of those rates (GROUPDECK_RATE_CURRENCY)")
@@ -284,6 +300,10 @@ func (c *Config) validate() error {
 	}
 	if c.SyncInterval < 0 {
 		return errors.New("config: GROUPDECK_SYNC_INTERVAL (-sync-interval) must not be negative")
+	}
+	if c.SendRate < 1 || c.SendRate > MaxSendRate {
+		return fmt.Errorf("config: GROUPDECK_SEND_RATE (-send-rate) %d must be from 1 to %d messages per second (Meta: %d by default, up to %d after an upgrade)",
+			c.SendRate, MaxSendRate, DefaultSendRate, MaxSendRate)
 	}
 	if c.APIRateLimit < 1 {
 		return errors.New("config: GROUPDECK_API_RATE_LIMIT (-api-rate-limit) must be at least 1 request per minute")

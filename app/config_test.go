@@ -82,6 +82,9 @@ func TestParseConfigInvalid(t *testing.T) {
 		{"rate currency empty", []string{"-rate-currency", " "}, nil, "GROUPDECK_RATE_CURRENCY"},
 		{"api rate limit not a number", nil, map[string]string{"GROUPDECK_API_RATE_LIMIT": "lots"}, "GROUPDECK_API_RATE_LIMIT"},
 		{"api rate limit zero", []string{"-api-rate-limit", "0"}, nil, "GROUPDECK_API_RATE_LIMIT"},
+		{"send rate not a number", nil, map[string]string{"GROUPDECK_SEND_RATE": "fast"}, "GROUPDECK_SEND_RATE"},
+		{"send rate zero", []string{"-send-rate", "0"}, nil, "GROUPDECK_SEND_RATE"},
+		{"send rate above Meta's highest", nil, map[string]string{"GROUPDECK_SEND_RATE": "1001"}, "GROUPDECK_SEND_RATE"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -128,5 +131,21 @@ func TestParseConfigRetention(t *testing.T) {
 	if _, err := ParseConfig(nil, envFrom(map[string]string{"GROUPDECK_KEEP_WAITING": "two weeks"}), io.Discard); err == nil ||
 		!strings.Contains(err.Error(), "GROUPDECK_KEEP_WAITING") {
 		t.Errorf("unparsable retention: %v", err)
+	}
+}
+
+// The outbox's pace is the number's throughput: 80 messages/s unless set.
+func TestConfigSendRate(t *testing.T) {
+	c, err := ParseConfig(nil, envFrom(nil), io.Discard)
+	if err != nil || c.SendRate != DefaultSendRate {
+		t.Fatalf("default send rate %d (%v), want %d", c.SendRate, err, DefaultSendRate)
+	}
+	c, err = ParseConfig(nil, envFrom(map[string]string{"GROUPDECK_SEND_RATE": "1000"}), io.Discard)
+	if err != nil || c.SendRate != 1000 {
+		t.Fatalf("GROUPDECK_SEND_RATE=1000 gave %d (%v)", c.SendRate, err)
+	}
+	c, err = ParseConfig([]string{"-send-rate", "20"}, envFrom(map[string]string{"GROUPDECK_SEND_RATE": "1000"}), io.Discard)
+	if err != nil || c.SendRate != 20 {
+		t.Fatalf("-send-rate 20 over the environment gave %d (%v)", c.SendRate, err)
 	}
 }

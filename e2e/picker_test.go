@@ -22,7 +22,7 @@ import (
 // ids), sees both on the review, then hand-picks one for a schedule.
 func TestPickersForManyGroups(t *testing.T) {
 	a := startApp(t)
-	fleetGroups(t, a, 1)             // Fleet 01, one participant
+	fleetGroups(t, a, 1) // Fleet 01, one participant
 	one := quietGroup(t, a, "Twins")
 	two := quietGroup(t, a, "Twins")
 	// One person joins the first Twins and two the second: same subject,

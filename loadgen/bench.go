@@ -15,6 +15,7 @@ import (
 type IngestResult struct {
 	Sent    int64 // deliveries 1..Sent were started
 	Acked   int64 // answered 200
+	Busy    int64 // answered 503 (Meta retries those later): neither acked nor lost
 	Failed  int64 // any other answer or a transport error
 	Elapsed time.Duration
 	LastErr string
@@ -43,9 +44,24 @@ func Ingest(ctx context.Context, p *Poster, run string, groups, conc int, d time
 // IngestWith is Ingest with deliveries of another shape: body(n) is
 // delivery n.
 func IngestWith(ctx context.Context, p *Poster, body func(n int64) []byte, conc int, d time.Duration, onAck func(n int64)) IngestResult {
-	ctx, cancel := context.WithTimeout(ctx, d)
-	defer cancel()
-	var seq, acked, failed atomic.Int64
+	return ingestFor(ctx, p, body, conc, d, onAck, false)
+}
+
+// IngestDrained is IngestWith that lets the deliveries in flight at the
+// deadline finish, and counts them: for big deliveries (batches of 1,000
+// changes), where cutting the last ones off would skew the rate.
+func IngestDrained(ctx context.Context, p *Poster, body func(n int64) []byte, conc int, d time.Duration) IngestResult {
+	return ingestFor(ctx, p, body, conc, d, nil, true)
+}
+
+func ingestFor(ctx context.Context, p *Poster, body func(n int64) []byte, conc int, d time.Duration, onAck func(n int64), drain bool) IngestResult {
+	stop := time.Now().Add(d)
+	if !drain {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, stop)
+		defer cancel()
+	}
+	var seq, acked, busy, failed atomic.Int64
 	var lastErr atomic.Value
 	t0 := time.Now()
 	var wg sync.WaitGroup
@@ -53,7 +69,7 @@ func IngestWith(ctx context.Context, p *Poster, body func(n int64) []byte, conc 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for ctx.Err() == nil {
+			for ctx.Err() == nil && time.Now().Before(stop) {
 				n := seq.Add(1)
 				status, err := p.Post(ctx, body(n))
 				switch {
@@ -64,6 +80,8 @@ func IngestWith(ctx context.Context, p *Poster, body func(n int64) []byte, conc 
 					}
 				case ctx.Err() != nil:
 					return // cut off by the deadline: neither acked nor failed
+				case status == http.StatusServiceUnavailable:
+					busy.Add(1)
 				default:
 					failed.Add(1)
 					if err != nil {
@@ -76,7 +94,7 @@ func IngestWith(ctx context.Context, p *Poster, body func(n int64) []byte, conc 
 		}()
 	}
 	wg.Wait()
-	r := IngestResult{Sent: seq.Load(), Acked: acked.Load(), Failed: failed.Load(), Elapsed: time.Since(t0)}
+	r := IngestResult{Sent: seq.Load(), Acked: acked.Load(), Busy: busy.Load(), Failed: failed.Load(), Elapsed: time.Since(t0)}
 	r.LastErr, _ = lastErr.Load().(string)
 	return r
 }

@@ -15,6 +15,14 @@ type Seed struct {
 	Groups       int // active groups, WhatsApp ids WAGroupID(1..Groups)
 	Participants int // members of group 1
 	Messages     int // history of group 1, alternating in and out
+	// Busy groups 2..Busy+1 get Members participants and Sent messages
+	// sent by the business each (World), for statuses to refer to.
+	Busy, Members, Sent int
+}
+
+// Seed is the database the world needs, with group 1's page history.
+func (w World) Seed(participants, messages int) Seed {
+	return Seed{Groups: w.Groups, Participants: participants, Messages: messages, Busy: w.Active, Members: w.Members, Sent: w.Sent}
 }
 
 var subjects = []string{"Spring cohort", "VIP pod", "Deal room", "Alumni circle", "Beta testers", "Launch crew"}
@@ -93,8 +101,48 @@ func Fill(ctx context.Context, path string, s Seed) error {
 			}
 		}
 	}
+	if err := fillBusy(ctx, tx, s, now); err != nil {
+		return err
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("loadgen: seed: %w", err)
+	}
+	return nil
+}
+
+// fillBusy gives the busy groups their members and the messages the
+// business sent them (state sent, no receipts yet).
+func fillBusy(ctx context.Context, tx *sql.Tx, s Seed, now int64) error {
+	if s.Busy == 0 {
+		return nil
+	}
+	mem, err := tx.PrepareContext(ctx, `INSERT INTO participants (group_id, member_key, wa_id, name, state, joined_via,
+		joined_at, event_at) VALUES (?, ?, ?, ?, 'member', 'invite_link', ?, ?)`)
+	if err != nil {
+		return fmt.Errorf("loadgen: seed: %w", err)
+	}
+	out, err := tx.PrepareContext(ctx, `INSERT INTO messages (group_id, direction, wamid, kind, body, sender_key,
+		sender_name, state, created_at, sent_at) VALUES (?, 'out', ?, 'text', ?, '', '', 'sent', ?, ?)`)
+	if err != nil {
+		return fmt.Errorf("loadgen: seed: %w", err)
+	}
+	for n := 0; n < s.Busy; n++ {
+		g := 2 + n
+		for p := 0; p < s.Members; p++ {
+			wa := MemberWaID(g, p)
+			if _, err := mem.ExecContext(ctx, g, wa, wa, "Member "+strconv.Itoa(p), now, now); err != nil {
+				return fmt.Errorf("loadgen: seed member: %w", err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE groups SET participant_count = ? WHERE id = ?`, s.Members, g); err != nil {
+			return fmt.Errorf("loadgen: seed: %w", err)
+		}
+		for k := 0; k < s.Sent; k++ {
+			at := now - int64(s.Sent-k)*60000
+			if _, err := out.ExecContext(ctx, g, SentID(g, k), "News for the group, part "+strconv.Itoa(k), at, at); err != nil {
+				return fmt.Errorf("loadgen: seed sent message: %w", err)
+			}
+		}
 	}
 	return nil
 }

@@ -18,12 +18,15 @@ func UnknownGroupBody(run string, n int64) []byte {
 }
 
 // SeedDeliveries stores n applied deliveries as if they had come in over
-// the last spread, straight into the tables a delivery writes (the raw
-// body, its de-duplication key, the message and its feed line), in large
+// the last spread, straight into the tables a delivery writes, in large
 // transactions: set-up for measuring ingest on a big database, not a
-// measurement. spread should stay inside the retention (13 days against
-// the default 14 for keys) so the server's first pruning run does not
-// delete them while ingest is measured.
+// measurement. Like real traffic, eight in ten are delivered or read
+// statuses of messages the business sent to the busy groups of
+// BenchWorld(groups) (the raw body, its de-duplication key, the message
+// row and its receipt), the rest inbound messages (the raw body, key,
+// message and its feed line). spread should stay inside the retention
+// (13 days against the default 14 for keys) so the server's first
+// pruning run does not delete them while ingest is measured.
 func SeedDeliveries(ctx context.Context, path string, n, groups int, spread time.Duration) error {
 	return SeedDeliveriesUntil(ctx, path, n, groups, time.Now().Add(-time.Hour), spread)
 }
@@ -40,8 +43,9 @@ func SeedDeliveriesUntil(ctx context.Context, path string, n, groups int, newest
 	now := newest.UnixMilli()
 	step := max(spread.Milliseconds()/int64(max(n, 1)), 1)
 	const perTx = 50000
+	w := BenchWorld(groups)
 	for start := 0; start < n; start += perTx {
-		if err := seedChunk(ctx, db, start, min(start+perTx, n), n, groups, now, step); err != nil {
+		if err := seedChunk(ctx, db, w, start, min(start+perTx, n), n, now, step); err != nil {
 			return err
 		}
 	}
@@ -49,12 +53,13 @@ func SeedDeliveriesUntil(ctx context.Context, path string, n, groups int, newest
 	return err
 }
 
-func seedChunk(ctx context.Context, db *sql.DB, from, to, n, groups int, now, step int64) error {
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("loadgen: seed deliveries: %w", err)
-	}
-	defer tx.Rollback()
+// seeder holds a chunk's prepared statements.
+type seeder struct {
+	del, key, msg, act, out, delivered, read *sql.Stmt
+}
+
+func prepareSeeder(ctx context.Context, tx *sql.Tx) (*seeder, error) {
+	var err error
 	prep := func(q string) *sql.Stmt {
 		if err != nil {
 			return nil
@@ -63,34 +68,99 @@ func seedChunk(ctx context.Context, db *sql.DB, from, to, n, groups int, now, st
 		st, err = tx.PrepareContext(ctx, q)
 		return st
 	}
-	del := prep(`INSERT INTO webhook_deliveries (received_at, fields, body, outcome) VALUES (?, 'messages', ?, 'applied')`)
-	key := prep(`INSERT INTO webhook_events (dedup_key, delivery_id, applied_at) VALUES (?, ?, ?)`)
-	msg := prep(`INSERT INTO messages (group_id, direction, wamid, kind, body, sender_key, sender_name, state, created_at, sent_at)
-		VALUES (?, 'in', ?, 'text', ?, ?, ?, 'received', ?, ?)`)
-	act := prep(`INSERT INTO activity (at, group_id, kind, who, detail) VALUES (?, ?, 'message', ?, ?)`)
+	s := &seeder{
+		del: prep(`INSERT INTO webhook_deliveries (received_at, fields, body, outcome) VALUES (?, 'messages', ?, 'applied')`),
+		key: prep(`INSERT INTO webhook_events (dedup_key, delivery_id, applied_at) VALUES (?, ?, ?)`),
+		msg: prep(`INSERT INTO messages (group_id, direction, wamid, kind, body, sender_key, sender_name, state, created_at, sent_at)
+			VALUES (?, 'in', ?, 'text', ?, ?, ?, 'received', ?, ?)`),
+		act: prep(`INSERT INTO activity (at, group_id, kind, who, detail) VALUES (?, ?, 'message', ?, ?)`),
+		out: prep(`INSERT INTO messages (group_id, direction, wamid, kind, body, sender_key, sender_name, state, created_at, sent_at)
+			VALUES (?, 'out', ?, 'text', 'Earlier news for the group', '', '', 'sent', ?, ?)`),
+		delivered: prep(`INSERT INTO receipts (wamid, participant, delivered_at) VALUES (?, ?, ?)`),
+		read:      prep(`UPDATE receipts SET read_at = ? WHERE wamid = ? AND participant = ?`),
+	}
+	if err != nil {
+		return nil, fmt.Errorf("loadgen: seed deliveries: %w", err)
+	}
+	return s, nil
+}
+
+func seedChunk(ctx context.Context, db *sql.DB, w World, from, to, n int, now, step int64) error {
+	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("loadgen: seed deliveries: %w", err)
 	}
+	defer tx.Rollback()
+	s, err := prepareSeeder(ctx, tx)
+	if err != nil {
+		return err
+	}
 	for i := from; i < to; i++ {
 		at := now - int64(n-i)*step
-		g := 1 + i*7919%groups
-		wamid := MessageID("seed", int64(i))
-		from := strconv.Itoa(15554000000 + i)
-		text := "seeded message " + wamid
-		res, err := del.ExecContext(ctx, at, IngestBody("seed", int64(i), groups))
+		if k := i % 10; k < 8 {
+			err = s.status(ctx, w, int64(i/10*8+k), at)
+		} else {
+			err = s.message(ctx, w, i, at)
+		}
 		if err != nil {
 			return fmt.Errorf("loadgen: seed delivery %d: %w", i, err)
 		}
-		id, _ := res.LastInsertId()
-		if _, err := key.ExecContext(ctx, "m:"+wamid, id, at); err != nil {
-			return fmt.Errorf("loadgen: seed key %d: %w", i, err)
-		}
-		if _, err := msg.ExecContext(ctx, g, wamid, text, from, "Seed "+strconv.Itoa(i), at, at); err != nil {
-			return fmt.Errorf("loadgen: seed message %d: %w", i, err)
-		}
-		if _, err := act.ExecContext(ctx, at, g, "Seed "+strconv.Itoa(i), text); err != nil {
-			return fmt.Errorf("loadgen: seed activity %d: %w", i, err)
-		}
 	}
 	return tx.Commit()
+}
+
+// delivery stores the raw body and its key.
+func (s *seeder) delivery(ctx context.Context, body []byte, key string, at int64) error {
+	res, err := s.del.ExecContext(ctx, at, body)
+	if err != nil {
+		return err
+	}
+	id, _ := res.LastInsertId()
+	_, err = s.key.ExecContext(ctx, key, id, at)
+	return err
+}
+
+// status seeds status j of the history: for each earlier message the
+// business sent, every member's delivered, then every member's read.
+func (s *seeder) status(ctx context.Context, w World, j, at int64) error {
+	per := int64(w.Members) * 2
+	msg, r := j/per, j%per
+	g := w.ActiveGroup(int(msg))
+	wamid := "wamid.hist." + strconv.FormatInt(msg, 10)
+	p := MemberWaID(g, int(r%int64(w.Members)))
+	st := "delivered"
+	if r >= int64(w.Members) {
+		st = "read"
+	}
+	if r == 0 {
+		if _, err := s.out.ExecContext(ctx, g, wamid, at, at); err != nil {
+			return err
+		}
+	}
+	if err := s.delivery(ctx, Delivery(StatusChange(WAGroupID(g), wamid, p, st, "", at/1000)), "s:"+wamid+":"+st+":"+p+":", at); err != nil {
+		return err
+	}
+	var err error
+	if st == "delivered" {
+		_, err = s.delivered.ExecContext(ctx, wamid, p, at)
+	} else {
+		_, err = s.read.ExecContext(ctx, at, wamid, p)
+	}
+	return err
+}
+
+// message seeds inbound message i.
+func (s *seeder) message(ctx context.Context, w World, i int, at int64) error {
+	g := 1 + i*7919%w.Groups
+	wamid := MessageID("seed", int64(i))
+	from := strconv.Itoa(15554000000 + i)
+	text := "seeded message " + wamid
+	if err := s.delivery(ctx, Message(WAGroupID(g), wamid, from, "Seed "+strconv.Itoa(i), text), "m:"+wamid, at); err != nil {
+		return err
+	}
+	if _, err := s.msg.ExecContext(ctx, g, wamid, text, from, "Seed "+strconv.Itoa(i), at, at); err != nil {
+		return err
+	}
+	_, err := s.act.ExecContext(ctx, at, g, "Seed "+strconv.Itoa(i), text)
+	return err
 }

@@ -38,10 +38,29 @@ type Server struct {
 // Start runs bin serving db on a free loopback port in sandbox mode and
 // waits until it says it is ready and answers /healthz.
 func Start(ctx context.Context, bin, db string, extraEnv ...string) (*Server, error) {
-	cmd := exec.Command(bin, "serve", "-addr", "127.0.0.1:0", "-db", db)
+	return StartOn(ctx, bin, "127.0.0.1:0", db, extraEnv...)
+}
+
+// StartOn is Start listening on addr: a restarted server keeps the port
+// a separately running simulator posts its webhooks to.
+func StartOn(ctx context.Context, bin, addr, db string, extraEnv ...string) (*Server, error) {
+	cmd := exec.Command(bin, "serve", "-addr", addr, "-db", db)
 	cmd.Env = append(os.Environ(), "GROUPDECK_ADMIN_EMAIL="+AdminEmail, "GROUPDECK_ADMIN_PASSWORD="+AdminPassword,
 		"GROUPDECK_LOG_LEVEL=warn", "WA_ACCESS_TOKEN=")
 	cmd.Env = append(cmd.Env, extraEnv...)
+	return startCmd(ctx, cmd, "groupdeck is ready at ", true)
+}
+
+// StartBare runs the bare loopback handler (ServeBare) in a child process
+// started as self with args, which must print BareReady and its URL:
+// measured from outside like the app, so their CPU per delivery compares.
+func StartBare(ctx context.Context, self string, args ...string) (*Server, error) {
+	return startCmd(ctx, exec.Command(self, args...), BareReady, true)
+}
+
+// startCmd runs cmd and waits for readyLine and the URL after it on its
+// output, then (healthz) for GET /healthz to answer 200.
+func startCmd(ctx context.Context, cmd *exec.Cmd, readyLine string, healthz bool) (*Server, error) {
 	s := &Server{cmd: cmd, logs: &lockedBuffer{}, done: make(chan struct{})}
 	cmd.Stderr = s.logs
 	out, err := cmd.StdoutPipe()
@@ -50,7 +69,7 @@ func Start(ctx context.Context, bin, db string, extraEnv ...string) (*Server, er
 	}
 	t0 := time.Now()
 	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("loadgen: start %s: %w", bin, err)
+		return nil, fmt.Errorf("loadgen: start %s: %w", cmd.Path, err)
 	}
 	go func() { cmd.Wait(); close(s.done) }()
 	ready := make(chan string, 1)
@@ -58,7 +77,7 @@ func Start(ctx context.Context, bin, db string, extraEnv ...string) (*Server, er
 		sc := bufio.NewScanner(out)
 		for sc.Scan() {
 			line := sc.Text()
-			if rest, ok := strings.CutPrefix(line, "groupdeck is ready at "); ok {
+			if rest, ok := strings.CutPrefix(line, readyLine); ok {
 				ready <- strings.Fields(rest)[0]
 			}
 		}
@@ -76,6 +95,9 @@ func Start(ctx context.Context, bin, db string, extraEnv ...string) (*Server, er
 	case <-ctx.Done():
 		s.Kill()
 		return nil, ctx.Err()
+	}
+	if !healthz {
+		return s, nil
 	}
 	if err := waitHealthy(ctx, s.URL); err != nil {
 		s.Kill()
@@ -172,4 +194,16 @@ func (b *lockedBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// Dump ends the server with SIGQUIT, which makes a Go program print every
+// goroutine's stack, and returns its log with them: for a stuck run.
+func (s *Server) Dump() string {
+	_ = s.cmd.Process.Signal(syscall.SIGQUIT)
+	select {
+	case <-s.done:
+	case <-time.After(5 * time.Second):
+		s.Kill()
+	}
+	return s.Logs()
 }

@@ -8,8 +8,6 @@ import (
 	"strconv"
 	"sync"
 	"time"
-
-	"groupdeck/whatsapp"
 )
 
 // MixedBody is delivery n of a soak: mostly receipts for messages the
@@ -36,31 +34,6 @@ func MixedBody(run string, n int64, groups int) []byte {
 		return UnknownGroupBody(run, n)
 	}
 	return MixedBody(run, n-18, groups)
-}
-
-// Status is a "messages" delivery with one status for a message the
-// business sent to a group participant.
-func Status(wamid, participant, status string, ts int64) []byte {
-	v := map[string]any{
-		"messaging_product": "whatsapp",
-		"metadata":          map[string]string{"display_phone_number": "15550000001", "phone_number_id": "100000000000001"},
-		"statuses": []map[string]string{{"id": wamid, "status": status, "timestamp": strconv.FormatInt(ts, 10),
-			"recipient_id": WAGroupID(1), "recipient_type": "group", "recipient_participant_id": participant}},
-	}
-	return envelope(whatsapp.FieldMessages, v)
-}
-
-// ParticipantsRemove is a delivery in which someone leaves a group.
-func ParticipantsRemove(waGroupID, waID string, ts int64) []byte {
-	v := map[string]any{
-		"messaging_product": "whatsapp",
-		"metadata":          map[string]string{"display_phone_number": "15550000001", "phone_number_id": "100000000000001"},
-		"groups": []map[string]any{{
-			"timestamp": strconv.FormatInt(ts, 10), "group_id": waGroupID, "type": whatsapp.EventParticipantsRemove,
-			"initiated_by": "participant", "removed_participants": []map[string]string{{"wa_id": waID}},
-		}},
-	}
-	return envelope(whatsapp.FieldParticipants, v)
 }
 
 // SoakSample is the server's state over one window of a soak.

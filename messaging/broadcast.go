@@ -34,7 +34,17 @@ type Store interface {
 	GroupByID(ctx context.Context, id int64) (*store.Group, error)
 	MessageByJobItem(ctx context.Context, itemID int64) (*store.Message, error)
 	QueueMessage(ctx context.Context, m *store.Message) error
+	// QueueMessages queues several in one transaction, each at most once.
+	QueueMessages(ctx context.Context, ms []*store.Message) error
+	JobItems(ctx context.Context, jobID int64, offset, limit int) ([]store.JobItem, error)
 }
+
+// queueAhead is how many of the following items' messages a send-to-many
+// job queues with the one it runs. The job follows each message until
+// WhatsApp took it, one item at a time; queued ahead, the outbox sends
+// them at the number's full rate (it paces them) instead of one per
+// item's wait. Canceling the job takes back those not yet sent.
+const queueAhead = 1000
 
 // GroupsNotifier is told which groups got a queued message.
 type GroupsNotifier interface {
@@ -78,13 +88,21 @@ func (b *Broadcaster) RunItem(ctx context.Context, job *store.Job, item *store.J
 		if err := json.Unmarshal(job.Params, &p); err != nil {
 			return "", fmt.Errorf("the job's message is unreadable: %w", err)
 		}
-		m = &store.Message{GroupID: g.ID, Kind: p.Kind, Body: p.Body, Payload: p.Payload, MediaID: p.MediaID,
-			MediaMime: p.MediaMime, MediaName: p.MediaName, JobItemID: key, CreatedBy: job.CreatedBy}
-		if err := b.Store.QueueMessage(ctx, m); err != nil {
+		ms, err := b.ahead(ctx, job, item, p)
+		if err != nil {
+			return "", err
+		}
+		m = p.message(job, g.ID, key)
+		ms = append([]*store.Message{m}, ms...)
+		if err := b.Store.QueueMessages(ctx, ms); err != nil {
 			return "", err
 		}
 		b.WakeOutbox()
-		b.Notify.GroupsChanged(g.ID)
+		ids := make([]int64, len(ms))
+		for i, q := range ms {
+			ids[i] = q.GroupID
+		}
+		b.Notify.GroupsChanged(ids...)
 	} else if err != nil {
 		return "", err
 	}
@@ -99,4 +117,41 @@ func (b *Broadcaster) RunItem(ctx context.Context, job *store.Job, item *store.J
 		return "", jobs.Retry(wait, errors.New("Waiting for WhatsApp to confirm the message"))
 	}
 	return "", jobs.Retry(wait, errors.New("Sending"))
+}
+
+func (p BroadcastParams) message(job *store.Job, groupID, key int64) *store.Message {
+	return &store.Message{GroupID: groupID, Kind: p.Kind, Body: p.Body, Payload: p.Payload, MediaID: p.MediaID,
+		MediaMime: p.MediaMime, MediaName: p.MediaName, JobItemID: key, CreatedBy: job.CreatedBy}
+}
+
+// ahead returns the messages of the pending items after item, for the
+// groups that can take one now; the others are left to their own run,
+// which says why they were skipped.
+func (b *Broadcaster) ahead(ctx context.Context, job *store.Job, item *store.JobItem, p BroadcastParams) ([]*store.Message, error) {
+	items, err := b.Store.JobItems(ctx, job.ID, item.Seq, queueAhead)
+	if err != nil {
+		return nil, err
+	}
+	var out []*store.Message
+	for _, it := range items {
+		if it.State != store.ItemPending {
+			continue
+		}
+		idText, _, _ := strings.Cut(it.Input, " · ")
+		gid, err := strconv.ParseInt(idText, 10, 64)
+		if err != nil {
+			continue
+		}
+		g, err := b.Store.GroupByID(ctx, gid)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if Refusal(g) == "" {
+			out = append(out, p.message(job, g.ID, job.ID*1_000_000+int64(it.Seq)))
+		}
+	}
+	return out, nil
 }

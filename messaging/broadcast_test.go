@@ -14,6 +14,7 @@ import (
 type fakeStore struct {
 	groups map[int64]*store.Group
 	byItem map[int64]*store.Message
+	items  []store.JobItem // what JobItems answers
 }
 
 func (f *fakeStore) GroupByID(_ context.Context, id int64) (*store.Group, error) {
@@ -34,6 +35,21 @@ func (f *fakeStore) QueueMessage(_ context.Context, m *store.Message) error {
 	m.ID, m.State = int64(len(f.byItem)+1), store.MsgQueued
 	f.byItem[m.JobItemID] = m
 	return nil
+}
+
+func (f *fakeStore) QueueMessages(ctx context.Context, ms []*store.Message) error {
+	for _, m := range ms {
+		if old, ok := f.byItem[m.JobItemID]; ok {
+			*m = *old
+			continue
+		}
+		f.QueueMessage(ctx, m)
+	}
+	return nil
+}
+
+func (f *fakeStore) JobItems(context.Context, int64, int, int) ([]store.JobItem, error) {
+	return f.items, nil
 }
 
 type notes struct{ ids []int64 }
@@ -79,5 +95,42 @@ func TestBroadcasterRunItem(t *testing.T) {
 	}
 	if _, err := b.RunItem(ctx, job, &store.JobItem{Seq: 4, Input: "junk"}); err == nil || !strings.Contains(err.Error(), "not a group") {
 		t.Errorf("bad input: %v", err)
+	}
+}
+
+// The first item queues the following pending items' messages with its
+// own, for groups that can take one; the others are left to their own
+// run, and a later item finds its message already queued.
+func TestBroadcasterQueuesAhead(t *testing.T) {
+	g1 := &store.Group{ID: 1, Subject: "One", Status: store.GroupActive, ParticipantCount: 3}
+	g2 := &store.Group{ID: 2, Subject: "Two", Status: store.GroupActive, ParticipantCount: 2}
+	empty := &store.Group{ID: 3, Subject: "Empty", Status: store.GroupActive}
+	g4 := &store.Group{ID: 4, Subject: "Four", Status: store.GroupActive, ParticipantCount: 1}
+	st := &fakeStore{groups: map[int64]*store.Group{1: g1, 2: g2, 3: empty, 4: g4}, byItem: map[int64]*store.Message{},
+		items: []store.JobItem{
+			{Seq: 2, Input: BroadcastTarget(g2), State: store.ItemPending},
+			{Seq: 3, Input: BroadcastTarget(empty), State: store.ItemPending},
+			{Seq: 4, Input: BroadcastTarget(g4), State: store.ItemDone},
+		}}
+	n := &notes{}
+	b := &Broadcaster{Store: st, WakeOutbox: func() {}, Notify: n}
+	params, _ := json.Marshal(BroadcastParams{Kind: store.KindText, Body: "Hello all"})
+	job := &store.Job{ID: 7, Params: params}
+	ctx := context.Background()
+	if _, err := b.RunItem(ctx, job, &store.JobItem{Seq: 1, Input: BroadcastTarget(g1)}); err == nil || err.Error() != "Sending" {
+		t.Fatalf("first item: %v", err)
+	}
+	if len(st.byItem) != 2 || st.byItem[7_000_001].GroupID != 1 || st.byItem[7_000_002].GroupID != 2 {
+		t.Fatalf("queued %v, want items 1 and 2 only", st.byItem)
+	}
+	if !slices.Equal(n.ids, []int64{1, 2}) {
+		t.Errorf("notified %v", n.ids)
+	}
+	st.byItem[7_000_002].State = store.MsgSent
+	if res, err := b.RunItem(ctx, job, &store.JobItem{Seq: 2, Input: BroadcastTarget(g2)}); err != nil || res != "Sent to the group" || len(st.byItem) != 2 {
+		t.Errorf("second item: %q %v, %d messages", res, err, len(st.byItem))
+	}
+	if _, err := b.RunItem(ctx, job, &store.JobItem{Seq: 3, Input: BroadcastTarget(empty)}); err == nil || !strings.Contains(err.Error(), "131020") {
+		t.Errorf("empty group: %v", err)
 	}
 }

@@ -16,8 +16,6 @@ import (
 	"strconv"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"groupdeck/store"
 	"groupdeck/whatsapp"
 )
@@ -32,7 +30,8 @@ type Sender interface {
 }
 
 // DefaultRate is a business number's default messaging throughput, in
-// messages per second (Meta's throughput page; higher tiers allow more).
+// messages per second (Meta's throughput page; higher tiers allow more,
+// see GROUPDECK_SEND_RATE).
 const DefaultRate = 80
 
 // Worker drains the outbox. Only one worker may run per database: "at
@@ -53,7 +52,7 @@ type Worker struct {
 	// Pace keeps sends within the number's messaging throughput, so a
 	// scheduled or bulk send to thousands of groups is not refused with
 	// 130429 in bursts (nil: no pacing).
-	Pace *rate.Limiter
+	Pace Pacer
 	wake chan struct{}
 }
 
@@ -66,7 +65,7 @@ type Notifier interface {
 func New(st *store.Store, wa Sender, log *slog.Logger, notify Notifier) *Worker {
 	return &Worker{Store: st, WA: wa, Log: log, Notify: notify, MaxAttempts: 5, Backoff: time.Second,
 		MaxBackoff: 5 * time.Minute, DoubtGrace: 10 * time.Minute, Poll: 2 * time.Second,
-		Pace: rate.NewLimiter(DefaultRate, 1), wake: make(chan struct{}, 1)}
+		Pace: NewPace(DefaultRate), wake: make(chan struct{}, 1)}
 }
 
 // Wake tells the worker there is work, without blocking.

@@ -124,7 +124,17 @@ func (t *Tx) CancelJob(jobID int64) error {
 		return fmt.Errorf("store: cancel job: %w", err)
 	}
 	n, _ := res.RowsAffected()
+	// A send to many queues its messages ahead of its items (messaging):
+	// those not yet claimed by the outbox are taken back, never sent.
+	if _, err := t.exec(`UPDATE messages SET state = 'failed', error = ?
+		WHERE job_item_id BETWEEN ? AND ? AND state = 'queued'`, ReasonCanceled, jobID*1_000_000, jobID*1_000_000+999_999); err != nil {
+		return fmt.Errorf("store: cancel job: %w", err)
+	}
 	_, err = t.exec(`UPDATE jobs SET skipped = skipped + ?, state = 'canceled', note = '',
 		finished_at = ?, updated_at = ? WHERE id = ? AND state IN ('queued', 'running', 'waiting')`, n, t.now, t.now, jobID)
 	return err
 }
+
+// ReasonCanceled is the error of a message whose send to many was
+// canceled before the outbox took it.
+const ReasonCanceled = "Not sent: the send to many groups was canceled."

@@ -53,10 +53,10 @@ type BroadcastReview struct {
 	MediaID      string
 	MediaMime    string
 	MediaName    string
-	Groups       int // groups reached
-	People       int // participants in them
-	PeopleClosed int // participants in reached groups whose 24-hour window is closed
-	OpenWindows  int // reached groups whose window is open
+	Groups       int            // groups reached
+	People       int            // participants in them
+	PeopleClosed int            // participants in reached groups whose 24-hour window is closed
+	OpenWindows  int            // reached groups whose window is open
 	Reached      []*store.Group // the groups it reaches, in id order
 	Skipped      []Skipped
 	Reasons      []ReasonCount

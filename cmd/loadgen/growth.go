@@ -12,41 +12,30 @@ import (
 	"groupdeck/store"
 )
 
-// shape is one kind of delivery the ingest rate is measured with.
-type shape struct {
-	name string
-	body func(run string, groups int) func(n int64) []byte
-}
-
-var shapes = []shape{
-	{"messages to known groups", func(run string, groups int) func(n int64) []byte {
-		return func(n int64) []byte { return loadgen.IngestBody(run, n, groups) }
-	}},
-	{"messages to unknown groups (each waits)", func(run string, _ int) func(n int64) []byte {
-		return func(n int64) []byte { return loadgen.UnknownGroupBody(run, n) }
-	}},
-}
-
 // growth measures whether ingest slows as the database grows (issue 19):
-// each shape on a database with no stored deliveries, then on one seeded
-// with o.stored of them (directly, in big transactions), and how long a
-// pruning run over that database holds the writer.
+// every shape of the ingest benchmark (single-change deliveries) on a
+// database with no stored deliveries, then on one seeded with o.stored of
+// them (directly, in big transactions; statuses with their receipts and
+// inbound messages, like real traffic), and how long a pruning run over
+// that database holds the writer.
 func growth(ctx context.Context, o options, t *table, log io.Writer) error {
 	step := func(s string) { fmt.Fprintf(log, "· %s\n", s) }
 	empty := filepath.Join(o.dir, "empty.db")
 	big := filepath.Join(o.dir, "big.db")
+	w := loadgen.BenchWorld(o.groups)
 	for _, db := range []string{empty, big} {
-		if err := loadgen.Fill(ctx, db, loadgen.Seed{Groups: o.groups}); err != nil {
+		if err := loadgen.Fill(ctx, db, w.Seed(0, 0)); err != nil {
 			return err
 		}
 	}
-	step(fmt.Sprintf("seeding %d stored deliveries (raw body, key, message, feed line each)", o.stored))
+	step(fmt.Sprintf("seeding %d stored deliveries (8 in 10 statuses with their receipts, 2 in 10 inbound messages with their feed lines)", o.stored))
 	t0 := time.Now()
 	if err := loadgen.SeedDeliveries(ctx, big, o.stored, o.groups, 13*24*time.Hour); err != nil {
 		return err
 	}
 	bigSize := fileSize(big)
 	t.note(fmt.Sprintf("seeding %d deliveries took %s; database %.2f GB", o.stored, time.Since(t0).Round(time.Second), float64(bigSize)/1e9))
+	var names []string
 	rates := map[string][2]float64{}
 	cpus := map[string][2]time.Duration{} // server CPU per delivery: steadier than the rate on a busy machine
 	for i, db := range []string{empty, big} {
@@ -54,34 +43,37 @@ func growth(ctx context.Context, o options, t *table, log io.Writer) error {
 		if err != nil {
 			return err
 		}
-		for _, sh := range shapes {
-			step(fmt.Sprintf("ingest %s, %s, concurrency %d, %s", sh.name, []string{"empty database", "big database"}[i], o.conc, o.ingestFor))
+		gen := loadgen.NewGen(w, fmt.Sprintf("growth%d", i))
+		names = names[:0]
+		for _, sh := range gen.Shapes() {
+			names = append(names, sh.Name)
+			step(fmt.Sprintf("ingest %s, %s, concurrency %d, %s", sh.Name, []string{"empty database", "big database"}[i], o.conc, o.ingestFor))
 			p := loadgen.NewPoster(srv.URL, sandboxAppSecret, o.conc)
 			cpu0, _ := srv.CPU()
-			r := loadgen.IngestWith(ctx, p, sh.body(fmt.Sprintf("growth%d", i), o.groups), o.conc, o.ingestFor, nil)
+			r := loadgen.IngestDrained(ctx, p, sh.Body(1), o.conc, o.ingestFor)
 			cpu1, _ := srv.CPU()
 			p.Close()
 			if r.Failed > 0 {
 				srv.Kill()
-				return fmt.Errorf("ingest %s: %d deliveries not acknowledged (last: %s)", sh.name, r.Failed, r.LastErr)
+				return fmt.Errorf("ingest %s: %d deliveries not acknowledged (last: %s)", sh.Name, r.Failed, r.LastErr)
 			}
-			v := rates[sh.name]
+			v := rates[sh.Name]
 			v[i] = r.Rate()
-			rates[sh.name] = v
-			c := cpus[sh.name]
+			rates[sh.Name] = v
+			c := cpus[sh.Name]
 			if r.Acked > 0 {
 				c[i] = (cpu1 - cpu0) / time.Duration(r.Acked)
 			}
-			cpus[sh.name] = c
+			cpus[sh.Name] = c
 		}
 		srv.Stop()
 	}
-	for _, sh := range shapes {
-		v := rates[sh.name]
-		c := cpus[sh.name]
-		t.add(fmt.Sprintf("ingest, %s, empty database", sh.name), fmt.Sprintf("%.0f deliveries/s (CPU %s each)", v[0], us(c[0])), "(reference)", true)
+	for _, name := range names {
+		v := rates[name]
+		c := cpus[name]
+		t.info(fmt.Sprintf("ingest, %s, empty database", name), fmt.Sprintf("%.0f deliveries/s (CPU %s each)", v[0], us(c[0])), "reference")
 		ratio := v[1] / v[0]
-		t.add(fmt.Sprintf("ingest, %s, %d stored deliveries (%.2f GB)", sh.name, o.stored, float64(bigSize)/1e9),
+		t.add(fmt.Sprintf("ingest, %s, %d stored deliveries (%.2f GB)", name, o.stored, float64(bigSize)/1e9),
 			fmt.Sprintf("%.0f deliveries/s (%.0f %% of empty; CPU %s each)", v[1], 100*ratio, us(c[1])), "≥ 80 % of empty", ratio >= 0.8)
 	}
 	return prune(ctx, o, big, t, step)
