@@ -68,6 +68,13 @@ func benchShapes() []shape {
 		{name: "participant_remove", setup: seedMembers, change: func(i int) []byte {
 			return left(benchGroup(i), strconv.Itoa(15560000000+i), 1_000_000+i)
 		}},
+		{name: "join_then_leave", change: func(i int) []byte { // loadgen's shape: join, then leave one change later
+			wa := strconv.Itoa(15561000000 + i/2)
+			if i%2 == 1 {
+				return left(benchGroup(i/2), wa, 1000+i)
+			}
+			return joined(benchGroup(i/2), wa, 1000+i)
+		}},
 		{name: "join_request", change: func(i int) []byte {
 			return joinRequest(benchGroup(i), "group_join_request_created", "JR"+strconv.Itoa(i), strconv.Itoa(15570000000+i), 1000+i)
 		}},
