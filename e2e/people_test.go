@@ -13,13 +13,13 @@ import (
 	"github.com/mxschmitt/playwright-go"
 )
 
-// TestPersonPageLabelSearchExport: a person joins a group and writes from
-// the Sandbox phone; staff open their page from the participants list,
-// see a label refused as too long (the typed note kept), save a label and
-// note, see the label in the participants list, find the person on the
-// People page by typing part of the note, and export both CSVs with the
-// label. Screenshots of the person page at desktop and 390 px, light and
-// dark.
+// TestPersonPageLabelSearchExport: a person joins a group, writes, leaves
+// and rejoins from the Sandbox phone; staff open their page from the
+// participants list (both joins and the leave in the history), see a
+// label refused as too long (the typed note kept), save a label and note,
+// see the label in the participants list, find the person on the People
+// page by typing part of the note, and export both CSVs with the label.
+// Screenshots of the person page at desktop and 390 px, light and dark.
 func TestPersonPageLabelSearchExport(t *testing.T) {
 	a := startApp(t)
 	staff := newPage(t, a)
@@ -36,16 +36,29 @@ func TestPersonPageLabelSearchExport(t *testing.T) {
 	must(t, phone.GetByLabel("Write in Trail runners").Fill("Morning run at 7?"))
 	click(t, phone.GetByTestId("phone-group").GetByRole("button", playwright.LocatorGetByRoleOptions{Name: "Send", Exact: playwright.Bool(true)}))
 
-	// From the participants list to the person page.
+	// She leaves and comes back (the group page follows live).
 	row := staff.GetByTestId("participant").Filter(playwright.LocatorFilterOptions{HasText: "Ana Souza"})
 	must(t, expect.Locator(row).ToHaveCount(1))
+	click(t, button(phone, "Leave Trail runners"))
+	must(t, expect.Locator(row).ToHaveCount(0))
+	tap(t, phone, invite)
+	must(t, expect.Locator(phone.GetByTestId("phone-notice")).ToContainText("You joined"))
+	must(t, expect.Locator(row).ToHaveCount(1))
+
+	// From the participants list to the person page.
 	click(t, row.GetByTestId("participant-name"))
 	must(t, expect.Page(staff).ToHaveURL(regexp.MustCompile(`/people/[^/]+$`)))
 	personURL := staff.URL()
 	must(t, expect.Locator(staff.GetByTestId("person-name")).ToContainText("Ana Souza"))
 	must(t, expect.Locator(staff.GetByTestId("person-phone")).ToHaveText(regexp.MustCompile(`^\+1 `)))
 	must(t, expect.Locator(staff.GetByTestId("person-group")).ToContainText("Trail runners"))
-	must(t, expect.Locator(staff.GetByTestId("history-line").First()).ToContainText("Joined via the invite link: Trail runners"))
+	// Her whole history, newest first: both joins and the leave between.
+	history := staff.GetByTestId("history-line")
+	must(t, expect.Locator(history).ToHaveCount(3))
+	must(t, expect.Locator(history.Nth(0)).ToContainText("Joined via the invite link: Trail runners"))
+	must(t, expect.Locator(history.Nth(1)).ToContainText("Left: Trail runners"))
+	must(t, expect.Locator(history.Nth(2)).ToContainText("Joined via the invite link: Trail runners"))
+	must(t, expect.Locator(staff.GetByTestId("person-no-requests")).ToBeVisible())
 	must(t, expect.Locator(staff.GetByTestId("person-message")).ToContainText("Morning run at 7?"))
 	must(t, expect.Locator(staff.GetByTestId("person-no-campaign")).ToBeVisible())
 

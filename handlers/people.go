@@ -16,6 +16,8 @@ import (
 const (
 	peoplePageSize     = 50
 	personMessagesPage = 20
+	personHistoryPage  = 30
+	personRequestsMax  = 50
 )
 
 // peopleList is the People page. Searching as you type swaps the results
@@ -62,7 +64,7 @@ func (h *Handler) personShow(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, views.PersonPath(p.Key))
 	}
 	before, _ := strconv.ParseInt(c.QueryParam("before"), 10, 64)
-	v, err := h.personView(c.Request().Context(), p, before)
+	v, err := h.personView(c.Request().Context(), p, before, historyCursor(c, "history_"))
 	if err != nil {
 		return err
 	}
@@ -70,7 +72,7 @@ func (h *Handler) personShow(c echo.Context) error {
 	return h.page(c, http.StatusOK, views.PersonName(p.Name, p.Username, p.WaID, p.UserID), "people", views.PersonPage(v))
 }
 
-func (h *Handler) personView(ctx context.Context, p store.Person, before int64) (views.PersonView, error) {
+func (h *Handler) personView(ctx context.Context, p store.Person, before int64, from store.EventCursor) (views.PersonView, error) {
 	v := views.PersonView{Person: p}
 	l, err := h.Store.PersonLabel(ctx, p.Key)
 	if err != nil {
@@ -80,8 +82,14 @@ func (h *Handler) personView(ctx context.Context, p store.Person, before int64) 
 	if v.Groups, err = h.Store.PersonGroups(ctx, p.Key); err != nil {
 		return v, err
 	}
-	if v.Requests, err = h.Store.PersonRequests(ctx, p.Key); err != nil {
+	if v.History, err = h.personHistory(ctx, p.Key, from); err != nil {
 		return v, err
+	}
+	if v.Requests, err = h.Store.PersonRequests(ctx, p.Key, personRequestsMax+1); err != nil {
+		return v, err
+	}
+	if len(v.Requests) > personRequestsMax {
+		v.Requests, v.MoreRequests = v.Requests[:personRequestsMax], true
 	}
 	if v.Arrivals, err = h.personArrivals(ctx, p.Key); err != nil {
 		return v, err
@@ -139,6 +147,41 @@ func (h *Handler) personMessagesMore(c echo.Context) error {
 	return h.fragment(c, views.PersonMessages(v))
 }
 
+// historyCursor reads where a page of history starts from the query
+// (prefix "history_" on the full page, none on the fragment).
+func historyCursor(c echo.Context, prefix string) store.EventCursor {
+	at, _ := strconv.ParseInt(c.QueryParam(prefix+"at"), 10, 64)
+	id, _ := strconv.ParseInt(c.QueryParam(prefix+"id"), 10, 64)
+	if at <= 0 || id <= 0 {
+		return store.EventCursor{}
+	}
+	return store.EventCursor{At: at, ID: id}
+}
+
+func (h *Handler) personHistory(ctx context.Context, key string, from store.EventCursor) (views.PersonHistoryView, error) {
+	es, err := h.Store.PersonEvents(ctx, key, from, personHistoryPage+1)
+	v := views.PersonHistoryView{Key: key, Events: es}
+	if len(es) > personHistoryPage {
+		v.Events = es[:personHistoryPage]
+		last := v.Events[personHistoryPage-1]
+		v.Older = store.EventCursor{At: last.At, ID: last.ID}
+	}
+	return v, err
+}
+
+// personHistoryMore is the next page of a person's history.
+func (h *Handler) personHistoryMore(c echo.Context) error {
+	p, err := h.lookupPerson(c)
+	if err != nil {
+		return err
+	}
+	v, err := h.personHistory(c.Request().Context(), p.Key, historyCursor(c, ""))
+	if err != nil {
+		return err
+	}
+	return h.fragment(c, views.PersonHistory(v))
+}
+
 // personLabelSave stores a person's label and note through the same store
 // code as the JSON API (audited in the same transaction). A refused save
 // answers 422 with the form as typed and a message per field.
@@ -155,7 +198,7 @@ func (h *Handler) personLabelSave(c echo.Context) error {
 		if htmx {
 			return h.fragmentStatus(c, http.StatusUnprocessableEntity, views.PersonLabelForm(f, true))
 		}
-		v, err := h.personView(ctx, p, 0)
+		v, err := h.personView(ctx, p, 0, store.EventCursor{})
 		if err != nil {
 			return err
 		}

@@ -90,6 +90,7 @@ func (h *Handler) Register(e *echo.Echo) {
 	u.GET("/people.csv", h.peopleCSV)
 	u.GET("/people/:key", h.personShow)
 	u.GET("/people/:key/messages", h.personMessagesMore)
+	u.GET("/people/:key/history", h.personHistoryMore)
 	u.POST("/people/:key/label", h.personLabelSave, formMax, h.requireEditor)
 	u.GET("/requests", h.inboxShow)
 	u.GET("/requests/rows", h.inboxRows)

@@ -58,6 +58,13 @@ func (t *Tx) GroupDeleted(id int64, at int64) error {
 	if err != nil {
 		return fmt.Errorf("store: group deleted: %w", err)
 	}
+	// Everyone still in the group goes with it: their history says so.
+	_, err = t.exec(`INSERT INTO participant_events (member_key, group_id, kind, via, at)
+		SELECT member_key, group_id, 'removed', ?, ? FROM participants
+		WHERE group_id = ? AND state = 'member' AND event_at <= ?`, ViaGroupDeleted, at, id, at)
+	if err != nil {
+		return fmt.Errorf("store: group deleted: %w", err)
+	}
 	_, err = t.exec(`UPDATE participants SET state = 'removed', left_at = ?, event_at = ?
 		WHERE group_id = ? AND state = 'member' AND event_at <= ?`, at, at, id, at)
 	if err != nil {

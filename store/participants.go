@@ -89,6 +89,9 @@ func (t *Tx) ParticipantJoined(groupID int64, m Member, via string, at int64) er
 	if err != nil {
 		return fmt.Errorf("store: participant joined: %w", err)
 	}
+	if err := t.participantEvent(groupID, key, EventJoined, via, at); err != nil {
+		return err
+	}
 	if err := t.copyPerson(key); err != nil {
 		return err
 	}
@@ -98,6 +101,12 @@ func (t *Tx) ParticipantJoined(groupID int64, m Member, via string, at int64) er
 // ParticipantGone marks a member as having left ("left") or been removed
 // by the business ("removed"), unless a newer event was applied.
 func (t *Tx) ParticipantGone(groupID int64, m Member, state string, at int64) error {
+	return t.participantGone(groupID, m, state, "", at)
+}
+
+// participantGone is ParticipantGone noting in the person's history how
+// the leave was learnt (ViaSync when a sync found them gone).
+func (t *Tx) participantGone(groupID int64, m Member, state, via string, at int64) error {
 	// Business removals echo whichever identifier was sent (phone or
 	// BSUID); the person's aliases find their row either way.
 	key, err := t.Person(m)
@@ -116,6 +125,9 @@ func (t *Tx) ParticipantGone(groupID int64, m Member, state string, at int64) er
 		groupID, key, m.WaID, m.UserID, state, at, at)
 	if err != nil {
 		return fmt.Errorf("store: participant gone: %w", err)
+	}
+	if err := t.participantEvent(groupID, key, state, via, at); err != nil {
+		return err
 	}
 	if err := t.copyPerson(key); err != nil {
 		return err
@@ -233,7 +245,7 @@ func (t *Tx) reconcileMembers(groupID int64, remote []Member, at int64, note fun
 			continue
 		}
 		// A newer leave webhook wins; ParticipantJoined checks event_at.
-		if err := t.ParticipantJoined(groupID, rm, "sync", at); err != nil {
+		if err := t.ParticipantJoined(groupID, rm, ViaSync, at); err != nil {
 			return err
 		}
 		if err := note(memberName(rm), "is in the group on WhatsApp but was missing here; added"); err != nil {
@@ -248,7 +260,7 @@ func (t *Tx) reconcileMembers(groupID int64, remote []Member, at int64, note fun
 		if found || l.eventAt > at {
 			continue
 		}
-		if err := t.ParticipantGone(groupID, l.m, "left", at); err != nil {
+		if err := t.participantGone(groupID, l.m, EventLeft, ViaSync, at); err != nil {
 			return err
 		}
 		if err := note(memberName(l.m), "is no longer in the group on WhatsApp; marked as gone"); err != nil {
@@ -270,7 +282,7 @@ func (t *Tx) addMembers(groupID int64, ms []Member, at int64) error {
 		if m.Key() == "" {
 			continue
 		}
-		if err := t.ParticipantJoined(groupID, m, "sync", at); err != nil {
+		if err := t.ParticipantJoined(groupID, m, ViaSync, at); err != nil {
 			return err
 		}
 	}

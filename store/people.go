@@ -184,6 +184,7 @@ func (t *Tx) rekey(old, next string) error {
 			WHERE o.group_id = n.group_id AND o.member_key = ?1)`,
 		`UPDATE participants SET member_key = ?2 WHERE member_key = ?1`,
 		`UPDATE join_requests SET member_key = ?2 WHERE member_key = ?1`,
+		`UPDATE participant_events SET member_key = ?2 WHERE member_key = ?1`,
 		`UPDATE messages SET sender_key = ?2 WHERE sender_key = ?1`,
 		`INSERT INTO receipts (wamid, participant, delivered_at, read_at, failed)
 			SELECT wamid, ?2, delivered_at, read_at, failed FROM receipts WHERE participant = ?1 AND true

@@ -48,11 +48,11 @@ type PersonRequest struct {
 	UpdatedAt int64
 }
 
-// PersonRequests lists key's join requests, newest first.
-func (s *Store) PersonRequests(ctx context.Context, key string) ([]PersonRequest, error) {
+// PersonRequests lists up to limit of key's join requests, newest first.
+func (s *Store) PersonRequests(ctx context.Context, key string, limit int) ([]PersonRequest, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT g.id, g.subject, r.state, r.created_at, r.updated_at
 		FROM join_requests r JOIN groups g ON g.id = r.group_id WHERE r.member_key = ?
-		ORDER BY r.created_at DESC, r.id DESC`, key)
+		ORDER BY r.created_at DESC, r.id DESC LIMIT ?`, key, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: person requests: %w", err)
 	}

@@ -2,7 +2,6 @@ package views
 
 import (
 	"net/url"
-	"sort"
 	"strconv"
 
 	"groupdeck/campaigns"
@@ -46,10 +45,13 @@ type PersonView struct {
 	Person   store.Person
 	Label    LabelForm
 	Groups   []store.PersonGroup
+	History  PersonHistoryView
 	Requests []store.PersonRequest
-	Arrivals []PersonArrival
-	Messages PersonMessagesView
-	CanEdit  bool
+	// MoreRequests is set when only the newest requests are listed.
+	MoreRequests bool
+	Arrivals     []PersonArrival
+	Messages     PersonMessagesView
+	CanEdit      bool
 }
 
 // LabelForm is the label and note form, with what was typed and the
@@ -98,36 +100,43 @@ func (v PersonView) CurrentGroups() []store.PersonGroup {
 	return out
 }
 
-// historyLine is one join, leave or request, newest first.
-type historyLine struct {
-	At      int64
-	GroupID int64
-	Subject string
-	What    string
+// PersonHistoryView is one page of a person's joins, leaves and
+// removals, newest first; Older is where the next page starts, zero when
+// there are no more.
+type PersonHistoryView struct {
+	Key    string
+	Events []store.ParticipantEvent
+	Older  store.EventCursor
 }
 
-// History merges joins, leaves and join requests into one list, newest
-// first. The participants table keeps each person's latest join and leave
-// per group; every join request is kept.
-func (v PersonView) History() []historyLine {
-	var out []historyLine
-	for _, g := range v.Groups {
-		if g.JoinedAt > 0 {
-			out = append(out, historyLine{g.JoinedAt, g.GroupID, g.Subject, "Joined " + joinedVia(g.JoinedVia)})
+// olderQuery is the query string of the next page of history.
+func (v PersonHistoryView) olderQuery(prefix string) string {
+	return "?" + prefix + "at=" + i64(v.Older.At) + "&" + prefix + "id=" + i64(v.Older.ID)
+}
+
+// eventText says what happened and how, in plain words.
+func eventText(e store.ParticipantEvent) string {
+	switch e.Kind {
+	case store.EventJoined:
+		if e.Via == store.ViaSync {
+			return "Joined (found in the group by a sync)"
 		}
-		if g.State != "member" && g.LeftAt > 0 {
-			what := "Left"
-			if g.State == "removed" {
-				what = "Removed by staff"
-			}
-			out = append(out, historyLine{g.LeftAt, g.GroupID, g.Subject, what})
+		if e.Via == "" {
+			return "Joined"
 		}
+		return "Joined " + joinedVia(e.Via)
+	case store.EventLeft:
+		if e.Via == store.ViaSync {
+			return "Gone (a sync found them no longer in the group)"
+		}
+		return "Left"
+	case store.EventRemoved:
+		if e.Via == store.ViaGroupDeleted {
+			return "Removed when the group was deleted"
+		}
+		return "Removed by staff"
 	}
-	for _, r := range v.Requests {
-		out = append(out, historyLine{r.CreatedAt, r.GroupID, r.Subject, "Asked to join (" + requestState(r.State) + ")"})
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].At > out[j].At })
-	return out
+	return e.Kind
 }
 
 func requestState(s string) string {
