@@ -133,7 +133,7 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (
 	waHTTP := whatsapp.WithHTTPClient(&http.Client{Timeout: waTimeout, Transport: waRT})
 	a.WA = whatsapp.New(graphURL, cfg.PhoneNumberID, token, whatsapp.WithLogger(log), waHTTP)
 	a.Hooks = a.newHooks(subs, a.Metrics)
-	in := &ingest.Ingester{Store: a.Store, PhoneNumberID: cfg.PhoneNumberID, Hooks: subs, Observe: a.observeIngest}
+	in := &ingest.Ingester{Store: a.Store, PhoneNumberID: cfg.PhoneNumberID, Hooks: subs, Observe: a.observeIngest(subs)}
 	// Workers first, each told what to refresh through the one notifier;
 	// the handler last, from complete dependencies.
 	note := notify.New(a.Hub)

@@ -82,12 +82,19 @@ const (
 
 // observeIngest runs after every incoming delivery is committed: it
 // records the latency and wakes the webhook sender, which has new events
-// only then (a non-blocking channel send when it has none).
-func (a *App) observeIngest(d time.Duration) {
-	if a.Metrics != nil {
-		a.Metrics.ObserveIngest(d)
+// only then — and only when some endpoint subscribes to events at all:
+// each wake runs the sender's queue queries, which was about 5 % of
+// server CPU per delivery under make bench with no endpoint configured.
+// (Pending retries do not need a wake: the sender polls for them.)
+func (a *App) observeIngest(subs *hooks.Subs) func(time.Duration) {
+	return func(d time.Duration) {
+		if a.Metrics != nil {
+			a.Metrics.ObserveIngest(d)
+		}
+		if subs.Any() {
+			a.Hooks.Wake()
+		}
 	}
-	a.Hooks.Wake()
 }
 
 func (a *App) metricsHandler() http.Handler {

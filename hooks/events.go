@@ -94,6 +94,16 @@ func (s *Subs) Wants(kind string) bool {
 	return m != nil && (*m)[kind]
 }
 
+// Any reports whether some enabled endpoint subscribes to anything: when
+// none does, ingest records no events and the sender need not be woken.
+func (s *Subs) Any() bool {
+	if s == nil {
+		return false
+	}
+	m := s.v.Load()
+	return m != nil && len(*m) > 0
+}
+
 // Emit records an event in t when some endpoint wants it. data is
 // marshalled to the event's "data" object.
 func (s *Subs) Emit(t *store.Tx, kind string, groupID int64, at int64, data any) error {

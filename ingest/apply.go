@@ -83,7 +83,7 @@ func (in *Ingester) status(t *store.Tx, s *whatsapp.Status, contacts []whatsapp.
 	// A participant's receipts are keyed by the person, whichever
 	// identifiers this status carries, so they never split in two when the
 	// phone number stops being sent.
-	p, who, err := statusParticipant(t, s, contacts)
+	p, m, err := statusParticipant(t, s, contacts)
 	if err != nil {
 		return err
 	}
@@ -112,7 +112,7 @@ func (in *Ingester) status(t *store.Tx, s *whatsapp.Status, contacts []whatsapp.
 	}
 	detail := "A message could not be delivered: " + reason
 	if p != "" {
-		detail = "A message could not be delivered to " + who + ": " + reason
+		detail = "A message could not be delivered to " + who(m) + ": " + reason
 	}
 	return t.Activity(gid, store.ActFailure, "", detail, ms(s.Timestamp))
 }

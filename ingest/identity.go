@@ -52,13 +52,15 @@ func withContact(m store.Member, c whatsapp.Contact) store.Member {
 
 // statusParticipant resolves the participant of a group delivered/read
 // status (recipient_participant_id, recipient_participant_user_id and the
-// contacts array) to the person's key, and names them for the activity
-// feed. Group-level statuses have no participant: key "".
-func statusParticipant(t *store.Tx, s *whatsapp.Status, contacts []whatsapp.Contact) (key, name string, err error) {
-	m := store.Member{WaID: s.RecipientParticipantID, UserID: s.RecipientParticipantUserID,
+// contacts array) to the person's key, and returns what is known of them
+// (for the activity feed, naming them with who only when a line is
+// written: formatting a phone number costs more than the rest of a read
+// status). Group-level statuses have no participant: key "".
+func statusParticipant(t *store.Tx, s *whatsapp.Status, contacts []whatsapp.Contact) (key string, m store.Member, err error) {
+	m = store.Member{WaID: s.RecipientParticipantID, UserID: s.RecipientParticipantUserID,
 		ParentUserID: s.RecipientParticipantParentUserID}
 	if m.WaID == "" && m.UserID == "" {
-		return "", "", nil
+		return "", m, nil
 	}
 	for _, c := range append(append([]whatsapp.Contact(nil), s.Contacts...), contacts...) {
 		if (c.UserID != "" && c.UserID == m.UserID) || (c.WaID != "" && c.WaID == m.WaID) {
@@ -66,7 +68,7 @@ func statusParticipant(t *store.Tx, s *whatsapp.Status, contacts []whatsapp.Cont
 		}
 	}
 	key, err = t.Person(m)
-	return key, who(m), err
+	return key, m, err
 }
 
 // systemMessage applies user_changed_user_id (the BSUID was regenerated:

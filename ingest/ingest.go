@@ -45,6 +45,10 @@ type change struct {
 	// PhoneNumberID is the business number of the change (its metadata).
 	PhoneNumberID string `json:"phone_number_id,omitempty"`
 	item          int    // position in its delivery's body (items)
+	// Set by prepare, before the writer: key is the de-duplication key
+	// ("" until prepared), refused what check said.
+	key     string
+	refused error
 }
 
 // Apply stores and applies one delivery. The error is non-nil only when
@@ -53,13 +57,28 @@ func (in *Ingester) Apply(ctx context.Context, body []byte) (store.DeliveryResul
 	if in.Observe != nil {
 		defer func(start time.Time) { in.Observe(time.Since(start)) }(time.Now())
 	}
+	// Everything that needs no database is done here, on the request's
+	// goroutine and in parallel with other requests, not in the single
+	// writer: parsing, splitting into changes, checks, de-duplication keys.
 	p, perr := whatsapp.ParseWebhook(body)
+	var all []change
+	if perr == nil {
+		all = in.prepare(items(p))
+	}
 	return in.Store.SaveDelivery(ctx, body, fieldsOf(p), func(t *store.Tx) error {
 		if perr != nil {
 			return perr
 		}
-		return in.applyAll(t, p)
+		return in.applyItems(t, all)
 	})
+}
+
+// prepare fills in each change's de-duplication key and check result.
+func (in *Ingester) prepare(all []change) []change {
+	for i := range all {
+		all[i].key, all[i].refused = all[i].dedupKey(), in.check(all[i])
+	}
+	return all
 }
 
 // Replay applies a stored delivery again, e.g. one that failed before a
@@ -79,7 +98,10 @@ func (in *Ingester) Replay(ctx context.Context, deliveryID int64) (store.Deliver
 // fails the delivery; in a batch, each change is isolated so one bad item
 // does not hold back the others.
 func (in *Ingester) applyAll(t *store.Tx, p *whatsapp.Payload) error {
-	all := items(p)
+	return in.applyItems(t, in.prepare(items(p)))
+}
+
+func (in *Ingester) applyItems(t *store.Tx, all []change) error {
 	if len(all) == 1 {
 		return in.applyChange(t, all[0])
 	}
@@ -182,10 +204,13 @@ func (c change) dedupKey() string {
 }
 
 func (in *Ingester) applyChange(t *store.Tx, c change) error {
-	if err := in.check(c); err != nil {
-		return err
+	if c.key == "" { // a waiting change, found again in the writer
+		c.key, c.refused = c.dedupKey(), in.check(c)
 	}
-	key := c.dedupKey()
+	if c.refused != nil {
+		return c.refused
+	}
+	key := c.key
 	dup, err := t.Seen(key)
 	if err != nil || dup {
 		return err

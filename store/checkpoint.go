@@ -37,3 +37,19 @@ func (s *Store) checkpointLoop(ck *sql.DB) {
 		ck.ExecContext(context.Background(), `PRAGMA wal_checkpoint(PASSIVE)`)
 	}
 }
+
+// checkpointCaughtUp runs a PASSIVE checkpoint (a few times if writes keep
+// coming) until the WAL is copied completely, so the next write can start
+// the WAL from its beginning. Retention calls it between its batches: its
+// own commits leave the checkpointing to the background (prune_write.go),
+// and a background checkpoint that always finishes a little behind the
+// next batch never completes, so the WAL would only grow while pruning
+// runs. It never holds the writer; webhooks commit while it copies.
+func (s *Store) checkpointCaughtUp(ctx context.Context) {
+	for range 3 {
+		var busy, log, done int
+		if err := s.ck.QueryRowContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &log, &done); err != nil || log == done {
+			return
+		}
+	}
+}

@@ -157,10 +157,10 @@ type DeliveryResult struct {
 
 // applyOne stores one delivery's raw body and applies it, inside the
 // batch transaction tx (see SaveDelivery in commit.go).
-func (s *Store) applyOne(ctx context.Context, tx *sql.Tx, r *deliveryReq, now int64, stmts map[string]*sql.Stmt) (DeliveryResult, error) {
-	t := &Tx{tx: tx, ctx: ctx, now: now, stmts: stmts}
+func (s *Store) applyOne(ctx context.Context, bt *Tx, r *deliveryReq) (DeliveryResult, error) {
+	t := &Tx{tx: bt.tx, ctx: ctx, now: bt.now, stmts: bt.stmts, cache: bt.cache, fast: bt.fast}
 	res, err := t.exec(`INSERT INTO webhook_deliveries (received_at, fields, body, outcome)
-		VALUES (?, ?, ?, 'applied')`, now, r.fields, r.body)
+		VALUES (?, ?, ?, 'applied')`, t.now, r.fields, r.body)
 	if err != nil {
 		return DeliveryResult{}, err
 	}

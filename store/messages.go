@@ -247,8 +247,10 @@ func (s *Store) MessagesBefore(ctx context.Context, groupID int64, before Messag
 // never): that message opened the group's 24-hour service window.
 func (s *Store) LastInbound(ctx context.Context, groupID int64) (int64, error) {
 	var at int64
-	err := s.r.QueryRowContext(ctx, `SELECT coalesce(max(created_at), 0) FROM messages
-		WHERE group_id = ? AND direction = 'in'`, groupID).Scan(&at)
+	err := s.r.QueryRowContext(ctx, `SELECT last_inbound_at FROM groups WHERE id = ?`, groupID).Scan(&at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
 	if err != nil {
 		return 0, fmt.Errorf("store: last inbound: %w", err)
 	}
@@ -282,7 +284,10 @@ func (t *Tx) InboundMessage(groupID int64, wamid, kind, body string, sender Memb
 	if err := t.SetName(groupID, key, sender.Name); err != nil {
 		return err
 	}
-	_, err = t.exec(`UPDATE groups SET last_activity_at = max(last_activity_at, ?) WHERE id = ?`, at, groupID)
+	// last_inbound_at answers LastInbound without an index of inbound
+	// messages per group (migration 0021).
+	_, err = t.exec(`UPDATE groups SET last_activity_at = max(last_activity_at, ?1),
+		last_inbound_at = max(last_inbound_at, ?1) WHERE id = ?2`, at, groupID)
 	t.touch(groupID)
 	return err
 }
@@ -333,8 +338,7 @@ func (t *Tx) InboundMedia(e MediaEvent) error {
 // when since is now minus 24 hours. A send-to-many review uses it to
 // estimate what a utility template would cost.
 func (s *Store) GroupsWithOpenWindow(ctx context.Context, since int64) (map[int64]bool, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT DISTINCT group_id FROM messages
-		WHERE direction = 'in' AND created_at >= ?`, since)
+	rows, err := s.r.QueryContext(ctx, `SELECT id FROM groups WHERE last_inbound_at >= ?`, since)
 	if err != nil {
 		return nil, fmt.Errorf("store: open windows: %w", err)
 	}

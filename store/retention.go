@@ -11,7 +11,10 @@ import (
 // otherwise be kept forever; ingest slowed as they piled up. Prune deletes
 // them in small batches, each its own short write transaction through the
 // store's one writer, pausing between batches so webhook commits queued
-// behind it go first.
+// behind it go first. A batch is bounded by rows and by time (Budget):
+// it deletes a few dozen rows per statement and commits once its budget
+// is spent, so a batch that meets a cold cache or a busy machine still
+// hands the writer back quickly.
 
 // Retention says how long each kind of row is kept. A zero duration keeps
 // that kind forever.
@@ -20,9 +23,14 @@ type Retention struct {
 	Failed  time.Duration // failed deliveries not replayed successfully
 	Dedup   time.Duration // de-duplication keys (cover Meta's retries)
 	Waiting time.Duration // changes waiting for a group that never appeared
-	Batch   int           // rows per transaction; 500 when 0
+	Batch   int           // most rows one transaction deletes; 500 when 0
+	Budget  time.Duration // a transaction stops deleting after this long; 10 ms when 0
 	Pause   time.Duration // between batches; 5 ms when 0
 }
+
+// pruneChunk is how many rows one statement of a batch deletes: the
+// batch checks its time budget between statements.
+const pruneChunk = 50
 
 // PruneResult tells what a Prune run deleted and how long its longest
 // write transaction held the writer.
@@ -46,6 +54,9 @@ func (s *Store) Prune(ctx context.Context, r Retention) (PruneResult, error) {
 	if r.Pause <= 0 {
 		r.Pause = 5 * time.Millisecond
 	}
+	if r.Budget <= 0 {
+		r.Budget = 10 * time.Millisecond
+	}
 	now := s.now()
 	var res PruneResult
 	// Deliveries are kept at least as long as their keys, which name them.
@@ -55,25 +66,25 @@ func (s *Store) Prune(ctx context.Context, r Retention) (PruneResult, error) {
 		}
 		return max(d, r.Dedup)
 	}
-	deliveries := func(outcome string) func(t *Tx, bound int64) (int64, error) {
-		return func(t *Tx, bound int64) (int64, error) {
+	deliveries := func(outcome string) func(t *Tx, bound int64, limit int) (int64, error) {
+		return func(t *Tx, bound int64, limit int) (int64, error) {
 			return t.execN(`DELETE FROM webhook_deliveries WHERE id IN
 				(SELECT id FROM webhook_deliveries d WHERE outcome = ? AND id < ?
 					AND NOT EXISTS (SELECT 1 FROM deferred_events e WHERE e.delivery_id = d.id)
 					AND NOT EXISTS (SELECT 1 FROM webhook_events k WHERE k.delivery_id = d.id)
-				ORDER BY id LIMIT ?)`, outcome, bound, r.Batch)
+				ORDER BY id LIMIT ?)`, outcome, bound, limit)
 		}
 	}
 	steps := []struct {
-		keep     time.Duration
-		n        *int64
-		byID     bool // bound is a delivery id, not a time
-		oneBatch func(t *Tx, bound int64) (int64, error)
+		keep  time.Duration
+		n     *int64
+		byID  bool // bound is a delivery id, not a time
+		chunk func(t *Tx, bound int64, limit int) (int64, error)
 	}{
-		{r.Waiting, &res.Expired, false, func(t *Tx, before int64) (int64, error) { return t.expireWaiting(before, r.Batch) }},
-		{r.Dedup, &res.Keys, true, func(t *Tx, bound int64) (int64, error) {
+		{r.Waiting, &res.Expired, false, func(t *Tx, before int64, limit int) (int64, error) { return t.expireWaiting(before, limit) }},
+		{r.Dedup, &res.Keys, true, func(t *Tx, bound int64, limit int) (int64, error) {
 			return t.execN(`DELETE FROM webhook_events WHERE dedup_key IN
-				(SELECT dedup_key FROM webhook_events WHERE delivery_id < ? LIMIT ?)`, bound, r.Batch)
+				(SELECT dedup_key FROM webhook_events WHERE delivery_id < ? LIMIT ?)`, bound, limit)
 		}},
 		{atLeast(r.Applied), &res.Applied, true, deliveries(OutcomeApplied)},
 		{atLeast(r.Applied), &res.Applied, true, deliveries(OutcomeDuplicate)},
@@ -92,9 +103,25 @@ func (s *Store) Prune(ctx context.Context, r Retention) (PruneResult, error) {
 		}
 		for ctx.Err() == nil {
 			var n int64
-			hold, err := s.timedWrite(ctx, func(t *Tx) (err error) {
-				n, err = st.oneBatch(t, bound)
-				return err
+			var done bool
+			hold, err := s.pruneWrite(ctx, func(t *Tx) error {
+				n, done = 0, false
+				t0 := time.Now()
+				// At least one statement, then more while rows and time remain.
+				for {
+					limit := min(pruneChunk, r.Batch-int(n))
+					k, err := st.chunk(t, bound, limit)
+					if err != nil {
+						return err
+					}
+					n += k
+					if k < int64(limit) {
+						done = true
+					}
+					if done || n >= int64(r.Batch) || time.Since(t0) >= r.Budget {
+						return nil
+					}
+				}
 			})
 			if err != nil {
 				return res, fmt.Errorf("store: prune: %w", err)
@@ -102,16 +129,17 @@ func (s *Store) Prune(ctx context.Context, r Retention) (PruneResult, error) {
 			res.hold(hold)
 			res.Batches++
 			*st.n += n
-			if n < int64(r.Batch) {
+			if done {
 				break
 			}
 			pause(ctx, r.Pause)
 			if res.Batches%20 == 0 {
-				s.vacuumStep(ctx, &res, r.Pause) // return space as it frees, not only at the end
+				s.checkpointCaughtUp(ctx)
+				s.vacuumStep(ctx, &res, r.Pause, r.Budget) // return space as it frees, not only at the end
 			}
 		}
 	}
-	for ctx.Err() == nil && s.vacuumStep(ctx, &res, r.Pause) {
+	for ctx.Err() == nil && s.vacuumStep(ctx, &res, r.Pause, r.Budget) {
 	}
 	return res, ctx.Err()
 }
@@ -123,22 +151,35 @@ func (r *PruneResult) hold(d time.Duration) {
 	}
 }
 
-// vacuumPages is how many free pages one incremental vacuum returns: 2 MB
-// at a time keeps each one as short as a pruning batch.
-const vacuumPages = 512
+// vacuumPages is how many free pages one incremental vacuum statement
+// returns (256 KB); a vacuum transaction runs such statements until the
+// time budget is spent or vacuumMaxPages (2 MB) are returned.
+const (
+	vacuumPages    = 64
+	vacuumMaxPages = 512
+)
 
 // vacuumStep returns one chunk of free pages to the file system and
 // reports whether there was any to return.
-func (s *Store) vacuumStep(ctx context.Context, res *PruneResult, p time.Duration) bool {
+func (s *Store) vacuumStep(ctx context.Context, res *PruneResult, p, budget time.Duration) bool {
 	var free int64
 	if err := s.r.QueryRowContext(ctx, `PRAGMA freelist_count`).Scan(&free); err != nil || free == 0 {
 		return false
 	}
 	var freed int64
-	hold, err := s.timedWrite(ctx, func(t *Tx) error {
-		var err error
-		freed, err = t.vacuum(vacuumPages)
-		return err
+	hold, err := s.pruneWrite(ctx, func(t *Tx) error {
+		freed = 0
+		t0 := time.Now()
+		for {
+			n, err := t.vacuum(vacuumPages)
+			if err != nil {
+				return err
+			}
+			freed += n
+			if n < vacuumPages || freed >= vacuumMaxPages || time.Since(t0) >= budget {
+				return nil
+			}
+		}
 	})
 	if err != nil || freed == 0 {
 		return false
@@ -147,17 +188,6 @@ func (s *Store) vacuumStep(ctx context.Context, res *PruneResult, p time.Duratio
 	res.FreedPages += freed
 	pause(ctx, p)
 	return true
-}
-
-// timedWrite is write, also returning how long the transaction held the
-// writer: from having it (not from waiting for it) to its commit.
-func (s *Store) timedWrite(ctx context.Context, fn func(*Tx) error) (time.Duration, error) {
-	var t0 time.Time
-	err := s.write(ctx, func(t *Tx) error {
-		t0 = time.Now()
-		return fn(t)
-	})
-	return time.Since(t0), err
 }
 
 func (t *Tx) execN(q string, args ...any) (int64, error) {

@@ -164,6 +164,7 @@ func TestRetentionSmallBatchesAndSpaceBack(t *testing.T) {
 	advance(31 * day)
 	r := keep
 	r.Batch = 500
+	r.Budget = time.Minute // rows, not time, bound the batches here
 	res := prune(t, s, r)
 	if res.Applied != 1200 || res.Keys != 1200 {
 		t.Fatalf("pruned %+v, want 1200 deliveries and keys", res)
@@ -219,5 +220,39 @@ func TestStorageShowsSizesAndOldestRows(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("no size for webhook_deliveries: %+v", st.Tables)
+	}
+}
+
+// A batch stops at its time budget, not only at its row count, and the
+// writer is back at synchronous=FULL and its checkpoint bound after
+// pruning committed without either: webhook acknowledgements keep their
+// durability.
+func TestRetentionTimeBudgetAndDurableWriter(t *testing.T) {
+	s := mustOpen(t)
+	advance := clockAt(s, 1_000*day)
+	for i := 0; i < 300; i++ {
+		saveKeyed(t, s, "k"+itoaTest(i), "")
+	}
+	advance(15 * day) // keys due, deliveries (30 days) not yet
+	r := keep
+	r.Budget = time.Nanosecond // spent after the first statement of each batch
+	res := prune(t, s, r)
+	if res.Keys != 300 || res.Applied != 0 {
+		t.Fatalf("pruned %+v, want the 300 keys only", res)
+	}
+	// One statement (pruneChunk rows) per transaction: 300/50 batches that
+	// delete, and one that finds nothing left.
+	if want := 300/pruneChunk + 1; res.Batches < want {
+		t.Errorf("%d batches, want at least %d: the time budget did not end them", res.Batches, want)
+	}
+	var sync int
+	must(t, s.w.QueryRowContext(t.Context(), `PRAGMA synchronous`).Scan(&sync))
+	if sync != 2 {
+		t.Fatalf("writer left at synchronous=%d after pruning, want 2 (FULL)", sync)
+	}
+	var bound int
+	must(t, s.w.QueryRowContext(t.Context(), `PRAGMA wal_autocheckpoint`).Scan(&bound))
+	if bound != writerAutoCheckpoint {
+		t.Fatalf("writer left at wal_autocheckpoint=%d after pruning, want %d", bound, writerAutoCheckpoint)
 	}
 }

@@ -37,6 +37,7 @@ type Store struct {
 	loopDone   chan struct{}
 	ckDone     chan struct{}
 	closeOnce  sync.Once
+	stmtc      stmtCache // the group commit's statements (stmtcache.go)
 
 	sizes struct { // per-table sizes, measured at most every few minutes (storage.go)
 		sync.Mutex
@@ -114,6 +115,7 @@ func (s *Store) Close() error {
 	s.closeOnce.Do(func() { close(s.closing) })
 	<-s.loopDone
 	<-s.ckDone
+	s.stmtc.close()
 	return errors.Join(s.r.Close(), s.ck.Close(), s.w.Close())
 }
 
