@@ -15,24 +15,16 @@ type coalescer struct {
 }
 
 // held is a busy topic: pending says an event arrived since the last one
-// went out; name and data are the newest such event's; sent counts the
-// events that went out at once since the topic became busy.
+// went out; name and data are the newest such event's.
 type held struct {
 	pending    bool
-	sent       int
 	name, data string
 }
 
-// burstAtOnce is how many events of a topic go out at once before the
-// rest wait for the interval's end. Two unrelated changes to one group a
-// moment apart (a message, then a join) are each news a page should
-// show without delay; only a longer run (hundreds of receipts) is held
-// back, and it still costs a page a handful of re-fetches, not hundreds.
-const burstAtOnce = 3
-
-// PublishEvery publishes like Publish, but paces a busy topic: the first
-// burstAtOnce events go out at once, and any that follow collapse into
-// one per interval, sent when it ends (with the newest name and data). It suits "something changed, re-fetch" events on busy topics,
+// PublishEvery publishes like Publish, but at most once per interval on a
+// topic: the first event goes out at once, and any that follow within the
+// interval collapse into one sent when it ends (with the newest name and
+// data). It suits "something changed, re-fetch" events on busy topics,
 // where a page needs only the latest news and a burst of webhooks would
 // otherwise make every open page re-fetch once per webhook.
 //
@@ -43,11 +35,6 @@ func (h *Hub) PublishEvery(topic, name, data string, every time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if st := c.topics[topic]; st != nil {
-		if !st.pending && st.sent < burstAtOnce {
-			st.sent++
-			h.publish(topic, name, data)
-			return
-		}
 		st.pending, st.name, st.data = true, name, data
 		return
 	}
@@ -59,7 +46,7 @@ func (h *Hub) PublishEvery(topic, name, data string, every time.Duration) {
 	if c.topics == nil {
 		c.topics = map[string]*held{}
 	}
-	c.topics[topic] = &held{sent: 1}
+	c.topics[topic] = &held{}
 	time.AfterFunc(every, func() { h.flush(topic, every) })
 }
 
