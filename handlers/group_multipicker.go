@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"errors"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -19,11 +18,18 @@ const maxChosen = views.MaxChosen
 // skipping unknown ids and repeats; past maxChosen it counts the ids it
 // dropped, so the page can say so.
 func (h *Handler) chosenGroups(ctx context.Context, ids []string) ([]*store.Group, int, error) {
+	nums := make([]int64, len(ids))
+	for i, s := range ids {
+		nums[i] = atoi64(s)
+	}
+	found, err := h.Store.GroupsByIDs(ctx, nums)
+	if err != nil {
+		return nil, 0, err
+	}
 	seen := map[int64]bool{}
 	var out []*store.Group
 	dropped := 0
-	for _, s := range ids {
-		id := atoi64(s)
+	for _, id := range nums {
 		if id <= 0 || seen[id] {
 			continue
 		}
@@ -32,14 +38,9 @@ func (h *Handler) chosenGroups(ctx context.Context, ids []string) ([]*store.Grou
 			continue
 		}
 		seen[id] = true
-		g, err := h.Store.GroupByID(ctx, id)
-		if errors.Is(err, store.ErrNotFound) {
-			continue
+		if g := found[id]; g != nil {
+			out = append(out, g)
 		}
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, g)
 	}
 	return out, dropped, nil
 }

@@ -40,24 +40,28 @@ func (h *Handler) selectedGroups(c echo.Context) ([]*store.Group, error) {
 		}
 		return out, nil
 	}
+	var ids []int64
+	for _, s := range c.Request().Form["id"] {
+		if id, err := strconv.ParseInt(s, 10, 64); err == nil {
+			ids = append(ids, id)
+		}
+	}
+	found, err := h.Store.GroupsByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	var out []*store.Group
 	seen := map[int64]bool{}
-	for _, s := range c.Request().Form["id"] {
-		id, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || seen[id] {
+	for _, id := range ids {
+		if seen[id] {
 			continue
 		}
 		seen[id] = true
-		g, err := h.Store.GroupByID(ctx, id)
-		if errors.Is(err, store.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, g)
-		if len(out) >= MaxGroups {
-			break
+		if g := found[id]; g != nil {
+			out = append(out, g)
+			if len(out) >= MaxGroups {
+				break
+			}
 		}
 	}
 	return out, nil
