@@ -5,26 +5,37 @@ import (
 	"time"
 )
 
-// coalescer holds, per topic that published within the last interval, the
-// event waiting to go out when the interval ends. A topic is in it only
-// while it is busy: after one quiet interval its entry and timer are gone,
-// so thousands of group topics cost nothing once their bursts end.
+// coalescer holds, per topic and event name that published within the
+// last interval, whether another event of that name waits to go out when
+// the interval ends. An entry exists only while it is busy: after one
+// quiet interval it and its timer are gone, so thousands of group topics
+// cost nothing once their bursts end.
+//
+// Names are coalesced apart because on a group topic each name is one
+// part of the group (participants, receipts…) and pages re-fetch only the
+// fragments showing the parts named: a burst of receipts must neither
+// delay nor swallow a join, and a join must not be folded into a
+// receipts event. The trailing events of an interval are therefore the
+// union of the names that changed in it, each sent once.
 type coalescer struct {
 	mu     sync.Mutex
-	topics map[string]*held
+	topics map[coalesceKey]*held
 }
 
-// held is a busy topic: pending says an event arrived since the last one
-// went out; name and data are the newest such event's.
+type coalesceKey struct{ topic, name string }
+
+// held is a busy topic and name: pending says an event arrived since the
+// last one went out; data is the newest such event's.
 type held struct {
-	pending    bool
-	name, data string
+	pending bool
+	data    string
 }
 
-// PublishEvery publishes like Publish, but at most once per interval on a
-// topic: the first event goes out at once, and any that follow within the
-// interval collapse into one sent when it ends (with the newest name and
-// data). It suits "something changed, re-fetch" events on busy topics,
+// PublishEvery publishes like Publish, but at most once per interval for
+// a topic and event name: the first event goes out at once, and any of
+// the same name that follow within the interval collapse into one sent
+// when it ends (with the newest data). Events of other names are not held
+// back by it. It suits "this changed, re-fetch" events on busy topics,
 // where a page needs only the latest news and a burst of webhooks would
 // otherwise make every open page re-fetch once per webhook.
 //
@@ -32,10 +43,11 @@ type held struct {
 // page that subscribes later fetches the current state when it opens.
 func (h *Hub) PublishEvery(topic, name, data string, every time.Duration) {
 	c := &h.coalesce
+	k := coalesceKey{topic, name}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if st := c.topics[topic]; st != nil {
-		st.pending, st.name, st.data = true, name, data
+	if st := c.topics[k]; st != nil {
+		st.pending, st.data = true, data
 		return
 	}
 	// Published under c.mu, so two first events of one topic racing here
@@ -44,32 +56,32 @@ func (h *Hub) PublishEvery(topic, name, data string, every time.Duration) {
 		return
 	}
 	if c.topics == nil {
-		c.topics = map[string]*held{}
+		c.topics = map[coalesceKey]*held{}
 	}
-	c.topics[topic] = &held{}
-	time.AfterFunc(every, func() { h.flush(topic, every) })
+	c.topics[k] = &held{}
+	time.AfterFunc(every, func() { h.flush(k, every) })
 }
 
-// flush ends a topic's interval: it sends the event that waited, and
-// starts another interval, or forgets a topic that stayed quiet.
-func (h *Hub) flush(topic string, every time.Duration) {
+// flush ends an interval: it sends the event that waited, and starts
+// another interval, or forgets a topic and name that stayed quiet.
+func (h *Hub) flush(k coalesceKey, every time.Duration) {
 	c := &h.coalesce
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	st := c.topics[topic]
+	st := c.topics[k]
 	if !st.pending {
-		delete(c.topics, topic)
+		delete(c.topics, k)
 		return
 	}
-	if _, n := h.publish(topic, st.name, st.data); n == 0 {
-		delete(c.topics, topic) // its last page closed meanwhile
+	if _, n := h.publish(k.topic, k.name, st.data); n == 0 {
+		delete(c.topics, k) // its last page closed meanwhile
 		return
 	}
 	st.pending = false
-	time.AfterFunc(every, func() { h.flush(topic, every) })
+	time.AfterFunc(every, func() { h.flush(k, every) })
 }
 
-// busyTopics counts topics inside an interval (tests).
+// busyTopics counts topics and names inside an interval (tests).
 func (h *Hub) busyTopics() int {
 	h.coalesce.mu.Lock()
 	defer h.coalesce.mu.Unlock()

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"maps"
 	"strconv"
 	"testing"
 	"testing/synctest"
@@ -162,6 +163,62 @@ func TestPublishEveryForgetsTopicWhosePageClosed(t *testing.T) {
 		synctest.Wait()
 		if b := h.busyTopics(); b != 0 {
 			t.Fatalf("%d topics held for a page that closed", b)
+		}
+	})
+}
+
+// names drains what sub has been sent so far, by event name.
+func names(sub *Sub) map[string]int {
+	synctest.Wait()
+	got := map[string]int{}
+	for {
+		select {
+		case ev := <-sub.C:
+			got[ev.Name]++
+		default:
+			return got
+		}
+	}
+}
+
+func TestPublishEveryCoalescesEachNameApart(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		h := NewHub(64)
+		sub := h.Subscribe(1, "group:1")
+		defer h.Unsubscribe(sub)
+		every := 250 * time.Millisecond
+		// A burst of receipts, with a join, a second join and one message
+		// inside it.
+		for i := 0; i < 100; i++ {
+			h.PublishEvery("group:1", "receipts", "1", every)
+			switch i {
+			case 10, 60:
+				h.PublishEvery("group:1", "participants", "1", every)
+			case 30:
+				h.PublishEvery("group:1", "messages", "1", every)
+			}
+			time.Sleep(time.Millisecond)
+		}
+		// Each name's first event went out when it happened, not held back
+		// by the receipts, and no name went out twice.
+		want := map[string]int{"receipts": 1, "participants": 1, "messages": 1}
+		if got := names(sub); !maps.Equal(got, want) {
+			t.Fatalf("inside the interval: %v, want %v", got, want)
+		}
+		// The trailing events are the union of the names that changed again
+		// in the interval, each once: the second join is not lost, the
+		// single message is not repeated.
+		time.Sleep(every)
+		want = map[string]int{"receipts": 1, "participants": 1}
+		if got := names(sub); !maps.Equal(got, want) {
+			t.Fatalf("trailing: %v, want %v", got, want)
+		}
+		time.Sleep(time.Second)
+		if got := names(sub); len(got) != 0 {
+			t.Fatalf("after the burst: %v, want nothing", got)
+		}
+		if b := h.busyTopics(); b != 0 {
+			t.Fatalf("%d topics and names still held", b)
 		}
 	})
 }
