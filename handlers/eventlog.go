@@ -82,6 +82,6 @@ func (h *Handler) eventReplay(c echo.Context) error {
 	}
 	h.audit(ctx, store.AuditEntry{UserID: currentUser(c).ID, Action: store.AuditWebhookReplay,
 		Detail: "delivery " + itoa64(id) + " → " + res.Outcome, Outcome: outcome})
-	h.Notify.GroupsChanged(res.Groups...)
+	h.Notify.Changed(res.Parts)
 	return c.Redirect(http.StatusSeeOther, "/events/log/"+itoa64(id))
 }

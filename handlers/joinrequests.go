@@ -75,7 +75,7 @@ func (h *Handler) groupRequestsSync(c echo.Context) error {
 	if err := h.Store.SyncJoinRequests(ctx, g.ID, list); err != nil {
 		return err
 	}
-	h.Notify.GroupsChanged(g.ID)
+	h.Notify.PartsChanged(store.PartRequests|store.PartActivity, g.ID)
 	return h.groupRequests(c)
 }
 

@@ -186,7 +186,7 @@ func (h *Handler) messageRetry(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusConflict, "Only a failed message can be retried; this one has moved on.")
 	}
 	h.WakeOutbox()
-	h.Notify.GroupsChanged(g.ID)
+	h.Notify.PartsChanged(store.PartMessages, g.ID)
 	return h.timelineAnswer(c, g)
 }
 
@@ -238,7 +238,7 @@ func (h *Handler) pinCommand(c echo.Context, kind string) error {
 		return err
 	}
 	h.WakeOutbox()
-	h.Notify.GroupsChanged(g.ID)
+	h.Notify.PartsChanged(store.PartMessages, g.ID)
 	return h.timelineAnswer(c, g)
 }
 

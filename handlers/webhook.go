@@ -51,7 +51,7 @@ func (h *Handler) webhookReceive(c echo.Context) error {
 	if res.Error != "" {
 		h.Log.Error("webhook stored but not applied", "delivery_id", res.ID, "err", res.Error)
 	}
-	h.Notify.GroupsChanged(res.Groups...)
+	h.Notify.Changed(res.Parts) // only the fragments showing what changed re-fetch
 	h.afterWebhook(res.Groups)
 	return c.String(http.StatusOK, "ok")
 }

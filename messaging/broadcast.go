@@ -48,7 +48,7 @@ const queueAhead = 1000
 
 // GroupsNotifier is told which groups got a queued message.
 type GroupsNotifier interface {
-	GroupsChanged(ids ...int64)
+	PartsChanged(p store.Part, ids ...int64)
 }
 
 // Broadcaster runs jobs.KindBroadcast: it queues the job's message in one
@@ -102,7 +102,7 @@ func (b *Broadcaster) RunItem(ctx context.Context, job *store.Job, item *store.J
 		for i, q := range ms {
 			ids[i] = q.GroupID
 		}
-		b.Notify.GroupsChanged(ids...)
+		b.Notify.PartsChanged(store.PartMessages, ids...)
 	} else if err != nil {
 		return "", err
 	}

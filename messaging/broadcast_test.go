@@ -54,7 +54,7 @@ func (f *fakeStore) JobItems(context.Context, int64, int, int) ([]store.JobItem,
 
 type notes struct{ ids []int64 }
 
-func (n *notes) GroupsChanged(ids ...int64) { n.ids = append(n.ids, ids...) }
+func (n *notes) PartsChanged(_ store.Part, ids ...int64) { n.ids = append(n.ids, ids...) }
 
 func TestBroadcasterRunItem(t *testing.T) {
 	active := &store.Group{ID: 1, Subject: "Book club", Status: store.GroupActive, ParticipantCount: 3}

@@ -7,6 +7,8 @@ package notify
 import (
 	"strconv"
 	"time"
+
+	"groupdeck/store"
 )
 
 // Hub is the part of the SSE hub the notifier publishes to.
@@ -51,17 +53,49 @@ type Notifier struct{ hub Hub }
 // New returns a notifier publishing to hub.
 func New(hub Hub) *Notifier { return &Notifier{hub: hub} }
 
-// GroupsChanged refreshes the pages of these groups at most every
-// groupEvery each and the global feed at most every globalEvery; the
-// first change of a burst goes out at once.
-func (n *Notifier) GroupsChanged(ids ...int64) {
+// GroupsChanged refreshes every part of these groups' pages (event
+// "changed"), for a change not narrowed down to parts; see PartsChanged.
+func (n *Notifier) GroupsChanged(ids ...int64) { n.PartsChanged(store.AllParts, ids...) }
+
+// PartsChanged refreshes the fragments of these groups' pages that show
+// parts p, and the global feed.
+func (n *Notifier) PartsChanged(p store.Part, ids ...int64) {
 	for _, id := range ids {
-		n.hub.PublishEvery(GroupTopic(id), "changed", strconv.FormatInt(id, 10), groupEvery)
+		n.group(id, p)
 	}
-	if len(ids) > 0 {
-		n.hub.PublishEvery(GlobalTopic, "changed", "groups", globalEvery)
+	if len(ids) > 0 && p&^store.PartReceipts != 0 {
+		n.global()
 	}
 }
+
+// Changed refreshes, per group, the fragments showing the parts that
+// changed (a delivery's store.DeliveryResult.Parts, a transaction's
+// store.Tx.TouchedParts).
+func (n *Notifier) Changed(parts map[int64]store.Part) {
+	global := false
+	for id, p := range parts {
+		n.group(id, p)
+		global = global || p&^store.PartReceipts != 0
+	}
+	if global {
+		n.global()
+	}
+}
+
+// group publishes one event per part named (or "changed" for all of
+// them) on the group's topic; each name is coalesced on its own, at most
+// one per groupEvery, the first of a burst at once.
+func (n *Notifier) group(id int64, p store.Part) {
+	data := strconv.FormatInt(id, 10)
+	for _, name := range EventNames(p) {
+		n.hub.PublishEvery(GroupTopic(id), name, data, groupEvery)
+	}
+}
+
+// global tells the global feed's pages (groups list, home, inbox) that
+// groups changed, at most every globalEvery. Receipts alone change
+// nothing they show, so they do not count.
+func (n *Notifier) global() { n.hub.PublishEvery(GlobalTopic, "changed", "groups", globalEvery) }
 
 // JobChanged refreshes open progress pages of a job.
 func (n *Notifier) JobChanged(id int64) {

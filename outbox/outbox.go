@@ -63,7 +63,7 @@ type Worker struct {
 
 // Notifier is told which groups' messages changed.
 type Notifier interface {
-	GroupsChanged(ids ...int64)
+	PartsChanged(p store.Part, ids ...int64)
 }
 
 // New returns a worker; call Run to start it. A nil notify tells no one.
@@ -145,7 +145,7 @@ func (w *Worker) changed(groups ...int64) {
 			ids = append(ids, g)
 		}
 	}
-	w.Notify.GroupsChanged(ids...)
+	w.Notify.PartsChanged(store.PartMessages, ids...)
 }
 
 // SendOne sends the oldest message that may go now and waits for its

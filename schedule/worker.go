@@ -27,7 +27,7 @@ type Templates interface {
 // Notifier is told which groups got a queued message and that the
 // schedules changed.
 type Notifier interface {
-	GroupsChanged(ids ...int64)
+	PartsChanged(p store.Part, ids ...int64)
 }
 
 // Worker sends due occurrences. Each occurrence is handled in one
@@ -159,7 +159,7 @@ func (w *Worker) handle(ctx context.Context, id int64) error {
 	if len(touched) > 0 {
 		w.WakeOutbox()
 		if w.Notify != nil {
-			w.Notify.GroupsChanged(touched...)
+			w.Notify.PartsChanged(store.PartMessages|store.PartSchedules|store.PartActivity, touched...)
 		}
 	}
 	return nil

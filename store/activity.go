@@ -182,6 +182,9 @@ func (t *Tx) Activity(groupID int64, kind, who, detail string, at int64) error {
 	if err != nil {
 		return fmt.Errorf("store: activity: %w", err)
 	}
+	if groupID != 0 {
+		t.touchPart(groupID, PartActivity)
+	}
 	return nil
 }
 

@@ -120,7 +120,7 @@ func (s *Store) ReplayDelivery(ctx context.Context, id int64, apply func(t *Tx, 
 		if err := apply(t, body); err != nil {
 			return &applyError{err}
 		}
-		res = DeliveryResult{ID: id, Outcome: t.outcome(), Error: t.failureText(), Groups: t.Touched()}
+		res = DeliveryResult{ID: id, Outcome: t.outcome(), Error: t.failureText(), Groups: t.Touched(), Parts: t.TouchedParts()}
 		return t.setOutcome(id, res.Outcome, res.Error)
 	})
 	var ae *applyError
@@ -153,6 +153,7 @@ type DeliveryResult struct {
 	Outcome string
 	Error   string
 	Groups  []int64
+	Parts   map[int64]Part // what of each of Groups changed
 }
 
 // applyOne stores one delivery's raw body and applies it, inside the
@@ -168,7 +169,7 @@ func (s *Store) applyOne(ctx context.Context, bt *Tx, r *deliveryReq) (DeliveryR
 	if err := callApply(r.apply, t); err != nil {
 		return DeliveryResult{}, &applyError{err}
 	}
-	out := DeliveryResult{ID: t.delivery, Outcome: t.outcome(), Error: t.failureText(), Groups: t.Touched()}
+	out := DeliveryResult{ID: t.delivery, Outcome: t.outcome(), Error: t.failureText(), Groups: t.Touched(), Parts: t.TouchedParts()}
 	if out.Outcome != OutcomeApplied {
 		err = t.setOutcome(t.delivery, out.Outcome, out.Error)
 	}

@@ -166,7 +166,7 @@ func (t *Tx) ResolveChange(e ChangeEvent) (bool, error) {
 		state, failure, t.now, id); err != nil {
 		return false, fmt.Errorf("store: resolve change: %w", err)
 	}
-	t.touch(groupID)
+	t.touchPart(groupID, PartSettings)
 	return true, nil
 }
 
@@ -185,7 +185,7 @@ func (t *Tx) SettingsApplied(groupID int64, subject, description *string, at int
 			return fmt.Errorf("store: settings applied: %w", err)
 		}
 	}
-	t.touch(groupID)
+	t.touchPart(groupID, PartSettings)
 	return nil
 }
 

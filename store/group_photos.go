@@ -75,7 +75,7 @@ func (t *Tx) PhotoResolved(groupID int64, sum string, applied bool) error {
 		_, err = t.exec(`INSERT INTO group_photos (group_id, state, sha256, created_at) VALUES (?, 'current', ?, ?)`,
 			groupID, sum, t.now)
 	}
-	t.touch(groupID)
+	t.touchPart(groupID, PartSettings)
 	return wrapPhoto(err)
 }
 

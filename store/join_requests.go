@@ -242,6 +242,6 @@ func (t *Tx) countRequests(groupID int64) error {
 	if err != nil {
 		return fmt.Errorf("store: count requests: %w", err)
 	}
-	t.touch(groupID)
+	t.touchPart(groupID, PartRequests)
 	return nil
 }

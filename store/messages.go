@@ -288,7 +288,7 @@ func (t *Tx) InboundMessage(groupID int64, wamid, kind, body string, sender Memb
 	// messages per group (migration 0021).
 	_, err = t.exec(`UPDATE groups SET last_activity_at = max(last_activity_at, ?1),
 		last_inbound_at = max(last_inbound_at, ?1) WHERE id = ?2`, at, groupID)
-	t.touch(groupID)
+	t.touchPart(groupID, PartMessages)
 	return err
 }
 
@@ -299,7 +299,7 @@ func (t *Tx) touchMessage(wamid string, err error) error {
 	var gid int64
 	err = t.queryRow(`SELECT group_id FROM messages WHERE wamid = ?`, wamid).Scan(&gid)
 	if err == nil {
-		t.touch(gid)
+		t.touchPart(gid, PartReceipts)
 	} else if !errors.Is(err, sql.ErrNoRows) {
 		return err
 	}

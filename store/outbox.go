@@ -378,7 +378,7 @@ func (t *Tx) MatchSendTagged(wamid, waGroupID, callback string, at int64) error 
 		return fmt.Errorf("store: match send: %w", err)
 	}
 	for _, g := range groups {
-		t.touch(g)
+		t.touchPart(g, PartMessages)
 	}
 	return nil
 }

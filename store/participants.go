@@ -143,7 +143,7 @@ func (t *Tx) afterParticipants(groupID int64, at int64) error {
 	if err != nil {
 		return fmt.Errorf("store: count participants: %w", err)
 	}
-	t.touch(groupID)
+	t.touchPart(groupID, PartParticipants)
 	return nil
 }
 
@@ -152,9 +152,15 @@ func (t *Tx) SetName(groupID int64, key, name string) error {
 	if name == "" {
 		return nil
 	}
-	_, err := t.exec(`UPDATE participants SET name = ? WHERE group_id = ? AND member_key = ?`,
-		name, groupID, key)
-	return err
+	res, err := t.exec(`UPDATE participants SET name = ? WHERE group_id = ? AND member_key = ? AND name IS NOT ?`,
+		name, groupID, key, name)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		t.touchPart(groupID, PartParticipants) // the list shows the new name
+	}
+	return nil
 }
 
 // ExportRow is one participant in a CSV export.
@@ -286,6 +292,6 @@ func (t *Tx) addMembers(groupID int64, ms []Member, at int64) error {
 			return err
 		}
 	}
-	t.touch(groupID)
+	t.touchPart(groupID, PartParticipants)
 	return nil
 }

@@ -104,7 +104,10 @@ func (t *Tx) Person(m Member) (string, error) {
 			return "", fmt.Errorf("store: person alias: %w", err)
 		}
 	}
-	return key, t.copyPerson(key)
+	if err := t.copyPerson(key); err != nil {
+		return "", err
+	}
+	return key, t.touchPerson(key)
 }
 
 // known reports whether an incoming attribute adds nothing to the stored one.
@@ -165,7 +168,10 @@ func (t *Tx) UserIDChanged(previous, next, parent string) error {
 		ON CONFLICT (alias) DO UPDATE SET person_key = excluded.person_key`, next); err != nil {
 		return fmt.Errorf("store: user id changed: %w", err)
 	}
-	return t.copyPerson(next)
+	if err := t.copyPerson(next); err != nil {
+		return err
+	}
+	return t.touchPerson(next)
 }
 
 // rekey moves every row of the person keyed old to the key next, merging

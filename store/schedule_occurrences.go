@@ -59,7 +59,7 @@ func (t *Tx) ScheduleSend(scheduleID, at, groupID int64, m *Message, skip string
 			return err
 		}
 		msgID = m.ID
-		t.touch(groupID)
+		t.touchPart(groupID, PartMessages|PartSchedules)
 	}
 	_, err := t.exec(`INSERT INTO schedule_sends (schedule_id, at, group_id, message_id, skipped)
 		VALUES (?, ?, ?, nullif(?, 0), ?)`, scheduleID, at, groupID, msgID, skip)

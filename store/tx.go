@@ -20,7 +20,7 @@ type Tx struct {
 	delivery int64 // the webhook delivery being applied; 0 outside ingest
 	fresh    int   // changes not seen before
 	deferred int
-	touched  map[int64]bool
+	touched  map[int64]Part // parts.go
 	failures []string
 	stmts    map[string]*sql.Stmt // prepared in tx, shared by a batch
 	cache    *stmtCache           // the writer's statements, for the group commit
@@ -171,18 +171,3 @@ func (t *Tx) Isolate(fn func() error) error {
 	return nil
 }
 
-// Touched lists the groups this delivery changed.
-func (t *Tx) Touched() []int64 {
-	out := make([]int64, 0, len(t.touched))
-	for id := range t.touched {
-		out = append(out, id)
-	}
-	return out
-}
-
-func (t *Tx) touch(groupID int64) {
-	if t.touched == nil {
-		t.touched = map[int64]bool{}
-	}
-	t.touched[groupID] = true
-}

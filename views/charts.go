@@ -72,7 +72,7 @@ func (v ChartView) peak() string { return strconv.Itoa(max(v.Series.Max(), 1)) }
 func (v ChartView) url(by string) string { return v.Path + "&by=" + by }
 
 func (v ChartView) trigger() string {
-	return "sse:changed, htmx:sseOpen from:#" + v.LiveID
+	return liveTrigger(v.LiveID, chartEvents...)
 }
 
 func chartAxis() (x1, y, x2 string) {

@@ -822,7 +822,20 @@ func Inbox(v RequestsView) templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 78, "<div class=\"page-head\"><h1>Requests inbox</h1></div><p class=\"hint\">Pending join requests from every group, oldest first. The list updates by itself.</p><div id=\"inbox-confirm\" aria-live=\"polite\"></div><div hx-ext=\"sse\" sse-connect=\"/events?topic=global\" id=\"inbox-live\"><div id=\"inbox-rows\" hx-get=\"/requests/rows\" hx-trigger=\"sse:changed, htmx:sseOpen from:#inbox-live\" hx-swap=\"innerHTML\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 78, "<div class=\"page-head\"><h1>Requests inbox</h1></div><p class=\"hint\">Pending join requests from every group, oldest first. The list updates by itself.</p><div id=\"inbox-confirm\" aria-live=\"polite\"></div><div hx-ext=\"sse\" sse-connect=\"/events?topic=global\" id=\"inbox-live\"><div id=\"inbox-rows\" hx-get=\"/requests/rows\" hx-trigger=\"sse:changed, htmx:sseOpen from:#inbox-live\" hx-sync=\"")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		var templ_7745c5c3_Var45 string
+		templ_7745c5c3_Var45, templ_7745c5c3_Err = templruntime.NewAttributeExpression(liveSync).Resolve(ctx)
+		if templ_7745c5c3_Err != nil {
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/joinrequests.templ`, Line: 126, Col: 121}
+		}
+		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var45)
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 79, "\" hx-swap=\"innerHTML\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -830,7 +843,7 @@ func Inbox(v RequestsView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 79, "</div></div>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 80, "</div></div>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
