@@ -100,6 +100,15 @@ func Get(c *http.Client, url string) (time.Duration, error) {
 // the time it was read, until ctx ends. It returns once the stream is
 // open (the server's first comment line arrived).
 func Stream(ctx context.Context, c *http.Client, url string, fn func(data string, at time.Time)) error {
+	if fn == nil {
+		return StreamEvents(ctx, c, url, nil)
+	}
+	return StreamEvents(ctx, c, url, func(_, data string, at time.Time) { fn(data, at) })
+}
+
+// StreamEvents is Stream telling fn each event's name too ("message" when
+// it has none, as in a browser).
+func StreamEvents(ctx context.Context, c *http.Client, url string, fn func(name, data string, at time.Time)) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return err
@@ -119,13 +128,18 @@ func Stream(ctx context.Context, c *http.Client, url string, fn func(data string
 	}
 	go func() {
 		defer res.Body.Close()
+		name := "message"
 		for {
 			line, err := r.ReadString('\n')
 			if err != nil {
 				return
 			}
-			if data, ok := strings.CutPrefix(line, "data: "); ok && fn != nil {
-				fn(strings.TrimSpace(data), time.Now())
+			if n, ok := strings.CutPrefix(line, "event: "); ok {
+				name = strings.TrimSpace(n)
+			} else if data, ok := strings.CutPrefix(line, "data: "); ok && fn != nil {
+				fn(name, strings.TrimSpace(data), time.Now())
+			} else if line == "\n" {
+				name = "message" // the event ended
 			}
 		}
 	}()

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -22,43 +23,139 @@ const MetricsToken = "loadgen-metrics-token"
 // FragmentRenders reads groupdeck_fragment_renders_total from /metrics,
 // summed over fragments.
 func FragmentRenders(base string) (float64, error) {
+	by, err := FragmentRendersBy(base)
+	var sum float64
+	for _, v := range by {
+		sum += v
+	}
+	return sum, err
+}
+
+// FragmentRendersBy reads groupdeck_fragment_renders_total from /metrics
+// by fragment (its route pattern).
+func FragmentRendersBy(base string) (map[string]float64, error) {
 	req, err := http.NewRequest(http.MethodGet, base+"/metrics", nil)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	req.Header.Set("Authorization", "Bearer "+MetricsToken)
 	res, err := plain.Do(req)
 	if err != nil {
-		return 0, fmt.Errorf("loadgen: metrics: %w", err)
+		return nil, fmt.Errorf("loadgen: metrics: %w", err)
 	}
 	defer res.Body.Close()
 	if res.StatusCode != http.StatusOK {
-		return 0, fmt.Errorf("loadgen: metrics: %d (was the server started with MetricsToken?)", res.StatusCode)
+		return nil, fmt.Errorf("loadgen: metrics: %d (was the server started with MetricsToken?)", res.StatusCode)
 	}
-	var sum float64
+	by := map[string]float64{}
 	sc := bufio.NewScanner(res.Body)
 	for sc.Scan() {
 		if rest, ok := strings.CutPrefix(sc.Text(), "groupdeck_fragment_renders_total{"); ok {
 			f := strings.Fields(rest)
 			v, err := strconv.ParseFloat(f[len(f)-1], 64)
 			if err != nil {
-				return 0, fmt.Errorf("loadgen: metrics: %q: %w", sc.Text(), err)
+				return nil, fmt.Errorf("loadgen: metrics: %q: %w", sc.Text(), err)
 			}
-			sum += v
+			label := strings.Join(f[:len(f)-1], " ")
+			if _, l, ok := strings.Cut(label, `"`); ok {
+				label, _, _ = strings.Cut(l, `"`)
+			}
+			by[label] += v
 		}
 	}
-	return sum, sc.Err()
+	return by, sc.Err()
 }
 
-// liveFragment finds the fragments a page re-fetches on a live event: an
-// element whose hx-get runs on "sse:changed".
-var liveFragment = regexp.MustCompile(`<[^>]*\shx-get="([^"]+)"[^>]*\shx-trigger="[^"]*sse:changed`)
+// rendersSince says which fragments were rendered since before, most
+// first, as "/groups/:id/messages 812, …".
+func rendersSince(before, after map[string]float64) string {
+	type n struct {
+		what string
+		v    float64
+	}
+	var ns []n
+	for k, v := range after {
+		if d := v - before[k]; d > 0 {
+			ns = append(ns, n{k, d})
+		}
+	}
+	sort.Slice(ns, func(i, j int) bool { return ns[i].v > ns[j].v || ns[i].v == ns[j].v && ns[i].what < ns[j].what })
+	parts := make([]string, len(ns))
+	for i, x := range ns {
+		parts[i] = fmt.Sprintf("%s %.0f", x.what, x.v)
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// liveFragment finds the fragments a page re-fetches on live events: an
+// element with an hx-get whose hx-trigger names server-sent events
+// ("sse:changed, sse:participants, …").
+var (
+	liveFragment = regexp.MustCompile(`<[^>]*\shx-get="([^"]+)"[^>]*\shx-trigger="([^"]*sse:[^"]*)"`)
+	sseTrigger   = regexp.MustCompile(`sse:([A-Za-z0-9_-]+)`)
+)
+
+// fragment is one live fragment of an open page, re-fetched like htmx
+// does with hx-sync="this:queue last": an event it listens to starts a
+// request, or, while one is in flight, queues one more (a single one,
+// however many events arrive meanwhile).
+type fragment struct {
+	url    string
+	events map[string]bool
+	mu     sync.Mutex
+	busy   bool
+	queued bool
+}
+
+// trigger is an event the fragment listens to arriving.
+func (f *fragment) trigger(ctx context.Context, c *http.Client, fetched *atomic.Int64) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.busy {
+		f.queued = true
+		return
+	}
+	f.busy = true
+	go func() {
+		for {
+			if htmxGet(ctx, c, f.url) == nil {
+				fetched.Add(1)
+			}
+			f.mu.Lock()
+			if !f.queued || ctx.Err() != nil {
+				f.busy = false
+				f.mu.Unlock()
+				return
+			}
+			f.queued = false
+			f.mu.Unlock()
+		}
+	}()
+}
+
+// liveFragments lists the live fragments of a page's HTML.
+func liveFragments(base, page string) []*fragment {
+	var out []*fragment
+	for _, m := range liveFragment.FindAllStringSubmatch(page, -1) {
+		f := &fragment{url: base + html.UnescapeString(m[1]), events: map[string]bool{}}
+		for _, e := range sseTrigger.FindAllStringSubmatch(html.UnescapeString(m[2]), -1) {
+			f.events[e[1]] = true
+		}
+		out = append(out, f)
+	}
+	return out
+}
 
 // GroupPages opens the group page of each of groups and, like htmx in a
-// browser, follows its event stream and re-fetches the page's live
-// fragments on every event (all at once; a round still running when the
-// next event comes is not doubled, as htmx drops it). It returns once the
-// streams are open; they run until ctx ends. Fetched counts fragments.
+// browser, follows its event stream and re-fetches each live fragment
+// on the events its hx-trigger names (a receipt re-fetches the timeline,
+// a join the participants list), queueing one more request when an event
+// comes while the fragment's request is in flight (hx-sync "queue
+// last"). It returns once the streams are open; they run until ctx ends.
+// Fetched counts fragments.
 func GroupPages(ctx context.Context, c *http.Client, base string, groups []int) (fetched *atomic.Int64, err error) {
 	return groupPages(ctx, c, base, groups, nil)
 }
@@ -76,33 +173,19 @@ func groupPages(ctx context.Context, c *http.Client, base string, groups []int, 
 		if err != nil || res.StatusCode != http.StatusOK {
 			return nil, fmt.Errorf("loadgen: group page %s: %d %v", page, res.StatusCode, err)
 		}
-		var urls []string
-		for _, m := range liveFragment.FindAllStringSubmatch(string(b), -1) {
-			urls = append(urls, base+html.UnescapeString(m[1]))
-		}
-		if len(urls) == 0 {
+		frags := liveFragments(base, string(b))
+		if len(frags) == 0 {
 			return nil, fmt.Errorf("loadgen: group page %s re-fetches nothing on events", page)
 		}
-		var busy atomic.Bool
-		err = Stream(ctx, c, base+"/events?group="+strconv.Itoa(g), func(string, time.Time) {
+		err = StreamEvents(ctx, c, base+"/events?group="+strconv.Itoa(g), func(name, _ string, _ time.Time) {
 			if events != nil {
 				events.Add(1)
 			}
-			if !busy.CompareAndSwap(false, true) {
-				return
-			}
-			go func() {
-				defer busy.Store(false)
-				var wg sync.WaitGroup
-				for _, u := range urls {
-					wg.Go(func() {
-						if htmxGet(ctx, c, u) == nil {
-							fetched.Add(1)
-						}
-					})
+			for _, f := range frags {
+				if f.events[name] {
+					f.trigger(ctx, c, fetched)
 				}
-				wg.Wait()
-			}()
+			}
 		})
 		if err != nil {
 			return nil, err
@@ -134,7 +217,7 @@ func htmxGet(ctx context.Context, c *http.Client, u string) error {
 type RenderWatch struct {
 	base    string
 	pages   int
-	before  float64
+	before  map[string]float64
 	fetched *atomic.Int64
 	stop    context.CancelFunc
 }
@@ -150,8 +233,8 @@ func WatchRenders(ctx context.Context, c *http.Client, base string, pages int) (
 	pctx, stop := context.WithCancel(ctx)
 	fetched, err := GroupPages(pctx, c, base, groups)
 	if err == nil {
-		var before float64
-		if before, err = FragmentRenders(base); err == nil {
+		var before map[string]float64
+		if before, err = FragmentRendersBy(base); err == nil {
 			return &RenderWatch{base: base, pages: pages, before: before, fetched: fetched, stop: stop}, nil
 		}
 	}
@@ -162,18 +245,21 @@ func WatchRenders(ctx context.Context, c *http.Client, base string, pages int) (
 // Report closes the pages and says how many fragments the server rendered
 // over elapsed, per second and per delivery.
 func (w *RenderWatch) Report(elapsed time.Duration, deliveries int64) string {
-	after, err := FragmentRenders(w.base)
+	after, err := FragmentRendersBy(w.base)
 	w.stop()
 	if err != nil {
 		return "fragment renders: " + err.Error()
 	}
-	n := after - w.before
+	var n float64
+	for k, v := range after {
+		n += v - w.before[k]
+	}
 	per := 0.0
 	if deliveries > 0 {
 		per = n / float64(deliveries)
 	}
-	return fmt.Sprintf("fragment renders during the webhook → SSE run: %.0f/s, %.3f per delivery (%d group pages re-fetching their live fragments like htmx on every event, besides the streams above; %d fetched)",
-		n/elapsed.Seconds(), per, w.pages, w.fetched.Load())
+	return fmt.Sprintf("fragment renders during the webhook → SSE run: %.0f/s, %.3f per delivery (%d group pages re-fetching each live fragment like htmx on the events its hx-trigger names, besides the streams above; %d fetched: %s)",
+		n/elapsed.Seconds(), per, w.pages, w.fetched.Load(), rendersSince(w.before, after))
 }
 
 // Burst opens pages pages of group 1 (the seeded group with messages and
@@ -192,7 +278,7 @@ func Burst(ctx context.Context, c *http.Client, p *Poster, base string, pages, n
 	if _, err := groupPages(pctx, c, base, groups, events); err != nil {
 		return "", err
 	}
-	before, err := FragmentRenders(base)
+	before, err := FragmentRendersBy(base)
 	if err != nil {
 		return "", err
 	}
@@ -224,13 +310,17 @@ func Burst(ctx context.Context, c *http.Client, p *Poster, base string, pages, n
 	wg.Wait()
 	took := time.Since(t0)
 	time.Sleep(time.Second) // the trailing event, and the fetches it causes
-	after, err := FragmentRenders(base)
+	afterBy, err := FragmentRendersBy(base)
 	if err != nil {
 		return "", err
+	}
+	var rendered float64
+	for k, v := range afterBy {
+		rendered += v - before[k]
 	}
 	if f := failed.Load(); f > 0 {
 		return "", fmt.Errorf("loadgen: burst: %d receipts not acknowledged", f)
 	}
-	return fmt.Sprintf("a burst of %d receipts to one group in %.2fs with %d pages of it open: %.1f events per page, %.0f fragment renders in all (%.2f per receipt per page)",
-		n, took.Seconds(), pages, float64(events.Load())/float64(pages), after-before, (after-before)/float64(n*pages)), nil
+	return fmt.Sprintf("a burst of %d receipts to one group in %.2fs with %d pages of it open: %.1f events per page, %.0f fragment renders in all (%.2f per receipt per page: %s)",
+		n, took.Seconds(), pages, float64(events.Load())/float64(pages), rendered, rendered/float64(n*pages), rendersSince(before, afterBy)), nil
 }

@@ -83,7 +83,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.IntVar(&o.restarts, "restarts", 5, "restarts timed for start-to-ready")
 	fs.IntVar(&o.stored, "stored", 1000000, "stored deliveries in the big database of the growth rows; 0 skips them")
 	fs.DurationVar(&o.pruneFor, "prune-for", 20*time.Second, "how long the pruning run over the big database may take")
-	fs.StringVar(&o.only, "only", "", "run only one part: growth, kill (kill -9 under webhook load), send (the send-to-many row), soak (make soak) or bare-server (the baseline's child process)")
+	fs.StringVar(&o.only, "only", "", "run only one part: latency (the webhook → SSE row with its render notes), growth, kill (kill -9 under webhook load), send (the send-to-many row), soak (make soak) or bare-server (the baseline's child process)")
 	fs.DurationVar(&o.soakFor, "soak-duration", 30*time.Minute, "how long the soak runs")
 	fs.IntVar(&o.soakRate, "soak-rate", 1000, "mixed deliveries per second during the soak")
 	fs.IntVar(&o.soakStreams, "soak-streams", 200, "open event streams during the soak")
@@ -116,6 +116,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		if err == nil && o.stored > 0 {
 			err = growth(ctx, o, t, out)
 		}
+	case "latency":
+		err = bench(ctx, o, t, out)
 	case "growth":
 		err = growth(ctx, o, t, out)
 	case "soak":
@@ -127,7 +129,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	case "bare-server":
 		return loadgen.ServeBare(ctx, out)
 	default:
-		err = fmt.Errorf("-only %q: the parts are growth, kill, send, soak and bare-server", o.only)
+		err = fmt.Errorf("-only %q: the parts are latency, growth, kill, send, soak and bare-server", o.only)
 	}
 	t.print(out)
 	return err
@@ -152,10 +154,16 @@ func bench(ctx context.Context, o options, t *table, log io.Writer) error {
 		return err
 	}
 
-	step("timing the groups list and the group page")
+	// -only latency: the webhook → SSE row alone, for a quicker loop.
+	latencyOnly := o.only == "latency"
 	pages := []struct{ what, path, target string }{
 		{fmt.Sprintf("groups list, %d groups, search + page of 50 (p95)", o.groups), "/groups?q=cohort", "≤ 10 ms"},
 		{fmt.Sprintf("group page, 8 participants, %d messages (p95)", o.messages), "/groups/1", "≤ 10 ms"},
+	}
+	if latencyOnly {
+		pages = nil
+	} else {
+		step("timing the groups list and the group page")
 	}
 	for _, pg := range pages {
 		if _, err := loadgen.Timings(c, srv.URL+pg.path, 20); err != nil { // warm caches
@@ -169,8 +177,10 @@ func bench(ctx context.Context, o options, t *table, log io.Writer) error {
 		t.add(pg.what, fmt.Sprintf("%s (p50 %s)", ms(p95), ms(loadgen.Percentile(ds, 50))), pg.target, p95 <= 10*time.Millisecond)
 	}
 
-	if err := ingest(ctx, o, t, srv, w, log); err != nil {
-		return err
+	if !latencyOnly {
+		if err := ingest(ctx, o, t, srv, w, log); err != nil {
+			return err
+		}
 	}
 
 	step(fmt.Sprintf("latency: %d streams (%d global), %d deliveries/s background, %s", o.streams, o.global, o.bgRate, o.latencyFor))
@@ -198,6 +208,9 @@ func bench(ctx context.Context, o options, t *table, log io.Writer) error {
 	p99 := loadgen.Percentile(lr.Samples, 99)
 	t.add(fmt.Sprintf("webhook → SSE, %d streams, %.0f background deliveries/s (%d probes)", o.streams, float64(lr.Background)/lr.Elapsed.Seconds(), len(lr.Samples)),
 		fmt.Sprintf("p99 %s (p50 %s)", ms(p99), ms(loadgen.Percentile(lr.Samples, 50))), "p99 ≤ 25 ms", p99 <= 25*time.Millisecond && len(lr.Samples) > 0)
+	if latencyOnly {
+		return nil
+	}
 
 	step(fmt.Sprintf("memory with %d open streams", o.memStreams))
 	mctx, mcancel := context.WithCancel(ctx)
