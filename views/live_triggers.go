@@ -35,7 +35,7 @@ var (
 	requestsEvents     = []string{notify.EventRequests}
 	participantsEvents = []string{notify.EventParticipants}
 	timelineEvents     = []string{notify.EventMessages, notify.EventReceipts}
-	windowEvents       = []string{notify.EventMessages}
+	windowEvents       = []string{notify.EventMessages, notify.EventParticipants} // the price counts them; nobody in it refuses sends
 	schedulesEvents    = []string{notify.EventSchedules}
 	activityEvents     = []string{notify.EventActivity}
 	campaignsEvents    = []string{notify.EventParticipants} // who each link brought
