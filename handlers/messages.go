@@ -18,10 +18,23 @@ const timelineSize = 100
 
 // messagingView gathers the group page's messages section.
 func (h *Handler) messagingView(ctx context.Context, g *store.Group, canEdit bool) (views.MessagingView, error) {
-	v := views.MessagingView{Group: g, CanEdit: canEdit, Composer: composerFor(g)}
+	v, err := h.timelineView(ctx, g, canEdit)
+	if err != nil {
+		return v, err
+	}
 	if err := h.loadPick(ctx, &v.Composer, g.ParticipantCount); err != nil {
 		return v, err
 	}
+	v.Window, err = h.windowView(ctx, g)
+	return v, err
+}
+
+// timelineView is what views.Timeline shows: the messages, pins and
+// sender labels, without the composer's template pick and the window,
+// which the live timeline fragment (re-fetched on every message and
+// receipt event of an open page) does not render.
+func (h *Handler) timelineView(ctx context.Context, g *store.Group, canEdit bool) (views.MessagingView, error) {
+	v := views.MessagingView{Group: g, CanEdit: canEdit, Composer: composerFor(g)}
 	var err error
 	if v.Messages, err = h.Store.Messages(ctx, g.ID, timelineSize); err != nil {
 		return v, err
@@ -37,10 +50,7 @@ func (h *Handler) messagingView(ctx context.Context, g *store.Group, canEdit boo
 	for _, m := range v.Messages {
 		senders = append(senders, m.SenderKey)
 	}
-	if v.Labels, err = h.Store.PersonLabels(ctx, senders); err != nil {
-		return v, err
-	}
-	v.Window, err = h.windowView(ctx, g)
+	v.Labels, err = h.Store.PersonLabels(ctx, senders)
 	return v, err
 }
 
@@ -59,7 +69,7 @@ func (h *Handler) messageList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v, err := h.messagingView(c.Request().Context(), g, currentUser(c).CanEdit())
+	v, err := h.timelineView(c.Request().Context(), g, currentUser(c).CanEdit())
 	if err != nil {
 		return err
 	}
@@ -156,7 +166,7 @@ func (h *Handler) timelineAnswer(c echo.Context, g *store.Group) error {
 	if !web.IsHTMX(c) {
 		return c.Redirect(http.StatusSeeOther, "/groups/"+itoa64(g.ID))
 	}
-	v, err := h.messagingView(c.Request().Context(), g, true)
+	v, err := h.timelineView(c.Request().Context(), g, true)
 	if err != nil {
 		return err
 	}
