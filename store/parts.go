@@ -60,10 +60,15 @@ func (t *Tx) touchPart(groupID int64, p Part) {
 // touchPerson records that a person's name, username or identifiers
 // changed (Person wrote them): the participant lists and join requests
 // of every group they are in show them. Most events name someone already
-// known exactly, and then Person writes nothing and this does not run.
+// known exactly, and then Person writes nothing and this does not run;
+// nor does it for someone seen for the first time, whom no group lists.
 func (t *Tx) touchPerson(key string) error {
-	rows, err := t.query(`SELECT group_id, 1 FROM participants WHERE member_key = ?1
-		UNION ALL SELECT group_id, 0 FROM join_requests WHERE member_key = ?1`, key)
+	st, err := t.stmt(`SELECT group_id, 1 FROM participants WHERE member_key = ?1
+		UNION ALL SELECT group_id, 0 FROM join_requests WHERE member_key = ?1`)
+	if err != nil {
+		return fmt.Errorf("store: person's groups: %w", err)
+	}
+	rows, err := st.QueryContext(t.ctx, key)
 	if err != nil {
 		return fmt.Errorf("store: person's groups: %w", err)
 	}

@@ -107,6 +107,9 @@ func (t *Tx) Person(m Member) (string, error) {
 	if err := t.copyPerson(key); err != nil {
 		return "", err
 	}
+	if byUser == "" && byPhone == "" {
+		return key, nil // someone new: no group lists them yet
+	}
 	return key, t.touchPerson(key)
 }
 

@@ -193,8 +193,16 @@ func bench(ctx context.Context, o options, t *table, log io.Writer) error {
 	if err != nil {
 		return err
 	}
+	cpu0, _ := srv.CPU()
 	lr, err := loadgen.Latency(ctx, sc, p, srv.URL, "latency", o.groups, o.streams, o.global, o.bgRate, o.latencyFor)
+	cpu1, _ := srv.CPU()
 	t.note(rw.Report(lr.Elapsed, int64(len(lr.Samples))+lr.Background))
+	if d := int64(len(lr.Samples)) + lr.Background; d > 0 && err == nil {
+		// CPU is steadier than the tail on a shared machine: what the
+		// deliveries, the streams and the renders cost the server.
+		t.note(fmt.Sprintf("server CPU during the webhook → SSE run: %.0f ms per second, %s per delivery (deliveries, events and fragment renders)",
+			float64((cpu1-cpu0).Milliseconds())/lr.Elapsed.Seconds(), us((cpu1-cpu0)/time.Duration(d))))
+	}
 	if note, err := loadgen.Burst(ctx, sc, p, srv.URL, 5, 500, 16, o.messages, 8); err == nil {
 		t.note(note)
 	} else {
