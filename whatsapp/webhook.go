@@ -201,12 +201,12 @@ func (s *SettingResult) UnmarshalJSON(b []byte) error {
 // Meta additions don't break ingestion, and fails only on malformed JSON or
 // a non-WhatsApp object. Verify the signature on the raw body first.
 func ParseWebhook(body []byte) (*Payload, error) {
-	var p Payload
-	if err := json.Unmarshal(body, &p); err != nil {
+	var w wirePayload
+	if err := json.Unmarshal(body, &w); err != nil {
 		return nil, fmt.Errorf("whatsapp: parse webhook: %w", err)
 	}
-	if p.Object != ObjectWABA {
-		return nil, fmt.Errorf("%w (got %.40q)", ErrNotWhatsApp, p.Object)
+	if w.Object != ObjectWABA {
+		return nil, fmt.Errorf("%w (got %.40q)", ErrNotWhatsApp, w.Object)
 	}
-	return &p, nil
+	return w.payload(), nil
 }
