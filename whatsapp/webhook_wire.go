@@ -1,9 +1,9 @@
 package whatsapp
 
-// ParseWebhook decodes a whole delivery in one pass into the wire types
-// below, which hold every documented field and variant. None
-// of them has an UnmarshalJSON method that decodes its bytes again: a
-// custom method that calls json.Unmarshal makes encoding/json validate
+// ParseWebhook decodes a whole delivery in one pass (decodeWire) into
+// the wire types below, which hold every documented field and variant.
+// None of them has an UnmarshalJSON method that decodes its bytes again:
+// a custom method that calls json.Unmarshal makes the decoder validate
 // and scan those bytes once more, and the entry's method alone covered
 // nearly the whole body. Only leaves (flexString, flexBool, Timestamp)
 // keep methods, and those parse their few bytes directly. The public
