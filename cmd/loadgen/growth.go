@@ -28,7 +28,7 @@ func growth(ctx context.Context, o options, t *table, log io.Writer) error {
 			return err
 		}
 	}
-	step(fmt.Sprintf("seeding %d stored deliveries (8 in 10 statuses with their receipts, 2 in 10 inbound messages with their feed lines)", o.stored))
+	step(fmt.Sprintf("seeding %d stored deliveries (8 in 10 statuses with their receipts, 2 in 10 inbound messages)", o.stored))
 	t0 := time.Now()
 	if err := loadgen.SeedDeliveries(ctx, big, o.stored, o.groups, 13*24*time.Hour); err != nil {
 		return err
@@ -38,6 +38,8 @@ func growth(ctx context.Context, o options, t *table, log io.Writer) error {
 	var names []string
 	rates := map[string][2]float64{}
 	cpus := map[string][2]time.Duration{} // server CPU per delivery: steadier than the rate on a busy machine
+	ios := map[string]string{}             // where the CPU goes: page reads, WAL and checkpoint writes
+	dbName := [2]string{"empty", "big"}
 	for i, db := range []string{empty, big} {
 		srv, err := loadgen.Start(ctx, o.bin, db)
 		if err != nil {
@@ -50,8 +52,11 @@ func growth(ctx context.Context, o options, t *table, log io.Writer) error {
 			step(fmt.Sprintf("ingest %s, %s, concurrency %d, %s", sh.Name, []string{"empty database", "big database"}[i], o.conc, o.ingestFor))
 			p := loadgen.NewPoster(srv.URL, sandboxAppSecret, o.conc)
 			cpu0, _ := srv.CPU()
+			io0, _ := srv.IO()
 			r := loadgen.IngestDrained(ctx, p, sh.Body(1), o.conc, o.ingestFor)
 			cpu1, _ := srv.CPU()
+			io1, _ := srv.IO()
+			ios[sh.Name+dbName[i]] = io1.Per(io0, r.Acked)
 			p.Close()
 			if r.Failed > 0 {
 				srv.Kill()
@@ -75,6 +80,9 @@ func growth(ctx context.Context, o options, t *table, log io.Writer) error {
 		ratio := v[1] / v[0]
 		t.add(fmt.Sprintf("ingest, %s, %d stored deliveries (%.2f GB)", name, o.stored, float64(bigSize)/1e9),
 			fmt.Sprintf("%.0f deliveries/s (%.0f %% of empty; CPU %s each)", v[1], 100*ratio, us(c[1])), "≥ 80 % of empty", ratio >= 0.8)
+	}
+	for _, name := range names {
+		t.note(fmt.Sprintf("%s: empty %s; big %s", name, ios[name+"empty"], ios[name+"big"]))
 	}
 	return prune(ctx, o, big, t, step)
 }
