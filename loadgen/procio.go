@@ -55,14 +55,25 @@ func (s *Server) IO() (ProcIO, error) {
 	return p, nil
 }
 
-// Per describes the I/O between a and b per delivery (n deliveries).
-func (b ProcIO) Per(a ProcIO, n int64) string {
+// Sub is the I/O from a to b.
+func (b ProcIO) Sub(a ProcIO) ProcIO {
+	return ProcIO{b.ReadCalls - a.ReadCalls, b.ReadBytes - a.ReadBytes, b.WriteCalls - a.WriteCalls,
+		b.WriteBytes - a.WriteBytes, b.UserTicks - a.UserTicks, b.SysTicks - a.SysTicks}
+}
+
+// Add sums two measurements.
+func (b ProcIO) Add(a ProcIO) ProcIO {
+	return ProcIO{b.ReadCalls + a.ReadCalls, b.ReadBytes + a.ReadBytes, b.WriteCalls + a.WriteCalls,
+		b.WriteBytes + a.WriteBytes, b.UserTicks + a.UserTicks, b.SysTicks + a.SysTicks}
+}
+
+// Per describes the I/O d per delivery (n deliveries).
+func (d ProcIO) Per(n int64) string {
 	if n <= 0 {
 		return "no deliveries"
 	}
-	d := float64(n)
+	f := float64(n)
 	return fmt.Sprintf("%.1f reads (%.1f KB), %.1f writes (%.1f KB), user %.0f µs + system %.0f µs per delivery",
-		float64(b.ReadCalls-a.ReadCalls)/d, float64(b.ReadBytes-a.ReadBytes)/d/1024,
-		float64(b.WriteCalls-a.WriteCalls)/d, float64(b.WriteBytes-a.WriteBytes)/d/1024,
-		float64(b.UserTicks-a.UserTicks)*1e4/d, float64(b.SysTicks-a.SysTicks)*1e4/d)
+		float64(d.ReadCalls)/f, float64(d.ReadBytes)/f/1024, float64(d.WriteCalls)/f, float64(d.WriteBytes)/f/1024,
+		float64(d.UserTicks)*1e4/f, float64(d.SysTicks)*1e4/f)
 }
