@@ -133,17 +133,8 @@ func (s *Store) activityRows(ctx context.Context, q ActivityQuery, limit int) ([
 // subqueries: joined, it led SQLite to build an automatic index over all
 // messages.)
 func (s *Store) messageLines(ctx context.Context, q ActivityQuery, limit int) ([]ActivityItem, error) {
-	where, args := feedFilter(q, "m")
-	from := `messages m`
-	if q.GroupID > 0 {
-		from = `messages m INDEXED BY messages_group`
-	}
-	rows, err := s.r.QueryContext(ctx, `SELECT m.id, m.created_at, m.group_id, coalesce(g.subject, ''),
-			m.sender_name, coalesce(p.username, ''), coalesce(p.wa_id, ''), coalesce(p.user_id, ''), m.kind, m.body
-		FROM `+from+` LEFT JOIN groups g ON g.id = m.group_id LEFT JOIN people p ON p.key = m.sender_key
-		WHERE m.direction = 'in' AND m.id > (SELECT after FROM feed_messages)
-			AND m.created_at >= (SELECT floor FROM feed_messages)`+where+`
-		ORDER BY m.id DESC LIMIT ?`, append(args, limit)...)
+	query, args := messageLinesSQL(q, limit)
+	rows, err := s.r.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: activity messages: %w", err)
 	}
@@ -159,6 +150,20 @@ func (s *Store) messageLines(ctx context.Context, q ActivityQuery, limit int) ([
 		out = append(out, a)
 	}
 	return out, rows.Err()
+}
+
+func messageLinesSQL(q ActivityQuery, limit int) (string, []any) {
+	where, args := feedFilter(q, "m")
+	from := `messages m`
+	if q.GroupID > 0 {
+		from = `messages m INDEXED BY messages_group`
+	}
+	return `SELECT m.id, m.created_at, m.group_id, coalesce(g.subject, ''),
+			m.sender_name, coalesce(p.username, ''), coalesce(p.wa_id, ''), coalesce(p.user_id, ''), m.kind, m.body
+		FROM ` + from + ` LEFT JOIN groups g ON g.id = m.group_id LEFT JOIN people p ON p.key = m.sender_key
+		WHERE m.direction = 'in' AND m.id > (SELECT after FROM feed_messages)
+			AND m.created_at >= (SELECT floor FROM feed_messages)` + where + `
+		ORDER BY m.id DESC LIMIT ?`, append(args, limit)
 }
 
 // MessageLine is what the feed says of a received message: its text (or

@@ -174,3 +174,51 @@ func TestMigrateFeedKeepsExistingLines(t *testing.T) {
 		}
 	}
 }
+
+// The message lines' queries must read the newest messages through the
+// rowid (all groups) or one group's through messages_group: written with
+// a join to feed_messages, SQLite chose to build an automatic index over
+// every message on each read.
+func TestFeedMessageLinesUseIndexes(t *testing.T) {
+	s := mustOpen(t)
+	ctx := context.Background()
+	g := activeGroup(t, s, "G1")
+	for i := range 50 {
+		received(t, s, g, fmt.Sprintf("w%d", i), "hi", Member{WaID: fmt.Sprintf("1555000%04d", i)}, int64(1000+i))
+	}
+	// Statistics of a big database (a million messages in 10,000
+	// groups), as the planner would find them there.
+	for _, q := range []string{`ANALYZE`,
+		`DELETE FROM sqlite_stat1 WHERE tbl = 'messages'`,
+		`INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('messages', NULL, '1000000'),
+			('messages', 'messages_group', '1000000 100 1'), ('messages', 'messages_created', '1000000 1'),
+			('messages', 'sqlite_autoindex_messages_1', '1000000 1')`,
+		`ANALYZE sqlite_schema`} {
+		_, err := s.exec(ctx, q)
+		must(t, err)
+	}
+	for _, c := range []struct {
+		q    ActivityQuery
+		want string
+	}{
+		{ActivityQuery{}, "USING INTEGER PRIMARY KEY"},
+		{ActivityQuery{Before: 40, Group: "G"}, "USING INTEGER PRIMARY KEY"},
+		{ActivityQuery{GroupID: g, Before: 40}, "USING INDEX messages_group (group_id=?"},
+	} {
+		query, args := messageLinesSQL(c.q, 51)
+		rows, err := s.r.Query(`EXPLAIN QUERY PLAN `+query, args...)
+		must(t, err)
+		var steps []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			must(t, rows.Scan(&id, &parent, &unused, &detail))
+			steps = append(steps, detail)
+		}
+		must(t, rows.Close())
+		plan := strings.Join(steps, "; ")
+		if !strings.Contains(plan, c.want) || strings.Contains(plan, "AUTOMATIC") || strings.Contains(plan, "SCAN m") {
+			t.Errorf("%+v: plan %q, want %q", c.q, plan, c.want)
+		}
+	}
+}
