@@ -274,9 +274,11 @@ func (t *Tx) InboundMessage(groupID int64, wamid, kind, body string, sender Memb
 	if err != nil {
 		return err
 	}
+	// The id comes from the activity feed's sequence: the row is the
+	// message's feed line (activity_feed.go).
 	_, err = t.exec(`INSERT INTO messages
-		(group_id, direction, wamid, kind, body, sender_key, sender_name, state, created_at, sent_at)
-		VALUES (?, 'in', ?, ?, ?, ?, ?, 'received', ?, ?) ON CONFLICT (wamid) DO NOTHING`,
+		(id, group_id, direction, wamid, kind, body, sender_key, sender_name, state, created_at, sent_at)
+		VALUES (`+nextFeedID+`, ?, 'in', ?, ?, ?, ?, ?, 'received', ?, ?) ON CONFLICT (wamid) DO NOTHING`,
 		groupID, wamid, kind, body, key, sender.Name, at, at)
 	if err != nil {
 		return fmt.Errorf("store: inbound message: %w", err)
@@ -288,7 +290,7 @@ func (t *Tx) InboundMessage(groupID int64, wamid, kind, body string, sender Memb
 	// messages per group (migration 0021).
 	_, err = t.exec(`UPDATE groups SET last_activity_at = max(last_activity_at, ?1),
 		last_inbound_at = max(last_inbound_at, ?1) WHERE id = ?2`, at, groupID)
-	t.touchPart(groupID, PartMessages)
+	t.touchPart(groupID, PartMessages|PartActivity) // the history lists received messages too
 	return err
 }
 
