@@ -119,7 +119,11 @@ func (s *Store) commitTx(ctx context.Context, batch []*deliveryReq, isolate bool
 	defer tx.Rollback()
 	// One Tx for the batch's own statements; each delivery gets its own
 	// (applyOne) sharing the prepared statements.
-	bt := &Tx{tx: tx, ctx: ctx, now: s.now(), stmts: map[string]*sql.Stmt{}, cache: &s.stmtc, fast: !isolate}
+	bt := &Tx{tx: tx, ctx: ctx, now: s.now(), stmts: map[string]*sql.Stmt{}, cache: &s.stmtc, fast: !isolate,
+		wc: &s.wc, batched: true}
+	if !isolate {
+		bt.pend = s.wc.batch()
+	}
 	for _, r := range batch {
 		if !isolate {
 			if r.res, r.err = s.applyOne(context.WithoutCancel(r.ctx), bt, r); r.err != nil {
@@ -134,6 +138,7 @@ func (s *Store) commitTx(ctx context.Context, batch []*deliveryReq, isolate bool
 	if err := tx.Commit(); err != nil {
 		return failAll(err)
 	}
+	s.wc.commit(bt.pend)
 	return true
 }
 

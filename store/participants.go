@@ -152,7 +152,9 @@ func (t *Tx) SetName(groupID int64, key, name string) error {
 	if name == "" {
 		return nil
 	}
-	_, err := t.exec(`UPDATE participants SET name = ? WHERE group_id = ? AND member_key = ?`,
+	// Only when it differs: an UPDATE that changes nothing still rewrites
+	// the row's page into the WAL at commit.
+	_, err := t.exec(`UPDATE participants SET name = ?1 WHERE group_id = ?2 AND member_key = ?3 AND name <> ?1`,
 		name, groupID, key)
 	return err
 }

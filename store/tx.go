@@ -27,6 +27,13 @@ type Tx struct {
 	// fast: the group commit's first attempt at a batch, which a failure
 	// abandons (commit.go); Isolate then needs no savepoints.
 	fast bool
+	// The writer's cache of committed people and group ids
+	// (writercache.go); pend is what the batch read, in its first attempt
+	// only; batched is set in the group commit.
+	wc      *writerCache
+	pend    *cacheBatch
+	batched bool
+	msg     msgLookup // the last receipt's message lookup (receipts.go)
 }
 
 // write runs fn in one write transaction and commits it when fn
@@ -38,7 +45,7 @@ func (s *Store) write(ctx context.Context, fn func(*Tx) error) error {
 		return err
 	}
 	defer tx.Rollback()
-	if err := fn(&Tx{tx: tx, ctx: ctx, now: s.now()}); err != nil {
+	if err := fn(&Tx{tx: tx, ctx: ctx, now: s.now(), wc: &s.wc}); err != nil {
 		return err
 	}
 	return tx.Commit()
