@@ -293,9 +293,8 @@ func (t *Tx) AddInbound(groupID int64, wamid, kind, body string, sender Member, 
 		return false, nil
 	}
 	t.msg = msgLookup{} // wamid now names a message
-	if err := t.SetName(groupID, key, sender.Name); err != nil {
-		return false, err
-	}
+	// The sender's name is on their participant rows already: Person
+	// stored it and copied it there (copyPerson), or found it stored.
 	// last_inbound_at answers LastInbound without an index of inbound
 	// messages per group (migration 0021). Meta's times are whole seconds:
 	// a busy group's next message often changes neither, and then the row

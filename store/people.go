@@ -110,6 +110,12 @@ func (t *Tx) Person(m Member) (string, error) {
 			return "", fmt.Errorf("store: person alias: %w", err)
 		}
 	}
+	if byUser == "" && byPhone == "" {
+		// Someone new: no alias named them, so no row is keyed by them
+		// yet (every person has their key as an alias) and there is
+		// nothing to copy to.
+		return key, nil
+	}
 	return key, t.copyPerson(key)
 }
 

@@ -128,3 +128,48 @@ func TestWriterCacheGroups(t *testing.T) {
 		t.Fatalf("WA2 after it appeared: %d %v", got, ok)
 	}
 }
+
+// A participant's rows show the person as stored wherever the name or a
+// new identifier was learnt: a message's profile name reaches their rows
+// in every group, and a join or leave row made later shows it too.
+func TestParticipantRowsShowThePersonAsStored(t *testing.T) {
+	s := mustOpen(t)
+	g1, g2, g3, g4 := activeGroup(t, s, "G1"), activeGroup(t, s, "G2"), activeGroup(t, s, "G3"), activeGroup(t, s, "G4")
+	withTx(t, s, func(tx *Tx) error {
+		if err := tx.ParticipantJoined(g1, Member{WaID: "15550003"}, "invite_link", 10); err != nil {
+			return err
+		}
+		return tx.ParticipantJoined(g2, Member{WaID: "15550003"}, "invite_link", 11)
+	})
+	// Through the group commit, twice: the second finds the person cached.
+	for i, wamid := range []string{"wamid.n1", "wamid.n2"} {
+		if _, err := s.SaveDelivery(context.Background(), []byte(`{}`), "messages", func(tx *Tx) error {
+			_, err := tx.AddInbound(g1, wamid, KindText, "hi", Member{WaID: "15550003", Name: "Cy"}, int64(20+i))
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	withTx(t, s, func(tx *Tx) error { return tx.ParticipantGone(g3, Member{WaID: "15550003"}, "left", 30) })
+	var name string
+	if err := s.r.QueryRow(`SELECT name FROM participants WHERE group_id = ?`, g3).Scan(&name); err != nil || name != "Cy" {
+		t.Fatalf("the row made by a leave shows %q (%v), want the stored name", name, err)
+	}
+	withTx(t, s, func(tx *Tx) error { return tx.ParticipantJoined(g4, Member{WaID: "15550003"}, "invite_link", 31) })
+	if ps, err := s.Participants(context.Background(), g4); err != nil || len(ps) != 1 || ps[0].Name != "Cy" {
+		t.Fatalf("the row made by a join does not show the stored name: %+v %v", ps, err)
+	}
+	withTx(t, s, func(tx *Tx) error {
+		_, err := tx.Person(Member{WaID: "15550003", UserID: "US.cy", Username: "cy"})
+		return err
+	})
+	for _, g := range []int64{g1, g2, g4} {
+		ps, err := s.Participants(context.Background(), g)
+		if err != nil || len(ps) != 1 {
+			t.Fatalf("group %d: %+v %v", g, ps, err)
+		}
+		if p := ps[0]; p.Name != "Cy" || p.Key != "US.cy" || p.UserID != "US.cy" || p.WaID != "15550003" || p.Username != "cy" {
+			t.Errorf("group %d row %+v", g, p)
+		}
+	}
+}
