@@ -1,5 +1,5 @@
-// Package clock holds the one context-aware sleep the client, the sync and
-// the simulator share.
+// Package clock holds the context-aware sleeps the client, the sync, the
+// simulator and the background workers share.
 package clock
 
 import (
@@ -18,6 +18,25 @@ func Sleep(ctx context.Context, d time.Duration) error {
 	select {
 	case <-ctx.Done():
 		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// SleepOrWake is Sleep that a send on wake also ends early: the outbox
+// and the scheduler sleep until their next due item or until new work
+// arrives. It returns ctx's error when ctx ended.
+func SleepOrWake(ctx context.Context, wake <-chan struct{}, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-wake:
+		return nil
 	case <-t.C:
 		return nil
 	}

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"groupdeck/clock"
 	"groupdeck/store"
 	"groupdeck/whatsapp"
 )
@@ -47,15 +48,9 @@ func (w *Worker) Run(ctx context.Context) {
 			return
 		}
 		w.expire(ctx)
-		timer := time.NewTimer(w.idle(ctx))
-		select {
-		case <-ctx.Done():
-			timer.Stop()
+		if clock.SleepOrWake(ctx, w.wake, w.idle(ctx)) != nil {
 			return
-		case <-w.wake:
-		case <-timer.C:
 		}
-		timer.Stop()
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"time"
 
+	"groupdeck/clock"
 	"groupdeck/messaging"
 	"groupdeck/store"
 )
@@ -76,15 +77,9 @@ func (w *Worker) Run(ctx context.Context) {
 		if err := w.RunDue(ctx); err != nil && ctx.Err() == nil {
 			w.Log.Error("scheduler: handling due occurrences failed", "err", err)
 		}
-		timer := time.NewTimer(w.idle(ctx))
-		select {
-		case <-ctx.Done():
-			timer.Stop()
+		if clock.SleepOrWake(ctx, w.wake, w.idle(ctx)) != nil {
 			return
-		case <-w.wake:
-		case <-timer.C:
 		}
-		timer.Stop()
 	}
 }
 
