@@ -363,17 +363,19 @@ func (t *Tx) MatchSendTagged(wamid, waGroupID, callback string, at int64) error 
 	if wamid == "" || waGroupID == "" {
 		return nil
 	}
-	var n int
 	if last := t.msg; last.wamid == wamid {
 		t.msg = msgLookup{} // good for the one status that set it
 		if last.found {
 			return nil
 		}
-	} else if err := t.queryRow(`SELECT count(*) FROM messages WHERE wamid = ?`, wamid).Scan(&n); err != nil {
-		return fmt.Errorf("store: match send: %w", err)
-	}
-	if n > 0 {
-		return nil
+	} else {
+		var n int
+		if err := t.queryRow(`SELECT count(*) FROM messages WHERE wamid = ?`, wamid).Scan(&n); err != nil {
+			return fmt.Errorf("store: match send: %w", err)
+		}
+		if n > 0 {
+			return nil
+		}
 	}
 	if _, err := t.exec(`INSERT INTO unmatched_sends (wamid, wa_group_id, at, callback) VALUES (?, ?, ?, ?)
 		ON CONFLICT DO NOTHING`, wamid, waGroupID, at, callback); err != nil {

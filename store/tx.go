@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // Tx is one write transaction. Every change the store makes goes through
@@ -20,10 +21,13 @@ type Tx struct {
 	delivery int64 // the webhook delivery being applied; 0 outside ingest
 	fresh    int   // changes not seen before
 	deferred int
-	touched  map[int64]bool
-	failures []string
-	stmts    map[string]*sql.Stmt // prepared in tx, shared by a batch
-	cache    *stmtCache           // the writer's statements, for the group commit
+	// touched lists distinct groups in a slice (a delivery touches one or
+	// a few: no map per delivery), indexed by touchedSet past a few dozen.
+	touched    []int64
+	touchedSet map[int64]bool
+	failures   []string
+	stmts      map[string]*sql.Stmt // prepared in tx, shared by a batch
+	cache      *stmtCache           // the writer's statements, for the group commit
 	// fast: the group commit's first attempt at a batch, which a failure
 	// abandons (commit.go); Isolate then needs no savepoints.
 	fast bool
@@ -180,16 +184,23 @@ func (t *Tx) Isolate(fn func() error) error {
 
 // Touched lists the groups this delivery changed.
 func (t *Tx) Touched() []int64 {
-	out := make([]int64, 0, len(t.touched))
-	for id := range t.touched {
-		out = append(out, id)
-	}
-	return out
+	return append([]int64(nil), t.touched...)
 }
 
 func (t *Tx) touch(groupID int64) {
-	if t.touched == nil {
-		t.touched = map[int64]bool{}
+	if t.touchedSet != nil {
+		if t.touchedSet[groupID] {
+			return
+		}
+		t.touchedSet[groupID] = true
+	} else if slices.Contains(t.touched, groupID) {
+		return
+	} else if len(t.touched) >= 32 {
+		t.touchedSet = make(map[int64]bool, 64)
+		for _, id := range t.touched {
+			t.touchedSet[id] = true
+		}
+		t.touchedSet[groupID] = true
 	}
-	t.touched[groupID] = true
+	t.touched = append(t.touched, groupID)
 }

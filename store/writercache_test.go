@@ -173,3 +173,18 @@ func TestParticipantRowsShowThePersonAsStored(t *testing.T) {
 		}
 	}
 }
+
+// Touched lists each group once, in the order first touched, past the
+// point where it switches to a set too.
+func TestTouchedListsEachGroupOnce(t *testing.T) {
+	var tx Tx
+	for round := 0; round < 3; round++ {
+		for g := int64(1); g <= 100; g++ {
+			tx.touch(g)
+		}
+	}
+	got := tx.Touched()
+	if len(got) != 100 || got[0] != 1 || got[99] != 100 {
+		t.Fatalf("touched %d groups: %v", len(got), got)
+	}
+}
