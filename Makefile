@@ -61,7 +61,8 @@ soak: build
 # a short run ends mid-input and Go reports "context deadline exceeded". Its
 # seeds still run with every `go test`; fuzz it alone with
 # `go test -run '^$$' -fuzz FuzzApply -fuzztime 10m ./ingest/`.
-FUZZ_TARGETS := whatsapp:FuzzParseWebhook whatsapp:FuzzVerifySignature \
+FUZZ_TARGETS := whatsapp:FuzzParseWebhook whatsapp:FuzzVerifySignature whatsapp:FuzzWireDecoding \
+	whatsapp:FuzzValidJSON \
 	handlers:FuzzValidateGroup handlers:FuzzSafeFilename
 FUZZTIME ?= 30s
 

@@ -13,7 +13,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -147,27 +147,36 @@ func fieldsOf(p *whatsapp.Payload) string {
 	if p == nil {
 		return ""
 	}
-	seen := map[string]bool{}
+	// A handful of distinct fields at most, and nearly always one: a
+	// slice, not a map, on every delivery.
+	var out []string
 	for _, e := range p.Entry {
 		for _, c := range e.Changes {
-			seen[c.Field] = true
+			if !slices.Contains(out, c.Field) {
+				out = append(out, c.Field)
+			}
 		}
 	}
-	out := make([]string, 0, len(seen))
-	for f := range seen {
-		out = append(out, f)
+	if len(out) == 1 {
+		return out[0]
 	}
-	sort.Strings(out)
+	slices.Sort(out)
 	return strings.Join(out, ",")
 }
 
 // items lists every change of a delivery in order, numbered, so a change
 // that has to wait can be found again in the stored body.
 func items(p *whatsapp.Payload) []change {
-	var all []change
+	n := 0
 	for _, e := range p.Entry {
 		for _, ch := range e.Changes {
-			all = append(all, split(ch)...)
+			n += len(ch.Value.Groups) + len(ch.Value.Messages) + len(ch.Value.Statuses)
+		}
+	}
+	all := make([]change, 0, n)
+	for _, e := range p.Entry {
+		for _, ch := range e.Changes {
+			all = split(all, ch)
 		}
 	}
 	for i := range all {
@@ -176,10 +185,9 @@ func items(p *whatsapp.Payload) []change {
 	return all
 }
 
-// split turns one change into its items, each applied and de-duplicated
-// on its own.
-func split(ch whatsapp.Change) []change {
-	var out []change
+// split appends one change's items to out, each applied and
+// de-duplicated on its own.
+func split(out []change, ch whatsapp.Change) []change {
 	num := ch.Value.Metadata.PhoneNumberID
 	for i := range ch.Value.Groups {
 		out = append(out, change{Field: ch.Field, Group: &ch.Value.Groups[i], PhoneNumberID: num})

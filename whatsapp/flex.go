@@ -63,7 +63,8 @@ func parseFlexInt(b []byte) (int64, error) {
 	}
 	s := string(b)
 	if b[0] == '"' {
-		if err := json.Unmarshal(b, &s); err != nil {
+		var err error
+		if s, err = unquote(b); err != nil {
 			return 0, err
 		}
 		s = strings.TrimSpace(s)
@@ -87,7 +88,8 @@ func (f *flexBool) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
 	s := string(b)
 	if len(b) > 0 && b[0] == '"' {
-		if err := json.Unmarshal(b, &s); err != nil {
+		var err error
+		if s, err = unquote(b); err != nil {
 			return err
 		}
 	}
@@ -113,8 +115,8 @@ func (f *flexString) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	if b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
+		s, err := unquote(b)
+		if err != nil {
 			return err
 		}
 		*f = flexString(s)
@@ -126,4 +128,27 @@ func (f *flexString) UnmarshalJSON(b []byte) error {
 	}
 	*f = flexString(n.String())
 	return nil
+}
+
+// unquote decodes a JSON string literal. One of plain printable ASCII
+// (every ID, number and timestamp Meta sends) is its bytes between the
+// quotes; escapes, control bytes and non-ASCII take the full decoder,
+// which validates and replaces invalid UTF-8 as encoding/json does
+// everywhere else.
+func unquote(b []byte) (string, error) {
+	if len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"' && plainASCII(b[1:len(b)-1]) {
+		return string(b[1 : len(b)-1]), nil
+	}
+	var s string
+	err := json.Unmarshal(b, &s)
+	return s, err
+}
+
+func plainASCII(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
