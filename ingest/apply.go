@@ -71,10 +71,9 @@ func (in *Ingester) message(t *store.Tx, m *whatsapp.Message, contacts []whatsap
 		"wamid": m.ID, "type": kind, "text": body}, "from": hm(sender)}); err != nil {
 		return "", err
 	}
-	if body == "" {
-		body = "[" + kind + "]"
-	}
-	return "", t.Activity(id, store.ActMessage, in.who(sender), clip(body, 140), at)
+	// Its activity feed line is the message row itself (store.MessageLine,
+	// migration 0026): no activity row, no second per-group index entry.
+	return "", nil
 }
 
 func (in *Ingester) status(t *store.Tx, s *whatsapp.Status, contacts []whatsapp.Contact) error {

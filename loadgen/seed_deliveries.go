@@ -23,8 +23,8 @@ func UnknownGroupBody(run string, n int64) []byte {
 // measurement. Like real traffic, eight in ten are delivered or read
 // statuses of messages the business sent to the busy groups of
 // BenchWorld(groups) (the raw body, its de-duplication key, the message
-// row and its receipt), the rest inbound messages (the raw body, key,
-// message and its feed line). spread should stay inside the retention
+// row and its receipt), the rest inbound messages (the raw body, key and
+// the message, which is also its activity feed line). spread should stay inside the retention
 // (13 days against the default 14 for keys) so the server's first
 // pruning run does not delete them while ingest is measured.
 func SeedDeliveries(ctx context.Context, path string, n, groups int, spread time.Duration) error {
@@ -55,7 +55,7 @@ func SeedDeliveriesUntil(ctx context.Context, path string, n, groups int, newest
 
 // seeder holds a chunk's prepared statements.
 type seeder struct {
-	del, key, msg, act, out, delivered, read *sql.Stmt
+	del, key, msg, out, delivered, read *sql.Stmt
 }
 
 func prepareSeeder(ctx context.Context, tx *sql.Tx) (*seeder, error) {
@@ -73,7 +73,6 @@ func prepareSeeder(ctx context.Context, tx *sql.Tx) (*seeder, error) {
 		key: prep(`INSERT INTO webhook_events (dedup_key, delivery_id, applied_at) VALUES (?, ?, ?)`),
 		msg: prep(`INSERT INTO messages (group_id, direction, wamid, kind, body, sender_key, sender_name, state, created_at, sent_at)
 			VALUES (?, 'in', ?, 'text', ?, ?, ?, 'received', ?, ?)`),
-		act: prep(`INSERT INTO activity (at, group_id, kind, who, detail) VALUES (?, ?, 'message', ?, ?)`),
 		out: prep(`INSERT INTO messages (group_id, direction, wamid, kind, body, sender_key, sender_name, state, created_at, sent_at)
 			VALUES (?, 'out', ?, 'text', 'Earlier news for the group', '', '', 'sent', ?, ?)`),
 		delivered: prep(`INSERT INTO receipts (wamid, participant, delivered_at) VALUES (?, ?, ?)`),
@@ -158,9 +157,6 @@ func (s *seeder) message(ctx context.Context, w World, i int, at int64) error {
 	if err := s.delivery(ctx, Message(WAGroupID(g), wamid, from, "Seed "+strconv.Itoa(i), text), "m:"+wamid, at); err != nil {
 		return err
 	}
-	if _, err := s.msg.ExecContext(ctx, g, wamid, text, from, "Seed "+strconv.Itoa(i), at, at); err != nil {
-		return err
-	}
-	_, err := s.act.ExecContext(ctx, at, g, "Seed "+strconv.Itoa(i), text)
+	_, err := s.msg.ExecContext(ctx, g, wamid, text, from, "Seed "+strconv.Itoa(i), at, at)
 	return err
 }

@@ -24,31 +24,6 @@ const activityColumns = `a.id, a.at, coalesce(a.group_id, 0), coalesce(g.subject
 
 const activityFrom = `activity a LEFT JOIN groups g ON g.id = a.group_id LEFT JOIN users u ON u.id = g.created_by`
 
-// RecentActivity returns the newest activity first, across all groups
-// (groupID 0) or for one group.
-func (s *Store) RecentActivity(ctx context.Context, groupID int64, limit int) ([]ActivityItem, error) {
-	q := `SELECT ` + activityColumns + ` FROM ` + activityFrom
-	args := []any{}
-	if groupID != 0 {
-		q += ` WHERE a.group_id = ?`
-		args = append(args, groupID)
-	}
-	rows, err := s.r.QueryContext(ctx, q+` ORDER BY a.id DESC LIMIT ?`, append(args, limit)...)
-	if err != nil {
-		return nil, fmt.Errorf("store: activity: %w", err)
-	}
-	defer rows.Close()
-	var out []ActivityItem
-	for rows.Next() {
-		var a ActivityItem
-		if err := rows.Scan(&a.ID, &a.At, &a.GroupID, &a.Subject, &a.Kind, &a.Who, &a.Detail); err != nil {
-			return nil, fmt.Errorf("store: activity: %w", err)
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
-}
-
 // Counters are the home page's numbers.
 type Counters struct {
 	ActiveGroups    int
@@ -92,6 +67,12 @@ func (s *Store) PruneActivity(ctx context.Context, before int64) (int64, error) 
 	kinds, err := s.activityKinds(ctx)
 	if err != nil {
 		return 0, err
+	}
+	// Message lines are read from messages (migration 0026), which this
+	// retention does not delete: the feed leaves out those older than the
+	// cut-off instead, as it did when they were activity rows.
+	if _, err := s.exec(ctx, `UPDATE feed_messages SET floor = max(floor, ?)`, before); err != nil {
+		return 0, fmt.Errorf("store: prune activity: %w", err)
 	}
 	var total int64
 	for _, kind := range kinds {
@@ -177,71 +158,10 @@ func (t *Tx) Activity(groupID int64, kind, who, detail string, at int64) error {
 			return nil
 		}
 	}
-	_, err := t.exec(`INSERT INTO activity (at, group_id, kind, who, detail) VALUES (?, nullif(?, 0), ?, ?, ?)`,
-		at, groupID, kind, who, detail)
+	_, err := t.exec(`INSERT INTO activity (id, at, group_id, kind, who, detail)
+		VALUES (`+nextFeedID+`, ?, nullif(?, 0), ?, ?, ?)`, at, groupID, kind, who, detail)
 	if err != nil {
 		return fmt.Errorf("store: activity: %w", err)
 	}
 	return nil
-}
-
-// ActivityQuery pages the feed: newest first, items older than Before (an
-// activity id; 0 = from the newest) or from Since on (the live first
-// page, which keeps its lower end so the pages below it stay put),
-// optionally one kind, one group (GroupID) and groups whose subject
-// contains Group.
-type ActivityQuery struct {
-	Kind    string
-	GroupID int64
-	Group   string
-	Before  int64
-	Since   int64
-	Limit   int
-}
-
-// ActivityPage returns one page of the feed and whether older items exist.
-func (s *Store) ActivityPage(ctx context.Context, q ActivityQuery) ([]ActivityItem, bool, error) {
-	if q.Limit <= 0 || q.Limit > 200 {
-		q.Limit = 50
-	}
-	sql := `SELECT ` + activityColumns + ` FROM ` + activityFrom + ` WHERE 1 = 1`
-	var args []any
-	if q.Before > 0 {
-		sql += ` AND a.id < ?`
-		args = append(args, q.Before)
-	}
-	if q.Since > 0 {
-		sql += ` AND a.id >= ?`
-		args = append(args, q.Since)
-	}
-	if q.GroupID > 0 {
-		sql += ` AND a.group_id = ?`
-		args = append(args, q.GroupID)
-	}
-	if q.Kind != "" {
-		sql += ` AND a.kind = ?`
-		args = append(args, q.Kind)
-	}
-	if q.Group != "" {
-		sql += ` AND g.subject LIKE ? ESCAPE '\'`
-		args = append(args, "%"+escapeLike(q.Group)+"%")
-	}
-	rows, err := s.r.QueryContext(ctx, sql+` ORDER BY a.id DESC LIMIT ?`, append(args, q.Limit+1)...)
-	if err != nil {
-		return nil, false, fmt.Errorf("store: activity page: %w", err)
-	}
-	defer rows.Close()
-	var out []ActivityItem
-	for rows.Next() {
-		var a ActivityItem
-		if err := rows.Scan(&a.ID, &a.At, &a.GroupID, &a.Subject, &a.Kind, &a.Who, &a.Detail); err != nil {
-			return nil, false, fmt.Errorf("store: activity page: %w", err)
-		}
-		out = append(out, a)
-	}
-	more := len(out) > q.Limit
-	if more {
-		out = out[:q.Limit]
-	}
-	return out, more, rows.Err()
 }

@@ -282,9 +282,11 @@ func (t *Tx) AddInbound(groupID int64, wamid, kind, body string, sender Member, 
 	if err != nil {
 		return false, err
 	}
+	// The id comes from the activity feed's sequence: the row is the
+	// message's feed line (activity_feed.go).
 	n, err := t.execN(`INSERT INTO messages
-		(group_id, direction, wamid, kind, body, sender_key, sender_name, state, created_at, sent_at)
-		VALUES (?, 'in', ?, ?, ?, ?, ?, 'received', ?, ?) ON CONFLICT (wamid) DO NOTHING`,
+		(id, group_id, direction, wamid, kind, body, sender_key, sender_name, state, created_at, sent_at)
+		VALUES (`+nextFeedID+`, ?, 'in', ?, ?, ?, ?, ?, 'received', ?, ?) ON CONFLICT (wamid) DO NOTHING`,
 		groupID, wamid, kind, body, key, sender.Name, at, at)
 	if err != nil {
 		return false, fmt.Errorf("store: inbound message: %w", err)

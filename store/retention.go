@@ -253,7 +253,11 @@ func (t *Tx) expireWaiting(before int64, batch int) (int64, error) {
 // 0 when there are no deliveries.
 func (s *Store) firstDeliveryFrom(ctx context.Context, at int64) (int64, error) {
 	var lo, hi int64
-	if err := s.r.QueryRowContext(ctx, `SELECT coalesce(min(id), 0), coalesce(max(id), 0) FROM webhook_deliveries`).Scan(&lo, &hi); err != nil || hi == 0 {
+	// min and max in one SELECT defeat SQLite's min/max optimisation and
+	// read a whole index (94 MB at a million deliveries, at every start and
+	// pruning run); each in its own subquery is one probe of the rowid tree.
+	if err := s.r.QueryRowContext(ctx, `SELECT coalesce((SELECT min(id) FROM webhook_deliveries), 0),
+		coalesce((SELECT max(id) FROM webhook_deliveries), 0)`).Scan(&lo, &hi); err != nil || hi == 0 {
 		return 0, err
 	}
 	receivedFrom := func(id int64) (int64, error) {
