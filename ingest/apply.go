@@ -36,10 +36,6 @@ func (in *Ingester) message(t *store.Tx, m *whatsapp.Message, contacts []whatsap
 	if err != nil || !ok {
 		return "group:" + m.GroupID, err
 	}
-	// Already stored: a retry after its de-duplication key was pruned.
-	if known, err := t.HasMessage(m.ID); err != nil || known {
-		return "", err
-	}
 	sender := store.Member{WaID: m.From, UserID: m.FromUserID, ParentUserID: m.FromParentUserID}
 	for _, c := range contacts {
 		if (c.WaID != "" && c.WaID == m.From) || (c.UserID != "" && c.UserID == m.FromUserID) || len(contacts) == 1 {
@@ -61,7 +57,9 @@ func (in *Ingester) message(t *store.Tx, m *whatsapp.Message, contacts []whatsap
 		}
 	}
 	at := ms(m.Timestamp)
-	if err := t.InboundMessage(id, m.ID, kind, body, sender, at); err != nil {
+	// Not added: already stored, a retry after its de-duplication key
+	// was pruned.
+	if added, err := t.AddInbound(id, m.ID, kind, body, sender, at); err != nil || !added {
 		return "", err
 	}
 	if a := m.Attachment(); a != nil {
@@ -111,7 +109,7 @@ func (in *Ingester) status(t *store.Tx, s *whatsapp.Status, contacts []whatsapp.
 	}
 	detail := "A message could not be delivered: " + reason
 	if p != "" {
-		detail = "A message could not be delivered to " + who(m) + ": " + reason
+		detail = "A message could not be delivered to " + in.who(m) + ": " + reason
 	}
 	return t.Activity(gid, store.ActFailure, "", detail, ms(s.Timestamp))
 }

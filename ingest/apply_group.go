@@ -40,7 +40,7 @@ func (in *Ingester) groupEvent(t *store.Tx, ev *whatsapp.GroupEvent) (string, er
 				return "", err
 			}
 		}
-		return "", t.Activity(id, kind, who(m), detail, at)
+		return "", t.Activity(id, kind, in.who(m), detail, at)
 	case whatsapp.EventSettingsUpdate:
 		return "", in.settings(t, id, ev, at)
 	case whatsapp.EventSuspend, whatsapp.EventSuspendCleared:
@@ -85,7 +85,7 @@ func (in *Ingester) joinedAll(t *store.Tx, id int64, ev *whatsapp.GroupEvent, at
 		if err := in.joinHooks(t, id, ev.GroupID, m, ev.Reason, at); err != nil {
 			return err
 		}
-		if err := t.Activity(id, store.ActJoin, who(m), "joined", at); err != nil {
+		if err := t.Activity(id, store.ActJoin, in.who(m), "joined", at); err != nil {
 			return err
 		}
 	}
@@ -109,7 +109,7 @@ func (in *Ingester) removed(t *store.Tx, id int64, ev *whatsapp.GroupEvent, at i
 		if err := in.emit(t, hooks.MemberLeft, id, ev.GroupID, at, map[string]any{"member": hm(m), "how": state}); err != nil {
 			return err
 		}
-		if err := t.Activity(id, kind, who(m), detail, at); err != nil {
+		if err := t.Activity(id, kind, in.who(m), detail, at); err != nil {
 			return err
 		}
 	}
@@ -124,7 +124,7 @@ func (in *Ingester) removed(t *store.Tx, id int64, ev *whatsapp.GroupEvent, at i
 		if reason == "" {
 			reason = errorsText(ev.Errors)
 		}
-		if err := t.Activity(id, store.ActFailure, who(member(p)), "could not be removed: "+reason, at); err != nil {
+		if err := t.Activity(id, store.ActFailure, in.who(member(p)), "could not be removed: "+reason, at); err != nil {
 			return err
 		}
 	}

@@ -81,7 +81,38 @@ func benchShapes() []shape {
 		{name: "unknown_group", change: func(i int) []byte {
 			return joined("not-yet-known-"+strconv.Itoa(i%500), strconv.Itoa(15580000000+i), 1000+i)
 		}},
+		{name: "mix", setup: seedOutgoing, change: mixChange},
 	}
+}
+
+// mixChange is change i of make bench's realistic mix: per 50 changes,
+// 40 delivered and read statuses (one in four with contacts), 6 inbound
+// messages, a join and the same person's leave, a join request and a
+// message for a group not yet known.
+func mixChange(i int) []byte {
+	round, k := i/50, i%50
+	switch {
+	case k < 40:
+		p, st := benchParticipant(i), "delivered"
+		if i/8%2 == 1 {
+			st = "read"
+		}
+		if k%4 == 3 {
+			return groupStatus(outgoingID(i/8), st, `"recipient_participant_id":"`+p+`"`,
+				`{"profile":{"name":"Person `+p+`"},"wa_id":"`+p+`"}`, 1000+i)
+		}
+		return status(outgoingID(i/8), st, p, 1000+i)
+	case k < 46:
+		wa := strconv.Itoa(15559000000 + i%5000)
+		return inbound(benchGroup(i), "wamid.in."+strconv.Itoa(i), wa, "Sender "+wa, "see you at the meetup on Thursday")
+	case k == 46:
+		return joined(benchGroup(round), strconv.Itoa(15561000000+round), 1000+i)
+	case k == 47:
+		return left(benchGroup(round), strconv.Itoa(15561000000+round), 1000+i)
+	case k == 48:
+		return joinRequest(benchGroup(i), "group_join_request_created", "JR"+strconv.Itoa(i), strconv.Itoa(15570000000+i), 1000+i)
+	}
+	return inbound("not-yet-known-"+strconv.Itoa(round%500), "wamid.wait."+strconv.Itoa(i), "15556000001", "", "waiting")
 }
 
 func BenchmarkApply(b *testing.B) {

@@ -3,7 +3,6 @@ package ingest
 import (
 	"strings"
 
-	"groupdeck/internal/person"
 	"groupdeck/store"
 	"groupdeck/whatsapp"
 )
@@ -103,9 +102,4 @@ func systemMessage(t *store.Tx, m *whatsapp.Message) error {
 		return err
 	}
 	return nil
-}
-
-// who names a member for the activity feed, the way every page does.
-func who(m store.Member) string {
-	return person.Name(m.Name, m.Username, m.WaID, m.UserID)
 }

@@ -33,6 +33,8 @@ type Ingester struct {
 	// Observe, when set, is told how long each delivery took to store
 	// and apply (metrics).
 	Observe func(time.Duration)
+
+	phones phoneNames // formatted for activity lines (names.go)
 }
 
 // change is one group event or message item, as kept while deferred.
@@ -77,6 +79,7 @@ func (in *Ingester) Apply(ctx context.Context, body []byte) (store.DeliveryResul
 func (in *Ingester) prepare(all []change) []change {
 	for i := range all {
 		all[i].key, all[i].refused = all[i].dedupKey(), in.check(all[i])
+		in.nameAhead(all[i].Group)
 	}
 	return all
 }

@@ -25,12 +25,14 @@ func TestDeliveryNamesThePartsItChanged(t *testing.T) {
 		if res.Outcome != store.OutcomeApplied {
 			t.Fatalf("%s: %+v", what, res)
 		}
-		for id := range res.Parts {
-			if id != f.g.ID {
-				t.Errorf("%s: changed group %d too", what, id)
+		var p store.Part
+		for _, g := range res.Parts {
+			if g.Group != f.g.ID {
+				t.Errorf("%s: changed group %d too", what, g.Group)
 			}
+			p |= g.Parts
 		}
-		return res.Parts[f.g.ID]
+		return p
 	}
 	if p := parts("create", created("r1", "G1")); p != store.AllParts {
 		t.Errorf("a group's creation changed %b, want every part (its status)", p)

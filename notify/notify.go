@@ -71,11 +71,11 @@ func (n *Notifier) PartsChanged(p store.Part, ids ...int64) {
 // Changed refreshes, per group, the fragments showing the parts that
 // changed (a delivery's store.DeliveryResult.Parts, a transaction's
 // store.Tx.TouchedParts).
-func (n *Notifier) Changed(parts map[int64]store.Part) {
+func (n *Notifier) Changed(parts []store.GroupParts) {
 	global := false
-	for id, p := range parts {
-		n.group(id, p)
-		global = global || p&^store.PartReceipts != 0
+	for _, g := range parts {
+		n.group(g.Group, g.Parts)
+		global = global || g.Parts&^store.PartReceipts != 0
 	}
 	if global {
 		n.global()

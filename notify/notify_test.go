@@ -38,10 +38,10 @@ func TestNotifierTopics(t *testing.T) {
 		// Receipts change nothing the global feed's pages show.
 		{"receipts", func(n *Notifier) { n.PartsChanged(store.PartReceipts, 5) },
 			[]event{{"group:5", "receipts", "5", q}}},
-		{"a delivery's receipts", func(n *Notifier) { n.Changed(map[int64]store.Part{6: store.PartReceipts}) },
+		{"a delivery's receipts", func(n *Notifier) { n.Changed([]store.GroupParts{{Group: 6, Parts: store.PartReceipts}}) },
 			[]event{{"group:6", "receipts", "6", q}}},
 		{"a delivery's join", func(n *Notifier) {
-			n.Changed(map[int64]store.Part{6: store.PartParticipants | store.PartActivity})
+			n.Changed([]store.GroupParts{{Group: 6, Parts: store.PartParticipants | store.PartActivity}})
 		}, []event{{"group:6", "participants", "6", q}, {"group:6", "activity", "6", q}, {"global", "changed", "groups", q}}},
 		{"a delivery that changed nothing", func(n *Notifier) { n.Changed(nil) }, nil},
 		{"job", func(n *Notifier) { n.JobChanged(9) }, []event{{"job:9", "changed", "9", 0}}},

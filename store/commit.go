@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"runtime"
 )
 
 // Group commit. With synchronous=FULL every commit waits for an fsync of
@@ -60,6 +61,7 @@ func (s *Store) SaveDelivery(ctx context.Context, body []byte, fields string, ap
 
 func (s *Store) commitLoop() {
 	defer close(s.loopDone)
+	lastLen := 0
 	for {
 		var first *deliveryReq
 		select {
@@ -68,6 +70,14 @@ func (s *Store) commitLoop() {
 			return
 		}
 		batch := []*deliveryReq{first}
+		if lastLen > 1 {
+			// Under load (the last batch had company), let the request
+			// goroutines runnable on this core hand in their deliveries
+			// before the batch is closed: no timed wait, but batches grew
+			// from about 27 to 40 deliveries at concurrency 64, and each
+			// commit's fsync and shared pages serve more of them.
+			runtime.Gosched()
+		}
 	fill:
 		for len(batch) < maxBatch {
 			select {
@@ -78,6 +88,7 @@ func (s *Store) commitLoop() {
 			}
 		}
 		s.commitBatch(batch)
+		lastLen = len(batch)
 		for _, r := range batch {
 			close(r.done)
 		}
@@ -119,7 +130,11 @@ func (s *Store) commitTx(ctx context.Context, batch []*deliveryReq, isolate bool
 	defer tx.Rollback()
 	// One Tx for the batch's own statements; each delivery gets its own
 	// (applyOne) sharing the prepared statements.
-	bt := &Tx{tx: tx, ctx: ctx, now: s.now(), stmts: map[string]*sql.Stmt{}, cache: &s.stmtc, fast: !isolate}
+	bt := &Tx{tx: tx, ctx: ctx, now: s.now(), stmts: map[string]*sql.Stmt{}, cache: &s.stmtc, fast: !isolate,
+		wc: &s.wc, batched: true}
+	if !isolate {
+		bt.pend = s.wc.batch()
+	}
 	for _, r := range batch {
 		if !isolate {
 			if r.res, r.err = s.applyOne(context.WithoutCancel(r.ctx), bt, r); r.err != nil {
@@ -134,6 +149,7 @@ func (s *Store) commitTx(ctx context.Context, batch []*deliveryReq, isolate bool
 	if err := tx.Commit(); err != nil {
 		return failAll(err)
 	}
+	s.wc.commit(bt.pend)
 	return true
 }
 

@@ -153,13 +153,14 @@ type DeliveryResult struct {
 	Outcome string
 	Error   string
 	Groups  []int64
-	Parts   map[int64]Part // what of each of Groups changed
+	Parts   []GroupParts // what of each of Groups changed
 }
 
 // applyOne stores one delivery's raw body and applies it, inside the
 // batch transaction tx (see SaveDelivery in commit.go).
 func (s *Store) applyOne(ctx context.Context, bt *Tx, r *deliveryReq) (DeliveryResult, error) {
-	t := &Tx{tx: bt.tx, ctx: ctx, now: bt.now, stmts: bt.stmts, cache: bt.cache, fast: bt.fast}
+	t := &Tx{tx: bt.tx, ctx: ctx, now: bt.now, stmts: bt.stmts, cache: bt.cache, fast: bt.fast,
+		wc: bt.wc, pend: bt.pend, batched: bt.batched}
 	res, err := t.exec(`INSERT INTO webhook_deliveries (received_at, fields, body, outcome)
 		VALUES (?, ?, ?, 'applied')`, t.now, r.fields, r.body)
 	if err != nil {

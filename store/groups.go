@@ -155,8 +155,17 @@ func (g *Group) JoinApprovalModeText() string {
 }
 
 // GroupByWa finds a group by its WhatsApp id; ok is false when unknown.
+// A group's WhatsApp id never changes once set, so a found one is cached
+// (writercache.go); an unknown one is looked up every time.
 func (t *Tx) GroupByWa(waGroupID string) (id int64, ok bool, err error) {
-	return t.lookup(`SELECT id FROM groups WHERE wa_group_id = ?`, waGroupID)
+	if id, ok := t.cachedGroup(waGroupID); ok {
+		return id, true, nil
+	}
+	id, ok, err = t.lookup(`SELECT id FROM groups WHERE wa_group_id = ?`, waGroupID)
+	if ok {
+		t.rememberGroup(waGroupID, id)
+	}
+	return id, ok, err
 }
 
 // GroupByRequest finds a group by the request id of its create call.

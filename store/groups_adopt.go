@@ -62,6 +62,7 @@ func (t *Tx) ImportGroup(d RemoteDetails, at int64) (id int64, ok bool, err erro
 	if mode == "" {
 		mode = "auto_approve"
 	}
+	t.forgetGroups()
 	res, err := t.exec(`INSERT INTO groups (wa_group_id, subject, description, join_approval_mode,
 		status, suspended, invite_link, created_at, updated_at, last_activity_at, confirmed_at, imported_at)
 		VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?)`,

@@ -18,6 +18,7 @@ type GroupCreatedEvent struct {
 
 // GroupCreated marks a group created, with its WhatsApp id and invite link.
 func (t *Tx) GroupCreated(e GroupCreatedEvent) error {
+	t.forgetGroups() // cached ids by WhatsApp id must not outlive a change of it
 	_, err := t.exec(`UPDATE groups SET wa_group_id = ?, invite_link = ?,
 		subject = coalesce(nullif(?, ''), subject), join_approval_mode = coalesce(nullif(?, ''), join_approval_mode),
 		status = CASE WHEN status = 'creating' OR status = 'failed' THEN 'active' ELSE status END,

@@ -270,42 +270,70 @@ func (t *Tx) HasMessage(wamid string) (bool, error) {
 
 // InboundMessage stores a message a participant wrote in a group.
 func (t *Tx) InboundMessage(groupID int64, wamid, kind, body string, sender Member, at int64) error {
+	_, err := t.AddInbound(groupID, wamid, kind, body, sender, at)
+	return err
+}
+
+// AddInbound is InboundMessage reporting whether the message was new: one
+// already stored (a retry after its de-duplication key was pruned)
+// changes nothing. The insert itself tells, instead of a lookup before it.
+func (t *Tx) AddInbound(groupID int64, wamid, kind, body string, sender Member, at int64) (bool, error) {
 	key, err := t.Person(sender)
 	if err != nil {
-		return err
+		return false, err
 	}
 	// The id comes from the activity feed's sequence: the row is the
 	// message's feed line (activity_feed.go).
-	_, err = t.exec(`INSERT INTO messages
+	n, err := t.execN(`INSERT INTO messages
 		(id, group_id, direction, wamid, kind, body, sender_key, sender_name, state, created_at, sent_at)
 		VALUES (`+nextFeedID+`, ?, 'in', ?, ?, ?, ?, ?, 'received', ?, ?) ON CONFLICT (wamid) DO NOTHING`,
 		groupID, wamid, kind, body, key, sender.Name, at, at)
 	if err != nil {
-		return fmt.Errorf("store: inbound message: %w", err)
+		return false, fmt.Errorf("store: inbound message: %w", err)
 	}
-	if err := t.SetName(groupID, key, sender.Name); err != nil {
-		return err
+	if n == 0 {
+		return false, nil
 	}
+	t.msg = msgLookup{} // wamid now names a message
+	// The sender's name is on their participant rows already: Person
+	// stored it and copied it there (copyPerson), or found it stored.
 	// last_inbound_at answers LastInbound without an index of inbound
-	// messages per group (migration 0021).
+	// messages per group (migration 0021). Meta's times are whole seconds:
+	// a busy group's next message often changes neither, and then the row
+	// is not rewritten.
 	_, err = t.exec(`UPDATE groups SET last_activity_at = max(last_activity_at, ?1),
-		last_inbound_at = max(last_inbound_at, ?1) WHERE id = ?2`, at, groupID)
+		last_inbound_at = max(last_inbound_at, ?1) WHERE id = ?2 AND (last_activity_at < ?1 OR last_inbound_at < ?1)`, at, groupID)
 	t.touchPart(groupID, PartMessages|PartActivity) // the history lists received messages too
-	return err
+	return err == nil, err
 }
 
 func (t *Tx) touchMessage(wamid string, err error) error {
 	if err != nil {
 		return fmt.Errorf("store: receipt: %w", err)
 	}
-	var gid int64
-	err = t.queryRow(`SELECT group_id FROM messages WHERE wamid = ?`, wamid).Scan(&gid)
-	if err == nil {
-		t.touchPart(gid, PartReceipts)
-	} else if !errors.Is(err, sql.ErrNoRows) {
-		return err
+	gid, ok := t.cachedMessage(wamid)
+	if !ok {
+		err = t.queryRow(`SELECT group_id FROM messages WHERE wamid = ?`, wamid).Scan(&gid)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		if ok = err == nil; ok {
+			t.rememberMessage(wamid, gid)
+		}
 	}
+	if ok {
+		t.touchPart(gid, PartReceipts)
+	}
+	// A group status goes on to MatchSendTagged, which asks the same.
+	t.msg = msgLookup{wamid: wamid, found: ok}
 	return nil
+}
+
+// msgLookup is the last receipt's answer to "is wamid a stored message",
+// for the MatchSendTagged that follows it in the same status.
+type msgLookup struct {
+	wamid string
+	found bool
 }
 
 // GroupByMessage finds the group of a message by its wamid.

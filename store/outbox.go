@@ -131,6 +131,7 @@ func (t *Tx) adopt(id int64, wamid string, at int64) error {
 	}
 	var groupID int64
 	var kind, payload string
+	t.msg = msgLookup{} // wamid now names a message
 	err = t.queryRow(`UPDATE messages SET state = ?, wamid = ?, error = ?, in_doubt = 0,
 			sent_at = CASE WHEN sent_at = 0 THEN ? ELSE sent_at END
 		WHERE id = ? RETURNING group_id, kind, payload`, state, wamid, failure, at, id).Scan(&groupID, &kind, &payload)
@@ -362,12 +363,19 @@ func (t *Tx) MatchSendTagged(wamid, waGroupID, callback string, at int64) error 
 	if wamid == "" || waGroupID == "" {
 		return nil
 	}
-	var n int
-	if err := t.queryRow(`SELECT count(*) FROM messages WHERE wamid = ?`, wamid).Scan(&n); err != nil {
-		return fmt.Errorf("store: match send: %w", err)
-	}
-	if n > 0 {
-		return nil
+	if last := t.msg; last.wamid == wamid {
+		t.msg = msgLookup{} // good for the one status that set it
+		if last.found {
+			return nil
+		}
+	} else {
+		var n int
+		if err := t.queryRow(`SELECT count(*) FROM messages WHERE wamid = ?`, wamid).Scan(&n); err != nil {
+			return fmt.Errorf("store: match send: %w", err)
+		}
+		if n > 0 {
+			return nil
+		}
 	}
 	if _, err := t.exec(`INSERT INTO unmatched_sends (wamid, wa_group_id, at, callback) VALUES (?, ?, ?, ?)
 		ON CONFLICT DO NOTHING`, wamid, waGroupID, at, callback); err != nil {

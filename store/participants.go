@@ -74,25 +74,25 @@ func (t *Tx) ParticipantJoined(groupID int64, m Member, via string, at int64) er
 	if key == "" {
 		return errors.New("store: participant without wa_id or user_id")
 	}
+	// The row shows the person as stored (Person merged m into it), as
+	// copyPerson would: then the person's other rows, refreshed whenever
+	// the person changes, need no refresh here.
 	_, err = t.exec(`INSERT INTO participants
 		(group_id, member_key, wa_id, user_id, username, name, state, joined_via, joined_at, event_at)
-		VALUES (?, ?, ?, ?, ?, ?, 'member', ?, ?, ?)
+		SELECT ?1, ?2, coalesce(p.wa_id, ?3), coalesce(p.user_id, ?4), coalesce(p.username, ?5), coalesce(p.name, ?6),
+			'member', ?7, ?8, ?8
+		FROM (SELECT 1) LEFT JOIN people p ON p.key = ?2 WHERE true
 		ON CONFLICT (group_id, member_key) DO UPDATE SET
-			wa_id = coalesce(nullif(excluded.wa_id, ''), wa_id),
-			user_id = coalesce(nullif(excluded.user_id, ''), user_id),
-			username = coalesce(nullif(excluded.username, ''), username),
-			name = coalesce(nullif(excluded.name, ''), name),
+			wa_id = excluded.wa_id, user_id = excluded.user_id, username = excluded.username,
+			name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE participants.name END,
 			state = 'member', joined_via = excluded.joined_via, joined_at = excluded.joined_at,
 			left_at = 0, event_at = excluded.event_at
 		WHERE excluded.event_at >= participants.event_at`,
-		groupID, key, m.WaID, m.UserID, m.Username, m.Name, via, at, at)
+		groupID, key, m.WaID, m.UserID, m.Username, m.Name, via, at)
 	if err != nil {
 		return fmt.Errorf("store: participant joined: %w", err)
 	}
 	if err := t.participantEvent(groupID, key, EventJoined, via, at); err != nil {
-		return err
-	}
-	if err := t.copyPerson(key); err != nil {
 		return err
 	}
 	return t.afterParticipants(groupID, at)
@@ -116,20 +116,19 @@ func (t *Tx) participantGone(groupID int64, m Member, state, via string, at int6
 	if key == "" {
 		return errors.New("store: participant without wa_id or user_id")
 	}
+	// A new row shows the person as stored, like ParticipantJoined's.
 	_, err = t.exec(`INSERT INTO participants
-		(group_id, member_key, wa_id, user_id, state, left_at, event_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)
+		(group_id, member_key, wa_id, user_id, username, name, state, left_at, event_at)
+		SELECT ?1, ?2, coalesce(p.wa_id, ?3), coalesce(p.user_id, ?4), coalesce(p.username, ''), coalesce(p.name, ''), ?5, ?6, ?6
+		FROM (SELECT 1) LEFT JOIN people p ON p.key = ?2 WHERE true
 		ON CONFLICT (group_id, member_key) DO UPDATE SET
 			state = excluded.state, left_at = excluded.left_at, event_at = excluded.event_at
 		WHERE excluded.event_at >= participants.event_at`,
-		groupID, key, m.WaID, m.UserID, state, at, at)
+		groupID, key, m.WaID, m.UserID, state, at)
 	if err != nil {
 		return fmt.Errorf("store: participant gone: %w", err)
 	}
 	if err := t.participantEvent(groupID, key, state, via, at); err != nil {
-		return err
-	}
-	if err := t.copyPerson(key); err != nil {
 		return err
 	}
 	return t.afterParticipants(groupID, at)
@@ -144,22 +143,6 @@ func (t *Tx) afterParticipants(groupID int64, at int64) error {
 		return fmt.Errorf("store: count participants: %w", err)
 	}
 	t.touchPart(groupID, PartParticipants)
-	return nil
-}
-
-// SetName remembers a participant's profile name, learnt from a message.
-func (t *Tx) SetName(groupID int64, key, name string) error {
-	if name == "" {
-		return nil
-	}
-	res, err := t.exec(`UPDATE participants SET name = ? WHERE group_id = ? AND member_key = ? AND name IS NOT ?`,
-		name, groupID, key, name)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n > 0 {
-		t.touchPart(groupID, PartParticipants) // the list shows the new name
-	}
 	return nil
 }
 

@@ -31,19 +31,25 @@ const (
 	AllParts Part = 1<<iota - 1
 )
 
+// GroupParts is one group a transaction changed and which parts of it.
+type GroupParts struct {
+	Group int64
+	Parts Part
+}
+
 // Touched lists the groups this transaction changed.
 func (t *Tx) Touched() []int64 {
-	out := make([]int64, 0, len(t.touched))
-	for id := range t.touched {
-		out = append(out, id)
+	out := make([]int64, len(t.touched))
+	for i, g := range t.touched {
+		out[i] = g.Group
 	}
 	return out
 }
 
 // TouchedParts says, per group this transaction changed, which parts.
-// It is the transaction's own map (no copy in the writer), so read it only
-// once the transaction is done.
-func (t *Tx) TouchedParts() map[int64]Part { return t.touched }
+// It is the transaction's own slice (no copy in the writer), so read it
+// only once the transaction is done.
+func (t *Tx) TouchedParts() []GroupParts { return t.touched }
 
 // touch records that groupID changed in a way the store does not narrow
 // down: every part of its pages re-fetches.
@@ -51,10 +57,28 @@ func (t *Tx) touch(groupID int64) { t.touchPart(groupID, AllParts) }
 
 // touchPart records that these parts of groupID changed.
 func (t *Tx) touchPart(groupID int64, p Part) {
-	if t.touched == nil {
-		t.touched = map[int64]Part{}
+	if t.touchedAt != nil {
+		if i, ok := t.touchedAt[groupID]; ok {
+			t.touched[i].Parts |= p
+			return
+		}
+		t.touchedAt[groupID] = len(t.touched)
+	} else {
+		for i := range t.touched {
+			if t.touched[i].Group == groupID {
+				t.touched[i].Parts |= p
+				return
+			}
+		}
+		if len(t.touched) >= 32 {
+			t.touchedAt = make(map[int64]int, 64)
+			for i, g := range t.touched {
+				t.touchedAt[g.Group] = i
+			}
+			t.touchedAt[groupID] = len(t.touched)
+		}
 	}
-	t.touched[groupID] |= p
+	t.touched = append(t.touched, GroupParts{groupID, p})
 }
 
 // touchPerson records that a person's name, username or identifiers

@@ -30,6 +30,11 @@ func (t *Tx) Person(m Member) (string, error) {
 	if m.UserID == "" && m.WaID == "" {
 		return "", nil
 	}
+	// Most events (every delivered and read status) name someone already
+	// known exactly so: then nothing is read or written.
+	if cur, ok := t.cachedPerson(m.UserID, m.WaID); ok && unchanged(cur, m) {
+		return cur.Key, nil
+	}
 	byUser, err := t.alias(m.UserID)
 	if err != nil {
 		return "", err
@@ -68,20 +73,21 @@ func (t *Tx) Person(m Member) (string, error) {
 	if m.UserID == key {
 		uid = m.UserID
 	}
-	// Most events (every delivered and read status) name someone already
-	// known exactly so: then nothing is written.
 	if !changed && (m.UserID == "" || byUser == key) && (m.WaID == "" || byPhone == key) {
-		var cur Person
+		cur := Person{Key: key}
 		err := t.queryRow(`SELECT user_id, parent_user_id, wa_id, username, name FROM people WHERE key = ?`, key).
 			Scan(&cur.UserID, &cur.ParentUserID, &cur.WaID, &cur.Username, &cur.Name)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return "", fmt.Errorf("store: person: %w", err)
 		}
-		if err == nil && known(cur.UserID, uid) && known(cur.ParentUserID, m.ParentUserID) && known(cur.WaID, m.WaID) &&
-			known(cur.Username, m.Username) && known(cur.Name, m.Name) {
+		if err == nil && unchanged(cur, m) {
+			t.rememberPerson(cur, m.UserID, m.WaID)
 			return key, nil
 		}
 	}
+	// What follows changes the person and their aliases: the cache must
+	// not answer for them until read again.
+	t.forgetPeople(key, byPhone, byUser, m.UserID, m.WaID)
 	_, err = t.exec(`INSERT INTO people (key, user_id, parent_user_id, wa_id, username, name, updated_at)
 		VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
 		ON CONFLICT (key) DO UPDATE SET
@@ -95,37 +101,58 @@ func (t *Tx) Person(m Member) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("store: person: %w", err)
 	}
-	for _, a := range []string{key, m.UserID, m.WaID} {
-		if a == "" {
-			continue
+	for i, a := range []string{key, m.UserID, m.WaID} {
+		if a == "" || (i > 0 && a == key) || (i == 2 && a == m.UserID) {
+			continue // the same alias again (a new person keyed by it)
 		}
 		if _, err := t.exec(`INSERT INTO person_aliases (alias, person_key) VALUES (?, ?)
 			ON CONFLICT (alias) DO UPDATE SET person_key = excluded.person_key`, a, key); err != nil {
 			return "", fmt.Errorf("store: person alias: %w", err)
 		}
 	}
+	if byUser == "" && byPhone == "" {
+		// Someone new: no alias named them, so no row is keyed by them
+		// yet (every person has their key as an alias) and there is
+		// nothing to copy to.
+		return key, nil
+	}
 	if err := t.copyPerson(key); err != nil {
 		return "", err
 	}
-	if byUser == "" && byPhone == "" {
-		return key, nil // someone new: no group lists them yet
-	}
 	return key, t.touchPerson(key)
+}
+
+// unchanged reports whether member m adds nothing to the stored person
+// cur (whose aliases name them by m's identifiers): then Person writes
+// nothing.
+func unchanged(cur Person, m Member) bool {
+	// A BSUID WhatsApp has since replaced stays an alias, not the user_id.
+	uid := ""
+	if m.UserID == cur.Key {
+		uid = m.UserID
+	}
+	return known(cur.UserID, uid) && known(cur.ParentUserID, m.ParentUserID) && known(cur.WaID, m.WaID) &&
+		known(cur.Username, m.Username) && known(cur.Name, m.Name)
 }
 
 // known reports whether an incoming attribute adds nothing to the stored one.
 func known(stored, incoming string) bool { return incoming == "" || incoming == stored }
 
 // copyPerson refreshes the attributes the participant and request rows
-// keep for display.
+// keep for display. Rows already showing them are left alone: an UPDATE
+// that changes nothing still rewrites its pages into the WAL at commit,
+// and a join or leave refreshes every group row of the person.
 func (t *Tx) copyPerson(key string) error {
 	if _, err := t.exec(`UPDATE participants SET wa_id = p.wa_id, user_id = p.user_id, username = p.username,
 		name = CASE WHEN p.name <> '' THEN p.name ELSE participants.name END
-		FROM people p WHERE p.key = ?1 AND participants.member_key = ?1`, key); err != nil {
+		FROM people p WHERE p.key = ?1 AND participants.member_key = ?1
+		AND (participants.wa_id IS NOT p.wa_id OR participants.user_id IS NOT p.user_id
+			OR participants.username IS NOT p.username OR (p.name <> '' AND participants.name IS NOT p.name))`, key); err != nil {
 		return fmt.Errorf("store: person copy: %w", err)
 	}
 	if _, err := t.exec(`UPDATE join_requests SET wa_id = p.wa_id, user_id = p.user_id
-		FROM people p WHERE p.key = ?1 AND join_requests.member_key = ?1`, key); err != nil {
+		FROM people p WHERE p.key = ?1 AND join_requests.member_key = ?1
+		AND (join_requests.wa_id IS NOT p.wa_id OR join_requests.user_id IS NOT p.user_id)`, key); err != nil {
 		return fmt.Errorf("store: person copy: %w", err)
 	}
 	return nil
@@ -153,6 +180,7 @@ func (t *Tx) UserIDChanged(previous, next, parent string) error {
 	if previous == "" || next == "" || previous == next {
 		return nil
 	}
+	t.forgetAllPeople()
 	old, err := t.alias(previous)
 	if err != nil {
 		return err
@@ -181,6 +209,7 @@ func (t *Tx) UserIDChanged(previous, next, parent string) error {
 // rows the person already has under next (the older participant row
 // goes; receipts keep the earliest delivery and read).
 func (t *Tx) rekey(old, next string) error {
+	t.forgetAllPeople() // every alias of old moves
 	stmts := []string{
 		`UPDATE participants AS n SET
 			wa_id = CASE WHEN n.wa_id = '' THEN o.wa_id ELSE n.wa_id END,

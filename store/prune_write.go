@@ -46,7 +46,7 @@ func (s *Store) pruneWrite(ctx context.Context, fn func(*Tx) error) (time.Durati
 			return err
 		}
 		defer tx.Rollback()
-		if err := fn(&Tx{tx: tx, ctx: ctx, now: s.now()}); err != nil {
+		if err := fn(&Tx{tx: tx, ctx: ctx, now: s.now(), wc: &s.wc}); err != nil {
 			return err
 		}
 		return tx.Commit()

@@ -37,7 +37,8 @@ type Store struct {
 	loopDone   chan struct{}
 	ckDone     chan struct{}
 	closeOnce  sync.Once
-	stmtc      stmtCache // the group commit's statements (stmtcache.go)
+	stmtc      stmtCache   // the group commit's statements (stmtcache.go)
+	wc         writerCache // committed people and group ids (writercache.go)
 
 	sizes struct { // per-table sizes, measured at most every few minutes (storage.go)
 		sync.Mutex

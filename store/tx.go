@@ -20,13 +20,24 @@ type Tx struct {
 	delivery int64 // the webhook delivery being applied; 0 outside ingest
 	fresh    int   // changes not seen before
 	deferred int
-	touched  map[int64]Part // parts.go
-	failures []string
-	stmts    map[string]*sql.Stmt // prepared in tx, shared by a batch
-	cache    *stmtCache           // the writer's statements, for the group commit
+	// touched lists distinct groups and what changed in each, in a slice
+	// (a delivery touches one or a few: no map per delivery), indexed by
+	// touchedAt past a few dozen (parts.go).
+	touched   []GroupParts
+	touchedAt map[int64]int
+	failures   []string
+	stmts      map[string]*sql.Stmt // prepared in tx, shared by a batch
+	cache      *stmtCache           // the writer's statements, for the group commit
 	// fast: the group commit's first attempt at a batch, which a failure
 	// abandons (commit.go); Isolate then needs no savepoints.
 	fast bool
+	// The writer's cache of committed people and group ids
+	// (writercache.go); pend is what the batch read, in its first attempt
+	// only; batched is set in the group commit.
+	wc      *writerCache
+	pend    *cacheBatch
+	batched bool
+	msg     msgLookup // the last receipt's message lookup (receipts.go)
 }
 
 // write runs fn in one write transaction and commits it when fn
@@ -38,7 +49,7 @@ func (s *Store) write(ctx context.Context, fn func(*Tx) error) error {
 		return err
 	}
 	defer tx.Rollback()
-	if err := fn(&Tx{tx: tx, ctx: ctx, now: s.now()}); err != nil {
+	if err := fn(&Tx{tx: tx, ctx: ctx, now: s.now(), wc: &s.wc}); err != nil {
 		return err
 	}
 	return tx.Commit()

@@ -83,7 +83,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.IntVar(&o.restarts, "restarts", 5, "restarts timed for start-to-ready")
 	fs.IntVar(&o.stored, "stored", 1000000, "stored deliveries in the big database of the growth rows; 0 skips them")
 	fs.DurationVar(&o.pruneFor, "prune-for", 20*time.Second, "how long the pruning run over the big database may take")
-	fs.StringVar(&o.only, "only", "", "run only one part: latency (the webhook → SSE row with its render notes), growth, kill (kill -9 under webhook load), send (the send-to-many row), soak (make soak) or bare-server (the baseline's child process)")
+	fs.StringVar(&o.only, "only", "", "run only one part: latency (the webhook → SSE row with its notes), growth, ingest (the single-change ingest rows alone), kill (kill -9 under webhook load), send (the send-to-many row), soak (make soak) or bare-server (the baseline's child process)")
 	fs.DurationVar(&o.soakFor, "soak-duration", 30*time.Minute, "how long the soak runs")
 	fs.IntVar(&o.soakRate, "soak-rate", 1000, "mixed deliveries per second during the soak")
 	fs.IntVar(&o.soakStreams, "soak-streams", 200, "open event streams during the soak")
@@ -120,6 +120,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		err = bench(ctx, o, t, out)
 	case "growth":
 		err = growth(ctx, o, t, out)
+	case "ingest":
+		err = ingestOnly(ctx, o, t, out)
 	case "soak":
 		err = soak(ctx, o, t, out)
 	case "send":
@@ -129,7 +131,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	case "bare-server":
 		return loadgen.ServeBare(ctx, out)
 	default:
-		err = fmt.Errorf("-only %q: the parts are latency, growth, kill, send, soak and bare-server", o.only)
+		err = fmt.Errorf("-only %q: the parts are latency, growth, ingest, kill, send, soak and bare-server", o.only)
 	}
 	t.print(out)
 	return err
