@@ -72,8 +72,12 @@ fuzz:
 		$(GO) test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) ./$${t%%:*}/; \
 	done
 
+# fuzz-short counts executions instead of seconds: Go 1.26's fuzz
+# coordinator can fail a clean run with "context deadline exceeded" when a
+# timed -fuzztime ends while a worker is mid-input (golang/go#75804, fixed
+# in Go 1.27); a count has no deadline to race.
 fuzz-short:
-	@$(MAKE) --no-print-directory fuzz FUZZTIME=4s
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=3000x
 
 # npm ci only when node_modules is missing or older than the lockfile.
 node_modules/.package-lock.json: package.json package-lock.json
