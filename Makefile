@@ -62,7 +62,6 @@ soak: build
 # seeds still run with every `go test`; fuzz it alone with
 # `go test -run '^$$' -fuzz FuzzApply -fuzztime 10m ./ingest/`.
 FUZZ_TARGETS := whatsapp:FuzzParseWebhook whatsapp:FuzzVerifySignature whatsapp:FuzzWireDecoding \
-	whatsapp:FuzzValidJSON \
 	handlers:FuzzValidateGroup handlers:FuzzSafeFilename
 FUZZTIME ?= 30s
 

@@ -4,9 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"unicode/utf8"
-
-	gojson "github.com/goccy/go-json"
 )
 
 // ObjectWABA is the only "object" value WhatsApp webhooks carry.
@@ -205,29 +202,11 @@ func (s *SettingResult) UnmarshalJSON(b []byte) error {
 // a non-WhatsApp object. Verify the signature on the raw body first.
 func ParseWebhook(body []byte) (*Payload, error) {
 	var w wirePayload
-	if err := decodeWire(body, &w); err != nil {
+	if err := json.Unmarshal(body, &w); err != nil {
 		return nil, fmt.Errorf("whatsapp: parse webhook: %w", err)
 	}
 	if w.Object != ObjectWABA {
 		return nil, fmt.Errorf("%w (got %.40q)", ErrNotWhatsApp, w.Object)
 	}
 	return w.payload(), nil
-}
-
-// decodeWire decodes as json.Unmarshal does. It runs on every delivery,
-// so a body like every real one (valid UTF-8, valid JSON, lower-case
-// keys) is decoded with go-json, several times faster here
-// (BenchmarkParseWebhook). go-json does not check the syntax of the
-// fields it skips, keeps invalid UTF-8 and matches mixed-case keys
-// unreliably, so any other body goes to encoding/json, for its error, its
-// replacement characters or its case-insensitive match.
-// FuzzWireDecoding holds the result to encoding/json's decoding into the
-// public types.
-func decodeWire(body []byte, w *wirePayload) error {
-	if utf8.Valid(body) {
-		if valid, plainKeys := scanJSON(body); valid && plainKeys {
-			return gojson.Unmarshal(body, w)
-		}
-	}
-	return json.Unmarshal(body, w)
 }
