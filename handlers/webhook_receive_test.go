@@ -19,7 +19,7 @@ func TestWebhookAnswerHeaders(t *testing.T) {
 	body := []byte(createdJSON)
 	for _, tc := range []struct {
 		name, sig, want string
-		status            int
+		status          int
 	}{
 		{"signed", whatsapp.Sign(testSecret, body), "ok", http.StatusOK},
 		{"bad signature", "sha256=00", "bad signature", http.StatusUnauthorized},

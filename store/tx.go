@@ -25,9 +25,9 @@ type Tx struct {
 	// touchedAt past a few dozen (parts.go).
 	touched   []GroupParts
 	touchedAt map[int64]int
-	failures   []string
-	stmts      map[string]*sql.Stmt // prepared in tx, shared by a batch
-	cache      *stmtCache           // the writer's statements, for the group commit
+	failures  []string
+	stmts     map[string]*sql.Stmt // prepared in tx, shared by a batch
+	cache     *stmtCache           // the writer's statements, for the group commit
 	// fast: the group commit's first attempt at a batch, which a failure
 	// abandons (commit.go); Isolate then needs no savepoints.
 	fast bool
@@ -181,4 +181,3 @@ func (t *Tx) Isolate(fn func() error) error {
 	}
 	return nil
 }
-
