@@ -62,13 +62,8 @@ func TestLiveReceiptRefetchesOnlyItsFragments(t *testing.T) {
 	staff := newPage(t, a)
 	login(t, staff)
 
-	must(t, gotoPath(staff, "/groups/new"))
-	must(t, staff.GetByLabel("Subject (up to 128 characters)").Fill("Receipts only"))
-	must(t, staff.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Create group"}).Click())
-	link := staff.GetByTestId("invite-link")
-	must(t, expect.Locator(link).ToHaveValue(regexp.MustCompile(`^https://chat\.whatsapp\.com/\S+$`)))
-	inviteURL, err := link.InputValue()
-	must(t, err)
+	_, inviteURL := createGroup(t, staff, a, "Receipts only")
+	must(t, expect.Locator(staff.GetByTestId("invite-link")).ToHaveValue(regexp.MustCompile(`^https://chat\.whatsapp\.com/\S+$`)))
 	groupPath := strings.TrimSuffix(mustURLPath(t, staff.URL()), "/")
 
 	phone := newPage(t, a)
