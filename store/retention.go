@@ -23,9 +23,13 @@ type Retention struct {
 	Failed  time.Duration // failed deliveries not replayed successfully
 	Dedup   time.Duration // de-duplication keys (cover Meta's retries)
 	Waiting time.Duration // changes waiting for a group that never appeared
-	Batch   int           // most rows one transaction deletes; 500 when 0
-	Budget  time.Duration // a transaction stops deleting after this long; 10 ms when 0
-	Pause   time.Duration // between batches; 5 ms when 0
+	// Messages is how long messages (received and sent) and their
+	// receipts are kept (retention_messages.go); 0, the default, keeps
+	// them forever.
+	Messages time.Duration
+	Batch    int           // most rows one transaction deletes; 500 when 0
+	Budget   time.Duration // a transaction stops deleting after this long; 10 ms when 0
+	Pause    time.Duration // between batches; 5 ms when 0
 }
 
 // pruneChunk is how many rows one statement of a batch deletes: the
@@ -36,10 +40,13 @@ const pruneChunk = 50
 // write transaction held the writer.
 type PruneResult struct {
 	Applied, Failed, Keys, Expired int64
-	FreedPages                     int64
-	Batches                        int
-	LongestHold                    time.Duration
-	SlowHolds                      int // transactions that held the writer over 50 ms
+	// Messages deleted, their receipts, and the feed lines of messages
+	// received before migration 0026 (activity rows).
+	Messages, Receipts, MessageLines int64
+	FreedPages                       int64
+	Batches                          int
+	LongestHold                      time.Duration
+	SlowHolds                        int // transactions that held the writer over 50 ms
 }
 
 // NeverAppeared starts the error of a delivery whose waiting change
@@ -89,6 +96,8 @@ func (s *Store) Prune(ctx context.Context, r Retention) (PruneResult, error) {
 		{atLeast(r.Applied), &res.Applied, true, deliveries(OutcomeApplied)},
 		{atLeast(r.Applied), &res.Applied, true, deliveries(OutcomeDuplicate)},
 		{atLeast(r.Failed), &res.Failed, true, deliveries(OutcomeFailed)},
+		{r.Messages, &res.Messages, false, s.pruneMessages(&res)},
+		{r.Messages, &res.MessageLines, false, pruneMessageLines},
 	}
 	for _, st := range steps {
 		if st.keep <= 0 {

@@ -166,12 +166,16 @@ type OccurrenceSend struct {
 	Skipped   string
 }
 
+// MessageNoLongerKept is the state of a schedule send whose message was
+// deleted by the message retention (GROUPDECK_KEEP_MESSAGES).
+const MessageNoLongerKept = "message no longer kept (past its retention)"
+
 // OccurrenceSends lists each group's result at one occurrence.
 func (s *Store) OccurrenceSends(ctx context.Context, scheduleID, at int64) ([]OccurrenceSend, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT ss.group_id, coalesce(g.subject, ''), coalesce(ss.message_id, 0),
-			coalesce(m.state, ''), coalesce(m.error, ''), ss.skipped
+			coalesce(m.state, CASE WHEN ss.skipped = '' THEN ? ELSE '' END), coalesce(m.error, ''), ss.skipped
 		FROM schedule_sends ss LEFT JOIN groups g ON g.id = ss.group_id LEFT JOIN messages m ON m.id = ss.message_id
-		WHERE ss.schedule_id = ? AND ss.at = ? ORDER BY ss.group_id`, scheduleID, at)
+		WHERE ss.schedule_id = ? AND ss.at = ? ORDER BY ss.group_id`, MessageNoLongerKept, scheduleID, at)
 	if err != nil {
 		return nil, fmt.Errorf("store: occurrence sends: %w", err)
 	}

@@ -20,6 +20,7 @@ type Storage struct {
 	TablesAt time.Time
 	// Oldest rows kept (Unix ms, 0 when none): what retention has reached.
 	OldestDelivery, OldestDedupKey, OldestWaiting int64
+	OldestMessage                                 int64 // by its time (created_at)
 	Waiting                                       int64 // changes waiting
 }
 
@@ -62,6 +63,7 @@ func (s *Store) Storage(ctx context.Context) (Storage, error) {
 			WHERE d.id = (SELECT delivery_id FROM webhook_events ORDER BY delivery_id LIMIT 1)`},
 		{&st.OldestWaiting, `SELECT created_at FROM deferred_events ORDER BY created_at LIMIT 1`},
 		{&st.Waiting, `SELECT count(*) FROM deferred_events`},
+		{&st.OldestMessage, `SELECT created_at FROM messages INDEXED BY messages_created ORDER BY created_at LIMIT 1`},
 	} {
 		if err := q(x.dst, x.query); err != nil {
 			return st, err

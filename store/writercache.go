@@ -25,9 +25,12 @@ type writerCache struct {
 	aliases map[string]string // identifier (BSUID, phone) → person key
 	people  map[string]Person // person key → their row (Key set)
 	groups  map[string]int64  // WhatsApp group id → group id
-	// wamid → group id of a stored message: messages are never deleted
-	// nor moved, so a found one stays found. Statuses come in bursts per
-	// message (delivered and read from every member).
+	// wamid → group id of a stored message: messages never move, and are
+	// deleted only past their retention (GROUPDECK_KEEP_MESSAGES, a day at
+	// least), long after their statuses; a late status for a deleted one
+	// still cached counts as known, which only spares it the unmatched-send
+	// bookkeeping. Statuses come in bursts per message (delivered and read
+	// from every member).
 	msgs map[string]int64
 }
 
