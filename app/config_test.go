@@ -105,15 +105,15 @@ func TestParseConfigRetention(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := 24 * time.Hour
-	if want := (Retention{30 * d, 90 * d, 14 * d, 14 * d, time.Hour}); c.Keep != want {
+	if want := (Retention{Deliveries: 30 * d, Failed: 90 * d, Dedup: 14 * d, Waiting: 14 * d, Every: time.Hour}); c.Keep != want {
 		t.Errorf("defaults %+v, want %+v", c.Keep, want)
 	}
 	c, err = ParseConfig([]string{"-keep-failed", "120d", "-prune-interval", "1m"}, envFrom(map[string]string{"GROUPDECK_KEEP_DELIVERIES": "7d",
-		"GROUPDECK_KEEP_DEDUP": "0", "GROUPDECK_KEEP_WAITING": "48h"}), io.Discard)
+		"GROUPDECK_KEEP_DEDUP": "0", "GROUPDECK_KEEP_WAITING": "48h", "GROUPDECK_KEEP_MESSAGES": "365d"}), io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := (Retention{7 * d, 120 * d, 0, 2 * d, time.Minute}); c.Keep != want {
+	if want := (Retention{Deliveries: 7 * d, Failed: 120 * d, Waiting: 2 * d, Messages: 365 * d, Every: time.Minute}); c.Keep != want {
 		t.Errorf("from env and flags %+v, want %+v", c.Keep, want)
 	}
 	for env, want := range map[string]string{
@@ -147,5 +147,46 @@ func TestConfigSendRate(t *testing.T) {
 	c, err = ParseConfig([]string{"-send-rate", "20"}, envFrom(map[string]string{"GROUPDECK_SEND_RATE": "1000"}), io.Discard)
 	if err != nil || c.SendRate != 20 {
 		t.Fatalf("-send-rate 20 over the environment gave %d (%v)", c.SendRate, err)
+	}
+}
+
+// GROUPDECK_KEEP_MESSAGES keeps messages forever unless set; set, it is
+// at least a day (the soak's shortest value), by flag or environment,
+// and a bad value stops the start with one line naming the setting.
+func TestParseConfigKeepMessages(t *testing.T) {
+	c, err := ParseConfig(nil, envFrom(nil), io.Discard)
+	if err != nil || c.Keep.Messages != 0 || c.Keep.store().Messages != 0 {
+		t.Fatalf("default: %v, %s; want 0 (forever)", err, c.Keep.Messages)
+	}
+	for _, tt := range []struct {
+		args []string
+		env  string
+		want time.Duration
+	}{
+		{nil, "1d", 24 * time.Hour},
+		{nil, "36h", 36 * time.Hour},
+		{[]string{"-keep-messages", "365d"}, "", 365 * 24 * time.Hour},
+		{[]string{"-keep-messages", "0"}, "30d", 0},
+	} {
+		c, err := ParseConfig(tt.args, envFrom(map[string]string{"GROUPDECK_KEEP_MESSAGES": tt.env}), io.Discard)
+		if err != nil || c.Keep.Messages != tt.want || c.Keep.store().Messages != tt.want {
+			t.Errorf("%v %q: %v %v, want %s", tt.args, tt.env, err, c.Keep.Messages, tt.want)
+		}
+	}
+	for _, tt := range []struct {
+		args []string
+		env  string
+		want string
+	}{
+		{nil, "23h", "at least 1d"},
+		{nil, "-1d", "GROUPDECK_KEEP_MESSAGES"},
+		{nil, "a year", "such as 365d"},
+		{[]string{"-keep-messages", "12h"}, "", "at least 1d"},
+	} {
+		_, err := ParseConfig(tt.args, envFrom(map[string]string{"GROUPDECK_KEEP_MESSAGES": tt.env}), io.Discard)
+		if err == nil || !strings.Contains(err.Error(), "GROUPDECK_KEEP_MESSAGES") || !strings.Contains(err.Error(), tt.want) ||
+			strings.Contains(err.Error(), "\n") {
+			t.Errorf("%v %q: error %v, want one line naming GROUPDECK_KEEP_MESSAGES with %q", tt.args, tt.env, err, tt.want)
+		}
 	}
 }

@@ -37,11 +37,11 @@ func pruneActivity(ctx context.Context, st *store.Store, keep, every time.Durati
 }
 
 // pruneWebhooks applies the webhook retention r (raw deliveries,
-// de-duplication keys, waiting changes) once at start and then every
+// de-duplication keys, waiting changes) and the message retention once at start and then every
 // interval, until ctx ends. The store deletes in small batches, so a
 // webhook acknowledgement never waits long behind it.
 func pruneWebhooks(ctx context.Context, st *store.Store, r store.Retention, every time.Duration, log *slog.Logger) {
-	if r.Applied == 0 && r.Failed == 0 && r.Dedup == 0 && r.Waiting == 0 {
+	if r.Applied == 0 && r.Failed == 0 && r.Dedup == 0 && r.Waiting == 0 && r.Messages == 0 {
 		return
 	}
 	tick := time.NewTicker(every)
@@ -51,9 +51,10 @@ func pruneWebhooks(ctx context.Context, st *store.Store, r store.Retention, ever
 		switch {
 		case err != nil && ctx.Err() == nil:
 			log.Error("webhook retention failed", "err", err)
-		case res.Applied+res.Failed+res.Keys+res.Expired+res.FreedPages > 0:
+		case res.Applied+res.Failed+res.Keys+res.Expired+res.Messages+res.Receipts+res.MessageLines+res.FreedPages > 0:
 			log.Info("webhook retention", "deliveries", res.Applied, "failed", res.Failed, "dedup_keys", res.Keys,
-				"never_appeared", res.Expired, "pages_returned", res.FreedPages, "batches", res.Batches,
+				"never_appeared", res.Expired, "messages", res.Messages, "receipts", res.Receipts,
+				"message_feed_lines", res.MessageLines, "pages_returned", res.FreedPages, "batches", res.Batches,
 				"longest_hold", res.LongestHold)
 		}
 		select {

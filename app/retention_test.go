@@ -102,3 +102,49 @@ func TestPruneWebhooksRunsInBackground(t *testing.T) {
 		t.Fatal("pruning did not stop with its context")
 	}
 }
+
+// The message retention alone starts the pruning (the webhook settings
+// at 0), and deletes a message past it while keeping today's.
+func TestPruneMessagesRunsInBackground(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "m.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	g := &store.Group{Subject: "G"}
+	if err := st.CreateGroup(ctx, g); err != nil {
+		t.Fatal(err)
+	}
+	real := st.Now
+	st.Now = func() time.Time { return real().Add(-3 * 24 * time.Hour) }
+	old := &store.Message{GroupID: g.ID, Kind: store.KindText, Body: "three days ago"}
+	if err := st.QueueMessage(ctx, old); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.MessageFailed(ctx, old.ID, "refused"); err != nil {
+		t.Fatal(err)
+	}
+	st.Now = real
+	if err := st.QueueMessage(ctx, &store.Message{GroupID: g.ID, Kind: store.KindText, Body: "today"}); err != nil {
+		t.Fatal(err)
+	}
+	run, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		pruneWebhooks(run, st, Retention{Messages: 24 * time.Hour}.store(), time.Millisecond, slog.New(slog.DiscardHandler))
+		close(done)
+	}()
+	testutil.Eventually(t, 5*time.Second, func() error {
+		ms, err := st.Messages(ctx, g.ID, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ms) != 1 || ms[0].Body != "today" {
+			return fmt.Errorf("messages %+v, want today's only", ms)
+		}
+		return nil
+	})
+	stop()
+	<-done
+}

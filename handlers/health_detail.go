@@ -10,7 +10,7 @@ import (
 
 // healthDetail answers /healthz?detail=1: the database's size, its free
 // space, per-table sizes (cached, measured at most every few minutes)
-// and the oldest webhook rows kept, so a monitor can see that retention
+// and the oldest webhook rows and message kept, so a monitor can see that retention
 // keeps the database bounded. Sizes and times only: no row contents, no
 // settings that could help an attacker. Plain /healthz stays one query.
 func (h *Handler) healthDetail(c echo.Context) error {
@@ -44,6 +44,7 @@ func (h *Handler) healthDetail(c echo.Context) error {
 			"oldest_delivery":  iso(st.OldestDelivery),
 			"oldest_dedup_key": iso(st.OldestDedupKey),
 			"oldest_waiting":   iso(st.OldestWaiting),
+			"oldest_message":   iso(st.OldestMessage),
 			"waiting_changes":  st.Waiting,
 		},
 	})

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"groupdeck/store"
 )
 
 func TestEventLogShowsStorage(t *testing.T) {
@@ -23,6 +25,47 @@ func TestEventLogShowsStorage(t *testing.T) {
 	}
 	if strings.Contains(page, `data-testid="oldest-delivery">none kept<`) {
 		t.Error("oldest delivery not shown though one is kept")
+	}
+	// Messages are kept forever unless GROUPDECK_KEEP_MESSAGES says.
+	if !strings.Contains(page, `data-testid="keep-messages">forever<`) || !strings.Contains(page, `data-testid="oldest-message">none kept<`) {
+		t.Error("the message retention row does not say forever, none kept")
+	}
+}
+
+func TestEventLogShowsMessageRetention(t *testing.T) {
+	ts := newTestServer(t, func(d *Deps) { d.Retention.Messages = 30 * 24 * time.Hour })
+	g := &store.Group{Subject: "G"}
+	if err := ts.store.CreateGroup(t.Context(), g); err != nil {
+		t.Fatal(err)
+	}
+	m := &store.Message{GroupID: g.ID, Kind: store.KindText, Body: "hi"}
+	if err := ts.store.QueueMessage(t.Context(), m); err != nil {
+		t.Fatal(err)
+	}
+	admin := ts.client()
+	admin.login("admin@x.test")
+	_, page := admin.get("/events/log")
+	if !strings.Contains(page, `data-testid="keep-messages">30 days<`) {
+		t.Error("the message retention is not shown as 30 days")
+	}
+	if strings.Contains(page, `data-testid="oldest-message">none kept<`) {
+		t.Error("the oldest message is not shown though one is kept")
+	}
+	res, err := http.Get(ts.URL + "/healthz?detail=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var got struct {
+		Database struct {
+			OldestMessage string `json:"oldest_message"`
+		}
+	}
+	if err := json.NewDecoder(res.Body).Decode(&got); err != nil {
+		t.Fatal(err)
+	}
+	if want := time.UnixMilli(m.CreatedAt).UTC().Format(time.RFC3339); got.Database.OldestMessage != want {
+		t.Errorf("healthz oldest_message %q, want %q", got.Database.OldestMessage, want)
 	}
 }
 

@@ -25,6 +25,9 @@ func keepText(d time.Duration) string {
 	if d <= 0 {
 		return "forever"
 	}
+	if d == 24*time.Hour {
+		return "1 day"
+	}
 	if d%(24*time.Hour) == 0 {
 		return fmt.Sprintf("%d days", d/(24*time.Hour))
 	}
