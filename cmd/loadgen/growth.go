@@ -164,7 +164,8 @@ func growthTurn(ctx context.Context, o options, srv *loadgen.Server, sh loadgen.
 }
 
 // prune runs the retention over the big database as if 25 days had
-// passed (every key, and the deliveries older than 30 days, are due) for
+// passed (every key, the deliveries older than 30 days and, with a
+// 14-day message retention, the oldest messages are due) for
 // at most o.pruneFor, and reports the longest single writer hold: the
 // most a webhook acknowledgement can wait behind pruning.
 func prune(ctx context.Context, o options, db string, t *table, step func(string)) error {
@@ -179,14 +180,14 @@ func prune(ctx context.Context, o options, db string, t *table, step func(string
 	pctx, cancel := context.WithTimeout(ctx, o.pruneFor)
 	defer cancel()
 	t0 := time.Now()
-	res, err := st.Prune(pctx, store.Retention{Applied: 30 * d, Failed: 90 * d, Dedup: 14 * d, Waiting: 14 * d})
+	res, err := st.Prune(pctx, store.Retention{Applied: 30 * d, Failed: 90 * d, Dedup: 14 * d, Waiting: 14 * d, Messages: 14 * d})
 	if err != nil && pctx.Err() == nil {
 		return err
 	}
 	el := time.Since(t0)
-	rows := res.Keys + res.Applied
-	t.add(fmt.Sprintf("pruning: longest writer hold (%d keys + %d deliveries in %d batches of ≤ 500, %d pages returned, %.1fs)",
-		res.Keys, res.Applied, res.Batches, res.FreedPages, el.Seconds()),
+	rows := res.Keys + res.Applied + res.Messages + res.Receipts
+	t.add(fmt.Sprintf("pruning: longest writer hold (%d keys + %d deliveries + %d messages with %d receipts in %d batches of ≤ 500, %d pages returned, %.1fs)",
+		res.Keys, res.Applied, res.Messages, res.Receipts, res.Batches, res.FreedPages, el.Seconds()),
 		ms(res.LongestHold), "≤ 50 ms (p99 ack target)", res.LongestHold <= 50*time.Millisecond)
 	t.note(fmt.Sprintf("pruning deleted %.0f rows/s while nothing else ran; %d of its %d transactions held the writer over 50 ms",
 		float64(rows)/el.Seconds(), res.SlowHolds, res.Batches))
