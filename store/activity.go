@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 )
 
 // ActivityItem is one line of the activity feed.
@@ -58,11 +59,14 @@ func (s *Store) RecordActivity(ctx context.Context, groupID int64, kind, who, de
 }
 
 // PruneActivity deletes feed lines older than before (Unix ms) and
-// returns how many went. It deletes in batches of a few thousand rows so
-// webhooks waiting for the write lock are never held up for long, and
-// finds old lines through activity_kind_at (kind, at), one kind at a
-// time: selecting by "at" alone walked every line, a full scan holding
-// the writer for seconds on a large feed even when nothing was old.
+// returns how many went. It finds old lines through activity_kind_at
+// (kind, at), one kind at a time: selecting by "at" alone walked every
+// line, a full scan holding the writer for seconds on a large feed even
+// when nothing was old. It deletes like the webhook retention
+// (retention.go): chunks of pruneChunk rows, a transaction that ends
+// after pruneBudget, committed without an fsync of its own
+// (pruneWrite), a pause between transactions; 5,000 rows a statement
+// held the writer long enough to show in the acknowledgements' p99.
 func (s *Store) PruneActivity(ctx context.Context, before int64) (int64, error) {
 	kinds, err := s.activityKinds(ctx)
 	if err != nil {
@@ -77,19 +81,37 @@ func (s *Store) PruneActivity(ctx context.Context, before int64) (int64, error) 
 	var total int64
 	for _, kind := range kinds {
 		for {
-			r, err := s.exec(ctx, `DELETE FROM activity WHERE id IN
-				(SELECT id FROM activity WHERE kind = ? AND at < ? LIMIT 5000)`, kind, before)
+			var n int64
+			var done bool
+			_, err := s.pruneWrite(ctx, func(t *Tx) error {
+				n, done = 0, false
+				t0 := time.Now()
+				for {
+					k, err := t.execN(`DELETE FROM activity WHERE id IN
+						(SELECT id FROM activity WHERE kind = ? AND at < ? LIMIT ?)`, kind, before, pruneChunk)
+					if err != nil {
+						return err
+					}
+					n += k
+					if k < pruneChunk {
+						done = true
+					}
+					if done || time.Since(t0) >= pruneBudget {
+						return nil
+					}
+				}
+			})
 			if err != nil {
 				return total, fmt.Errorf("store: prune activity: %w", err)
 			}
-			n, _ := r.RowsAffected()
 			total += n
 			if ctx.Err() != nil {
 				return total, ctx.Err()
 			}
-			if n < 5000 {
+			if done {
 				break
 			}
+			pause(ctx, prunePause)
 		}
 	}
 	return total, nil

@@ -36,6 +36,13 @@ type Retention struct {
 // batch checks its time budget between statements.
 const pruneChunk = 50
 
+// pruneBudget and prunePause are a batch's time budget and the pause
+// after it, unless Retention says otherwise.
+const (
+	pruneBudget = 10 * time.Millisecond
+	prunePause  = 5 * time.Millisecond
+)
+
 // PruneResult tells what a Prune run deleted and how long its longest
 // write transaction held the writer.
 type PruneResult struct {
@@ -59,10 +66,10 @@ func (s *Store) Prune(ctx context.Context, r Retention) (PruneResult, error) {
 		r.Batch = 500
 	}
 	if r.Pause <= 0 {
-		r.Pause = 5 * time.Millisecond
+		r.Pause = prunePause
 	}
 	if r.Budget <= 0 {
-		r.Budget = 10 * time.Millisecond
+		r.Budget = pruneBudget
 	}
 	now := s.now()
 	var res PruneResult
