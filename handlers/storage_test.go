@@ -83,6 +83,11 @@ func TestHealthzDetail(t *testing.T) {
 	}
 	var got struct {
 		Status   string
+		GoMemory struct {
+			HeapBytes  uint64 `json:"heap_object_bytes"`
+			Objects    uint64 `json:"heap_objects"`
+			TotalBytes uint64 `json:"total_bytes"`
+		} `json:"go_memory"`
 		Database struct {
 			Bytes          int64            `json:"bytes"`
 			TableBytes     map[string]int64 `json:"table_bytes"`
@@ -108,5 +113,8 @@ func TestHealthzDetail(t *testing.T) {
 	if got.Status != "ok" || got.Database.Bytes <= 0 || got.Database.TableBytes["webhook_deliveries"] <= 0 ||
 		got.Database.OldestDelivery == "" || got.Database.Waiting != 1 {
 		t.Errorf("detail %+v", got)
+	}
+	if m := got.GoMemory; m.HeapBytes == 0 || m.Objects == 0 || m.TotalBytes <= m.HeapBytes {
+		t.Errorf("go_memory %+v: want a live heap inside a larger total", m)
 	}
 }
