@@ -83,6 +83,12 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("store: open: %w", err)
 	}
 	r.SetMaxOpenConns(8)
+	// Readers stay open once opened (database/sql keeps only 2 idle by
+	// default): a reopened connection parses the schema again and starts
+	// with an empty page cache, so under load the pool churned, and the
+	// resident size and open files moved with it. Eight connections with
+	// SQLite's default 2 MB cache each bound that memory at 16 MB.
+	r.SetMaxIdleConns(8)
 	ck, err := sql.Open("sqlite", dsn) // checkpoint.go
 	if err != nil {
 		w.Close()

@@ -47,6 +47,7 @@ type options struct {
 	soakFor     time.Duration
 	soakRate    int
 	soakStreams int
+	soakWarm    time.Duration
 	sendGroups  int
 	sendRate    int
 	sendLatency time.Duration
@@ -87,6 +88,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.DurationVar(&o.soakFor, "soak-duration", 30*time.Minute, "how long the soak runs")
 	fs.IntVar(&o.soakRate, "soak-rate", 1000, "mixed deliveries per second during the soak")
 	fs.IntVar(&o.soakStreams, "soak-streams", 200, "open event streams during the soak")
+	fs.DurationVar(&o.soakWarm, "soak-warmup", 2*time.Minute, "load before the soak's first window, not measured (caches and pools fill)")
 	fs.IntVar(&o.sendGroups, "send-groups", 1000, "groups of the send-to-many row")
 	fs.IntVar(&o.sendRate, "send-rate", 80, "GROUPDECK_SEND_RATE of the send-to-many row")
 	fs.DurationVar(&o.sendLatency, "send-latency", 300*time.Millisecond, "how long the simulator holds each send's answer in the send-to-many row (Meta: 200-500 ms)")
