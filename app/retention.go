@@ -19,12 +19,13 @@ func pruneActivity(ctx context.Context, st *store.Store, keep, every time.Durati
 	tick := time.NewTicker(every)
 	defer tick.Stop()
 	for {
+		t0 := time.Now()
 		n, err := st.PruneActivity(ctx, st.Now().Add(-keep).UnixMilli())
 		switch {
 		case err != nil && ctx.Err() == nil:
 			log.Error("activity retention failed", "err", err)
 		case n > 0:
-			log.Info("activity retention", "deleted", n, "older_than", keep)
+			log.Info("activity retention", "deleted", n, "older_than", keep, "took", time.Since(t0))
 		}
 		select {
 		case <-ctx.Done():
@@ -45,6 +46,7 @@ func pruneWebhooks(ctx context.Context, st *store.Store, r store.Retention, ever
 	tick := time.NewTicker(every)
 	defer tick.Stop()
 	for {
+		t0 := time.Now()
 		res, err := st.Prune(ctx, r)
 		switch {
 		case err != nil && ctx.Err() == nil:
@@ -53,7 +55,7 @@ func pruneWebhooks(ctx context.Context, st *store.Store, r store.Retention, ever
 			log.Info("webhook retention", "deliveries", res.Applied, "failed", res.Failed, "dedup_keys", res.Keys,
 				"never_appeared", res.Expired, "messages", res.Messages, "receipts", res.Receipts,
 				"message_feed_lines", res.MessageLines, "pages_returned", res.FreedPages, "batches", res.Batches,
-				"longest_hold", res.LongestHold)
+				"longest_hold", res.LongestHold, "took", time.Since(t0))
 		}
 		select {
 		case <-ctx.Done():

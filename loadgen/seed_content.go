@@ -14,8 +14,9 @@ import (
 // than their age, so they come due during it at the rate the soak's own
 // content arrives. Messages go to the groups of BenchWorld(groups) (each
 // is its own feed line); join and leave lines to groups 1–100, as the
-// soak's.
-func SeedContent(ctx context.Context, path string, messages, lines, groups int, newest time.Time, spread time.Duration) error {
+// soak's; waiting changes (each with its deferred delivery) for the
+// soak's 1,000 unknown groups, for a 1-day GROUPDECK_KEEP_WAITING.
+func SeedContent(ctx context.Context, path string, messages, lines, waiting, groups int, newest time.Time, spread time.Duration) error {
 	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(OFF)&_pragma=cache_size(-65536)")
 	if err != nil {
 		return fmt.Errorf("loadgen: seed content: %w", err)
@@ -33,6 +34,13 @@ func SeedContent(ctx context.Context, path string, messages, lines, groups int, 
 			g := 1 + i*7919%groups
 			from := strconv.Itoa(15557000000 + i)
 			return []any{g, "wamid.content." + strconv.Itoa(i), "seeded message " + strconv.Itoa(i), from, "Seed " + strconv.Itoa(i), at, at}
+		}},
+		{waiting, `INSERT INTO webhook_deliveries (received_at, fields, body, outcome) VALUES (?1, 'messages', ?2, 'deferred');
+			INSERT INTO deferred_events (wait_key, delivery_id, field, payload, created_at, item, dedup_key)
+				VALUES (?3, last_insert_rowid(), 'messages', x'', ?1, 0, ?4)`, func(i int, at int64) []any {
+			g := "lg-unknown-seed-" + strconv.Itoa(i%1000)
+			wamid := "wamid.waiting." + strconv.Itoa(i)
+			return []any{at, Message(g, wamid, "15558000000", "Seed", "waiting"), "group:" + g, "m:" + wamid}
 		}},
 		{lines, `INSERT INTO activity (at, group_id, kind, who, detail) VALUES (?, ?, ?, ?, '')`, func(i int, at int64) []any {
 			kind := []string{"join", "leave"}[i%2]

@@ -26,17 +26,20 @@ type SoakWindow struct {
 type SoakRun struct {
 	WarmAcked, WarmLost int64 // during the warm-up, not in any window
 	Windows             []SoakWindow
-	// Seconds is the p99 of each second of the measured part, to find
-	// what makes the tail (pruning passes, checkpoints, collections).
-	Seconds []time.Duration
+	// Start is when the measured part began; Acks[i] are the
+	// acknowledgement times of its second i, to find what makes the tail
+	// (pruning passes, checkpoints, collections).
+	Start time.Time
+	Acks  [][]time.Duration
 }
 
 // Soak posts body(n) deliveries at rate per second for warm+d, timing
 // each acknowledgement. The first warm is not measured (a new server's
 // page caches, heap and connection pools fill there); then every window
 // closes with the acknowledgements' p99 and the median and max of the
-// probe's readings, taken every probeEvery in the window.
-func Soak(ctx context.Context, p *Poster, body func(n int64) []byte, rate int, warm, d, window, probeEvery time.Duration, probe func() Gauges) SoakRun {
+// probe's readings, taken every probeEvery in the window, handed to
+// onWindow as it closes.
+func Soak(ctx context.Context, p *Poster, body func(n int64) []byte, rate int, warm, d, window, probeEvery time.Duration, probe func() Gauges, onWindow func(SoakWindow)) SoakRun {
 	ctx, cancel := context.WithTimeout(ctx, warm+d)
 	defer cancel()
 	type ack struct {
@@ -139,6 +142,7 @@ func Soak(ctx context.Context, p *Poster, body func(n int64) []byte, rate int, w
 			probes = probes[:0]
 			pmu.Unlock()
 			run.Windows = append(run.Windows, w)
+			onWindow(w)
 		}
 	}
 	close(jobs)
@@ -153,19 +157,35 @@ func Soak(ctx context.Context, p *Poster, body func(n int64) []byte, rate int, w
 		last.Acked += acked
 		last.Lost += lost
 	}
+	run.Start = t0.Add(warm)
 	for sec := 0; sec < int(d/time.Second); sec++ {
-		run.Seconds = append(run.Seconds, Percentile(perSecond[sec], 99))
+		run.Acks = append(run.Acks, perSecond[sec])
 	}
 	return run
 }
 
 // WorstSeconds returns the indexes (seconds into the measured part) of
-// the n seconds with the highest p99, worst first.
-func (r SoakRun) WorstSeconds(n int) []int {
-	idx := make([]int, len(r.Seconds))
+// the n seconds with the highest p99, worst first, and each second's p99.
+func (r SoakRun) WorstSeconds(n int) ([]int, []time.Duration) {
+	p99 := make([]time.Duration, len(r.Acks))
+	idx := make([]int, len(r.Acks))
 	for i := range idx {
-		idx[i] = i
+		idx[i], p99[i] = i, Percentile(r.Acks[i], 99)
 	}
-	slices.SortStableFunc(idx, func(a, b int) int { return int(r.Seconds[b] - r.Seconds[a]) })
-	return idx[:min(n, len(idx))]
+	slices.SortStableFunc(idx, func(a, b int) int { return int(p99[b] - p99[a]) })
+	return idx[:min(n, len(idx))], p99
+}
+
+// SplitP99 is the p99 of the acknowledgements in the seconds during(i)
+// says yes to, and of the rest, with their counts.
+func (r SoakRun) SplitP99(during func(sec int) bool) (in, out time.Duration, nIn, nOut int) {
+	var a, b []time.Duration
+	for i, acks := range r.Acks {
+		if during(i) {
+			a = append(a, acks...)
+		} else {
+			b = append(b, acks...)
+		}
+	}
+	return Percentile(a, 99), Percentile(b, 99), len(a), len(b)
 }

@@ -41,19 +41,24 @@ func soak(ctx context.Context, o options, t *table, log io.Writer) error {
 	}
 	run := o.soakWarm + o.soakFor
 	n := int(float64(o.soakRate) * run.Seconds())
-	start := time.Now().Add(2 * time.Minute) // seeding takes about that; a later start leaves a backlog to the warm-up
+	// The load starts when seeding is done, about 30,000 rows a second
+	// here; an early or late guess moves the first rows' due time into
+	// the warm-up, not the measured part.
+	start := time.Now().Add(10*time.Second + time.Duration(n/25000)*time.Second)
 	t0 := time.Now()
-	step(fmt.Sprintf("seeding %d deliveries and keys, %d received messages and %d join/leave lines that come due during the soak", n, 3*n/10, n/10))
+	step(fmt.Sprintf("seeding %d deliveries and keys, %d received messages, %d join/leave lines and %d waiting changes that come due during the soak",
+		n, 3*n/10, n/10, n/20))
 	if err := loadgen.SeedBookkeeping(ctx, db, n, o.groups, start.Add(-soakKeepBookkeeping+run), run); err != nil {
 		return err
 	}
-	if err := loadgen.SeedContent(ctx, db, 3*n/10, n/10, o.groups, start.Add(-soakKeepContent+run), run); err != nil {
+	if err := loadgen.SeedContent(ctx, db, 3*n/10, n/10, n/20, o.groups, start.Add(-soakKeepContent+run), run); err != nil {
 		return err
 	}
 	step(fmt.Sprintf("seeded in %s", time.Since(t0).Round(time.Second)))
 	every := min(time.Minute, o.soakFor/10)
 	srv, err := loadgen.Start(ctx, o.bin, db, "GROUPDECK_KEEP_DELIVERIES=8d", "GROUPDECK_KEEP_DEDUP=8d",
-		"GROUPDECK_KEEP_MESSAGES=1d", "GROUPDECK_ACTIVITY_RETENTION=1d", "GROUPDECK_PRUNE_INTERVAL="+every.String())
+		"GROUPDECK_KEEP_MESSAGES=1d", "GROUPDECK_ACTIVITY_RETENTION=1d", "GROUPDECK_KEEP_WAITING=1d",
+		"GROUPDECK_PRUNE_INTERVAL="+every.String(), "GROUPDECK_LOG_LEVEL=info", "GROUPDECK_LOG_FORMAT=json")
 	if err != nil {
 		return err
 	}
@@ -73,16 +78,10 @@ func soak(ctx context.Context, o options, t *table, log io.Writer) error {
 	p := loadgen.NewPoster(srv.URL, sandboxAppSecret, 64)
 	defer p.Close()
 	res := loadgen.Soak(ctx, p, func(n int64) []byte { return loadgen.MixedBody("soak", n, o.groups) }, o.soakRate,
-		o.soakWarm, o.soakFor, window, soakProbeEvery, func() loadgen.Gauges { return srv.Probe(db) })
+		o.soakWarm, o.soakFor, window, soakProbeEvery, func() loadgen.Gauges { return srv.Probe(db) },
+		func(w loadgen.SoakWindow) { step(soakWindowLine(w)) })
 	step(fmt.Sprintf("warm-up: %d acked, %d lost", res.WarmAcked, res.WarmLost))
-	for _, w := range res.Windows {
-		step(soakWindowLine(w))
-	}
-	var worst []string
-	for _, s := range res.WorstSeconds(8) {
-		worst = append(worst, fmt.Sprintf("%ds %s", s, ms(res.Seconds[s])))
-	}
-	step("worst seconds by p99 (seconds after the warm-up): " + strings.Join(worst, ", "))
+	soakTail(res, srv.Passes(), step)
 	ws := res.Windows
 	if len(ws) < 2 {
 		return fmt.Errorf("soak: %d windows, need two (is -soak-duration too short?)", len(ws))
@@ -153,4 +152,35 @@ func soakTables(h loadgen.Health) string {
 	return fmt.Sprintf("tables (measured %s) retention-governed %.0f MB, content %.0f MB; largest (MB): %s; oldest delivery %s, key %s, message %s; %d waiting",
 		h.Database.TablesMeasured, float64(ret)/1e6, float64(content)/1e6, strings.Join(top, ", "),
 		h.Database.OldestDelivery, h.Database.OldestDedupKey, h.Database.OldestMessage, h.Database.Waiting)
+}
+
+// soakTail says what makes the tail: the worst seconds, and the p99 of
+// the acknowledgements in seconds while a pruning run was going against
+// the rest.
+func soakTail(res loadgen.SoakRun, passes []loadgen.Pass, step func(string)) {
+	worst, p99 := res.WorstSeconds(8)
+	pruning := make([]bool, len(res.Acks))
+	var holds []string
+	for _, ps := range passes {
+		from := int(ps.End.Add(-ps.Took).Sub(res.Start) / time.Second)
+		to := int(ps.End.Sub(res.Start) / time.Second)
+		for i := max(from, 0); i <= to && i < len(pruning); i++ {
+			pruning[i] = true
+		}
+		if to >= 0 && from < len(pruning) {
+			holds = append(holds, fmt.Sprintf("%s %ds–%ds (longest hold %s)", strings.TrimSuffix(ps.What, " retention"), from, to, ms(ps.LongestHold)))
+		}
+	}
+	var ws []string
+	for _, s := range worst {
+		mark := ""
+		if pruning[s] {
+			mark = " pruning"
+		}
+		ws = append(ws, fmt.Sprintf("%ds %s%s", s, ms(p99[s]), mark))
+	}
+	step("worst seconds by p99 (seconds after the warm-up): " + strings.Join(ws, ", "))
+	step("pruning runs: " + strings.Join(holds, "; "))
+	in, out, nIn, nOut := res.SplitP99(func(s int) bool { return pruning[s] })
+	step(fmt.Sprintf("p99 in seconds while pruning ran %s (%d acknowledgements), in the others %s (%d)", ms(in), nIn, ms(out), nOut))
 }
