@@ -25,8 +25,8 @@ func SeedContent(ctx context.Context, path string, messages, lines, waiting, gro
 	db.SetMaxOpenConns(1)
 	end := newest.UnixMilli()
 	for _, part := range []struct {
-		n int
-		q string
+		n    int
+		q    string
 		args func(i int, at int64) []any
 	}{
 		{messages, `INSERT INTO messages (group_id, direction, wamid, kind, body, sender_key, sender_name, state, created_at, sent_at)

@@ -34,18 +34,6 @@ func SeedDeliveries(ctx context.Context, path string, n, groups int, spread time
 // SeedDeliveriesUntil is SeedDeliveries with the newest delivery received
 // at newest.
 func SeedDeliveriesUntil(ctx context.Context, path string, n, groups int, newest time.Time, spread time.Duration) error {
-	return seedDeliveries(ctx, path, n, groups, newest, spread, false)
-}
-
-// SeedBookkeeping is SeedDeliveriesUntil without the content: the raw
-// bodies and their keys only, as a deployment keeps them after its
-// message retention (shorter than the deliveries') deleted the messages
-// and receipts they once wrote.
-func SeedBookkeeping(ctx context.Context, path string, n, groups int, newest time.Time, spread time.Duration) error {
-	return seedDeliveries(ctx, path, n, groups, newest, spread, true)
-}
-
-func seedDeliveries(ctx context.Context, path string, n, groups int, newest time.Time, spread time.Duration, bare bool) error {
 	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(OFF)&_pragma=cache_size(-65536)")
 	if err != nil {
 		return fmt.Errorf("loadgen: seed deliveries: %w", err)
@@ -57,7 +45,7 @@ func seedDeliveries(ctx context.Context, path string, n, groups int, newest time
 	const perTx = 50000
 	w := BenchWorld(groups)
 	for start := 0; start < n; start += perTx {
-		if err := seedChunk(ctx, db, w, start, min(start+perTx, n), n, now, step, bare); err != nil {
+		if err := seedChunk(ctx, db, w, start, min(start+perTx, n), n, now, step); err != nil {
 			return err
 		}
 	}
@@ -68,7 +56,6 @@ func seedDeliveries(ctx context.Context, path string, n, groups int, newest time
 // seeder holds a chunk's prepared statements.
 type seeder struct {
 	del, key, msg, out, delivered, read *sql.Stmt
-	bare                                bool // bodies and keys only
 }
 
 func prepareSeeder(ctx context.Context, tx *sql.Tx) (*seeder, error) {
@@ -97,7 +84,7 @@ func prepareSeeder(ctx context.Context, tx *sql.Tx) (*seeder, error) {
 	return s, nil
 }
 
-func seedChunk(ctx context.Context, db *sql.DB, w World, from, to, n int, now, step int64, bare bool) error {
+func seedChunk(ctx context.Context, db *sql.DB, w World, from, to, n int, now, step int64) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("loadgen: seed deliveries: %w", err)
@@ -107,7 +94,6 @@ func seedChunk(ctx context.Context, db *sql.DB, w World, from, to, n int, now, s
 	if err != nil {
 		return err
 	}
-	s.bare = bare
 	for i := from; i < to; i++ {
 		at := now - int64(n-i)*step
 		if k := i % 10; k < 8 {
@@ -145,12 +131,12 @@ func (s *seeder) status(ctx context.Context, w World, j, at int64) error {
 	if r >= int64(w.Members) {
 		st = "read"
 	}
-	if r == 0 && !s.bare {
+	if r == 0 {
 		if _, err := s.out.ExecContext(ctx, g, wamid, at, at); err != nil {
 			return err
 		}
 	}
-	if err := s.delivery(ctx, Delivery(StatusChange(WAGroupID(g), wamid, p, st, "", at/1000)), "s:"+wamid+":"+st+":"+p+":", at); err != nil || s.bare {
+	if err := s.delivery(ctx, Delivery(StatusChange(WAGroupID(g), wamid, p, st, "", at/1000)), "s:"+wamid+":"+st+":"+p+":", at); err != nil {
 		return err
 	}
 	var err error
@@ -168,7 +154,7 @@ func (s *seeder) message(ctx context.Context, w World, i int, at int64) error {
 	wamid := MessageID("seed", int64(i))
 	from := strconv.Itoa(15554000000 + i)
 	text := "seeded message " + wamid
-	if err := s.delivery(ctx, Message(WAGroupID(g), wamid, from, "Seed "+strconv.Itoa(i), text), "m:"+wamid, at); err != nil || s.bare {
+	if err := s.delivery(ctx, Message(WAGroupID(g), wamid, from, "Seed "+strconv.Itoa(i), text), "m:"+wamid, at); err != nil {
 		return err
 	}
 	_, err := s.msg.ExecContext(ctx, g, wamid, text, from, "Seed "+strconv.Itoa(i), at, at)

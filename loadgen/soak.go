@@ -35,4 +35,3 @@ func MixedBody(run string, n int64, groups int) []byte {
 	}
 	return MixedBody(run, n-18, groups)
 }
-

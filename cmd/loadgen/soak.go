@@ -27,9 +27,10 @@ const soakProbeEvery = 5 * time.Second
 // each window's readings). The database is seeded with what a deployment
 // older than every retention holds and what comes due during the soak at
 // the rate the soak adds it: raw deliveries and keys received just inside
-// 8 days (without the messages they once wrote, which the 1-day message
-// retention deleted), received messages and join/leave feed lines just
-// inside 1 day.
+// 8 days (the soak's own mix, without the messages they once wrote,
+// which the 1-day message retention deleted; those for unknown groups
+// failed, "group never appeared"), received messages, join/leave feed
+// lines and changes waiting for a group just inside 1 day.
 func soak(ctx context.Context, o options, t *table, log io.Writer) error {
 	step := func(s string) { fmt.Fprintf(log, "· %s\n", s) }
 	db := filepath.Join(o.dir, "soak.db")
@@ -48,7 +49,7 @@ func soak(ctx context.Context, o options, t *table, log io.Writer) error {
 	t0 := time.Now()
 	step(fmt.Sprintf("seeding %d deliveries and keys, %d received messages, %d join/leave lines and %d waiting changes that come due during the soak",
 		n, 3*n/10, n/10, n/20))
-	if err := loadgen.SeedBookkeeping(ctx, db, n, o.groups, start.Add(-soakKeepBookkeeping+run), run); err != nil {
+	if err := loadgen.SeedSoakDeliveries(ctx, db, n, o.groups, start.Add(-soakKeepBookkeeping+run), run); err != nil {
 		return err
 	}
 	if err := loadgen.SeedContent(ctx, db, 3*n/10, n/10, n/20, o.groups, start.Add(-soakKeepContent+run), run); err != nil {
@@ -56,7 +57,7 @@ func soak(ctx context.Context, o options, t *table, log io.Writer) error {
 	}
 	step(fmt.Sprintf("seeded in %s", time.Since(t0).Round(time.Second)))
 	every := min(time.Minute, o.soakFor/10)
-	srv, err := loadgen.Start(ctx, o.bin, db, "GROUPDECK_KEEP_DELIVERIES=8d", "GROUPDECK_KEEP_DEDUP=8d",
+	srv, err := loadgen.Start(ctx, o.bin, db, "GROUPDECK_KEEP_DELIVERIES=8d", "GROUPDECK_KEEP_DEDUP=8d", "GROUPDECK_KEEP_FAILED=8d",
 		"GROUPDECK_KEEP_MESSAGES=1d", "GROUPDECK_ACTIVITY_RETENTION=1d", "GROUPDECK_KEEP_WAITING=1d",
 		"GROUPDECK_PRUNE_INTERVAL="+every.String(), "GROUPDECK_LOG_LEVEL=info", "GROUPDECK_LOG_FORMAT=json")
 	if err != nil {
