@@ -11,7 +11,8 @@ import (
 // deployment keeps them after its 1-day message retention deleted the
 // content they once wrote: MixedBody("seed", i), so they are the same
 // sizes and shapes as the soak's own, received over spread ending at
-// newest. A retry is stored as a duplicate without a key; a message for
+// newest. A retry, and a status (the soak's repeat), is stored as a
+// duplicate without a key; a message for
 // a group that never appeared as failed ("group never appeared"), as
 // the waiting retention left it.
 func SeedSoakDeliveries(ctx context.Context, path string, n, groups int, newest time.Time, spread time.Duration) error {
@@ -27,6 +28,11 @@ func SeedSoakDeliveries(ctx context.Context, path string, n, groups int, newest 
 		at := end - int64(n-i)*step
 		outcome, errText := "applied", ""
 		switch k := i % 20; {
+		case k < 9:
+			// The soak's statuses cycle through 20,000 (message,
+			// participant, status) triples: after its first minute every
+			// one is a duplicate of a key already seen.
+			outcome = "duplicate"
 		case k == 17:
 			outcome, errText = "failed", "group never appeared: waited for group:lg-unknown until the retention ran out"
 		case k >= 18:
