@@ -8,12 +8,9 @@ import (
 	"groupdeck/store"
 )
 
-// pruneEvery is how often old rows are deleted: often enough that a table
-// never holds much more than its retention, rarely enough to cost nothing.
-const pruneEvery = time.Hour
-
 // pruneActivity deletes activity feed lines older than keep, once at start
-// and then every interval, until ctx ends. keep 0 keeps everything.
+// and then every interval (GROUPDECK_PRUNE_INTERVAL, like the webhook
+// and message retention), until ctx ends. keep 0 keeps everything.
 func pruneActivity(ctx context.Context, st *store.Store, keep, every time.Duration, log *slog.Logger) {
 	if keep <= 0 {
 		return

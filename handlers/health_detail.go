@@ -36,6 +36,7 @@ func (h *Handler) healthDetail(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{
 		"status":     "ok",
 		"goroutines": runtime.NumGoroutine(),
+		"go_memory":  goMemory(),
 		"database": map[string]any{
 			"bytes":            st.FileBytes,
 			"free_bytes":       st.FreeBytes,

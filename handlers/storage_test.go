@@ -83,6 +83,7 @@ func TestHealthzDetail(t *testing.T) {
 	}
 	var got struct {
 		Status   string
+		GoMemory map[string]uint64 `json:"go_memory"`
 		Database struct {
 			Bytes          int64            `json:"bytes"`
 			TableBytes     map[string]int64 `json:"table_bytes"`
@@ -108,5 +109,8 @@ func TestHealthzDetail(t *testing.T) {
 	if got.Status != "ok" || got.Database.Bytes <= 0 || got.Database.TableBytes["webhook_deliveries"] <= 0 ||
 		got.Database.OldestDelivery == "" || got.Database.Waiting != 1 {
 		t.Errorf("detail %+v", got)
+	}
+	if m := got.GoMemory; m["heap_bytes"] == 0 || m["heap_objects"] == 0 || m["total_bytes"] < m["heap_bytes"] {
+		t.Errorf("go_memory %v: want the heap in use, its objects, and a total at least the heap", m)
 	}
 }
