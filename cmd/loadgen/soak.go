@@ -5,35 +5,56 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"groupdeck/loadgen"
 )
 
-// soakKeep is the retention the soak runs with: the shortest the
-// settings allow for deliveries and keys.
-const soakKeep = 8 * 24 * time.Hour
+// The shortest retention the settings allow, which the soak runs with:
+// keys cover Meta's 7 days of retries plus a day, so deliveries (kept at
+// least as long as their keys) go at 8 days too; messages, feed lines and
+// waiting changes at 1 day.
+const (
+	soakKeepDeliveries = 8 * 24 * time.Hour
+	soakKeepContent    = 24 * time.Hour
+)
 
-// soak runs mixed webhook load at o.soakRate for o.soakFor with
-// o.soakStreams open event streams while pruning runs, and compares the
-// server's state in the first and the last window. The database is
-// seeded with as many deliveries as the soak sends, received just inside
-// the retention, so they come due during the soak at the rate new ones
-// arrive: the steady state of a deployment older than its retention.
+// soakProbeEvery is how often the gauges are read within a window.
+const soakProbeEvery = 5 * time.Second
+
+// soak runs mixed webhook load at o.soakRate for o.soakWarmup plus
+// o.soakFor with o.soakStreams open event streams while pruning runs,
+// and compares the server's state in the first and the last of six
+// windows (each gauge's median over the window). The database is seeded
+// so that every kind of row the load adds has an old one coming due at
+// the same moment (loadgen.SeedSteady): the steady state of a deployment
+// older than every retention.
 func soak(ctx context.Context, o options, t *table, log io.Writer) error {
 	step := func(s string) { fmt.Fprintf(log, "· %s\n", s) }
 	db := filepath.Join(o.dir, "soak.db")
-	if err := loadgen.Fill(ctx, db, loadgen.Seed{Groups: o.groups, Participants: 8, Messages: o.messages}); err != nil {
+	if err := loadgen.Fill(ctx, db, loadgen.Seed{Groups: o.groups, Participants: 8, Messages: loadgen.SoakHistory}); err != nil {
 		return err
 	}
-	n := int(float64(o.soakRate) * o.soakFor.Seconds())
-	step(fmt.Sprintf("seeding %d deliveries that come due during the soak", n))
-	oldest := time.Now().Add(-soakKeep + 30*time.Second) // the soak starts in less than 30 s
-	if err := loadgen.SeedDeliveriesUntil(ctx, db, n, o.groups, oldest.Add(o.soakFor), o.soakFor); err != nil {
+	load := o.soakWarmup + o.soakFor
+	step(fmt.Sprintf("seeding the rows that come due during the %s of load (%d deliveries)", load, int(float64(o.soakRate)*load.Seconds())))
+	seeded := time.Now()
+	plan := loadgen.Steady{Rate: o.soakRate, Groups: o.groups, Load: load,
+		Deliveries: soakKeepDeliveries, Waiting: soakKeepContent, Messages: soakKeepContent, Lines: soakKeepContent}
+	// The load starts once seeding and start-up are done (the wait is
+	// logged when they took longer): the first row comes due as the load
+	// starts.
+	plan.Start = seeded.Add(20*time.Second + load/20)
+	if err := loadgen.SeedSteady(ctx, db, plan); err != nil {
 		return err
 	}
+	step(fmt.Sprintf("seeded in %s", time.Since(seeded).Round(time.Second)))
 	every := min(time.Minute, o.soakFor/10)
-	srv, err := loadgen.Start(ctx, o.bin, db, "GROUPDECK_KEEP_DELIVERIES=8d", "GROUPDECK_KEEP_DEDUP=8d",
+	days := func(d time.Duration) string { return fmt.Sprintf("%dd", int(d.Hours()/24)) }
+	srv, err := loadgen.Start(ctx, o.bin, db,
+		"GROUPDECK_KEEP_DELIVERIES="+days(soakKeepDeliveries), "GROUPDECK_KEEP_DEDUP="+days(soakKeepDeliveries),
+		"GROUPDECK_KEEP_FAILED="+days(soakKeepDeliveries), "GROUPDECK_KEEP_WAITING="+days(soakKeepContent),
+		"GROUPDECK_KEEP_MESSAGES="+days(soakKeepContent), "GROUPDECK_ACTIVITY_RETENTION="+days(soakKeepContent),
 		"GROUPDECK_PRUNE_INTERVAL="+every.String())
 	if err != nil {
 		return err
@@ -48,48 +69,37 @@ func soak(ctx context.Context, o options, t *table, log io.Writer) error {
 	if err := loadgen.OpenStreams(sctx, c, srv.URL, o.soakStreams, o.groups); err != nil {
 		return err
 	}
+	if late := time.Until(plan.Start); late < 0 {
+		step(fmt.Sprintf("the load starts %s after the seeded start: that many seconds of rows came due at once", (-late).Round(time.Second)))
+	} else {
+		time.Sleep(late)
+	}
 	window := o.soakFor / 6
-	step(fmt.Sprintf("soak: %d mixed deliveries/s, %d open streams, pruning every %s, for %s (samples every %s)",
-		o.soakRate, o.soakStreams, every, o.soakFor, window))
+	step(fmt.Sprintf("soak: %d mixed deliveries/s, %d open streams, pruning every %s, %s warm-up, then %s in six windows (gauges every %s, median per window)",
+		o.soakRate, o.soakStreams, every, o.soakWarmup, o.soakFor, soakProbeEvery))
 	p := loadgen.NewPoster(srv.URL, sandboxAppSecret, 64)
 	defer p.Close()
-	samples := loadgen.Soak(ctx, p, func(n int64) []byte { return loadgen.MixedBody("soak", n, o.groups) }, o.soakRate, o.soakFor, window,
-		func(s *loadgen.SoakSample) {
-			s.RSS, _ = srv.RSS()
-			s.Goroutines, _ = loadgen.Goroutines(srv.URL)
-			s.OpenFiles, _ = srv.OpenFiles()
-			s.DBBytes = loadgen.FilesSize(db, db+"-wal")
-			step(fmt.Sprintf("%s: %d acked, %d lost, p99 %s, RSS %.0f MB, %d goroutines, %d open files, database %.0f MB",
-				s.At, s.Acked, s.Lost, ms(s.P99), float64(s.RSS)/1e6, s.Goroutines, s.OpenFiles, float64(s.DBBytes)/1e6))
-		})
-	if len(samples) < 2 {
-		return fmt.Errorf("soak: %d samples, need two (is -soak-duration too short?)", len(samples))
-	}
-	first, last := samples[0], samples[len(samples)-1]
-	if first.Goroutines == 0 || last.Goroutines == 0 {
-		return fmt.Errorf("soak: could not read the goroutine count from /healthz?detail=1")
-	}
-	flat := func(what string, a, b float64, show func(float64) string) {
-		change := 0.0
-		if a != 0 {
-			change = (b - a) / a
+	samples := loadgen.Soak(ctx, p, func(n int64) []byte { return loadgen.MixedBody("soak", n, o.groups) }, loadgen.SoakPlan{
+		Rate: o.soakRate, Warmup: o.soakWarmup, For: o.soakFor, Window: window, Probe: soakProbeEvery,
+		ProbeGauges: func(g *loadgen.Gauges) (map[string]int64, string) {
+			g.RSS, _ = srv.RSS()
+			of, _ := srv.OpenFiles()
+			g.OpenFiles = int64(of)
+			g.WAL = loadgen.FilesSize(db + "-wal")
+			d, err := loadgen.HealthDetail(srv.URL)
+			if err != nil {
+				return nil, ""
+			}
+			g.Goroutines, g.GoHeap, g.GoTotal = d.Goroutines, d.GoMemory["heap_bytes"], d.GoMemory["total_bytes"]
+			g.DBFile, g.FreeBytes = d.Database.Bytes, d.Database.FreeBytes
+			return d.Database.TableBytes, d.Database.TablesMeasured
+		},
+		OnWindow: func(s loadgen.SoakSample) { step(describeSample(s)) }})
+	// The server's retention lines, to set the worst seconds against.
+	for _, l := range strings.Split(srv.Logs(), "\n") {
+		if strings.Contains(l, "retention") {
+			step("server: " + l)
 		}
-		t.add(fmt.Sprintf("soak %s: %s at %s → %s at %s", what, show(a), first.At, show(b), last.At),
-			fmt.Sprintf("%+.1f %%", 100*change), "within ±10 %", change <= 0.10 && change >= -0.10)
 	}
-	mb := func(v float64) string { return fmt.Sprintf("%.0f MB", v/1e6) }
-	count := func(v float64) string { return fmt.Sprintf("%.0f", v) }
-	flat("resident memory", float64(first.RSS), float64(last.RSS), mb)
-	flat("goroutines", float64(first.Goroutines), float64(last.Goroutines), count)
-	flat("open files", float64(first.OpenFiles), float64(last.OpenFiles), count)
-	flat("database size", float64(first.DBBytes), float64(last.DBBytes), mb)
-	flat("p99 acknowledgement", float64(first.P99), float64(last.P99), func(v float64) string { return ms(time.Duration(v)) })
-	var acked, lost int64
-	for _, s := range samples {
-		acked, lost = acked+s.Acked, lost+s.Lost
-	}
-	t.add(fmt.Sprintf("soak deliveries acknowledged (%d streams open, pruning every %s)", o.soakStreams, every),
-		fmt.Sprintf("%d (%.0f/s), %d not", acked, float64(acked)/o.soakFor.Seconds(), lost), fmt.Sprintf("%d/s, none lost", o.soakRate),
-		lost == 0 && float64(acked) >= 0.95*float64(o.soakRate)*o.soakFor.Seconds())
-	return nil
+	return soakTable(o, t, samples, every)
 }
