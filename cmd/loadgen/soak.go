@@ -75,8 +75,8 @@ func soak(ctx context.Context, o options, t *table, log io.Writer) error {
 		time.Sleep(late)
 	}
 	window := o.soakFor / 6
-	step(fmt.Sprintf("soak: %d mixed deliveries/s, %d open streams, pruning every %s, %s warm-up, then %s in six windows (gauges every %s, median per window)",
-		o.soakRate, o.soakStreams, every, o.soakWarmup, o.soakFor, soakProbeEvery))
+	step(fmt.Sprintf("soak from %s: %d mixed deliveries/s, %d open streams, pruning every %s, %s warm-up, then %s in six windows (gauges every %s, median per window)",
+		time.Now().UTC().Format(time.TimeOnly), o.soakRate, o.soakStreams, every, o.soakWarmup, o.soakFor, soakProbeEvery))
 	p := loadgen.NewPoster(srv.URL, sandboxAppSecret, 64)
 	defer p.Close()
 	samples := loadgen.Soak(ctx, p, func(n int64) []byte { return loadgen.MixedBody("soak", n, o.groups) }, loadgen.SoakPlan{
