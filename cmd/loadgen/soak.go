@@ -55,7 +55,7 @@ func soak(ctx context.Context, o options, t *table, log io.Writer) error {
 		"GROUPDECK_KEEP_DELIVERIES="+days(soakKeepDeliveries), "GROUPDECK_KEEP_DEDUP="+days(soakKeepDeliveries),
 		"GROUPDECK_KEEP_FAILED="+days(soakKeepDeliveries), "GROUPDECK_KEEP_WAITING="+days(soakKeepContent),
 		"GROUPDECK_KEEP_MESSAGES="+days(soakKeepContent), "GROUPDECK_ACTIVITY_RETENTION="+days(soakKeepContent),
-		"GROUPDECK_PRUNE_INTERVAL="+every.String())
+		"GROUPDECK_PRUNE_INTERVAL="+every.String(), "GROUPDECK_LOG_LEVEL=info") // info: each pruning run's line (rows, batches, longest hold)
 	if err != nil {
 		return err
 	}
