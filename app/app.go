@@ -245,7 +245,10 @@ func (a *App) Start() {
 	go func() { defer a.wg.Done(); a.Pools.Run(ctx) }()
 	go func() { defer a.wg.Done(); a.Jobs.Run(ctx) }()
 	go func() { defer a.wg.Done(); a.Sync.Run(ctx) }()
-	go func() { defer a.wg.Done(); pruneActivity(ctx, a.Store, a.Cfg.ActivityRetention, a.Cfg.Keep.Every, a.Log) }()
+	go func() {
+		defer a.wg.Done()
+		pruneActivity(ctx, a.Store, a.Cfg.ActivityRetention, a.Cfg.Keep.Every, a.Log)
+	}()
 	a.wg.Add(1)
 	go func() { defer a.wg.Done(); pruneWebhooks(ctx, a.Store, a.Cfg.Keep.store(), a.Cfg.Keep.Every, a.Log) }()
 	go func() {
