@@ -9,9 +9,8 @@ import (
 )
 
 // pruneActivity deletes activity feed lines older than keep, once at start
-// and then every interval (GROUPDECK_PRUNE_INTERVAL, the same as the
-// webhook and message retention: one setting for how often pruning
-// runs), until ctx ends. keep 0 keeps everything.
+// and then every interval (GROUPDECK_PRUNE_INTERVAL, like the webhook
+// and message retention), until ctx ends. keep 0 keeps everything.
 func pruneActivity(ctx context.Context, st *store.Store, keep, every time.Duration, log *slog.Logger) {
 	if keep <= 0 {
 		return
@@ -19,13 +18,12 @@ func pruneActivity(ctx context.Context, st *store.Store, keep, every time.Durati
 	tick := time.NewTicker(every)
 	defer tick.Stop()
 	for {
-		t0 := time.Now()
 		n, err := st.PruneActivity(ctx, st.Now().Add(-keep).UnixMilli())
 		switch {
 		case err != nil && ctx.Err() == nil:
 			log.Error("activity retention failed", "err", err)
 		case n > 0:
-			log.Info("activity retention", "deleted", n, "older_than", keep, "took", time.Since(t0))
+			log.Info("activity retention", "deleted", n, "older_than", keep)
 		}
 		select {
 		case <-ctx.Done():
@@ -46,7 +44,6 @@ func pruneWebhooks(ctx context.Context, st *store.Store, r store.Retention, ever
 	tick := time.NewTicker(every)
 	defer tick.Stop()
 	for {
-		t0 := time.Now()
 		res, err := st.Prune(ctx, r)
 		switch {
 		case err != nil && ctx.Err() == nil:
@@ -55,7 +52,7 @@ func pruneWebhooks(ctx context.Context, st *store.Store, r store.Retention, ever
 			log.Info("webhook retention", "deliveries", res.Applied, "failed", res.Failed, "dedup_keys", res.Keys,
 				"never_appeared", res.Expired, "messages", res.Messages, "receipts", res.Receipts,
 				"message_feed_lines", res.MessageLines, "pages_returned", res.FreedPages, "batches", res.Batches,
-				"longest_hold", res.LongestHold, "took", time.Since(t0))
+				"longest_hold", res.LongestHold)
 		}
 		select {
 		case <-ctx.Done():

@@ -3,7 +3,6 @@ package handlers
 import (
 	"net/http"
 	"runtime"
-	"runtime/metrics"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -50,27 +49,4 @@ func (h *Handler) healthDetail(c echo.Context) error {
 			"waiting_changes":  st.Waiting,
 		},
 	})
-}
-
-// goMemory is the Go runtime's view of the process's memory, so a reader
-// of the resident size can tell Go's heap from what SQLite allocates
-// itself (modernc's C allocator, its page caches): everything Go maps
-// ("total_bytes") against the live heap objects and their count.
-func goMemory() map[string]uint64 {
-	samples := []metrics.Sample{
-		{Name: "/memory/classes/heap/objects:bytes"},
-		{Name: "/gc/heap/objects:objects"},
-		{Name: "/memory/classes/total:bytes"},
-		{Name: "/gc/heap/goal:bytes"},
-		{Name: "/gc/cycles/total:gc-cycles"},
-	}
-	metrics.Read(samples)
-	keys := []string{"heap_object_bytes", "heap_objects", "total_bytes", "heap_goal_bytes", "gc_cycles"}
-	out := make(map[string]uint64, len(samples))
-	for i, s := range samples {
-		if s.Value.Kind() == metrics.KindUint64 {
-			out[keys[i]] = s.Value.Uint64()
-		}
-	}
-	return out
 }

@@ -83,11 +83,7 @@ func TestHealthzDetail(t *testing.T) {
 	}
 	var got struct {
 		Status   string
-		GoMemory struct {
-			HeapBytes  uint64 `json:"heap_object_bytes"`
-			Objects    uint64 `json:"heap_objects"`
-			TotalBytes uint64 `json:"total_bytes"`
-		} `json:"go_memory"`
+		GoMemory map[string]uint64 `json:"go_memory"`
 		Database struct {
 			Bytes          int64            `json:"bytes"`
 			TableBytes     map[string]int64 `json:"table_bytes"`
@@ -114,7 +110,7 @@ func TestHealthzDetail(t *testing.T) {
 		got.Database.OldestDelivery == "" || got.Database.Waiting != 1 {
 		t.Errorf("detail %+v", got)
 	}
-	if m := got.GoMemory; m.HeapBytes == 0 || m.Objects == 0 || m.TotalBytes <= m.HeapBytes {
-		t.Errorf("go_memory %+v: want a live heap inside a larger total", m)
+	if m := got.GoMemory; m["heap_bytes"] == 0 || m["heap_objects"] == 0 || m["total_bytes"] < m["heap_bytes"] {
+		t.Errorf("go_memory %v: want the heap in use, its objects, and a total at least the heap", m)
 	}
 }

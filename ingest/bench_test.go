@@ -135,7 +135,7 @@ func benchSingle(b *testing.B, s shape) {
 	ctx := context.Background()
 	b.SetParallelism(max(1, benchConc/runtime.GOMAXPROCS(0)))
 	b.ReportAllocs()
-	cpu := startCPU(b)
+	cpu := startCPU(b, st)
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			benchApply(b, in, ctx, bodies[next.Add(1)-1])
@@ -160,7 +160,7 @@ func benchBatched(b *testing.B, s shape) {
 	}
 	ctx := context.Background()
 	b.ReportAllocs()
-	cpu := startCPU(b)
+	cpu := startCPU(b, st)
 	for _, body := range bodies {
 		benchApply(b, in, ctx, body)
 	}
@@ -171,18 +171,36 @@ func benchBatched(b *testing.B, s shape) {
 
 // cpuClock measures the process's CPU (user+system) over the timed part:
 // wall time per delivery depends on the fsync and on what else the
-// machine runs, CPU per delivery much less.
-type cpuClock struct{ start time.Duration }
-
-func startCPU(b *testing.B) cpuClock {
-	b.ResetTimer()
-	return cpuClock{processCPU(b)}
+// machine runs, CPU per delivery much less. It also counts the pages the
+// writer put into the WAL (walpages/change), which does not depend on the
+// machine at all: each page is a WAL frame of a commit, two pwrite calls,
+// its share of the fsync and a copy by the checkpoint.
+type cpuClock struct {
+	st    *store.Store
+	start time.Duration
+	pages int64
 }
 
-// stop stops the timer and reports CPU µs per change (n changes).
+func startCPU(b *testing.B, st *store.Store) cpuClock {
+	pages := walPages(b, st)
+	b.ResetTimer()
+	return cpuClock{st, processCPU(b), pages}
+}
+
+// stop stops the timer and reports CPU µs and WAL pages per change (n
+// changes).
 func (c cpuClock) stop(b *testing.B, n int) {
 	b.StopTimer()
 	b.ReportMetric(float64((processCPU(b)-c.start).Microseconds())/float64(n), "cpu-µs/change")
+	b.ReportMetric(float64(walPages(b, c.st)-c.pages)/float64(n), "walpages/change")
+}
+
+func walPages(b *testing.B, st *store.Store) int64 {
+	n, err := st.WALPagesWritten(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	return n
 }
 
 func processCPU(b *testing.B) time.Duration {

@@ -115,14 +115,9 @@ func ts(t int64) string { return strconv.FormatInt(t, 10) }
 // MessageChange is one participant's text message in a group, with the
 // contact block Meta sends along.
 func MessageChange(waGroupID, wamid, from, name, text string) Change {
-	return MessageChangeAt(waGroupID, wamid, from, name, text, 1744345400)
-}
-
-// MessageChangeAt is MessageChange sent at Unix time at.
-func MessageChangeAt(waGroupID, wamid, from, name, text string, at int64) Change {
 	v := value()
 	v.Contacts = []contact{{Profile: profile{Name: name}, WaID: from}}
-	v.Messages = []message{{From: from, GroupID: waGroupID, ID: wamid, Timestamp: ts(at), Type: "text", Text: textBody{Body: text}}}
+	v.Messages = []message{{From: from, GroupID: waGroupID, ID: wamid, Timestamp: "1744345400", Type: "text", Text: textBody{Body: text}}}
 	return Change{Field: whatsapp.FieldMessages, Value: v}
 }
 

@@ -18,9 +18,6 @@ type Seed struct {
 	// Busy groups 2..Busy+1 get Members participants and Sent messages
 	// sent by the business each (World), for statuses to refer to.
 	Busy, Members, Sent int
-	// Spacing is the time between group 1's history messages, the newest
-	// a Spacing ago (a minute when 0).
-	Spacing time.Duration
 }
 
 // Seed is the database the world needs, with group 1's page history.
@@ -85,12 +82,8 @@ func Fill(ctx context.Context, path string, s Seed) error {
 	if err != nil {
 		return fmt.Errorf("loadgen: seed: %w", err)
 	}
-	spacing := int64(60000)
-	if s.Spacing > 0 {
-		spacing = s.Spacing.Milliseconds()
-	}
 	for m := 0; m < s.Messages; m++ {
-		at := now - int64(s.Messages-m)*spacing
+		at := now - int64(s.Messages-m)*60000
 		wamid := "wamid.seed." + strconv.Itoa(m)
 		dir, state, sender := "in", "received", strconv.Itoa(15550100000+m%max(s.Participants, 1))
 		if m%2 == 1 {

@@ -77,6 +77,9 @@ func startCmd(ctx context.Context, cmd *exec.Cmd, readyLine string, healthz bool
 		sc := bufio.NewScanner(out)
 		for sc.Scan() {
 			line := sc.Text()
+			if strings.Contains(line, "retention") { // kept for Logs: the soak sets its slow seconds against pruning
+				s.logs.Write([]byte(line + "\n"))
+			}
 			if rest, ok := strings.CutPrefix(line, readyLine); ok {
 				ready <- strings.Fields(rest)[0]
 			}

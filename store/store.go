@@ -72,11 +72,13 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	// pwrite calls (see README, "Guarantees and figures"). 16 MB keeps
 	// resident memory well inside its target; 32 MB did not.
 	//
-	// journal_size_limit: SQLite reuses the WAL file from its start after
-	// a checkpoint instead of shrinking it, so without a limit the file
-	// stays at the largest size it ever reached (a long read that held the
-	// checkpoint back, a burst of pruning). With it, the first commit after
-	// the WAL restarts truncates the file to the writer's checkpoint bound.
+	// journal_size_limit: the WAL file otherwise stays at the largest size
+	// it ever reached. A checkpoint held back by a long reader (the
+	// per-table sizes walk every page; a backup) lets it grow by all the
+	// writes meanwhile, and that disk space never came back (the soak's
+	// database grew 192 MB in one window, most of it WAL). With the limit,
+	// the writer's first commit after the WAL restarts truncates the file
+	// to the fallback checkpoint's bound (checkpoint.go).
 	w, err := sql.Open("sqlite", dsn+"&_txlock=immediate&_pragma=cache_size(-16384)&_pragma=temp_store(MEMORY)"+
 		fmt.Sprintf("&_pragma=wal_autocheckpoint(%d)&_pragma=journal_size_limit(%d)", writerAutoCheckpoint, writerAutoCheckpoint*4096))
 	if err != nil {

@@ -45,9 +45,9 @@ type options struct {
 	pruneFor    time.Duration
 	only        string
 	soakFor     time.Duration
+	soakWarmup  time.Duration
 	soakRate    int
 	soakStreams int
-	soakWarm    time.Duration
 	sendGroups  int
 	sendRate    int
 	sendLatency time.Duration
@@ -85,10 +85,10 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.IntVar(&o.stored, "stored", 1000000, "stored deliveries in the big database of the growth rows; 0 skips them")
 	fs.DurationVar(&o.pruneFor, "prune-for", 20*time.Second, "how long the pruning run over the big database may take")
 	fs.StringVar(&o.only, "only", "", "run only one part: latency (the webhook → SSE row with its notes), growth, ingest (the single-change ingest rows alone), kill (kill -9 under webhook load), send (the send-to-many row), soak (make soak) or bare-server (the baseline's child process)")
-	fs.DurationVar(&o.soakFor, "soak-duration", 30*time.Minute, "how long the soak runs")
+	fs.DurationVar(&o.soakFor, "soak-duration", 30*time.Minute, "how long the soak's measured part runs (six windows)")
+	fs.DurationVar(&o.soakWarmup, "soak-warmup", 3*time.Minute, "load before the soak's first window, not compared: page caches and the WAL reach their working size")
 	fs.IntVar(&o.soakRate, "soak-rate", 1000, "mixed deliveries per second during the soak")
 	fs.IntVar(&o.soakStreams, "soak-streams", 200, "open event streams during the soak")
-	fs.DurationVar(&o.soakWarm, "soak-warmup", 2*time.Minute, "load before the soak's first window, not measured (caches and pools fill)")
 	fs.IntVar(&o.sendGroups, "send-groups", 1000, "groups of the send-to-many row")
 	fs.IntVar(&o.sendRate, "send-rate", 80, "GROUPDECK_SEND_RATE of the send-to-many row")
 	fs.DurationVar(&o.sendLatency, "send-latency", 300*time.Millisecond, "how long the simulator holds each send's answer in the send-to-many row (Meta: 200-500 ms)")
