@@ -83,7 +83,7 @@ func (s *Store) PruneActivity(ctx context.Context, before int64) (int64, error) 
 		for {
 			var n int64
 			var done bool
-			_, err := s.pruneWrite(ctx, func(t *Tx) error {
+			hold, err := s.pruneWrite(ctx, func(t *Tx) error {
 				n, done = 0, false
 				t0 := time.Now()
 				for {
@@ -111,7 +111,7 @@ func (s *Store) PruneActivity(ctx context.Context, before int64) (int64, error) 
 			if done {
 				break
 			}
-			pause(ctx, prunePause)
+			pause(ctx, max(prunePause, hold))
 		}
 	}
 	return total, nil

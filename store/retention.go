@@ -28,18 +28,21 @@ type Retention struct {
 	// them forever.
 	Messages time.Duration
 	Batch    int           // most rows one transaction deletes; 500 when 0
-	Budget   time.Duration // a transaction stops deleting after this long; 10 ms when 0
-	Pause    time.Duration // between batches; 5 ms when 0
+	Budget   time.Duration // a transaction stops deleting after this long; 5 ms when 0
+	Pause    time.Duration // between batches, and at least the batch's hold; 5 ms when 0
 }
 
 // pruneChunk is how many rows one statement of a batch deletes: the
 // batch checks its time budget between statements.
 const pruneChunk = 50
 
-// pruneBudget and prunePause are a batch's time budget and the pause
-// after it, unless Retention says otherwise.
+// pruneBudget and prunePause are a batch's time budget and the least
+// pause after it, unless Retention says otherwise. The pause is at least
+// as long as the batch held the writer, so pruning takes at most half of
+// the writer's time: a webhook arriving during a pruning run waits behind
+// one short batch, not behind a run of them.
 const (
-	pruneBudget = 10 * time.Millisecond
+	pruneBudget = 5 * time.Millisecond
 	prunePause  = 5 * time.Millisecond
 )
 
@@ -148,7 +151,7 @@ func (s *Store) Prune(ctx context.Context, r Retention) (PruneResult, error) {
 			if done {
 				break
 			}
-			pause(ctx, r.Pause)
+			pause(ctx, max(r.Pause, hold))
 			if res.Batches%20 == 0 {
 				s.checkpointCaughtUp(ctx)
 				s.vacuumStep(ctx, &res, r.Pause, r.Budget) // return space as it frees, not only at the end
