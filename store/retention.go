@@ -178,11 +178,24 @@ const (
 	vacuumMaxPages = 512
 )
 
-// vacuumStep returns one chunk of free pages to the file system and
-// reports whether there was any to return.
+// vacuumReserve is the share of the database's pages kept free for the
+// next inserts to reuse. A steady deployment frees at every pass about
+// what the next interval adds: returning all of it made every pass move
+// pages to shrink the file (writer time, and the soak's slowest
+// acknowledgements) only for the next interval to grow it again. Space
+// beyond the reserve, as after a first pass over a large backlog, still
+// comes back.
+const vacuumReserve = 10 // per cent
+
+// vacuumStep returns one chunk of free pages beyond the reserve to the
+// file system and reports whether there was any to return.
 func (s *Store) vacuumStep(ctx context.Context, res *PruneResult, p, budget time.Duration) bool {
-	var free int64
-	if err := s.r.QueryRowContext(ctx, `PRAGMA freelist_count`).Scan(&free); err != nil || free == 0 {
+	var pages, free int64
+	if err := s.r.QueryRowContext(ctx, `SELECT (SELECT page_count FROM pragma_page_count), (SELECT freelist_count FROM pragma_freelist_count)`).Scan(&pages, &free); err != nil {
+		return false
+	}
+	excess := free - pages*vacuumReserve/100
+	if excess <= 0 {
 		return false
 	}
 	var freed int64
@@ -190,12 +203,12 @@ func (s *Store) vacuumStep(ctx context.Context, res *PruneResult, p, budget time
 		freed = 0
 		t0 := time.Now()
 		for {
-			n, err := t.vacuum(vacuumPages)
+			n, err := t.vacuum(int(min(vacuumPages, excess-freed)))
 			if err != nil {
 				return err
 			}
 			freed += n
-			if n < vacuumPages || freed >= vacuumMaxPages || time.Since(t0) >= budget {
+			if n < vacuumPages || freed >= min(vacuumMaxPages, excess) || time.Since(t0) >= budget {
 				return nil
 			}
 		}
@@ -205,7 +218,7 @@ func (s *Store) vacuumStep(ctx context.Context, res *PruneResult, p, budget time
 	}
 	res.hold(hold)
 	res.FreedPages += freed
-	pause(ctx, p)
+	pause(ctx, max(p, hold))
 	return true
 }
 

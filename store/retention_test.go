@@ -178,7 +178,8 @@ func TestRetentionSmallBatchesAndSpaceBack(t *testing.T) {
 		t.Error("longest writer hold not measured")
 	}
 	after, free := size()
-	if res.FreedPages == 0 || after >= before/2 || free != 0 {
+	// Up to vacuumReserve per cent of the file stays free for reuse.
+	if res.FreedPages == 0 || after >= before/2 || free > after*vacuumReserve/100+1 {
 		t.Errorf("space not returned: %d pages before, %d after (%d free, %d freed)", before, after, free, res.FreedPages)
 	}
 }
