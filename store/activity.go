@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"time"
 )
 
 // ActivityItem is one line of the activity feed.
@@ -63,10 +62,10 @@ func (s *Store) RecordActivity(ctx context.Context, groupID int64, kind, who, de
 // (kind, at), one kind at a time: selecting by "at" alone walked every
 // line, a full scan holding the writer for seconds on a large feed even
 // when nothing was old. It deletes like the webhook retention
-// (retention.go): chunks of pruneChunk rows, a transaction that ends
-// after pruneBudget, committed without an fsync of its own
-// (pruneWrite), a pause between transactions; 5,000 rows a statement
-// held the writer long enough to show in the acknowledgements' p99.
+// (pruneBatches): chunks of pruneChunk rows, a transaction that ends
+// after pruneBudget, committed without an fsync of its own, a pause
+// between transactions; 5,000 rows a statement held the writer long
+// enough to show in the acknowledgements' p99.
 func (s *Store) PruneActivity(ctx context.Context, before int64) (int64, error) {
 	kinds, err := s.activityKinds(ctx)
 	if err != nil {
@@ -80,41 +79,16 @@ func (s *Store) PruneActivity(ctx context.Context, before int64) (int64, error) 
 	}
 	var total int64
 	for _, kind := range kinds {
-		for {
-			var n int64
-			var done bool
-			hold, err := s.pruneWrite(ctx, func(t *Tx) error {
-				n, done = 0, false
-				t0 := time.Now()
-				for {
-					k, err := t.execN(`DELETE FROM activity WHERE id IN
-						(SELECT id FROM activity WHERE kind = ? AND at < ? LIMIT ?)`, kind, before, pruneChunk)
-					if err != nil {
-						return err
-					}
-					n += k
-					if k < pruneChunk {
-						done = true
-					}
-					if done || time.Since(t0) >= pruneBudget {
-						return nil
-					}
-				}
-			})
-			if err != nil {
-				return total, fmt.Errorf("store: prune activity: %w", err)
-			}
-			total += n
-			if ctx.Err() != nil {
-				return total, ctx.Err()
-			}
-			if done {
-				break
-			}
-			pause(ctx, max(prunePause, hold))
+		n, err := s.pruneBatches(ctx, pruneBatch{budget: pruneBudget, pause: prunePause}, func(t *Tx, limit int) (int64, error) {
+			return t.execN(`DELETE FROM activity WHERE id IN
+				(SELECT id FROM activity WHERE kind = ? AND at < ? LIMIT ?)`, kind, before, limit)
+		})
+		total += n
+		if err != nil {
+			return total, fmt.Errorf("store: prune activity: %w", err)
 		}
 	}
-	return total, nil
+	return total, ctx.Err()
 }
 
 // activityKinds lists the kinds present, skipping through the index (one

@@ -66,3 +66,62 @@ func (s *Store) pruneWrite(ctx context.Context, fn func(*Tx) error) (time.Durati
 	}
 	return time.Since(t0), err
 }
+
+// pruneBatches deletes in pruneWrite transactions until chunk deletes
+// fewer rows than it was asked for. chunk deletes up to limit rows; a
+// transaction runs it at least once, then again while fewer than rows
+// rows went (no cap when rows is 0) and its budget lasts. After each
+// transaction held is told how long it held the writer; unless that was
+// the last, the run pauses at least as long (so pruning takes at most
+// half of the writer's time) and then calls between, if set. It returns
+// the rows deleted; a cancelled ctx ends it early without an error of
+// its own.
+func (s *Store) pruneBatches(ctx context.Context, b pruneBatch, chunk func(t *Tx, limit int) (int64, error)) (int64, error) {
+	var total int64
+	for ctx.Err() == nil {
+		var n int64
+		var done bool
+		hold, err := s.pruneWrite(ctx, func(t *Tx) error {
+			n, done = 0, false
+			t0 := time.Now()
+			for {
+				limit := pruneChunk
+				if b.rows > 0 {
+					limit = min(pruneChunk, b.rows-int(n))
+				}
+				k, err := chunk(t, limit)
+				if err != nil {
+					return err
+				}
+				n += k
+				done = k < int64(limit)
+				if done || (b.rows > 0 && n >= int64(b.rows)) || time.Since(t0) >= b.budget {
+					return nil
+				}
+			}
+		})
+		if err != nil {
+			return total, err
+		}
+		total += n
+		if b.held != nil {
+			b.held(hold)
+		}
+		if done {
+			break
+		}
+		pause(ctx, max(b.pause, hold))
+		if b.between != nil {
+			b.between()
+		}
+	}
+	return total, nil
+}
+
+// pruneBatch shapes a pruneBatches run.
+type pruneBatch struct {
+	rows          int           // most rows one transaction deletes; 0 for no cap
+	budget, pause time.Duration // a transaction's time budget; the least pause after it
+	held          func(hold time.Duration)
+	between       func()
+}

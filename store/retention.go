@@ -120,42 +120,17 @@ func (s *Store) Prune(ctx context.Context, r Retention) (PruneResult, error) {
 				return res, err
 			}
 		}
-		for ctx.Err() == nil {
-			var n int64
-			var done bool
-			hold, err := s.pruneWrite(ctx, func(t *Tx) error {
-				n, done = 0, false
-				t0 := time.Now()
-				// At least one statement, then more while rows and time remain.
-				for {
-					limit := min(pruneChunk, r.Batch-int(n))
-					k, err := st.chunk(t, bound, limit)
-					if err != nil {
-						return err
-					}
-					n += k
-					if k < int64(limit) {
-						done = true
-					}
-					if done || n >= int64(r.Batch) || time.Since(t0) >= r.Budget {
-						return nil
-					}
+		n, err := s.pruneBatches(ctx, pruneBatch{rows: r.Batch, budget: r.Budget, pause: r.Pause,
+			held: func(hold time.Duration) { res.hold(hold); res.Batches++ },
+			between: func() {
+				if res.Batches%20 == 0 {
+					s.checkpointCaughtUp(ctx)
+					s.vacuumStep(ctx, &res, r.Pause, r.Budget) // return space as it frees, not only at the end
 				}
-			})
-			if err != nil {
-				return res, fmt.Errorf("store: prune: %w", err)
-			}
-			res.hold(hold)
-			res.Batches++
-			*st.n += n
-			if done {
-				break
-			}
-			pause(ctx, max(r.Pause, hold))
-			if res.Batches%20 == 0 {
-				s.checkpointCaughtUp(ctx)
-				s.vacuumStep(ctx, &res, r.Pause, r.Budget) // return space as it frees, not only at the end
-			}
+			}}, func(t *Tx, limit int) (int64, error) { return st.chunk(t, bound, limit) })
+		*st.n += n
+		if err != nil {
+			return res, fmt.Errorf("store: prune: %w", err)
 		}
 	}
 	for ctx.Err() == nil && s.vacuumStep(ctx, &res, r.Pause, r.Budget) {
