@@ -6,9 +6,9 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 
+	"groupdeck/internal/testutil"
 	"groupdeck/web"
 	"groupdeck/whatsapp"
 )
@@ -74,7 +74,7 @@ func TestWebhookOversizeWithoutLengthRefused(t *testing.T) {
 // sent one, and the server's log lines about the delivery name the same
 // id, so a refused or failed delivery can be found from either side.
 func TestWebhookRequestID(t *testing.T) {
-	var logs syncBuffer
+	var logs testutil.Buffer
 	ts := newTestServer(t, func(d *Deps) { d.Log = slog.New(slog.NewTextHandler(&logs, nil)) })
 	body := []byte(createdJSON)
 	post := func(sig, proxyID string) string {
@@ -106,23 +106,4 @@ func TestWebhookRequestID(t *testing.T) {
 	if !strings.Contains(logs.String(), "webhook refused") || !strings.Contains(logs.String(), "request_id="+refused) {
 		t.Errorf("the refusal's log line does not name request id %q:\n%s", refused, logs.String())
 	}
-}
-
-// syncBuffer is a log destination the server's goroutines and the test
-// can share.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
