@@ -78,3 +78,54 @@ func TestScheduledWeekly(t *testing.T) {
 	must(t, expect.Locator(page.GetByTestId("schedule-upcoming").Locator("li").First()).ToHaveText(
 		regexp.MustCompile("^"+regexp.QuoteMeta(next.Format("Mon 2 Jan 2006 15:04")))))
 }
+
+// TestScheduleFormShowsOnlyWhatIsChosen: the schedule form, like the
+// composer, shows the fields of the chosen kind of message only, and the
+// days of the week, the day of the month, the end date and the number of
+// sends only once the choice that uses them is made.
+func TestScheduleFormShowsOnlyWhatIsChosen(t *testing.T) {
+	a := startApp(t)
+	page := newPage(t, a)
+	login(t, page)
+	must(t, gotoPath(page, "/schedules/new"))
+	body := page.GetByLabel("Message to the group")
+	file := page.Locator("#media-file")
+	tmpl := page.GetByTestId("marketing-warning")
+	days := page.GetByTestId("sched-weekdays")
+	monthDay := page.GetByLabel("Day of the month (monthly; a shorter month uses its last day)")
+	until := page.GetByLabel("End date")
+	count := page.GetByLabel("Number of sends")
+	must(t, expect.Locator(body).ToBeVisible())
+	for _, l := range []playwright.Locator{file, tmpl, days, monthDay, until, count} {
+		must(t, expect.Locator(l).ToBeHidden())
+	}
+	must(t, page.GetByLabel("Photo, video, audio, document or sticker").Check())
+	must(t, expect.Locator(file).ToBeVisible())
+	must(t, expect.Locator(body).ToBeHidden())
+	must(t, page.GetByLabel("Approved template").Check())
+	must(t, expect.Locator(tmpl).ToBeVisible())
+	must(t, expect.Locator(file).ToBeHidden())
+
+	must(t, page.Locator(`input[name=freq][value=weekly]`).Check())
+	must(t, expect.Locator(days).ToBeVisible())
+	must(t, expect.Locator(monthDay).ToBeHidden())
+	must(t, page.Locator(`input[name=freq][value=monthly]`).Check())
+	must(t, expect.Locator(monthDay).ToBeVisible())
+	must(t, expect.Locator(days).ToBeHidden())
+	must(t, page.Locator(`input[name=end][value=until]`).Check())
+	must(t, expect.Locator(until).ToBeVisible())
+	must(t, expect.Locator(count).ToBeHidden())
+	must(t, page.Locator(`input[name=end][value=count]`).Check())
+	must(t, expect.Locator(count).ToBeVisible())
+	must(t, expect.Locator(until).ToBeHidden())
+
+	// A form sent back with an error keeps the choices, and with them the
+	// fields they use.
+	allowConsole(page, "the server responded with a status of 422")
+	must(t, count.Fill("3"))
+	must(t, page.GetByTestId("schedule-save").Click())
+	must(t, expect.Locator(page.Locator("#target-error")).ToBeVisible())
+	must(t, expect.Locator(count).ToHaveValue("3"))
+	must(t, expect.Locator(monthDay).ToBeVisible())
+	must(t, expect.Locator(tmpl).ToBeVisible())
+}
