@@ -224,6 +224,16 @@
       subs[0].querySelector("summary").focus();
       return;
     }
+    // A confirmation panel (Reset link…, Delete link…, Reset password…)
+    // is a <details>: Escape inside it cancels, as in a dialog, and gives
+    // the focus back to the summary that opened it.
+    var panel = document.activeElement && document.activeElement.closest && document.activeElement.closest("details[open]");
+    if (panel) {
+      panel.open = false;
+      var summary = panel.querySelector("summary");
+      if (summary) summary.focus();
+      return;
+    }
     var top = document.querySelector(".top.open");
     if (top) {
       top.classList.remove("open");
