@@ -29,10 +29,29 @@ func oneLine(t *testing.T, l playwright.Locator, what string) {
 	})
 }
 
+// splitWords lists the words of a locator's text that the layout breaks
+// across lines.
+func splitWords(t *testing.T, l playwright.Locator) string {
+	t.Helper()
+	v, err := l.Evaluate(`el => { const out = [];
+		const walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+		for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+			for (const m of n.data.matchAll(/\S+/g)) {
+				const r = document.createRange(); r.setStart(n, m.index); r.setEnd(n, m.index + m[0].length);
+				const tops = new Set(Array.from(r.getClientRects()).filter(x => x.width > 0).map(x => Math.round(x.top)));
+				if (tops.size > 1) out.push(m[0]);
+			}
+		}
+		return out.join(" "); }`, nil)
+	must(t, err)
+	return fmt.Sprint(v)
+}
+
 // TestGroupsListOnAPhone: at 390 px the groups list keeps its essential
 // columns (subject, status, people, requests) with whole words, instead
 // of squeezing seven columns until "Active" breaks into letters; the
-// times return at desktop width. The templates table fits the phone too.
+// times return at desktop width. The templates table fits the phone too,
+// and buttons in tables keep whole words.
 func TestGroupsListOnAPhone(t *testing.T) {
 	a := startApp(t)
 	fleetGroups(t, a, 2)
@@ -63,10 +82,22 @@ func TestGroupsListOnAPhone(t *testing.T) {
 	must(t, expect.Locator(page.GetByTestId("templates").GetByRole("row").Nth(1)).ToBeVisible())
 	noSideScroll(t, page)
 
+	// Buttons in a table keep whole words: "Suspend Tuesday runners", not
+	// "Suspen d Tuesda y runners".
+	newGroupForm(t, page, "Tuesday runners", false)
+	must(t, gotoPath(page, "/sandbox"))
+	suspend := page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Suspend Tuesday runners"})
+	must(t, expect.Locator(suspend).ToBeVisible())
+	if w := splitWords(t, suspend); w != "" {
+		t.Errorf("the button breaks %q across lines", w)
+	}
+	noSideScroll(t, page)
+
 	must(t, gotoPath(page, "/groups"))
 	must(t, page.SetViewportSize(1280, 900))
 	for _, h := range []string{"Last activity", "Last confirmed"} {
 		must(t, expect.Locator(header(h)).ToBeVisible())
 	}
 	must(t, expect.Locator(rows.First().GetByTestId("confirmed")).ToBeVisible())
+	must(t, expect.Locator(rows).ToHaveCount(3))
 }
