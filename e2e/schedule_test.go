@@ -121,11 +121,17 @@ func TestScheduleFormShowsOnlyWhatIsChosen(t *testing.T) {
 
 	// A form sent back with an error keeps the choices, and with them the
 	// fields they use.
+	must(t, page.GetByLabel("Text", playwright.PageGetByLabelOptions{Exact: playwright.Bool(true)}).Check())
+	must(t, body.Fill("Monthly plan"))
 	allowConsole(page, "the server responded with a status of 422")
 	must(t, count.Fill("3"))
 	must(t, page.GetByTestId("schedule-save").Click())
 	must(t, expect.Locator(page.Locator("#target-error")).ToBeVisible())
+	// The error is at the bottom of a long form: the top says so, in view
+	// as the page comes back.
+	must(t, expect.Locator(page.GetByTestId("schedule-errors")).ToBeInViewport())
 	must(t, expect.Locator(count).ToHaveValue("3"))
 	must(t, expect.Locator(monthDay).ToBeVisible())
-	must(t, expect.Locator(tmpl).ToBeVisible())
+	must(t, expect.Locator(body).ToHaveValue("Monthly plan"))
+	must(t, expect.Locator(tmpl).ToBeHidden())
 }
