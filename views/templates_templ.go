@@ -894,7 +894,7 @@ func TemplatesPage(v TemplatesView) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		} else {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 87, "<div class=\"table-scroll\"><table class=\"list\" data-testid=\"templates\"><thead><tr><th scope=\"col\">Name</th><th scope=\"col\" class=\"wide-only\">Language</th><th scope=\"col\">Category</th><th scope=\"col\">Status</th><th scope=\"col\" class=\"wide-only\">Parameters</th><th scope=\"col\">Body</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 87, "<div class=\"table-scroll\"><table data-testid=\"templates\"><thead><tr><th scope=\"col\">Name</th><th scope=\"col\" class=\"wide-only\">Language</th><th scope=\"col\">Category</th><th scope=\"col\">Status</th><th scope=\"col\" class=\"wide-only\">Parameters</th><th scope=\"col\">Body</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
