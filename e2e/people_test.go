@@ -69,6 +69,9 @@ func TestPersonPageLabelSearchExport(t *testing.T) {
 	must(t, expect.Locator(staff.GetByTestId("person-message")).ToContainText("Morning run at 7?"))
 	must(t, expect.Locator(staff.GetByTestId("person-no-campaign")).ToBeVisible())
 
+	// No label yet: nothing beside the name, not an empty pill.
+	must(t, expect.Locator(staff.GetByTestId("person-label")).ToBeHidden())
+
 	// Too long a label: refused with the reason, the typed note kept,
 	// focus on the field to fix. (Chromium logs the 422 itself.)
 	allowConsole(staff, "the server responded with a status of 422")
@@ -138,6 +141,14 @@ func TestPersonPageLabelSearchExport(t *testing.T) {
 	if n := len(parts[0]); len(parts) != 2 || parts[0][n-2] != "label" || parts[1][n-2] != "Pacer" {
 		t.Fatalf("participants csv %q", parts)
 	}
+
+	// Clearing the label takes it away from beside the name at once.
+	must(t, gotoPath(staff, personURL))
+	must(t, expect.Locator(staff.GetByTestId("person-label")).ToBeVisible())
+	must(t, label.Fill(""))
+	click(t, button(staff, "Save label and note"))
+	must(t, expect.Locator(staff.GetByTestId("label-saved")).ToHaveText("Saved"))
+	must(t, expect.Locator(staff.GetByTestId("person-label")).ToBeHidden())
 }
 
 func downloadCSV(t *testing.T, page playwright.Page, link playwright.Locator) [][]string {
