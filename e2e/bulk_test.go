@@ -82,3 +82,26 @@ func TestGroupsBulkDelete(t *testing.T) {
 	must(t, page.GetByTestId("bulk-go").Click())
 	must(t, expect.Page(page).ToHaveURL(regexp.MustCompile(`/messages/broadcast\?group=\d+$`)))
 }
+
+// TestBulkBarOnlyWithGroups: with no group listed (none yet, or none
+// matching the search) the bulk bar stays away; it appears with the
+// first row, live, when another page creates a group.
+func TestBulkBarOnlyWithGroups(t *testing.T) {
+	a := startApp(t)
+	page := newPage(t, a)
+	login(t, page)
+	must(t, gotoPath(page, "/groups"))
+	bar := page.GetByTestId("bulk-bar")
+	must(t, expect.Locator(page.GetByTestId("groups-empty")).ToContainText("No groups yet"))
+	must(t, expect.Locator(bar).ToBeHidden())
+
+	other := newPage(t, a)
+	login(t, other)
+	newGroupForm(t, other, "Harbour swimmers", false)
+	must(t, expect.Locator(page.GetByTestId("group-row")).ToHaveCount(1))
+	must(t, expect.Locator(bar).ToBeVisible())
+
+	must(t, page.GetByLabel("Search by subject").Fill("no such group"))
+	must(t, expect.Locator(page.GetByTestId("groups-empty")).ToContainText("No group matches"))
+	must(t, expect.Locator(bar).ToBeHidden())
+}
