@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -19,12 +20,19 @@ func TestPruneActivityRunsInBackground(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
+	// The clock is set back through an atomic, since the pruning goroutine
+	// reads it while the test writes lines "long ago".
+	var back atomic.Int64
 	real := st.Now
-	st.Now = func() time.Time { return real().Add(-100 * 24 * time.Hour) }
-	if err := st.RecordActivity(ctx, 0, store.ActDrift, "", "a hundred days ago"); err != nil {
-		t.Fatal(err)
+	st.Now = func() time.Time { return real().Add(-time.Duration(back.Load())) }
+	longAgo := func(detail string) {
+		back.Store(int64(100 * 24 * time.Hour))
+		defer back.Store(0)
+		if err := st.RecordActivity(ctx, 0, store.ActDrift, "", detail); err != nil {
+			t.Fatal(err)
+		}
 	}
-	st.Now = real
+	longAgo("a hundred days ago")
 	if err := st.RecordActivity(ctx, 0, store.ActDrift, "", "today"); err != nil {
 		t.Fatal(err)
 	}
@@ -46,6 +54,19 @@ func TestPruneActivityRunsInBackground(t *testing.T) {
 		}
 		if len(got) != 1 || got[0].Detail != "today" {
 			return fmt.Errorf("old line never pruned: %+v", got)
+		}
+		return nil
+	})
+	// A line that comes due after the first pass goes at a later one: the
+	// pruning repeats at its interval, not only at start.
+	longAgo("written late, long ago")
+	testutil.Eventually(t, 5*time.Second, func() error {
+		got, err := st.RecentActivity(ctx, 0, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 || got[0].Detail != "today" {
+			return fmt.Errorf("a line due after the first pass was never pruned: %+v", got)
 		}
 		return nil
 	})

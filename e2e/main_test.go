@@ -5,7 +5,6 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -21,6 +20,7 @@ import (
 	"github.com/mxschmitt/playwright-go"
 
 	"groupdeck/app"
+	"groupdeck/internal/testutil"
 )
 
 var (
@@ -114,24 +114,6 @@ func moduleRoot() (string, error) {
 	}
 }
 
-// syncBuffer collects the app's log, printed only when a test fails.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // startApp runs a fresh groupdeck in sandbox mode with its own database.
 func startApp(t *testing.T) *app.App {
 	t.Helper()
@@ -142,7 +124,7 @@ func startApp(t *testing.T) *app.App {
 		t.Fatal(err)
 	}
 	cfg.SimFast = true
-	logs := &syncBuffer{}
+	logs := &testutil.Buffer{} // the app's log, printed only when a test fails
 	a, err := app.New(context.Background(), cfg, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})), io.Discard)
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	"github.com/mxschmitt/playwright-go"
 
 	"groupdeck/app"
+	"groupdeck/internal/testutil"
 )
 
 // startAppOn runs groupdeck in sandbox mode on the given database, as
@@ -24,7 +25,7 @@ func startAppOn(t *testing.T, db string) *app.App {
 		t.Fatal(err)
 	}
 	cfg.SimFast = true
-	logs := &syncBuffer{}
+	logs := &testutil.Buffer{}
 	a, err := app.New(context.Background(), cfg, slog.New(slog.NewTextHandler(logs, nil)), io.Discard)
 	if err != nil {
 		t.Fatal(err)

@@ -3,9 +3,12 @@ package handlers
 import (
 	"bytes"
 	"io"
+	"log/slog"
 	"net/http"
+	"strings"
 	"testing"
 
+	"groupdeck/internal/testutil"
 	"groupdeck/web"
 	"groupdeck/whatsapp"
 )
@@ -64,5 +67,43 @@ func TestWebhookOversizeWithoutLengthRefused(t *testing.T) {
 	counts, _ := ts.store.DeliveryCounts(t.Context())
 	if len(counts) != 0 {
 		t.Errorf("stored %v, want nothing", counts)
+	}
+}
+
+// Every answer to POST /webhook carries a request id, the proxy's if it
+// sent one, and the server's log lines about the delivery name the same
+// id, so a refused or failed delivery can be found from either side.
+func TestWebhookRequestID(t *testing.T) {
+	var logs testutil.Buffer
+	ts := newTestServer(t, func(d *Deps) { d.Log = slog.New(slog.NewTextHandler(&logs, nil)) })
+	body := []byte(createdJSON)
+	post := func(sig, proxyID string) string {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodPost, ts.URL+"/webhook", bytes.NewReader(body))
+		req.Header.Set("X-Hub-Signature-256", sig)
+		if proxyID != "" {
+			req.Header.Set("X-Request-Id", proxyID)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.Header.Get("X-Request-Id")
+	}
+	a, b := post(whatsapp.Sign(testSecret, body), ""), post(whatsapp.Sign(testSecret, body), "")
+	if a == "" || b == "" || a == b {
+		t.Fatalf("request ids %q and %q: want two different, non-empty", a, b)
+	}
+	if got := post(whatsapp.Sign(testSecret, body), "proxy-7f3a"); got != "proxy-7f3a" {
+		t.Errorf("the proxy's id came back as %q", got)
+	}
+	long := strings.Repeat("x", 65)
+	if got := post(whatsapp.Sign(testSecret, body), long); got == long || got == "" {
+		t.Errorf("an over-long proxy id was kept (%q)", got)
+	}
+	refused := post("sha256=00", "")
+	if !strings.Contains(logs.String(), "webhook refused") || !strings.Contains(logs.String(), "request_id="+refused) {
+		t.Errorf("the refusal's log line does not name request id %q:\n%s", refused, logs.String())
 	}
 }
