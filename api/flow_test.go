@@ -119,6 +119,18 @@ func TestGroupLifecycleThroughTheAPI(t *testing.T) {
 		}
 		return nil
 	})
+	// WhatsApp reports the approval as a join through the invite link;
+	// groupdeck records it as the answer to the request, and the joins
+	// through the open group's link stay invite_link.
+	gatedParts := e.do("GET", fmt.Sprint("/groups/", gated, "/participants"), mgr, nil).json(t)["items"].([]any)
+	if len(gatedParts) != 1 || gatedParts[0].(map[string]any)["joined_via"] != store.ViaJoinRequest {
+		t.Fatalf("gated participants after the approval: %v", gatedParts)
+	}
+	for _, p := range parts {
+		if via := p.(map[string]any)["joined_via"]; via != store.ViaInviteLink {
+			t.Errorf("a link join reads joined_via %v", via)
+		}
+	}
 
 	// Messages: a text goes out through the outbox and its receipts come back.
 	isProblem(t, e.do("POST", fmt.Sprint("/groups/", open, "/messages"), mgr, map[string]any{"kind": "text", "body": "  "}), 422)

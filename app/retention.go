@@ -51,8 +51,8 @@ func pruneWebhooks(ctx context.Context, st *store.Store, r store.Retention, ever
 		case res.Applied+res.Failed+res.Keys+res.Expired+res.Messages+res.Receipts+res.MessageLines+res.FreedPages > 0:
 			log.Info("webhook retention", "deliveries", res.Applied, "failed", res.Failed, "dedup_keys", res.Keys,
 				"never_appeared", res.Expired, "messages", res.Messages, "receipts", res.Receipts,
-				"message_feed_lines", res.MessageLines, "pages_returned", res.FreedPages, "batches", res.Batches,
-				"longest_hold", res.LongestHold)
+				"stray_receipts", res.StrayReceipts, "message_feed_lines", res.MessageLines,
+				"pages_returned", res.FreedPages, "batches", res.Batches, "longest_hold", res.LongestHold)
 		}
 		select {
 		case <-ctx.Done():

@@ -246,4 +246,14 @@ func TestRequestsInbox(t *testing.T) {
 	must(t, expect.Locator(staff.GetByTestId("requests-empty")).ToBeVisible())
 	must(t, gotoPath(staff, groupURL[strings.Index(groupURL, "/groups/"):]))
 	must(t, expect.Locator(staff.GetByTestId("participant-count")).ToHaveText("1"))
+	// WhatsApp reports the approval as a join through the invite link;
+	// the list and the feed say what happened, and the feed's join line
+	// links to the person.
+	must(t, expect.Locator(staff.GetByTestId("participant")).ToContainText("after their join request was approved"))
+	joinLine := staff.Locator(`#group-activity [data-testid="activity-item"][data-kind="join"]`)
+	must(t, expect.Locator(joinLine).ToContainText("joined after their join request was approved"))
+	who := joinLine.GetByTestId("activity-person")
+	must(t, who.Focus())
+	must(t, staff.Keyboard().Press("Enter"))
+	must(t, expect.Locator(staff.GetByTestId("person-history")).ToContainText("Joined after their join request was approved: Approval pod"))
 }

@@ -40,7 +40,7 @@ func (in *Ingester) groupEvent(t *store.Tx, ev *whatsapp.GroupEvent) (string, er
 				return "", err
 			}
 		}
-		return "", t.Activity(id, kind, in.who(m), detail, at)
+		return "", in.personLine(t, id, kind, m, detail, at)
 	case whatsapp.EventSettingsUpdate:
 		return "", in.settings(t, id, ev, at)
 	case whatsapp.EventSuspend, whatsapp.EventSuspendCleared:
@@ -76,20 +76,39 @@ func (in *Ingester) groupEvent(t *store.Tx, ev *whatsapp.GroupEvent) (string, er
 func (in *Ingester) joinedAll(t *store.Tx, id int64, ev *whatsapp.GroupEvent, at int64) error {
 	for _, p := range ev.AddedParticipants {
 		m := member(p)
-		if err := t.ParticipantJoined(id, m, ev.Reason, at); err != nil {
+		answered, err := t.RequestsApproved(id, m, at)
+		if err != nil {
 			return err
 		}
-		if err := t.RequestsApproved(id, m, at); err != nil {
+		// WhatsApp reports a join after an approved request as a join
+		// through the invite link (docs/cloud-api.md, the webhook table):
+		// it answered a request when it closed one of theirs, or when it
+		// echoes "input", the business's approval call.
+		via, detail := ev.Reason, "joined"
+		if answered || p.Input != "" {
+			via, detail = store.ViaJoinRequest, "joined after their join request was approved"
+		}
+		if err := t.ParticipantJoined(id, m, via, at); err != nil {
 			return err
 		}
-		if err := in.joinHooks(t, id, ev.GroupID, m, ev.Reason, at); err != nil {
+		if err := in.joinHooks(t, id, ev.GroupID, m, via, at); err != nil {
 			return err
 		}
-		if err := t.Activity(id, store.ActJoin, in.who(m), "joined", at); err != nil {
+		if err := in.personLine(t, id, store.ActJoin, m, detail, at); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// personLine writes an activity line about a person, linked to their page
+// when groupdeck knows them.
+func (in *Ingester) personLine(t *store.Tx, id int64, kind string, m store.Member, detail string, at int64) error {
+	key, err := t.PersonKey(m)
+	if err != nil {
+		return err
+	}
+	return t.PersonActivity(id, kind, key, in.who(m), detail, at)
 }
 
 // removed applies a self-leave or a business removal, including the
@@ -109,7 +128,7 @@ func (in *Ingester) removed(t *store.Tx, id int64, ev *whatsapp.GroupEvent, at i
 		if err := in.emit(t, hooks.MemberLeft, id, ev.GroupID, at, map[string]any{"member": hm(m), "how": state}); err != nil {
 			return err
 		}
-		if err := t.Activity(id, kind, in.who(m), detail, at); err != nil {
+		if err := in.personLine(t, id, kind, m, detail, at); err != nil {
 			return err
 		}
 	}
@@ -124,7 +143,7 @@ func (in *Ingester) removed(t *store.Tx, id int64, ev *whatsapp.GroupEvent, at i
 		if reason == "" {
 			reason = errorsText(ev.Errors)
 		}
-		if err := t.Activity(id, store.ActFailure, in.who(member(p)), "could not be removed: "+reason, at); err != nil {
+		if err := in.personLine(t, id, store.ActFailure, member(p), "could not be removed: "+reason, at); err != nil {
 			return err
 		}
 	}

@@ -20,7 +20,7 @@ func (f *fixture) state() string {
 		f.t.Fatal(err)
 	}
 	for _, a := range acts {
-		fmt.Fprintf(&b, "act %s %s %s|", a.Kind, a.Who, a.Detail)
+		fmt.Fprintf(&b, "act %s %s %s %s|", a.Kind, a.Who, a.WhoKey, a.Detail)
 	}
 	ms, err := f.st.Messages(ctx, f.g.ID, 1000)
 	if err != nil {
@@ -39,7 +39,7 @@ func (f *fixture) state() string {
 		f.t.Fatal(err)
 	}
 	for _, p := range ps {
-		fmt.Fprintf(&b, "member %s %s|", p.Key, p.State)
+		fmt.Fprintf(&b, "member %s %s %s|", p.Key, p.State, p.JoinedVia)
 	}
 	g := f.group()
 	fmt.Fprintf(&b, "count %d pending %d status %s", g.ParticipantCount, g.PendingRequests, g.Status)
@@ -60,6 +60,10 @@ func TestRetriedAfterPrunedKeyAppliesOnce(t *testing.T) {
 		{"join after a newer leave", [][]byte{joined("G1", "111", 150), left("G1", "111", 170)}, joined("G1", "111", 150)},
 		{"join request", [][]byte{joinRequest("G1", "group_join_request_created", "JR1", "222", 160)},
 			joinRequest("G1", "group_join_request_created", "JR1", "222", 160)},
+		{"join that closed a pending request", [][]byte{joinRequest("G1", "group_join_request_created", "JR1", "222", 160), joined("G1", "222", 170)},
+			joined("G1", "222", 170)},
+		{"approval of a request", [][]byte{joinRequest("G1", "group_join_request_created", "JR1", "222", 160), approved("G1", "222", 170)},
+			approved("G1", "222", 170)},
 		{"join request after approval", [][]byte{joinRequest("G1", "group_join_request_created", "JR1", "222", 160), approved("G1", "222", 170)},
 			joinRequest("G1", "group_join_request_created", "JR1", "222", 160)},
 		{"failed status", [][]byte{inbound("G1", "wamid.IN", "111", "Ana", "hello"), status("wamid.IN", "failed", "111", 210)},

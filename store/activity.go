@@ -13,6 +13,7 @@ type ActivityItem struct {
 	Subject string
 	Kind    string
 	Who     string
+	WhoKey  string // the person the line is about (people.key), or ""
 	Detail  string
 }
 
@@ -20,7 +21,7 @@ type ActivityItem struct {
 // webhook that confirms a creation does not know who asked for it; the
 // group row does), so a bulk create folds into "12 groups created by Ann".
 const activityColumns = `a.id, a.at, coalesce(a.group_id, 0), coalesce(g.subject, ''), a.kind,
-	coalesce(nullif(a.who, ''), CASE WHEN a.kind = 'created' THEN coalesce(nullif(u.name, ''), u.email) END, ''), a.detail`
+	coalesce(nullif(a.who, ''), CASE WHEN a.kind = 'created' THEN coalesce(nullif(u.name, ''), u.email) END, ''), a.who_key, a.detail`
 
 const activityFrom = `activity a LEFT JOIN groups g ON g.id = a.group_id LEFT JOIN users u ON u.id = g.created_by`
 
@@ -134,6 +135,12 @@ const (
 // Activity records something that happened to a group, in the same
 // transaction as the change itself.
 func (t *Tx) Activity(groupID int64, kind, who, detail string, at int64) error {
+	return t.PersonActivity(groupID, kind, "", who, detail, at)
+}
+
+// PersonActivity is Activity for a line about a person: key (people.key)
+// links the line to their page.
+func (t *Tx) PersonActivity(groupID int64, kind, key, who, detail string, at int64) error {
 	if at == 0 {
 		at = t.now
 	}
@@ -154,8 +161,8 @@ func (t *Tx) Activity(groupID int64, kind, who, detail string, at int64) error {
 			return nil
 		}
 	}
-	_, err := t.exec(`INSERT INTO activity (id, at, group_id, kind, who, detail)
-		VALUES (`+nextFeedID+`, ?, nullif(?, 0), ?, ?, ?)`, at, groupID, kind, who, detail)
+	_, err := t.exec(`INSERT INTO activity (id, at, group_id, kind, who, who_key, detail)
+		VALUES (`+nextFeedID+`, ?, nullif(?, 0), ?, ?, ?, ?)`, at, groupID, kind, who, key, detail)
 	if err != nil {
 		return fmt.Errorf("store: activity: %w", err)
 	}

@@ -117,7 +117,7 @@ func (s *Store) activityRows(ctx context.Context, q ActivityQuery, limit int) ([
 	var out []ActivityItem
 	for rows.Next() {
 		var a ActivityItem
-		if err := rows.Scan(&a.ID, &a.At, &a.GroupID, &a.Subject, &a.Kind, &a.Who, &a.Detail); err != nil {
+		if err := rows.Scan(&a.ID, &a.At, &a.GroupID, &a.Subject, &a.Kind, &a.Who, &a.WhoKey, &a.Detail); err != nil {
 			return nil, fmt.Errorf("store: activity: %w", err)
 		}
 		out = append(out, a)
@@ -143,7 +143,7 @@ func (s *Store) messageLines(ctx context.Context, q ActivityQuery, limit int) ([
 	for rows.Next() {
 		var a ActivityItem
 		var name, username, waID, userID, kind, body string
-		if err := rows.Scan(&a.ID, &a.At, &a.GroupID, &a.Subject, &name, &username, &waID, &userID, &kind, &body); err != nil {
+		if err := rows.Scan(&a.ID, &a.At, &a.GroupID, &a.Subject, &a.WhoKey, &name, &username, &waID, &userID, &kind, &body); err != nil {
 			return nil, fmt.Errorf("store: activity messages: %w", err)
 		}
 		a.Kind, a.Who, a.Detail = ActMessage, person.Name(name, username, waID, userID), MessageLine(kind, body)
@@ -158,7 +158,7 @@ func messageLinesSQL(q ActivityQuery, limit int) (string, []any) {
 	if q.GroupID > 0 {
 		from = `messages m INDEXED BY messages_group`
 	}
-	return `SELECT m.id, m.created_at, m.group_id, coalesce(g.subject, ''),
+	return `SELECT m.id, m.created_at, m.group_id, coalesce(g.subject, ''), m.sender_key,
 			m.sender_name, coalesce(p.username, ''), coalesce(p.wa_id, ''), coalesce(p.user_id, ''), m.kind, m.body
 		FROM ` + from + ` LEFT JOIN groups g ON g.id = m.group_id LEFT JOIN people p ON p.key = m.sender_key
 		WHERE m.direction = 'in' AND m.id > (SELECT after FROM feed_messages)

@@ -209,11 +209,15 @@ func (t *Tx) JoinRequest(groupID int64, requestID string, m Member, state string
 	return t.countRequests(groupID)
 }
 
-// RequestsApproved closes the pending requests of people who joined.
-func (t *Tx) RequestsApproved(groupID int64, m Member, at int64) error {
+// RequestsApproved closes the pending requests of people who joined, and
+// reports whether this join answered one: a request of theirs in the
+// group was pending and is now approved, or was approved by this same
+// join before (a re-applied delivery, see Tx.Activity), so how they
+// joined reads the same however often the webhook is applied.
+func (t *Tx) RequestsApproved(groupID int64, m Member, at int64) (bool, error) {
 	key, err := t.Person(m)
 	if err != nil {
-		return err
+		return false, err
 	}
 	// "+created_at" keeps SQLite on the (group_id, state) index: left to
 	// itself it chose (state, created_at) and read every pending request
@@ -221,18 +225,29 @@ func (t *Tx) RequestsApproved(groupID int64, m Member, at int64) error {
 	// joins, once make bench had left thousands of requests pending.
 	n, err := t.execN(approveRequests, at, groupID, key, m.WaID, m.UserID)
 	if err != nil {
-		return fmt.Errorf("store: approve requests: %w", err)
+		return false, fmt.Errorf("store: approve requests: %w", err)
 	}
 	if n == 0 {
 		// Most joins answer no request (invite links): the count stands,
-		// so it is not recounted (one statement less per join).
-		return nil
+		// so it is not recounted (one statement less per join). One probe
+		// of (group_id, state) tells a re-applied approval from them.
+		var again int
+		if err := t.queryRow(approvedByJoin, at, groupID, key, m.WaID, m.UserID).Scan(&again); err != nil {
+			return false, fmt.Errorf("store: approve requests: %w", err)
+		}
+		return again > 0, nil
 	}
-	return t.countRequests(groupID)
+	return true, t.countRequests(groupID)
 }
 
 const approveRequests = `UPDATE join_requests SET state = 'approved', updated_at = ?1
 		WHERE group_id = ?2 AND state = 'pending' AND +created_at <= ?1
+		AND (member_key = ?3 OR (?4 <> '' AND wa_id = ?4) OR (?5 <> '' AND user_id = ?5))`
+
+// approvedByJoin finds a request approveRequests closed at this join's
+// time: approveRequests stamps updated_at with it.
+const approvedByJoin = `SELECT count(*) FROM join_requests
+		WHERE group_id = ?2 AND state = 'approved' AND +updated_at = ?1 AND +created_at <= ?1
 		AND (member_key = ?3 OR (?4 <> '' AND wa_id = ?4) OR (?5 <> '' AND user_id = ?5))`
 
 func (t *Tx) countRequests(groupID int64) error {

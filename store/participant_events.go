@@ -20,6 +20,14 @@ const (
 	ViaGroupDeleted = "group_deleted"
 )
 
+// Join routes: WhatsApp reports a join through the invite link and a join
+// after an approved join request alike (group_participants_add, reason
+// invite_link); ingest records the second as ViaJoinRequest.
+const (
+	ViaInviteLink  = "invite_link"
+	ViaJoinRequest = "join_request"
+)
+
 // participantEvent appends one join, leave or removal to the person's
 // history. The same event applied again right after itself (a replayed
 // webhook) is kept once; webhook times are whole seconds, so a join,

@@ -122,6 +122,26 @@ func (t *Tx) Person(m Member) (string, error) {
 	return key, t.touchPerson(key)
 }
 
+// PersonKey returns the key of the person m names if groupdeck knows
+// them, "" if not; unlike Person it never creates or changes anyone (an
+// activity line about a failed removal must not invent a person).
+func (t *Tx) PersonKey(m Member) (string, error) {
+	for _, id := range []string{m.UserID, m.WaID} {
+		if id == "" {
+			continue
+		}
+		if t.wc != nil {
+			if k, ok := t.cachedAlias(id); ok {
+				return k, nil
+			}
+		}
+		if k, err := t.alias(id); err != nil || k != "" {
+			return k, err
+		}
+	}
+	return "", nil
+}
+
 // unchanged reports whether member m adds nothing to the stored person
 // cur (whose aliases name them by m's identifiers): then Person writes
 // nothing.

@@ -27,9 +27,12 @@ type Retention struct {
 	// receipts are kept (retention_messages.go); 0, the default, keeps
 	// them forever.
 	Messages time.Duration
-	Batch    int           // most rows one transaction deletes; 500 when 0
-	Budget   time.Duration // a transaction stops deleting after this long; 5 ms when 0
-	Pause    time.Duration // between batches, and at least the batch's hold; 5 ms when 0
+	// StrayScan is how many receipt wamids one run checks for receipts
+	// left without a message (retention_receipts.go); 50,000 when 0.
+	StrayScan int
+	Batch     int           // most rows one transaction deletes; 500 when 0
+	Budget    time.Duration // a transaction stops deleting after this long; 5 ms when 0
+	Pause     time.Duration // between batches, and at least the batch's hold; 5 ms when 0
 }
 
 // pruneChunk is how many rows one statement of a batch deletes: the
@@ -53,10 +56,13 @@ type PruneResult struct {
 	// Messages deleted, their receipts, and the feed lines of messages
 	// received before migration 0026 (activity rows).
 	Messages, Receipts, MessageLines int64
-	FreedPages                       int64
-	Batches                          int
-	LongestHold                      time.Duration
-	SlowHolds                        int // transactions that held the writer over 50 ms
+	// StrayReceipts are the receipts deleted with no message (counted in
+	// Receipts too): retention_receipts.go.
+	StrayReceipts int64
+	FreedPages    int64
+	Batches       int
+	LongestHold   time.Duration
+	SlowHolds     int // transactions that held the writer over 50 ms
 }
 
 // NeverAppeared starts the error of a delivery whose waiting change
@@ -108,6 +114,7 @@ func (s *Store) Prune(ctx context.Context, r Retention) (PruneResult, error) {
 		{atLeast(r.Failed), &res.Failed, true, deliveries(OutcomeFailed)},
 		{r.Messages, &res.Messages, false, s.pruneMessages(&res)},
 		{r.Messages, &res.MessageLines, false, pruneMessageLines},
+		{r.Messages, new(int64), false, s.pruneStrayReceipts(&res, r.StrayScan)}, // counts itself
 	}
 	for _, st := range steps {
 		if st.keep <= 0 {

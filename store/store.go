@@ -39,6 +39,7 @@ type Store struct {
 	closeOnce  sync.Once
 	stmtc      stmtCache   // the group commit's statements (stmtcache.go)
 	wc         writerCache // committed people and group ids (writercache.go)
+	stray      strayCursor // where the stray receipts' sweep stopped (retention_receipts.go)
 
 	sizes struct { // per-table sizes, measured at most every few minutes (storage.go)
 		sync.Mutex

@@ -23,8 +23,10 @@ func joinedVia(via string) string {
 	switch via {
 	case "":
 		return ""
-	case "invite_link":
+	case store.ViaInviteLink:
 		return "via the invite link"
+	case store.ViaJoinRequest:
+		return "after their join request was approved"
 	}
 	return "via " + via
 }
