@@ -84,3 +84,24 @@ func TestEscapeCancelsAReview(t *testing.T) {
 	must(t, expect.Locator(remove).ToBeFocused())
 	must(t, expect.Locator(page.GetByTestId("participant-name")).ToHaveCount(2))
 }
+
+// TestFullPageErrorTakesFocus: a form sent back as a whole page with
+// errors (no htmx) puts the focus on the first field to fix, as the
+// in-place forms do, so a keyboard user starts where the problem is.
+func TestFullPageErrorTakesFocus(t *testing.T) {
+	a := startApp(t)
+	page := newPage(t, a)
+	login(t, page)
+	allowConsole(page, "the server responded with a status of 422")
+	must(t, gotoPath(page, "/users"))
+	must(t, page.GetByLabel("Password (10 characters or more").Fill("short"))
+	click(t, button(page, "Add account"))
+	email := page.GetByLabel("E-mail", playwright.PageGetByLabelOptions{Exact: playwright.Bool(true)})
+	must(t, expect.Locator(page.Locator("#new-email-error")).ToBeVisible())
+	must(t, expect.Locator(email).ToHaveAttribute("aria-invalid", "true"))
+	must(t, expect.Locator(email).ToBeFocused())
+
+	// A page that loads without errors leaves the focus alone.
+	must(t, gotoPath(page, "/users"))
+	must(t, expect.Locator(email).Not().ToBeFocused())
+}

@@ -65,6 +65,18 @@
     var bad = t && t.querySelector && t.querySelector("[aria-invalid=true]");
     if (bad) bad.focus();
   });
+  // A form sent back as a whole page (no htmx) with errors: the same, as
+  // the page loads, unless something already took the focus (autofocus).
+  var focusFirstInvalid = function () {
+    if (document.activeElement && document.activeElement !== document.body) return;
+    var bad = document.querySelector("[aria-invalid=true]");
+    if (bad) bad.focus();
+  };
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", focusFirstInvalid);
+  } else {
+    focusFirstInvalid();
+  }
 
   // Character counters: data-counter="id" on a field keeps that element's
   // text at the field's length in characters (code points, as WhatsApp counts).
