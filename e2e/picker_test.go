@@ -92,11 +92,12 @@ func TestPickersForManyGroups(t *testing.T) {
 	waitMessage(t, a, one.ID, "Twins, meet each other")
 	waitMessage(t, a, two.ID, "Twins, meet each other")
 
-	// A schedule to hand-picked groups: adding a group ticks "These groups".
+	// A schedule to hand-picked groups: "These groups" shows the picker.
 	must(t, gotoPath(page, "/schedules/new"))
 	must(t, page.GetByLabel("Message to the group").Fill("Twins weekly"))
 	must(t, page.GetByLabel("First send (date and time)").Fill(time.Now().Add(48*time.Hour).Format("2006-01-02T15:04")))
 	must(t, page.Locator(`input[name=freq][value=once]`).Check())
+	must(t, page.GetByTestId("target-groups").Check())
 	sp := page.GetByTestId("group-multipicker")
 	must(t, sp.GetByLabel("Find groups to add").Fill("Twins"))
 	must(t, expect.Locator(sp.GetByTestId("picker-option")).ToHaveCount(2))

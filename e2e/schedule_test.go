@@ -126,12 +126,55 @@ func TestScheduleFormShowsOnlyWhatIsChosen(t *testing.T) {
 	allowConsole(page, "the server responded with a status of 422")
 	must(t, count.Fill("3"))
 	must(t, page.GetByTestId("schedule-save").Click())
-	must(t, expect.Locator(page.Locator("#target-error")).ToBeVisible())
-	// The error is at the bottom of a long form: the top says so, in view
-	// as the page comes back.
-	must(t, expect.Locator(page.GetByTestId("schedule-errors")).ToBeInViewport())
+	must(t, expect.Locator(page.Locator("#target-error")).ToHaveText("Choose who gets the message: a saved filter or these groups."))
+	// The error is at the bottom of a long form: the top says so, and the
+	// focus goes to the first choice under "To", the error in view.
+	must(t, expect.Locator(page.GetByTestId("schedule-errors")).ToHaveText("Please correct the fields marked below."))
+	must(t, expect.Locator(page.GetByTestId("target-filter")).ToBeFocused())
+	must(t, expect.Locator(page.Locator("#target-error")).ToBeInViewport())
 	must(t, expect.Locator(count).ToHaveValue("3"))
 	must(t, expect.Locator(monthDay).ToBeVisible())
 	must(t, expect.Locator(body).ToHaveValue("Monthly plan"))
 	must(t, expect.Locator(tmpl).ToBeHidden())
+}
+
+// TestScheduleFormTarget: under "To" nothing is chosen at first and
+// neither choice's controls show; each choice shows only its own (the
+// filter fields, or the group search), and a filter that narrows nothing
+// comes back with its error, its fields in view and the summary on top.
+func TestScheduleFormTarget(t *testing.T) {
+	a := startApp(t)
+	page := newPage(t, a)
+	login(t, page)
+	must(t, gotoPath(page, "/schedules/new"))
+	filter, groups := page.GetByTestId("target-filter"), page.GetByTestId("target-groups")
+	prefix := page.GetByLabel("Subject starts with")
+	search := page.GetByTestId("group-multipicker")
+	must(t, expect.Locator(filter).Not().ToBeChecked())
+	must(t, expect.Locator(groups).Not().ToBeChecked())
+	must(t, expect.Locator(prefix).ToBeHidden())
+	must(t, expect.Locator(search).ToBeHidden())
+
+	must(t, groups.Check())
+	must(t, expect.Locator(search).ToBeVisible())
+	must(t, expect.Locator(prefix).ToBeHidden())
+	must(t, filter.Check())
+	must(t, expect.Locator(prefix).ToBeVisible())
+	must(t, expect.Locator(page.GetByLabel("Pool", playwright.PageGetByLabelOptions{Exact: playwright.Bool(true)})).ToBeVisible())
+	must(t, expect.Locator(search).ToBeHidden())
+
+	// A filter must narrow: sent as is, it comes back (422) with the
+	// filter still chosen, its fields shown and the focus in them.
+	must(t, page.GetByLabel("Message to the group").Fill("Filter plan"))
+	allowConsole(page, "the server responded with a status of 422")
+	must(t, page.GetByTestId("schedule-save").Click())
+	must(t, expect.Locator(page.Locator("#target-error")).ToContainText("a filter must narrow the groups down"))
+	must(t, expect.Locator(page.GetByTestId("schedule-errors")).ToBeVisible())
+	must(t, expect.Locator(filter).ToBeChecked())
+	must(t, expect.Locator(prefix).ToBeVisible())
+	must(t, expect.Locator(prefix).ToBeFocused())
+	must(t, expect.Locator(search).ToBeHidden())
+	must(t, prefix.Fill("Fleet"))
+	must(t, page.GetByTestId("schedule-save").Click())
+	must(t, expect.Locator(page.GetByTestId("schedule-notice")).ToContainText("Scheduled."))
 }

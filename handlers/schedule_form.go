@@ -176,7 +176,7 @@ func (h *Handler) readSchedule(c echo.Context, old *store.Schedule) (views.Sched
 			errs["target"] = "Give a subject beginning, a pool or both: a filter must narrow the groups down."
 		}
 	default:
-		errs["target"] = "Choose who gets the message."
+		errs["target"] = "Choose who gets the message: a saved filter or these groups."
 	}
 	if len(errs) == 0 {
 		if _, err := schedule.RuleOf(s); err != nil {

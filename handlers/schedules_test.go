@@ -117,6 +117,19 @@ func TestScheduleFormErrors(t *testing.T) {
 	if st, body := m.form("/schedules", past, false); st != http.StatusUnprocessableEntity || !strings.Contains(body, "That time has passed in Europe/Berlin") {
 		t.Errorf("a one-off in the past: %d", st)
 	}
+	// Nothing chosen under "To" (the new form's default): a field error,
+	// neither choice checked as the form comes back.
+	none := weeklyForm()
+	none.Del("target")
+	st, body = m.form("/schedules", none, false)
+	if st != http.StatusUnprocessableEntity || !strings.Contains(body, "Choose who gets the message: a saved filter or these groups.") ||
+		strings.Contains(body, `value="filter" id="target-filter" checked`) {
+		t.Errorf("no target: %d", st)
+	}
+	if st, body := m.get("/schedules/new"); st != http.StatusOK || strings.Contains(body, `name="target" value="filter" id="target-filter" checked`) ||
+		strings.Contains(body, `id="target-groups" checked`) {
+		t.Errorf("the new form chooses a target for the user: %d", st)
+	}
 	// Hand-picked groups survive a bad field: the picker shows them chosen.
 	g := ts.activeGroup("111")
 	f.Set("group", itoa64(g.ID))

@@ -81,3 +81,13 @@ func (f ScheduleForm) action() string {
 	}
 	return idPath("/schedules/%d", f.ID)
 }
+
+// targetInvalid marks the field to fix under "To": the first choice when
+// none was made, the subject field when a filter narrows nothing, so the
+// focus lands there as the form comes back.
+func (f ScheduleForm) targetInvalid(target string) string {
+	if f.Target != target {
+		return "false"
+	}
+	return invalid(f.Composer.Errors["target"])
+}
