@@ -1,8 +1,13 @@
 package views
 
 import (
+	"context"
 	"fmt"
+	"io"
+	"strings"
 	"time"
+
+	"github.com/a-h/templ"
 
 	"groupdeck/store"
 )
@@ -39,4 +44,23 @@ func topTables(ts []store.TableSize, n int) []store.TableSize {
 		return ts[:n]
 	}
 	return ts
+}
+
+// snakeBreaks writes a name such as group_participants_update with a
+// line-break opportunity (<wbr>) after each underscore: a narrow column
+// breaks it between its words, never inside one.
+func snakeBreaks(name string) templ.Component {
+	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
+		for i, part := range strings.Split(name, "_") {
+			if i > 0 {
+				if _, err := io.WriteString(w, "_<wbr>"); err != nil {
+					return err
+				}
+			}
+			if _, err := io.WriteString(w, templ.EscapeString(part)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
