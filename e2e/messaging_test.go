@@ -40,7 +40,7 @@ func TestMessaging(t *testing.T) {
 	must(t, expect.Locator(link).ToHaveValue(regexp.MustCompile(`^https://chat\.whatsapp\.com/\S+$`)))
 	inviteURL, err := link.InputValue()
 	must(t, err)
-	must(t, expect.Locator(staff.GetByTestId("send-refused")).ToContainText("131020"))
+	must(t, expect.Locator(staff.GetByTestId("send-waiting")).ToContainText("131020"))
 
 	phone := newPage(t, a)
 	login(t, phone)

@@ -50,8 +50,9 @@ func splitWords(t *testing.T, l playwright.Locator) string {
 // TestGroupsListOnAPhone: at 390 px the groups list keeps its essential
 // columns (subject, status, people, requests) with whole words, instead
 // of squeezing seven columns until "Active" breaks into letters; the
-// times return at desktop width. The templates table fits the phone too,
-// and buttons in tables keep whole words.
+// times return at desktop width. The templates table fits the phone too
+// (and uses the page's width at desktop), and buttons in tables keep
+// whole words.
 func TestGroupsListOnAPhone(t *testing.T) {
 	a := startApp(t)
 	fleetGroups(t, a, 2)
@@ -100,4 +101,18 @@ func TestGroupsListOnAPhone(t *testing.T) {
 	}
 	must(t, expect.Locator(rows.First().GetByTestId("confirmed")).ToBeVisible())
 	must(t, expect.Locator(rows).ToHaveCount(3))
+
+	// At desktop width the templates page uses the page's width, not the
+	// 640 px of a form column, and its table's words stay whole.
+	must(t, gotoPath(page, "/templates"))
+	table := page.GetByTestId("templates")
+	must(t, expect.Locator(table.GetByRole("row").Nth(1)).ToBeVisible())
+	box, err := table.Locator("xpath=..").BoundingBox()
+	must(t, err)
+	if box.Width < 1000 {
+		t.Errorf("the templates table's box is %.0f px wide at 1280 px", box.Width)
+	}
+	if w := splitWords(t, table); w != "" {
+		t.Errorf("the templates table breaks %q across lines", w)
+	}
 }

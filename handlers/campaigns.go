@@ -43,7 +43,7 @@ func (h *Handler) campaignsView(c echo.Context) (views.CampaignsView, error) {
 	}
 	sel, _ := strconv.ParseInt(strings.TrimPrefix(c.FormValue("target"), "group:"), 10, 64)
 	if v.Picker, err = h.groupPicker(ctx, views.PickerView{ID: "c-target", Name: "target", Prefix: "group:",
-		Label: "A group (search by subject)", Selected: sel}); err != nil {
+		Label: "A group (search by subject)", Selected: sel, CanCreate: currentUser(c).CanEdit()}); err != nil {
 		return v, err
 	}
 	v.Chart, err = h.chartView(c, "all", 0, "day", "campaigns-live")

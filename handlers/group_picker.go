@@ -50,7 +50,8 @@ func (h *Handler) groupPick(c echo.Context) error {
 		return h.groupMultiPick(c)
 	}
 	p := views.PickerView{Name: c.QueryParam("name"), Prefix: c.QueryParam("prefix"), ID: c.QueryParam("id"),
-		Search: strings.TrimSpace(c.QueryParam("pick_q")), Any: c.QueryParam("any") == "1"}
+		Search: strings.TrimSpace(c.QueryParam("pick_q")), Any: c.QueryParam("any") == "1",
+		CanCreate: currentUser(c).CanEdit()}
 	if !pickerField.MatchString(p.Name) || !pickerField.MatchString(p.ID) || (p.Prefix != "" && !pickerField.MatchString(strings.TrimSuffix(p.Prefix, ":"))) {
 		return echo.NewHTTPError(400, "This picker is not known.")
 	}

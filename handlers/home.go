@@ -28,7 +28,7 @@ func (h *Handler) homeView(c echo.Context) (views.HomeView, error) {
 	}
 	// The group filter's picker; a group it cannot find drops the filter.
 	feed.Picker, err = h.groupPicker(ctx, views.PickerView{ID: "feed-group", Name: "group_id", Label: "In group",
-		Selected: feed.GroupID, Any: true})
+		Selected: feed.GroupID, Any: true, CanCreate: currentUser(c).CanEdit()})
 	if err != nil {
 		return views.HomeView{}, err
 	}

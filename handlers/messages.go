@@ -56,7 +56,7 @@ func (h *Handler) timelineView(ctx context.Context, g *store.Group, canEdit bool
 
 func (h *Handler) windowView(ctx context.Context, g *store.Group) (views.WindowView, error) {
 	last, err := h.Store.LastInbound(ctx, g.ID)
-	return views.WindowView{Group: g, LastInbound: last, Now: h.Store.Now().UnixMilli(), Refusal: messaging.Refusal(g)}, err
+	return views.WindowView{Group: g, LastInbound: last, Now: h.Store.Now().UnixMilli(), Refusal: messaging.Refusal(g), NobodyYet: messaging.NobodyJoined(g)}, err
 }
 
 func composerFor(g *store.Group) views.ComposerForm {

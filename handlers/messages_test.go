@@ -136,8 +136,16 @@ func TestComposerRefusesGroupsThatCannotReceive(t *testing.T) {
 		t.Errorf("queued %+v", ms)
 	}
 	_, page := c.get(fmt.Sprintf("/groups/%d", empty.ID))
-	if !strings.Contains(page, `data-testid="send-refused"`) || !strings.Contains(page, "131020") {
-		t.Errorf("the group page does not say why")
+	// Nobody in it yet is a normal state: the page says what to do, in a
+	// neutral note; the refused send above is the failure, shown as one.
+	if !strings.Contains(page, `<p class="note" role="status" data-testid="send-waiting">`) || !strings.Contains(page, "Share the invite link") || !strings.Contains(page, "131020") {
+		t.Errorf("the group page does not say what to do")
+	}
+	if strings.Contains(page, `data-testid="send-refused"`) {
+		t.Errorf("an empty group is shown as an error")
+	}
+	if !strings.Contains(body, `class="field-error" id="composer-error" role="alert">Nobody has joined`) {
+		t.Errorf("the refused send is not shown as an error: %s", body)
 	}
 	// Without JavaScript the whole page comes back, keeping the draft.
 	st, body = c.postMultipart(path, map[string]string{"kind": "text", "body": "draft kept"}, "", nil, false)

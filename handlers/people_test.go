@@ -244,3 +244,27 @@ func TestPersonPageCampaignMessagesAndAlias(t *testing.T) {
 		t.Fatalf("unknown key: %d", st)
 	}
 }
+
+func TestPeopleListKeepsThePhoneInItsColumn(t *testing.T) {
+	ts := newTestServer(t)
+	g := seedActive(t, ts, "Runners", "")
+	seedPerson(t, ts, g, "351912345678", "")
+	seedPerson(t, ts, g, "33612345678", "Bruno Lima")
+	c := ts.client()
+	c.login("viewer@x.test")
+	_, body := c.get("/people")
+	rows := strings.Split(body, `data-testid="person-row"`)
+	if len(rows) != 3 {
+		t.Fatalf("%d rows", len(rows)-1)
+	}
+	for _, row := range rows[1:] {
+		named := strings.Contains(row, "Bruno Lima")
+		want := map[bool]string{true: "+33 6 12 34 56 78", false: "+351 912 345 678"}[named]
+		if !strings.Contains(row, `<td class="phone nowrap">`+want+`</td>`) {
+			t.Errorf("the Phone column lacks %s:\n%s", want, row)
+		}
+		if hint := strings.Contains(row, `<span class="muted" data-testid="name-unknown">name not shared yet</span>`); hint == named {
+			t.Errorf("named %v, hint %v:\n%s", named, hint, row)
+		}
+	}
+}

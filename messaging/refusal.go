@@ -18,7 +18,7 @@ func Refusal(g *store.Group) string {
 		return "This group is not active, so it cannot receive messages."
 	case g.Suspended:
 		return fmt.Sprintf("WhatsApp suspended this group (%d), so it cannot receive messages until the suspension is lifted.", whatsapp.CodeGroupSuspended)
-	case g.ParticipantCount == 0:
+	case NobodyJoined(g):
 		return fmt.Sprintf("Nobody has joined this group yet; WhatsApp refuses messages to a group with no participant (%d). Share the invite link first.", whatsapp.CodeNoParticipants)
 	}
 	return ""
@@ -41,4 +41,11 @@ func SkipReason(g *store.Group) string {
 		return "nobody joined yet"
 	}
 	return ""
+}
+
+// NobodyJoined reports whether g could be messaged but for having no
+// participant yet: the normal state of a new group, which the group page
+// shows as a next step (share the invite link) rather than as a failure.
+func NobodyJoined(g *store.Group) bool {
+	return g.Status == store.GroupActive && !g.Suspended && g.ParticipantCount == 0
 }

@@ -25,6 +25,9 @@ type PickerView struct {
 	Groups   []*store.Group
 	Total    int
 	Any      bool // offer "Any group" (value "") first, e.g. for a filter
+	// CanCreate links the empty state to the New group page: the next
+	// step for someone allowed to take it.
+	CanCreate bool
 }
 
 func (p PickerView) url() string {

@@ -28,6 +28,7 @@ type WindowView struct {
 	LastInbound int64  // Unix ms of the latest participant message, 0 if none
 	Now         int64  // Unix ms
 	Refusal     string // why nothing can be sent now, if so
+	NobodyYet   bool   // the refusal is only that nobody joined yet: a next step, not an error
 }
 
 // WindowLength is the group customer-service window.

@@ -3,6 +3,7 @@ package views
 import (
 	"net/url"
 	"strconv"
+	"strings"
 
 	"groupdeck/campaigns"
 	"groupdeck/internal/person"
@@ -87,7 +88,20 @@ func personTitle(p store.Person) string { return person.Name(p.Name, p.Username,
 
 func personRowName(r store.PersonRow) string { return personTitle(r.Person) }
 
-func personRowAside(r store.PersonRow) string { return person.Aside(r.Name, r.Username, r.WaID) }
+// personRowUnnamed reports a row whose person has shared no name yet but
+// whose number is known: the list then says so under Name and keeps the
+// number under Phone, where a reader looks for it.
+func personRowUnnamed(r store.PersonRow) bool {
+	return strings.TrimSpace(r.Name) == "" && r.Username == "" && r.WaID != ""
+}
+
+// personRowPhone is the Phone column: the number whenever it is known.
+func personRowPhone(r store.PersonRow) string {
+	if r.WaID == "" {
+		return ""
+	}
+	return person.Phone(r.WaID)
+}
 
 // CurrentGroups are the groups the person is in now.
 func (v PersonView) CurrentGroups() []store.PersonGroup {

@@ -669,7 +669,7 @@ func TemplatesPage(v TemplatesView) templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 60, "<section class=\"stack\"><h1>Message templates</h1><p>These are the WhatsApp Business Account's templates as WhatsApp last listed them. Only <strong>approved</strong> ones can be sent; templates are created and edited in WhatsApp Manager, and reviewed by Meta.</p>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 60, "<section class=\"stack page-wide\"><h1>Message templates</h1><p>These are the WhatsApp Business Account's templates as WhatsApp last listed them. Only <strong>approved</strong> ones can be sent; templates are created and edited in WhatsApp Manager, and reviewed by Meta.</p>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
