@@ -29,3 +29,17 @@ func TestPickerEmptyStateLinksToNewGroup(t *testing.T) {
 		t.Errorf("viewer: no next step")
 	}
 }
+
+// The several-groups picker of Send to many and schedules, pages only
+// editors open, links its empty state to the New group page too.
+func TestMultiPickerEmptyStateLinksToNewGroup(t *testing.T) {
+	ts := newTestServer(t)
+	cs := roleClients(ts)
+	link := `<a href="/groups/new" data-testid="picker-new-group">create one</a>`
+	for _, page := range []string{"/messages/broadcast", "/schedules/new"} {
+		st, body := cs["manager"].get(page)
+		if st != 200 || !strings.Contains(body, `data-testid="picker-empty"`) || !strings.Contains(body, link) {
+			t.Errorf("%s: %d, empty state without a link to New group:\n%s", page, st, body)
+		}
+	}
+}
