@@ -6,8 +6,6 @@ import (
 	"testing"
 
 	"github.com/mxschmitt/playwright-go"
-
-	"groupdeck/wasim"
 )
 
 // TestEscapeCancelsAConfirmation: the confirmation panels (Reset link…,
@@ -43,46 +41,6 @@ func TestEscapeCancelsAConfirmation(t *testing.T) {
 	must(t, page.Keyboard().Press("Escape"))
 	must(t, expect.Locator(password).ToBeHidden())
 	must(t, expect.Locator(reset).ToBeFocused())
-}
-
-// TestEscapeCancelsAReview: the review a button asks the server for
-// (Approve all…, Remove…) takes the focus; Escape inside it cancels
-// without a reload or a decision and gives the focus back to that button.
-func TestEscapeCancelsAReview(t *testing.T) {
-	a := startApp(t)
-	page := newPage(t, a)
-	login(t, page)
-	link := newGroupForm(t, page, "Keyboard review", true)
-	for _, u := range []wasim.User{{WaID: "15550001001", Name: "Ana"}, {WaID: "15550001002", Name: "Bob"}} {
-		a.Sim.AddUser(u)
-		_, err := a.Sim.Tap(u.WaID, link)
-		must(t, err)
-	}
-	requests := page.GetByTestId("request")
-	must(t, expect.Locator(requests).ToHaveCount(2))
-	all := page.GetByTestId("approve-all")
-	must(t, all.Focus())
-	must(t, page.Keyboard().Press("Enter"))
-	must(t, expect.Locator(page.GetByTestId("confirm-decide")).ToBeFocused())
-	must(t, page.Keyboard().Press("Escape"))
-	must(t, expect.Locator(page.GetByTestId("decide-confirm")).ToHaveCount(0))
-	must(t, expect.Locator(all).ToBeFocused())
-	must(t, expect.Locator(requests).ToHaveCount(2))
-
-	// Approve one with the keyboard, then Escape the removal review.
-	must(t, page.GetByTestId("approve-all").Focus())
-	must(t, page.Keyboard().Press("Enter"))
-	must(t, expect.Locator(page.GetByTestId("confirm-decide")).ToBeFocused())
-	must(t, page.Keyboard().Press("Enter"))
-	must(t, expect.Locator(page.GetByTestId("participant-name")).ToHaveCount(2))
-	remove := page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Remove +1 555 000 1001"})
-	must(t, remove.Focus())
-	must(t, page.Keyboard().Press("Enter"))
-	must(t, expect.Locator(page.GetByTestId("confirm-remove")).ToBeFocused())
-	must(t, page.Keyboard().Press("Escape"))
-	must(t, expect.Locator(page.GetByTestId("remove-confirm")).ToHaveCount(0))
-	must(t, expect.Locator(remove).ToBeFocused())
-	must(t, expect.Locator(page.GetByTestId("participant-name")).ToHaveCount(2))
 }
 
 // TestFullPageErrorTakesFocus: a form sent back as a whole page with

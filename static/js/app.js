@@ -228,11 +228,6 @@
     if (!d.matches || !d.matches(".menu details") || !d.open) return;
     openSubmenus(d).forEach(function (o) { o.open = false; });
   }, true);
-  // The button that last asked for a review, so Escape can return to it.
-  var opener = null;
-  document.addEventListener("submit", function (ev) {
-    if (!ev.target.closest("[role=alertdialog]")) opener = ev.submitter || null;
-  }, true);
   document.addEventListener("keydown", function (ev) {
     if (ev.key !== "Escape") return;
     var subs = openSubmenus(null);
@@ -241,21 +236,10 @@
       subs[0].querySelector("summary").focus();
       return;
     }
-    var active = document.activeElement && document.activeElement.closest ? document.activeElement : null;
-    // A review the server sent into the page (approve or reject requests,
-    // remove people) is an alertdialog: Escape inside it cancels, as its
-    // Cancel link does without a reload, and gives the focus back to the
-    // button that asked for it.
-    var dialog = active && active.closest("[role=alertdialog]");
-    if (dialog) {
-      dialog.remove();
-      if (opener && opener.isConnected) opener.focus();
-      return;
-    }
     // A confirmation panel (Reset link…, Delete link…, Reset password…)
     // is a <details>: Escape inside it cancels, as in a dialog, and gives
     // the focus back to the summary that opened it.
-    var panel = active && active.closest("details[open]");
+    var panel = document.activeElement && document.activeElement.closest && document.activeElement.closest("details[open]");
     if (panel) {
       panel.open = false;
       var summary = panel.querySelector("summary");
